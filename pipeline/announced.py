@@ -1,0 +1,138 @@
+"""What the sources themselves announce: the figures every extraction and table is checked against.
+
+One place for each figure, with the URL it was seen at (collected in
+``../shared/research/programs-facts.md``). Extractors and validation import from here; no
+other module writes these numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+PLATFORM_AS_OF = "2019-08-08"
+
+# Member categories of the Smart City Public-Private Partnership Platform, with the heading
+# the official breakdown uses for each.
+MEMBER_CATEGORIES: dict[str, str] = {
+    "company": "企業等",
+    "university_research": "大学・研究機関",
+    "local_government": "地方公共団体",
+    "ministry_economic_org": "関係府省・経済団体等",
+}
+
+
+@dataclass(frozen=True)
+class MemberComposition:
+    """One announced composition of the member list (the file may hold either)."""
+
+    label: str
+    counts: dict[str, int]
+    citation: str
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+# The release was replaced on 2019-08-29 because the organisation count was wrong; the PDF at
+# the linked URL may hold the first or the corrected list. Exactly these two are accepted.
+MEMBER_COMPOSITIONS: tuple[MemberComposition, ...] = (
+    MemberComposition(
+        label="corrected_2019-08-29",
+        counts={
+            "company": 304,
+            "university_research": 43,
+            "local_government": 112,
+            "ministry_economic_org": 12,
+        },
+        citation="https://www.meti.go.jp/press/2019/08/20190808001/20190808001.html",
+    ),
+    MemberComposition(
+        label="first_2019-08-08",
+        counts={
+            "company": 305,
+            "university_research": 43,
+            "local_government": 113,
+            "ministry_economic_org": 12,
+        },
+        citation="https://e-nenpi.com/article/detail/325347",
+    ),
+)
+
+# The 12 ministries and economic organisations, named by the MIC copy of the release.
+PLATFORM_MINISTRIES_AND_BODIES: tuple[str, ...] = (
+    "内閣官房", "警察庁", "金融庁", "文部科学省", "厚生労働省", "農林水産省", "環境省",
+    "内閣府", "総務省", "経済産業省", "国土交通省", "日本経済団体連合会",
+)
+PLATFORM_MINISTRIES_CITATION = (
+    "http://40.74.122.252/index.cgi/contrast/http://www.soumu.go.jp/menu_news/s-news/"
+    "01ryutsu06_02000220.html"
+)
+
+
+@dataclass(frozen=True)
+class AnnouncedCount:
+    """How many selections a programme announced for one track, fiscal year and round."""
+
+    program_id: str
+    track: str
+    fiscal_year: int
+    round: str
+    count: int
+    citation: str
+    note: str = ""
+
+
+SMC_ANNOUNCED_ON = "2019-06-18"
+SMC_TOTAL_SELECTED = 28  # 13 METI + 19 MLIT, 4 selected by both
+SMC_SELECTED_BY_BOTH = 4
+SMC_CITATION = "https://www.gov-base.info/2020/04/22/86710"
+
+ANNOUNCED_COUNTS: tuple[AnnouncedCount, ...] = (
+    AnnouncedCount("energy_demo_2010", "demonstration_area", 2010, "", 4,
+                   "https://tenbou.nies.go.jp/news/jnews/detail.php?i=3518"),
+    AnnouncedCount("data_smartcity_2017", "subsidy", 2017, "first", 4,
+                   "http://www.soumu.go.jp/soutsu/hokkaido/2017/0616d.html"),
+    AnnouncedCount("data_smartcity_2017", "subsidy", 2018, "first", 1,
+                   "http://www.soumu.go.jp/menu_news/s-news/01tsushin01_02000257.html"),
+    AnnouncedCount("data_smartcity_2017", "subsidy", 2018, "additional", 3,
+                   "http://www.soumu.go.jp/menu_news/s-news/01tsushin01_02000257.html"),
+    AnnouncedCount("data_smartcity_2017", "subsidy", 2019, "first", 4,
+                   "https://www.soumu.go.jp/soutsu/shikoku/press/20190709.html"),
+    AnnouncedCount("near_future_tech_2018", "selected_project", 2018, "", 14,
+                   "https://nextmobility.jp/economy_society/ministry-of-land-infrastructure-"
+                   "transport-and-tourism-cabinet-office-selects-targets-for-support-for-"
+                   "introducing-autonomous-driving-services20210731"),
+    AnnouncedCount("near_future_tech_2018", "selected_project", 2019, "", 8,
+                   "https://nextmobility.jp/economy_society/ministry-of-land-infrastructure-"
+                   "transport-and-tourism-cabinet-office-selects-targets-for-support-for-"
+                   "introducing-autonomous-driving-services20210731"),
+    AnnouncedCount("smartcity_model_2019", "leading_model", 2019, "", 15,
+                   "https://ligare.news/story/smart-city-project"),
+    AnnouncedCount("smartcity_model_2019", "priority", 2019, "", 23,
+                   "https://ligare.news/story/smart-city-project"),
+    AnnouncedCount("smart_mobility_challenge_2019", "meti_pilot", 2019, "", 13,
+                   "https://www.gov-base.info/2019/06/18/31873"),
+    AnnouncedCount("smart_mobility_challenge_2019", "mlit_model", 2019, "", 19,
+                   "https://www.mlit.go.jp/sogoseisaku/transport/sosei_transport_tk_000115.html"),
+)
+
+# Tracks inside each programme: short English ids, with the Japanese name they stand for.
+TRACKS: dict[str, dict[str, str]] = {
+    "energy_demo_2010": {"demonstration_area": "次世代エネルギー・社会システム実証地域"},
+    "data_smartcity_2017": {"subsidy": "データ利活用型スマートシティ推進事業 採択候補"},
+    "near_future_tech_2018": {"selected_project": "近未来技術等社会実装事業 選定事業"},
+    "smartcity_model_2019": {
+        "leading_model": "先行モデルプロジェクト",
+        "priority": "重点事業化促進プロジェクト",
+    },
+    "smart_mobility_challenge_2019": {
+        "meti_pilot": "経済産業省 パイロット地域",
+        "mlit_model": "国土交通省 新モビリティサービス推進事業 先行モデル事業",
+    },
+}
+
+
+def announced_count(program_id: str, track: str) -> int:
+    """Total announced selections of one track, all years and rounds together."""
+    return sum(a.count for a in ANNOUNCED_COUNTS if (a.program_id, a.track) == (program_id, track))
