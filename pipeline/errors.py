@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -41,3 +42,15 @@ class FetchError(PipelineError):
 
 class ValidationFailed(PipelineError):
     """Validation found failures; nothing was published."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A data problem found outside pandera (matching, comparisons); reported with validation."""
+
+    table: str
+    column: str
+    check: str
+    message: str
+    source_id: str | None = None
+    page: int | None = None

@@ -105,7 +105,8 @@ def _guess_media_type(path: Path) -> str:
     lowered = head.lower()
     if b"<html" in lowered or b"<!doctype html" in lowered:
         return "text/html"
-    return {".csv": "text/csv", ".txt": "text/plain"}.get(path.suffix.lower(), "application/octet-stream")
+    by_suffix = {".csv": "text/csv", ".txt": "text/plain"}
+    return by_suffix.get(path.suffix.lower(), "application/octet-stream")
 
 
 def inventory(raw_dir: Path, sources: list[Source]) -> list[ManifestEntry]:

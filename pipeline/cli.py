@@ -1,0 +1,209 @@
+"""Command line: ``python -m pipeline COMMAND``. Each command is one stage or a read-only view.
+
+Exit codes: 0 ok; 1 unexpected error; 2 bad arguments; 3 extraction or validation failed
+(nothing published); 4 strict mode (check) and a source is missing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from pipeline.errors import PipelineError
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+EXIT_INVALID = 3
+EXIT_MISSING = 4
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--raw-dir", type=Path, default=REPO / "raw", help="archived sources (default: raw/)"
+    )
+    common.add_argument(
+        "--out-dir",
+        type=Path,
+        default=REPO / "processed",
+        help="publication folder (default: processed/)",
+    )
+    common.add_argument(
+        "--sources",
+        dest="registry",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="another sources registry (TOML), e.g. a mirror",
+    )
+    common.add_argument("--offline", action="store_true", help="never contact the network")
+    common.add_argument("-v", "--verbose", action="store_true", help="more detail")
+
+    parser = argparse.ArgumentParser(
+        prog="python -m pipeline",
+        description="Rebuild the Japan smart-city initiatives dataset from its public sources.",
+        epilog="Exit codes: 0 ok, 1 unexpected error, 2 bad arguments, "
+        "3 extraction or validation failed, 4 a source is missing (check only).",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub.add_parser(
+        "fetch", parents=[common], help="download every source into raw/ (archived, checksummed)"
+    )
+    build = sub.add_parser(
+        "build", parents=[common], help="extract, validate and publish from raw/ only (no network)"
+    )
+    build.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+    sub.add_parser("all", parents=[common], help="fetch, then build (what `make` runs)")
+    check = sub.add_parser(
+        "check",
+        parents=[common],
+        help="strict build: fail if a source is missing or anything is invalid",
+    )
+    check.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+    sub.add_parser("sources", parents=[common], help="list the sources and what raw/ holds of each")
+    debug = sub.add_parser(
+        "debug", parents=[common], help="render PDF pages with what the extractor saw (PNG)"
+    )
+    debug.add_argument("source_id")
+    debug.add_argument("--page", type=int, action="append", help="page number (repeatable)")
+    sql = sub.add_parser(
+        "sql", parents=[common], help="run a SQL query on the published DuckDB file"
+    )
+    sql.add_argument("query")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except PipelineError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("interrupted; archived and published files are as they were", file=sys.stderr)
+        return 130
+
+
+def cmd_fetch(args: argparse.Namespace) -> int:
+    from pipeline.fetch import FetchConfig, fetch_all
+    from pipeline.registry import load_registry
+
+    sources = load_registry(args.raw_dir, args.registry)
+    results = fetch_all(args.raw_dir, sources, FetchConfig(offline=args.offline))
+    for result in results:
+        print(f"{result.status:8} {result.source_id}: {result.message}")
+    missing = [r.source_id for r in results if r.status != "ok"]
+    if missing:
+        print(
+            f"fetch: {len(missing)} source(s) not archived: {', '.join(missing)}; "
+            "the build goes on with what raw/ holds (see README: adding a source by hand)"
+        )
+    return EXIT_OK
+
+
+def _build(args: argparse.Namespace, strict: bool) -> int:
+    from pipeline.build import BuildConfig, build, print_outcome
+
+    config = BuildConfig(
+        raw_dir=args.raw_dir,
+        out_dir=args.out_dir,
+        registry_file=args.registry,
+        strict=strict,
+        force=getattr(args, "force", False),
+    )
+    outcome = build(config)
+    print_outcome(outcome)
+    if outcome.source_errors or not outcome.validation_ok:
+        return EXIT_INVALID
+    if strict and outcome.missing_sources:
+        print(
+            f"check failed: missing sources {', '.join(outcome.missing_sources)}", file=sys.stderr
+        )
+        return EXIT_MISSING
+    return EXIT_OK
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    return _build(args, strict=False)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    return _build(args, strict=True)
+
+
+def cmd_all(args: argparse.Namespace) -> int:
+    cmd_fetch(args)
+    return _build(args, strict=False)
+
+
+def cmd_sources(args: argparse.Namespace) -> int:
+    from pipeline.manifest import attachment_sources, inventory, read_manifest
+    from pipeline.registry import load_registry
+
+    sources = load_registry(args.raw_dir, args.registry)
+    sources += attachment_sources(read_manifest(args.raw_dir), sources)
+    held = {}
+    for entry in inventory(args.raw_dir, sources):
+        held.setdefault(entry.source_id, entry)
+    for source in sources:
+        entry = held.get(source.source_id)
+        state = (
+            f"{entry.origin:8} {entry.path}"
+            if entry
+            else f"{'missing':8} {source.url or source.path}"
+        )
+        print(f"{source.source_id:32} {state}")
+    return EXIT_OK
+
+
+def cmd_debug(args: argparse.Namespace) -> int:
+    from pipeline.debug import render_debug
+    from pipeline.manifest import attachment_sources, inventory, read_manifest
+    from pipeline.registry import load_registry
+
+    sources = load_registry(args.raw_dir, args.registry)
+    sources += attachment_sources(read_manifest(args.raw_dir), sources)
+    files = [
+        args.raw_dir / e.path
+        for e in inventory(args.raw_dir, sources)
+        if e.source_id == args.source_id and e.media_type == "application/pdf"
+    ]
+    if not files:
+        raise PipelineError(f"{args.source_id}: no archived PDF under {args.raw_dir}")
+    out = args.out_dir / "debug" / args.source_id
+    for path in files:
+        for png in render_debug(args.source_id, path, out, pages=args.page):
+            print(png)
+    return EXIT_OK
+
+
+def cmd_sql(args: argparse.Namespace) -> int:
+    import duckdb
+
+    database = args.out_dir / "smartcity.duckdb"
+    if not database.exists():
+        raise PipelineError(f"{database} does not exist: run `make` first")
+    with duckdb.connect(str(database), read_only=True) as connection:
+        try:
+            result = connection.sql(args.query)
+        except duckdb.Error as exc:
+            raise PipelineError(f"query failed: {exc}") from exc
+        if result is not None:
+            print(result.df().to_string(index=False))
+    return EXIT_OK
+
+
+COMMANDS = {
+    "fetch": cmd_fetch,
+    "build": cmd_build,
+    "check": cmd_check,
+    "all": cmd_all,
+    "sources": cmd_sources,
+    "debug": cmd_debug,
+    "sql": cmd_sql,
+}

@@ -1,0 +1,134 @@
+"""Extract stage: run each source's extractor on its archived files, in parallel, with a cache.
+
+A source's extraction is a pure function of its files and of the code, so its result is cached
+under a key made of both; a rebuild with nothing changed re-extracts nothing. One bad source
+does not stop the others: every failure is collected and reported together.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import os
+import pickle
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.errors import SourceError
+from pipeline.manifest import ManifestEntry, atomic_write_bytes
+from pipeline.registry import Source
+
+# Which module extracts which source. Transcriptions share one extractor; attachments of an
+# HTML source are extracted together with their parent.
+EXTRACTORS: dict[str, str] = {
+    "document": "pipeline.extract.document",
+    "mlit_scpf_members": "pipeline.extract.mlit_scpf_members",
+    "meti_smc_release": "pipeline.extract.meti_smc_release",
+    "mlit_smc_model_list": "pipeline.extract.mlit_smc_model_list",
+    "mlit_smc_meti_list": "pipeline.extract.mlit_smc_meti_list",
+    "cao_wg6_material": "pipeline.extract.cao_wg6_material",
+}
+TRANSCRIPTION_EXTRACTOR = "pipeline.extract.manual"
+
+
+@dataclass
+class ExtractJob:
+    """One extractor run: the source it publishes under and every file it reads."""
+
+    source_id: str
+    module: str
+    files: list[Path]
+    sha256s: list[str]
+    member_source_ids: list[str] = field(default_factory=list)  # parent + attachments
+
+    def cache_key(self, code_hash: str) -> str:
+        text = "\n".join([self.source_id, self.module, code_hash, *self.sha256s])
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+@dataclass
+class ExtractResult:
+    tables: dict[str, dict[str, pd.DataFrame]]  # source_id -> table -> frame
+    errors: dict[str, SourceError]
+    from_cache: list[str]
+
+
+def plan_jobs(
+    raw_dir: Path, sources: list[Source], entries: list[ManifestEntry]
+) -> list[ExtractJob]:
+    """Group archived files into extractor runs; sources without files get no job."""
+    by_source: dict[str, list[ManifestEntry]] = {}
+    for entry in entries:
+        by_source.setdefault(entry.source_id, []).append(entry)
+    jobs: list[ExtractJob] = []
+    for source in sources:
+        if source.parent_source_id:
+            continue  # extracted with its parent
+        module = (
+            TRANSCRIPTION_EXTRACTOR
+            if source.kind == "transcription"
+            else EXTRACTORS.get(source.source_id)
+        )
+        children = [s.source_id for s in sources if s.parent_source_id == source.source_id]
+        members = [source.source_id, *children]
+        own = [e for sid in members for e in by_source.get(sid, [])]
+        if module is None or not own:
+            continue
+        jobs.append(
+            ExtractJob(
+                source_id=source.source_id,
+                module=module,
+                files=[raw_dir / e.path for e in own],
+                sha256s=[e.sha256 for e in own],
+                member_source_ids=members,
+            )
+        )
+    return jobs
+
+
+def _run(job: ExtractJob) -> dict[str, pd.DataFrame]:
+    module = importlib.import_module(job.module)
+    return module.extract(job.source_id, job.files)
+
+
+def _run_safely(job: ExtractJob) -> tuple[dict[str, pd.DataFrame] | None, SourceError | None]:
+    try:
+        return _run(job), None
+    except SourceError as exc:
+        return None, exc
+    except Exception as exc:  # an extractor bug must still name the source it failed on
+        return None, SourceError(job.source_id, f"{type(exc).__name__}: {exc}")
+
+
+def run_extract(
+    jobs: list[ExtractJob], cache_dir: Path, code_hash: str, workers: int | None = None
+) -> ExtractResult:
+    result = ExtractResult(tables={}, errors={}, from_cache=[])
+    todo: list[tuple[ExtractJob, Path]] = []
+    for job in jobs:
+        cached = cache_dir / f"{job.source_id}-{job.cache_key(code_hash)[:24]}.pickle"
+        if cached.exists():
+            result.tables[job.source_id] = pickle.loads(cached.read_bytes())
+            result.from_cache.append(job.source_id)
+        else:
+            todo.append((job, cached))
+
+    workers = workers or min(len(todo), os.cpu_count() or 1)
+    if workers > 1 and len(todo) > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            outcomes = list(pool.map(_run_safely, [job for job, _ in todo]))
+    else:
+        outcomes = [_run_safely(job) for job, _ in todo]
+
+    for (job, cached), (tables, error) in zip(todo, outcomes, strict=True):
+        if error is not None:
+            result.errors[job.source_id] = error
+            continue
+        result.tables[job.source_id] = tables
+        for old in cache_dir.glob(f"{job.source_id}-*.pickle"):
+            old.unlink()
+        atomic_write_bytes(cached, pickle.dumps(tables))
+    return result

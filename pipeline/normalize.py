@@ -1,0 +1,226 @@
+"""Normalize stage: Japanese text clean-up, stable ids, and local-government codes.
+
+Extractors keep text as printed; this stage derives the comparable forms (``name_normalized``)
+and the keys researchers join on (``lg_code``), and never changes the printed text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from pipeline.errors import Problem
+
+if TYPE_CHECKING:
+    from pipeline.matching import Matcher
+
+# Abbreviated legal-entity marks and their full forms, checked after NFKC (which turns
+# ㈱ into (株) and full-width brackets into ASCII ones).
+_ENTITY_FORMS: dict[str, str] = {
+    "(株)": "株式会社",
+    "(有)": "有限会社",
+    "(合)": "合同会社",
+    "(一社)": "一般社団法人",
+    "(一財)": "一般財団法人",
+    "(公社)": "公益社団法人",
+    "(公財)": "公益財団法人",
+    "(独)": "独立行政法人",
+    "(国研)": "国立研究開発法人",
+    "(特非)": "特定非営利活動法人",
+}
+# Footnote marks printed after names: ※1, *, ＊2, †, (注1)
+_FOOTNOTE_RE = re.compile(r"(※\s*\d*|\*+\d*|†+|\(注\d*\))")
+_SPACE_RE = re.compile(r"\s+")
+# A space is kept only between two Latin letters or digits ("NEC Solution Innovators").
+_INNER_SPACE_RE = re.compile(r"(?<![A-Za-z0-9&.]) | (?![A-Za-z0-9&])")
+
+
+def normalize_text(text: str) -> str:
+    """NFKC, one space at most, and no space between Japanese characters."""
+    text = unicodedata.normalize("NFKC", text or "")
+    text = _SPACE_RE.sub(" ", text).strip()
+    return _INNER_SPACE_RE.sub("", text)
+
+
+def normalize_org_name(text: str) -> str:
+    """Comparable organisation name: widths, entity marks spelt out, footnote marks dropped."""
+    name = _FOOTNOTE_RE.sub("", normalize_text(text))
+    for short, full in _ENTITY_FORMS.items():
+        name = name.replace(short, full)
+    return normalize_text(name)
+
+
+def stable_id(prefix: str, *parts: object) -> str:
+    """A short id that depends only on the given values, so it survives re-ordering of a list."""
+    digest = hashlib.sha1("\x1f".join(str(p) for p in parts).encode("utf-8")).hexdigest()
+    return f"{prefix}{digest[:10]}"
+
+
+# --- platform members ---------------------------------------------------------------------
+
+MEMBER_COLUMNS = [
+    "member_id",
+    "name_ja",
+    "name_normalized",
+    "category",
+    "category_ja",
+    "prefecture_ja",
+    "lg_code",
+    "as_of",
+    "source_id",
+    "page",
+]
+
+
+def normalize_members(
+    extracted: pd.DataFrame, matcher: Matcher, as_of: str
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Add ids, comparable names and, for local governments, the JIS X 0402 code."""
+    problems: list[Problem] = []
+    frame = extracted.copy()
+    frame["name_normalized"] = frame["name_ja"].map(normalize_org_name)
+    frame["member_id"] = [
+        stable_id("m", row.category, row.prefecture_ja or "", row.name_normalized)
+        for row in frame.itertuples()
+    ]
+    codes: list[str | None] = []
+    for row in frame.itertuples():
+        if row.category != "local_government":
+            codes.append(None)
+            continue
+        match = matcher.match_member_name(row.name_ja, prefecture=row.prefecture_ja or None)
+        if match.ok and len(match.codes) == 1:
+            codes.append(match.codes[0])
+            continue
+        codes.append(None)
+        detail = "; ".join(match.problems) or f"matched {len(match.codes)} codes {match.codes}"
+        problems.append(
+            Problem(
+                "platform_members",
+                "lg_code",
+                "local_government_matches_one_code",
+                f"{row.name_ja!r}: {detail}",
+                row.source_id,
+                row.page,
+            )
+        )
+    frame["lg_code"] = codes
+    frame["as_of"] = as_of
+    return frame[MEMBER_COLUMNS], problems
+
+
+# --- selections -----------------------------------------------------------------------------
+
+SELECTION_COLUMNS = [
+    "selection_id",
+    "program_id",
+    "track",
+    "fiscal_year",
+    "round",
+    "announced_on",
+    "project_name_ja",
+    "lead_org_ja",
+    "consortium_ja",
+    "prefecture_ja",
+    "area_ja",
+    "selection_group_id",
+    "note",
+    "source_id",
+    "page",
+]
+SELECTION_AREA_COLUMNS = ["selection_id", "lg_code", "area_part_ja", "source_id", "page"]
+_NOT_A_LOCAL_GOVERNMENT = "not a local government"
+
+
+def choose_selection_rows(
+    official: pd.DataFrame, transcribed: pd.DataFrame
+) -> tuple[pd.DataFrame, list[str]]:
+    """Prefer rows extracted from official files; a track they cover drops its transcription.
+
+    Returns the rows to publish and one line per difference between the two versions, so that
+    a transcription error (or a misread official file) is visible after every build.
+    """
+    keys = ["program_id", "track"]
+    covered = (
+        set(map(tuple, official[keys].drop_duplicates().to_numpy())) if len(official) else set()
+    )
+    differences: list[str] = []
+    for program_id, track in sorted(covered):
+        ours = _area_set(transcribed, program_id, track)
+        theirs = _area_set(official, program_id, track)
+        if not len(ours):
+            continue
+        for area in sorted(theirs - ours):
+            differences.append(
+                f"{program_id}/{track}: {area!r} in the official list, not transcribed"
+            )
+        for area in sorted(ours - theirs):
+            differences.append(
+                f"{program_id}/{track}: {area!r} transcribed, not in the official list"
+            )
+    keep = ~transcribed.set_index(keys).index.isin(list(covered)) if len(transcribed) else []
+    chosen = pd.concat([official, transcribed[keep]], ignore_index=True)
+    return chosen, differences
+
+
+def _area_set(frame: pd.DataFrame, program_id: str, track: str) -> set[str]:
+    if not len(frame):
+        return set()
+    rows = frame[(frame.program_id == program_id) & (frame.track == track)]
+    return {
+        normalize_text(f"{p or ''}{a or ''}")
+        for p, a in zip(rows.prefecture_ja, rows.area_ja, strict=True)
+    }
+
+
+def normalize_selections(
+    extracted: pd.DataFrame, matcher: Matcher
+) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
+    """Give each selection a stable id, link rows selected in several tracks, match areas."""
+    frame = extracted.copy()
+    frame["round"] = frame["round"].fillna("")
+    order = ["program_id", "track", "fiscal_year", "round"]
+    frame["_n"] = frame.groupby(order, sort=False).cumcount() + 1
+    frame["selection_id"] = [
+        f"{r.program_id}-{r.track}-{r.fiscal_year}{'-' + r.round if r.round else ''}-{r._n:02d}"
+        for r in frame.itertuples()
+    ]
+    frame["selection_group_id"] = frame["selection_id"]
+    linked = frame[frame["list_key"].notna() & (frame["list_key"] != "")]
+    for _, group in linked.groupby(["program_id", "list_key"]):
+        frame.loc[group.index, "selection_group_id"] = min(group["selection_id"])
+
+    problems: list[Problem] = []
+    areas: list[dict] = []
+    for row in frame.itertuples():
+        text = row.area_ja or row.prefecture_ja or ""
+        match = matcher.match(text, prefecture=row.prefecture_ja or None)
+        real = [p for p in match.problems if _NOT_A_LOCAL_GOVERNMENT not in p]
+        for problem in real:
+            problems.append(
+                Problem(
+                    "selection_areas",
+                    "lg_code",
+                    "area_matches_local_governments",
+                    f"{row.selection_id} {text!r}: {problem}",
+                    row.source_id,
+                    row.page,
+                )
+            )
+        for code, part in zip(match.codes, match.parts, strict=True):
+            areas.append(
+                {
+                    "selection_id": row.selection_id,
+                    "lg_code": code,
+                    "area_part_ja": part,
+                    "source_id": row.source_id,
+                    "page": row.page,
+                }
+            )
+    selection_areas = pd.DataFrame(areas, columns=SELECTION_AREA_COLUMNS)
+    selection_areas = selection_areas.drop_duplicates(["selection_id", "lg_code"])
+    return frame[SELECTION_COLUMNS], selection_areas, problems
