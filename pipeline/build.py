@@ -126,6 +126,10 @@ def build(config: BuildConfig, log=print) -> BuildOutcome:
     extracted = run_extract(jobs, config.extract_cache, code)
     for _, error in sorted(extracted.errors.items()):
         log(f"error: {error}")
+    for source_id, tables in sorted(extracted.tables.items()):
+        held_back = tables.get("selections", pd.DataFrame()).attrs.get("held_back")
+        if held_back:
+            log(f"{source_id}: {held_back} transcribed row(s) held back (year not confirmed)")
 
     tables, problems, notes = assemble_tables(raw_dir, sources, entries, extracted)
     for note in notes:
@@ -175,7 +179,12 @@ def assemble_tables(
     from pipeline.coverage import build_coverage
     from pipeline.extract.manual import cited_sources
     from pipeline.matching import Matcher
-    from pipeline.normalize import choose_selection_rows, normalize_members, normalize_selections
+    from pipeline.normalize import (
+        MEMBER_COLUMNS,
+        choose_selection_rows,
+        normalize_members,
+        normalize_selections,
+    )
     from pipeline.reference import build_municipalities
 
     by_kind = {s.source_id: s.kind for s in sources}
@@ -195,7 +204,7 @@ def assemble_tables(
     matcher = Matcher(municipalities)
 
     members = frames("platform_members", {"linked", "remote"})
-    platform_members = pd.DataFrame()
+    platform_members = pd.DataFrame(columns=MEMBER_COLUMNS)
     if len(members):
         platform_members, member_problems = normalize_members(members, matcher, PLATFORM_AS_OF)
         problems += member_problems

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.errors import SourceError
-from pipeline.manifest import ManifestEntry, atomic_write_bytes
+from pipeline.manifest import ManifestEntry, atomic_write_bytes, sha256_file
 from pipeline.registry import Source
 
 # Which module extracts which source. Transcriptions share one extractor; attachments of an
@@ -32,6 +32,8 @@ EXTRACTORS: dict[str, str] = {
     "cao_wg6_material": "pipeline.extract.cao_wg6_material",
 }
 TRANSCRIPTION_EXTRACTOR = "pipeline.extract.manual"
+# Every transcription row cites a URL listed here, so this file is an input of each of them.
+CITED_SOURCES_FILE = "manual/cited_sources.csv"
 
 
 @dataclass
@@ -77,15 +79,18 @@ def plan_jobs(
         own = [e for sid in members for e in by_source.get(sid, [])]
         if module is None or not own:
             continue
-        jobs.append(
-            ExtractJob(
-                source_id=source.source_id,
-                module=module,
-                files=[raw_dir / e.path for e in own],
-                sha256s=[e.sha256 for e in own],
-                member_source_ids=members,
-            )
+        job = ExtractJob(
+            source_id=source.source_id,
+            module=module,
+            files=[raw_dir / e.path for e in own],
+            sha256s=[e.sha256 for e in own],
+            member_source_ids=members,
         )
+        cited = raw_dir / CITED_SOURCES_FILE
+        if module == TRANSCRIPTION_EXTRACTOR and cited.exists():
+            job.files.append(cited)
+            job.sha256s.append(sha256_file(cited))
+        jobs.append(job)
     return jobs
 
 

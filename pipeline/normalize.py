@@ -184,9 +184,13 @@ def normalize_selections(
     frame = extracted.copy()
     frame["round"] = frame["round"].fillna("")
     order = ["program_id", "track", "fiscal_year", "round"]
-    frame["_n"] = frame.groupby(order, sort=False).cumcount() + 1
+    frame["n_in_list"] = frame.groupby(order, sort=False).cumcount() + 1
     frame["selection_id"] = [
-        f"{r.program_id}-{r.track}-{r.fiscal_year}{'-' + r.round if r.round else ''}-{r._n:02d}"
+        "-".join(
+            str(part)
+            for part in (r.program_id, r.track, r.fiscal_year, r.round, f"{r.n_in_list:02d}")
+            if part != ""
+        )
         for r in frame.itertuples()
     ]
     frame["selection_group_id"] = frame["selection_id"]

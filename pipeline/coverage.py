@@ -1,0 +1,123 @@
+"""Coverage: how many selections each programme announced, against how many rows we hold.
+
+The published ``coverage`` table makes gaps visible instead of hidden: one row per announced
+figure in :data:`pipeline.announced.ANNOUNCED_COUNTS`, plus one row per programme / track /
+year / round that we hold rows for but no figure was announced (``announced_count`` null,
+never complete). ``announced_source_id`` is the cited source of the figure, so a reader can
+check it.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pipeline.announced import ANNOUNCED_COUNTS
+from pipeline.errors import PipelineError
+
+COVERAGE_COLUMNS = [
+    "program_id", "track", "fiscal_year", "round", "announced_count", "announced_source_id",
+    "held_count", "complete",
+]
+KEY = ["program_id", "track", "fiscal_year", "round"]
+
+
+def _held_counts(selections: pd.DataFrame) -> dict[tuple[str, str, int, str], int]:
+    if selections is None or not len(selections):
+        return {}
+    missing = [c for c in KEY if c not in selections.columns]
+    if missing:
+        raise PipelineError(f"coverage: selections frame lacks columns {missing}")
+    keys = selections[KEY].copy()
+    keys["round"] = keys["round"].fillna("").astype(str)
+    if keys["fiscal_year"].isna().any():
+        raise PipelineError("coverage: selections have rows without fiscal_year")
+    keys["fiscal_year"] = keys["fiscal_year"].astype("int64")
+    counts = keys.groupby(KEY, sort=True).size()
+    return {
+        (str(p), str(t), int(y), str(r)): int(n) for (p, t, y, r), n in counts.items()
+    }
+
+
+def build_coverage(selections: pd.DataFrame, cited_sources: pd.DataFrame) -> pd.DataFrame:
+    """Announced against held selections per programme, track, fiscal year and round.
+
+    ``cited_sources`` is the frame of :func:`pipeline.extract.manual.cited_sources` (or the
+    cited list itself): it maps each announced figure's citation URL to its source id.
+    """
+    url_to_id = dict(zip(cited_sources["url"], cited_sources["source_id"], strict=True))
+    held = _held_counts(selections)
+    rows: list[dict[str, object]] = []
+    announced_keys: set[tuple[str, str, int, str]] = set()
+    for figure in ANNOUNCED_COUNTS:
+        key = (figure.program_id, figure.track, figure.fiscal_year, figure.round)
+        if key in announced_keys:
+            raise PipelineError(f"coverage: announced figure {key} is listed twice")
+        announced_keys.add(key)
+        if figure.citation not in url_to_id:
+            raise PipelineError(
+                f"coverage: the citation {figure.citation} of {key} is not in "
+                "raw/manual/cited_sources.csv; add it there"
+            )
+        count = held.get(key, 0)
+        rows.append(
+            {
+                "program_id": figure.program_id,
+                "track": figure.track,
+                "fiscal_year": figure.fiscal_year,
+                "round": figure.round,
+                "announced_count": figure.count,
+                "announced_source_id": url_to_id[figure.citation],
+                "held_count": count,
+                "complete": count == figure.count,
+            }
+        )
+    for key, count in held.items():
+        if key in announced_keys:
+            continue
+        program_id, track, fiscal_year, round_ = key
+        rows.append(
+            {
+                "program_id": program_id,
+                "track": track,
+                "fiscal_year": fiscal_year,
+                "round": round_,
+                "announced_count": None,
+                "announced_source_id": None,
+                "held_count": count,
+                "complete": False,
+            }
+        )
+    frame = pd.DataFrame(rows, columns=COVERAGE_COLUMNS)
+    frame = frame.sort_values(KEY, ignore_index=True)
+    frame["fiscal_year"] = frame["fiscal_year"].astype("int64")
+    frame["announced_count"] = frame["announced_count"].astype("Int64")
+    frame["held_count"] = frame["held_count"].astype("int64")
+    frame["complete"] = frame["complete"].astype(bool)
+    return frame
+
+
+def coverage_summary(coverage: pd.DataFrame) -> str:
+    """A few terminal lines: held of announced per row, then the totals."""
+    if not len(coverage):
+        return "coverage: no rows"
+    lines = ["coverage (held / announced):"]
+    for row in coverage.itertuples(index=False):
+        label = f"{row.program_id}/{row.track}/{row.fiscal_year}"
+        if row.round:
+            label += f"/{row.round}"
+        if pd.isna(row.announced_count):
+            lines.append(f"  {label}: {row.held_count} held, no announced figure")
+            continue
+        mark = "complete" if row.complete else f"missing {row.announced_count - row.held_count}"
+        if row.held_count > row.announced_count:
+            mark = f"{row.held_count - row.announced_count} MORE than announced"
+        lines.append(f"  {label}: {row.held_count} / {row.announced_count} ({mark})")
+    announced = coverage.dropna(subset=["announced_count"])
+    held_of_announced = int(
+        sum(min(h, a) for h, a in zip(announced.held_count, announced.announced_count, strict=True))
+    )
+    lines.append(
+        f"  total: {held_of_announced} of {int(announced.announced_count.sum())} announced "
+        f"selections held; {int(coverage.complete.sum())} of {len(coverage)} rows complete"
+    )
+    return "\n".join(lines)

@@ -1,0 +1,333 @@
+"""Hand transcriptions (raw/manual/) and their extractor: load, counts, citations, strictness."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pandas as pd
+import pytest
+
+from pipeline import announced
+from pipeline.errors import SourceError
+from pipeline.extract import manual
+from pipeline.registry import load_registry
+
+# Rows expected per programme / track / fiscal year / round (published), as the research file
+# documents them (../shared/research/programs-facts.md).
+EXPECTED_PUBLISHED = {
+    ("energy_demo_2010", "demonstration_area", 2010, ""): 4,
+    ("data_smartcity_2017", "subsidy", 2017, "first"): 1,  # 札幌市
+    ("data_smartcity_2017", "subsidy", 2017, ""): 1,  # 高松市: round not confirmed
+    ("data_smartcity_2017", "subsidy", 2018, "additional"): 2,  # 富山市, 京都府
+    ("data_smartcity_2017", "subsidy", 2019, "first"): 1,  # 新居浜市
+    ("smartcity_model_2019", "leading_model", 2019, ""): 15,
+    ("smartcity_model_2019", "priority", 2019, ""): 3,
+    ("smart_mobility_challenge_2019", "meti_pilot", 2019, ""): 13,
+    ("smart_mobility_challenge_2019", "mlit_model", 2019, ""): 17,
+}
+EXPECTED_HELD_BACK = {"near_future_tech_2018": 8, "data_smartcity_2017": 1}
+PROGRAMS = [
+    "energy_demo_2010", "data_smartcity_2017", "near_future_tech_2018", "smartcity_model_2019",
+    "smart_mobility_challenge_2019",
+]
+# Copies of government pages on other hosts: the research tags them gov, but they are copies.
+MIRROR_HOSTS = ("40.74.122.252", "cache.yimg.jp", "gov-base.info", "vdocuments", "pdfslide")
+SYNTHETIC = "SYNTHETIC TEST FIXTURE - not an official document"
+
+
+def _announced_urls() -> set[str]:
+    urls = {a.citation for a in announced.ANNOUNCED_COUNTS}
+    urls |= {m.citation for m in announced.MEMBER_COMPOSITIONS}
+    return urls | {announced.PLATFORM_MINISTRIES_CITATION, announced.SMC_CITATION}
+
+
+@pytest.fixture(scope="module")
+def transcription_sources(repo_raw: Path):
+    return [s for s in load_registry(repo_raw) if s.kind == "transcription"]
+
+
+@pytest.fixture(scope="module")
+def extracted(repo_raw: Path, transcription_sources) -> dict[str, pd.DataFrame]:
+    return {
+        s.source_id: manual.extract(s.source_id, [repo_raw / s.path])["selections"]
+        for s in transcription_sources
+    }
+
+
+@pytest.fixture(scope="module")
+def selections(extracted) -> pd.DataFrame:
+    return pd.concat(extracted.values(), ignore_index=True)
+
+
+@pytest.fixture(scope="module")
+def cited(repo_raw: Path) -> pd.DataFrame:
+    return manual.cited_sources(repo_raw)
+
+
+# --- the real transcriptions -----------------------------------------------------------------
+
+
+def test_every_programme_has_a_registered_transcription(repo_raw: Path, transcription_sources):
+    assert {s.source_id for s in transcription_sources} == {f"manual_{p}" for p in PROGRAMS}
+    for source in transcription_sources:
+        assert source.path == f"manual/{source.source_id.removeprefix('manual_')}.csv"
+        assert (repo_raw / source.path).is_file()
+        assert source.media_type == "text/csv"
+    on_disk = {p.name for p in manual.transcription_files(repo_raw)}
+    assert on_disk == {f"{p}.csv" for p in PROGRAMS}
+
+
+def test_every_file_loads_with_the_contract_columns(extracted):
+    for source_id, frame in extracted.items():
+        assert list(frame.columns) == manual.SELECTION_EXTRACT_COLUMNS, source_id
+        assert frame["fiscal_year"].dtype == "int64"
+        assert frame["page"].isna().all()
+        assert frame["round"].isin(manual.ROUNDS).all()
+        program = source_id.removeprefix("manual_")
+        assert set(frame["program_id"]) <= {program}
+
+
+def test_published_counts_per_programme_track_year_round(selections):
+    counts = selections.groupby(["program_id", "track", "fiscal_year", "round"]).size()
+    measured = {key: int(n) for key, n in counts.items()}
+    assert measured == EXPECTED_PUBLISHED
+
+
+def test_rows_without_a_confirmed_year_are_kept_but_not_published(repo_raw: Path, extracted):
+    held = manual.held_back_rows(repo_raw)
+    assert held["program_id"].value_counts().to_dict() == EXPECTED_HELD_BACK
+    assert (held["status"] == manual.YEAR_UNCONFIRMED).all()
+    assert (held["fiscal_year"] == "").all()
+    assert held["note"].str.len().gt(0).all()
+    cao = held[held.program_id == "near_future_tech_2018"]
+    assert cao["note"].str.contains("FY2018 or FY2019 (not confirmed)", regex=False).all()
+    assert extracted["manual_near_future_tech_2018"].empty
+    assert extracted["manual_near_future_tech_2018"].attrs["held_back"] == 8
+    assert extracted["manual_data_smartcity_2017"].attrs["held_back"] == 1
+    assert "加古川市" in set(held["area_ja"])
+
+
+def test_facts_not_guesses(repo_raw: Path, selections):
+    # The truncated 秋田 row of FY2018 is left out; inferred prefectures are marked.
+    assert not selections["area_ja"].fillna("").str.startswith("秋田").any()
+    rows = manual.read_transcription(
+        "t",
+        repo_raw / "manual" / "smart_mobility_challenge_2019.csv",
+        manual.url_index(manual.read_cited(repo_raw / "manual" / manual.CITED_FILE)),
+    )
+    inferred = rows[rows["note"].str.contains("prefecture inferred", regex=False)]
+    assert set(inferred["area_ja"]) == {"浪江町", "豊田市", "春日井市", "永平寺町", "大分市"}
+    for cell in selections.drop(columns=["page", "fiscal_year"]).stack():
+        assert "(not seen)" not in str(cell) and "(not given)" not in str(cell)
+
+
+def test_announced_dates(selections):
+    dates = selections.groupby(["program_id", "track"])["announced_on"].agg(
+        lambda s: set(s.dropna())
+    )
+    assert dates["energy_demo_2010", "demonstration_area"] == {"2010-04-08"}
+    assert dates["smartcity_model_2019", "leading_model"] == {"2019-05-31"}
+    assert dates["smart_mobility_challenge_2019", "meti_pilot"] == {announced.SMC_ANNOUNCED_ON}
+    assert dates["smart_mobility_challenge_2019", "mlit_model"] == {announced.SMC_ANNOUNCED_ON}
+
+
+def test_regions_in_both_smc_lists_share_a_list_key(selections):
+    smc = selections[selections.program_id == "smart_mobility_challenge_2019"]
+    keyed = smc[smc["list_key"].notna()]
+    assert keyed.groupby("list_key")["track"].apply(sorted).to_dict() == {
+        key: ["meti_pilot", "mlit_model"]
+        for key in ("smc:日立市", "smc:前橋市", "smc:静岡市", "smc:大津市")
+    }
+    assert keyed["list_key"].nunique() == announced.SMC_SELECTED_BY_BOTH
+    assert selections[selections.program_id != "smart_mobility_challenge_2019"][
+        "list_key"
+    ].isna().all()
+
+
+def test_every_row_cites_a_listed_source_with_an_authority(selections, cited):
+    by_id = cited.set_index("source_id")
+    assert selections["source_id"].isin(by_id.index).all()
+    assert set(by_id.loc[selections["source_id"].unique(), "authority"]) <= {
+        "official", "secondary",
+    }
+
+
+def test_cited_sources_table_rows(cited, repo_raw: Path):
+    assert list(cited.columns) == manual.SOURCES_COLUMNS
+    assert cited["source_id"].is_unique and cited["url"].is_unique
+    assert (cited["origin"] == "cited").all() and (cited["status"] == "ok").all()
+    assert cited["file_path"].isna().all() and cited["sha256"].isna().all()
+    registered = {s.source_id for s in load_registry(repo_raw)}
+    assert not registered & set(cited["source_id"])
+
+
+def test_cited_sources_are_exactly_what_is_cited(repo_raw: Path, cited):
+    urls = manual.url_index(cited)
+    used: set[str] = set()
+    for path in manual.transcription_files(repo_raw):
+        rows = manual.read_transcription(path.stem, path, urls)
+        used |= set(rows["cited_source_id"])
+        used |= {i for ids in rows["other_source_ids"] for i in ids}
+    used |= {urls[u] for u in _announced_urls()}
+    assert used == set(cited["source_id"])
+
+
+def test_authority_follows_the_host(cited):
+    for row in cited.itertuples():
+        host = urlparse(row.url).hostname or ""
+        if any(m in row.url for m in MIRROR_HOSTS):
+            assert row.authority == "secondary", row.url
+        elif host.endswith((".go.jp", ".lg.jp")) or host.startswith("www.city."):
+            assert row.authority == "official", row.url
+    assert cited.set_index("source_id").loc["cited_toyota_1357875", "authority"] == "official"
+
+
+def test_cited_file_can_be_passed_with_the_transcription(repo_raw: Path):
+    folder = repo_raw / "manual"
+    a = manual.extract("m", [folder / "energy_demo_2010.csv"])["selections"]
+    b = manual.extract("m", [folder / manual.CITED_FILE, folder / "energy_demo_2010.csv"])
+    pd.testing.assert_frame_equal(a, b["selections"])
+
+
+def test_published_note_carries_target_area_participants_and_other_sources(selections):
+    sapporo = selections[
+        (selections.program_id == "smartcity_model_2019") & (selections.area_ja == "札幌市")
+    ].iloc[0]
+    assert sapporo["lead_org_ja"] == "日建設計総合研究所"
+    assert sapporo["source_id"] == "cited_mlit_tk_000051"
+    assert "対象区域 (target area): 市中心部および郊外" in sapporo["note"]
+    assert "also cited: cited_carwatch_1187673" in sapporo["note"]
+
+
+# --- malformed transcriptions (synthetic) ----------------------------------------------------
+
+GOOD_URL = "https://example.invalid/synthetic-page"
+
+
+def _write_fixture(folder: Path, rows: list[dict[str, str]], columns=None) -> Path:
+    """A synthetic transcription plus a synthetic cited-sources list in ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / manual.CITED_FILE).open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(manual.CITED_COLUMNS)
+        writer.writerow(["cited_synthetic_page", GOOD_URL, SYNTHETIC, "synthetic", "secondary"])
+    path = folder / "smartcity_model_2019.csv"
+    columns = columns or manual.TRANSCRIPTION_COLUMNS
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, columns, lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({c: row.get(c, "") for c in columns})
+    return path
+
+
+def _good(**changes: str) -> dict[str, str]:
+    row = {
+        "program_id": "smartcity_model_2019", "track": "leading_model", "status": "selected",
+        "fiscal_year": "2019", "announced_on": "2019-05-31", "prefecture_ja": "北海道",
+        "area_ja": "札幌市", "note": SYNTHETIC, "source_url": GOOD_URL,
+    }
+    row.update(changes)
+    return row
+
+
+def test_synthetic_good_file_extracts(tmp_path: Path):
+    path = _write_fixture(tmp_path, [_good(), _good(status="year_unconfirmed", fiscal_year="")])
+    frame = manual.extract("manual_synthetic", [path])["selections"]
+    assert len(frame) == 1 and frame.attrs["held_back"] == 1
+    assert frame.loc[0, "source_id"] == "cited_synthetic_page"
+    assert frame.loc[0, "fiscal_year"] == 2019
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        ({"track": "meti_pilot"}, "track 'meti_pilot' is not a track of smartcity_model_2019"),
+        ({"program_id": "no_such_programme"}, "program_id 'no_such_programme' is unknown"),
+        ({"source_url": "https://example.invalid/unknown"}, "is not in manual/cited_sources.csv"),
+        ({"other_urls": f"{GOOD_URL} ; https://example.invalid/x"}, "other_urls"),
+        ({"announced_on": "2019-02-30"}, "announced_on '2019-02-30' is not a date"),
+        ({"announced_on": "2019/05/31"}, "announced_on '2019/05/31' is not a date"),
+        ({"fiscal_year": ""}, "fiscal_year '' must be a year"),
+        ({"fiscal_year": "FY2019"}, "fiscal_year 'FY2019' must be a year"),
+        ({"status": "year_unconfirmed"}, "fiscal_year must be empty"),
+        ({"status": "maybe"}, "status 'maybe'"),
+        ({"round": "second"}, "round 'second'"),
+        ({"area_ja": "", "prefecture_ja": ""}, "area_ja and prefecture_ja are both empty"),
+        ({"source_url": ""}, "source_url is empty"),
+        ({"project_name_ja": "(not seen)"}, "placeholder '(not seen)'"),
+    ],
+)
+def test_malformed_row_names_file_and_line(tmp_path: Path, bad: dict, message: str):
+    path = _write_fixture(tmp_path, [_good(), _good(**bad)])
+    with pytest.raises(SourceError) as info:
+        manual.extract("manual_synthetic", [path])
+    text = str(info.value)
+    assert text.startswith(f"manual_synthetic: {path}: line 3: "), text
+    assert message in text
+
+
+def test_unknown_column_names_file_and_line(tmp_path: Path):
+    path = _write_fixture(tmp_path, [_good()], columns=[*manual.TRANSCRIPTION_COLUMNS, "extra"])
+    with pytest.raises(SourceError, match=r"line 1: .*unknown columns \['extra'\]") as info:
+        manual.extract("manual_synthetic", [path])
+    assert str(path) in str(info.value)
+
+
+def test_missing_column_and_empty_file(tmp_path: Path):
+    columns = [c for c in manual.TRANSCRIPTION_COLUMNS if c != "note"]
+    path = _write_fixture(tmp_path, [_good()], columns=columns)
+    with pytest.raises(SourceError, match=r"missing columns \['note'\]"):
+        manual.extract("manual_synthetic", [path])
+    path = _write_fixture(tmp_path / "empty", [])
+    with pytest.raises(SourceError, match="no rows transcribed"):
+        manual.extract("manual_synthetic", [path])
+
+
+def test_row_of_another_programme_in_the_file(tmp_path: Path):
+    other = _good(program_id="energy_demo_2010", track="demonstration_area", fiscal_year="2010")
+    path = _write_fixture(tmp_path, [other])
+    with pytest.raises(SourceError, match="file is named smartcity_model_2019.csv"):
+        manual.extract("manual_synthetic", [path])
+
+
+def test_bad_cited_sources_file(tmp_path: Path):
+    path = _write_fixture(tmp_path, [_good()])
+    cited = tmp_path / manual.CITED_FILE
+    with cited.open("a", encoding="utf-8") as fh:
+        fh.write(f"cited_synthetic_again,{GOOD_URL},{SYNTHETIC},synthetic,secondary\n")
+    with pytest.raises(SourceError, match="line 3: .* already listed on line 2") as info:
+        manual.extract("manual_synthetic", [path])
+    assert str(info.value).startswith(f"cited_sources: {cited}: ")
+    cited.write_text(
+        "source_id,url,title,publisher,authority\n"
+        f"Cited-Bad,{GOOD_URL},{SYNTHETIC},synthetic,secondary\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(SourceError, match="line 2: source_id 'Cited-Bad'"):
+        manual.extract("manual_synthetic", [path])
+    cited.write_text(
+        "source_id,url,title,publisher,authority\n"
+        f"cited_x,{GOOD_URL},{SYNTHETIC},synthetic,gov\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(SourceError, match="line 2: authority 'gov'"):
+        manual.read_cited(cited)
+
+
+def test_cited_sources_reads_raw_manual(tmp_path: Path):
+    _write_fixture(tmp_path / "manual", [_good()])
+    frame = manual.cited_sources(tmp_path)
+    assert frame["source_id"].tolist() == ["cited_synthetic_page"]
+    assert frame.loc[0, "status_detail"] == manual.CITED_STATUS_DETAIL
+
+
+def test_line_numbers_count_physical_lines(tmp_path: Path):
+    """A quoted note spanning two lines shifts the next row to line 4, and the error says so."""
+    path = _write_fixture(
+        tmp_path, [_good(note=f"{SYNTHETIC}\nsecond line"), _good(track="no_such_track")]
+    )
+    with pytest.raises(SourceError, match=r": line 4: track 'no_such_track'"):
+        manual.extract("manual_synthetic", [path])
