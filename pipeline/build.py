@@ -127,9 +127,12 @@ def build(config: BuildConfig, log=print) -> BuildOutcome:
     for _, error in sorted(extracted.errors.items()):
         log(f"error: {error}")
     for source_id, tables in sorted(extracted.tables.items()):
-        held_back = tables.get("selections", pd.DataFrame()).attrs.get("held_back")
-        if held_back:
-            log(f"{source_id}: {held_back} transcribed row(s) held back (year not confirmed)")
+        for frame in tables.values():
+            if frame.attrs.get("held_back"):
+                log(f"{source_id}: {frame.attrs['held_back']} transcribed row(s) held back "
+                    "(selection year not confirmed)")
+            if frame.attrs.get("note"):
+                log(f"{source_id}: {frame.attrs['note']}")
 
     tables, problems, notes = assemble_tables(raw_dir, sources, entries, extracted)
     for note in notes:
@@ -209,10 +212,19 @@ def assemble_tables(
         platform_members, member_problems = normalize_members(members, matcher, PLATFORM_AS_OF)
         problems += member_problems
 
-    official = frames("selections", {"linked", "remote"})
-    transcribed = frames("selections", {"transcription"})
-    chosen, differences = choose_selection_rows(official, transcribed)
-    notes += [f"transcription vs official list: {d}" for d in differences]
+    # Official files first (in registry order), then transcriptions: see choose_selection_rows.
+    order = {s.source_id: i for i, s in enumerate(sources)}
+    rank = {"linked": 0, "remote": 0, "transcription": 1}
+    candidates = sorted(
+        (
+            (sid, t["selections"])
+            for sid, t in extracted.tables.items()
+            if "selections" in t and by_kind.get(sid) in rank
+        ),
+        key=lambda item: (rank[by_kind[item[0]]], order[item[0]]),
+    )
+    chosen, differences = choose_selection_rows(candidates)
+    notes += [f"selection lists disagree: {d}" for d in differences]
     selections, selection_areas, area_problems = normalize_selections(chosen, matcher)
     problems += area_problems
 

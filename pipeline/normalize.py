@@ -137,50 +137,51 @@ _NOT_A_LOCAL_GOVERNMENT = "not a local government"
 
 
 def choose_selection_rows(
-    official: pd.DataFrame, transcribed: pd.DataFrame
+    candidates: list[tuple[str, pd.DataFrame]],
 ) -> tuple[pd.DataFrame, list[str]]:
-    """Prefer rows extracted from official files; a track they cover drops its transcription.
+    """Publish each programme track from one source only: the first candidate that holds it.
 
-    Returns the rows to publish and one line per difference between the two versions, so that
-    a transcription error (or a misread official file) is visible after every build.
+    ``candidates`` are (source id, extracted rows) in order of preference: official files in
+    registry order, then transcriptions. Every later candidate holding the same track is
+    compared with the chosen one, and each difference is returned as a line to report, so a
+    transcription error (or a misread official file) is visible after every build.
     """
     keys = ["program_id", "track"]
-    covered = (
-        set(map(tuple, official[keys].drop_duplicates().to_numpy())) if len(official) else set()
-    )
+    chosen_from: dict[tuple[str, str], tuple[str, pd.DataFrame]] = {}
+    parts: list[pd.DataFrame] = []
     differences: list[str] = []
-    for program_id, track in sorted(covered):
-        ours = _area_set(transcribed, program_id, track)
-        theirs = _area_set(official, program_id, track)
-        if not len(ours):
+    for source_id, frame in candidates:
+        if not len(frame):
             continue
-        for area in sorted(theirs - ours):
-            differences.append(
-                f"{program_id}/{track}: {area!r} in the official list, not transcribed"
-            )
-        for area in sorted(ours - theirs):
-            differences.append(
-                f"{program_id}/{track}: {area!r} transcribed, not in the official list"
-            )
-    keep = ~transcribed.set_index(keys).index.isin(list(covered)) if len(transcribed) else []
-    chosen = pd.concat([official, transcribed[keep]], ignore_index=True)
+        for key, rows in frame.groupby(keys, sort=True):
+            if key not in chosen_from:
+                chosen_from[key] = (source_id, rows)
+                parts.append(rows)
+                continue
+            winner_id, winner = chosen_from[key]
+            label = "/".join(key)
+            for area in sorted(_areas(winner) - _areas(rows)):
+                differences.append(f"{label}: {area!r} in {winner_id}, not in {source_id}")
+            for area in sorted(_areas(rows) - _areas(winner)):
+                differences.append(f"{label}: {area!r} in {source_id}, not in {winner_id}")
+    chosen = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     return chosen, differences
 
 
-def _area_set(frame: pd.DataFrame, program_id: str, track: str) -> set[str]:
-    if not len(frame):
-        return set()
-    rows = frame[(frame.program_id == program_id) & (frame.track == track)]
-    return {
-        normalize_text(f"{p or ''}{a or ''}")
-        for p, a in zip(rows.prefecture_ja, rows.area_ja, strict=True)
-    }
+def _areas(rows: pd.DataFrame) -> set[str]:
+    return {normalize_text(area or "") for area in rows["area_ja"]}
 
 
 def normalize_selections(
     extracted: pd.DataFrame, matcher: Matcher
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
     """Give each selection a stable id, link rows selected in several tracks, match areas."""
+    if not len(extracted):
+        return (
+            pd.DataFrame(columns=SELECTION_COLUMNS),
+            pd.DataFrame(columns=SELECTION_AREA_COLUMNS),
+            [],
+        )
     frame = extracted.copy()
     frame["round"] = frame["round"].fillna("")
     order = ["program_id", "track", "fiscal_year", "round"]
