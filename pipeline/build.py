@@ -22,9 +22,8 @@ from pipeline.extract_stage import ExtractResult, plan_jobs, run_extract
 from pipeline.manifest import (
     MANIFEST_NAME,
     ManifestEntry,
-    attachment_sources,
     inventory,
-    read_manifest,
+    known_sources,
 )
 from pipeline.registry import Source, load_registry
 
@@ -104,7 +103,7 @@ def is_up_to_date(out_dir: Path, stamp: str) -> bool:
 def build(config: BuildConfig, log=print) -> BuildOutcome:
     raw_dir = config.raw_dir
     sources = load_registry(raw_dir, config.registry_file)
-    sources += attachment_sources(read_manifest(raw_dir), sources)
+    sources = known_sources(raw_dir, sources)
     entries = inventory(raw_dir, sources)
     code = code_hash()
     stamp = input_stamp(raw_dir, entries, code)

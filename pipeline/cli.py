@@ -142,11 +142,11 @@ def cmd_all(args: argparse.Namespace) -> int:
 
 
 def cmd_sources(args: argparse.Namespace) -> int:
-    from pipeline.manifest import attachment_sources, inventory, read_manifest
+    from pipeline.manifest import inventory, known_sources
     from pipeline.registry import load_registry
 
     sources = load_registry(args.raw_dir, args.registry)
-    sources += attachment_sources(read_manifest(args.raw_dir), sources)
+    sources = known_sources(args.raw_dir, sources)
     held = {}
     for entry in inventory(args.raw_dir, sources):
         held.setdefault(entry.source_id, entry)
@@ -163,11 +163,11 @@ def cmd_sources(args: argparse.Namespace) -> int:
 
 def cmd_debug(args: argparse.Namespace) -> int:
     from pipeline.debug import render_debug
-    from pipeline.manifest import attachment_sources, inventory, read_manifest
+    from pipeline.manifest import inventory, known_sources
     from pipeline.registry import load_registry
 
     sources = load_registry(args.raw_dir, args.registry)
-    sources += attachment_sources(read_manifest(args.raw_dir), sources)
+    sources = known_sources(args.raw_dir, sources)
     files = [
         args.raw_dir / e.path
         for e in inventory(args.raw_dir, sources)

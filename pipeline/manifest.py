@@ -89,7 +89,10 @@ def source_files_on_disk(raw_dir: Path, source: Source) -> list[Path]:
     if source.path:
         path = raw_dir / source.path
         return [path] if path.is_file() else []
-    folder = raw_dir / source.source_id
+    return source_files_on_disk_in(raw_dir / source.source_id)
+
+
+def source_files_on_disk_in(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
     return sorted(
@@ -109,6 +112,11 @@ def _guess_media_type(path: Path) -> str:
     return by_suffix.get(path.suffix.lower(), "application/octet-stream")
 
 
+def known_sources(raw_dir: Path, registered: list[Source]) -> list[Source]:
+    """The registered sources plus the attachments found for them (see attachment_sources)."""
+    return registered + attachment_sources(read_manifest(raw_dir), registered, raw_dir)
+
+
 def inventory(raw_dir: Path, sources: list[Source]) -> list[ManifestEntry]:
     """The current archived files of every source, manifest entries and hand-dropped files merged.
 
@@ -116,10 +124,9 @@ def inventory(raw_dir: Path, sources: list[Source]) -> list[ManifestEntry]:
     whose file has gone is dropped. Checksums are recomputed only for files the manifest does
     not describe or whose size changed.
     """
-    manifest = read_manifest(raw_dir)
-    recorded = {e.path: e for e in manifest}
+    recorded = {e.path: e for e in read_manifest(raw_dir)}
     result: list[ManifestEntry] = []
-    for source in sources + attachment_sources(manifest, sources):
+    for source in sources:
         for path in source_files_on_disk(raw_dir, source):
             rel = path.relative_to(raw_dir).as_posix()
             size = path.stat().st_size
@@ -144,9 +151,27 @@ def inventory(raw_dir: Path, sources: list[Source]) -> list[ManifestEntry]:
     return sorted(result, key=lambda e: (e.source_id, e.path))
 
 
-def attachment_sources(manifest: list[ManifestEntry], sources: list[Source]) -> list[Source]:
-    """Sources discovered at fetch time as attachments of a registered HTML source."""
+def attachment_sources(
+    manifest: list[ManifestEntry], sources: list[Source], raw_dir: Path | None = None
+) -> list[Source]:
+    """Sources discovered as attachments of a registered HTML source.
+
+    They are known from the manifest (the fetch found them) or, for a raw folder assembled by
+    hand, from folders named ``<parent id>_<file stem>`` beside the parent's folder.
+    """
     by_id = {s.source_id: s for s in sources}
+    manifest = list(manifest)
+    if raw_dir is not None and raw_dir.is_dir():
+        known = {e.source_id for e in manifest}
+        for parent in (s for s in sources if s.follow_attachments):
+            for folder in sorted(raw_dir.glob(f"{parent.source_id}_*")):
+                if folder.is_dir() and folder.name not in known and folder.name not in by_id:
+                    for path in source_files_on_disk_in(folder):
+                        manifest.append(ManifestEntry(
+                            source_id=folder.name, path=path.relative_to(raw_dir).as_posix(),
+                            origin="manual", sha256="", bytes=0,
+                            media_type=_guess_media_type(path), parent_source_id=parent.source_id,
+                        ))
     found: dict[str, Source] = {}
     for entry in manifest:
         parent = by_id.get(entry.parent_source_id or "")

@@ -328,6 +328,11 @@ class Matcher:
                 continue
             if pos == 0:
                 result.problems.append(f"{NOT_A_LOCAL_GOVERNMENT}: {piece!r}")
+            elif pending is not None and not found:
+                # "三重県志摩地域": an area inside the named prefecture, not the prefecture itself;
+                # it is not mapped to the prefecture unless a source lists what it covers.
+                result.problems.append(f"{NOT_A_LOCAL_GOVERNMENT}: {piece[pos:]!r} in {piece!r}")
+                pending = None
             else:
                 result.problems.append(f"unmatched text {piece[pos:]!r} in {piece!r}")
             break

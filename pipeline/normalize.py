@@ -168,8 +168,19 @@ def choose_selection_rows(
     return chosen, differences
 
 
+_LEADING_PREFECTURE_RE = re.compile(r"^(北海道|東京都|京都府|大阪府|\S{2,3}?県)(?=\S)")
+_LIST_SEPARATOR_RE = re.compile(r"[、,/]")
+
+
+def area_key(text: str) -> str:
+    """How two lists' area texts compare: without a leading prefecture, one list separator."""
+    key = normalize_text(text).replace(" ", "")
+    key = _LEADING_PREFECTURE_RE.sub("", key)
+    return _LIST_SEPARATOR_RE.sub("・", key)
+
+
 def _areas(rows: pd.DataFrame) -> set[str]:
-    return {normalize_text(area or "") for area in rows["area_ja"]}
+    return {area_key(area or "") for area in rows["area_ja"]}
 
 
 def normalize_selections(

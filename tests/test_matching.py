@@ -155,6 +155,13 @@ def test_areas_that_are_not_local_governments(matcher: Matcher, text: str) -> No
     assert result.problems == [f"{NOT_A_LOCAL_GOVERNMENT}: {text!r}"]
 
 
+@pytest.mark.parametrize("text", ["三重県志摩地域", "沖縄県八重山地域", "北海道ひがし北海道"])
+def test_area_inside_a_named_prefecture_is_not_the_prefecture(matcher: Matcher, text: str) -> None:
+    result = matcher.match(text)
+    assert result.codes == []
+    assert len(result.problems) == 1 and NOT_A_LOCAL_GOVERNMENT in result.problems[0]
+
+
 def test_region_next_to_a_municipality(matcher: Matcher) -> None:
     result = matcher.match("熱海市・八重山地域")
     assert result.codes == [ATAMI]
