@@ -30,7 +30,7 @@ from pipeline.fetch import (
     fetch_all,
     safe_file_name,
 )
-from pipeline.manifest import MANIFEST_NAME, inventory, read_manifest
+from pipeline.manifest import MANIFEST_NAME, inventory, known_sources, read_manifest
 from pipeline.registry import Source, attachment_source_id, load_registry
 from tests.fetch_server import FaultServer, Reply, html_page, tiny_pdf
 
@@ -529,7 +529,8 @@ def test_html_attachments_are_fetched_as_their_own_sources(raw, server, config):
     assert len(server.hits_for("/press/att/a.pdf")) == 1  # de-duplicated
     assert server.hits_for("/notes.txt") == []
     # Later stages find the attachments through the manifest.
-    assert {e.source_id for e in inventory(raw, [parent])} == {"meti_smc_release", a_id, b_id}
+    found = inventory(raw, known_sources(raw, [parent]))
+    assert {e.source_id for e in found} == {"meti_smc_release", a_id, b_id}
 
 
 def test_attachment_links_same_host_pdfs_in_page_order():
