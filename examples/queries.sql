@@ -1,0 +1,87 @@
+-- Named example queries on processed/smartcity.duckdb.
+-- Each block starts with "-- name:" and a one-line question; the test suite runs every one
+-- against a dataset built from the test fixtures and checks its result.
+-- Run one:  .venv/bin/python -m pipeline sql "$(sed -n '/name: members_by_category/,/;/p' examples/queries.sql)"
+
+-- name: programmes_by_agency
+-- Which programmes does each ministry lead (or co-lead)?
+SELECT a.abbreviation, a.name_en, string_agg(p.program_id, ', ' ORDER BY p.start_year) AS programs
+FROM program_agencies pa
+JOIN agencies a USING (agency_id)
+JOIN programs p USING (program_id)
+WHERE pa.role IN ('lead', 'co_lead')
+GROUP BY a.abbreviation, a.name_en
+ORDER BY a.abbreviation;
+
+-- name: members_by_category
+-- How many platform members are there in each category?
+SELECT category, count(*) AS members
+FROM platform_members
+GROUP BY category
+ORDER BY members DESC, category;
+
+-- name: selections_per_prefecture
+-- How many selections touch each prefecture (through the local governments they cover)?
+SELECT m.prefecture_ja, count(DISTINCT sa.selection_id) AS selections
+FROM selection_areas sa
+JOIN municipalities m USING (lg_code)
+GROUP BY m.prefecture_ja
+ORDER BY selections DESC, m.prefecture_ja;
+
+-- name: local_governments_in_several_programmes
+-- Which local governments took part in more than one programme?
+SELECT m.lg_code, m.prefecture_ja, m.name_ja,
+       string_agg(DISTINCT s.program_id, ', ' ORDER BY s.program_id) AS programs
+FROM selection_areas sa
+JOIN selections s USING (selection_id)
+JOIN municipalities m USING (lg_code)
+GROUP BY m.lg_code, m.prefecture_ja, m.name_ja
+HAVING count(DISTINCT s.program_id) > 1
+ORDER BY m.lg_code;
+
+-- name: platform_members_without_selection
+-- Which local governments are platform members but hold no selection in the dataset?
+SELECT pm.lg_code, pm.name_ja
+FROM platform_members pm
+WHERE pm.category = 'local_government'
+  AND pm.lg_code NOT IN (SELECT lg_code FROM selection_areas)
+ORDER BY pm.lg_code;
+
+-- name: coverage_gaps
+-- Which programme tracks hold fewer selections than were announced?
+SELECT program_id, track, fiscal_year, round, announced_count, held_count,
+       announced_count - held_count AS not_held
+FROM coverage
+WHERE NOT complete
+ORDER BY not_held DESC, program_id, track, fiscal_year, round;
+
+-- name: smart_mobility_selected_by_both
+-- Which Smart Mobility Challenge regions were selected by both METI and MLIT?
+SELECT selection_group_id, string_agg(track, ' + ' ORDER BY track) AS tracks,
+       min(area_ja) AS area_ja
+FROM selections
+WHERE program_id = 'smart_mobility_challenge_2019'
+GROUP BY selection_group_id
+HAVING count(DISTINCT track) = 2
+ORDER BY area_ja;
+
+-- name: selections_by_authority
+-- How many selections rest on official sources, and how many on secondary ones?
+SELECT s.program_id, src.authority, count(*) AS selections
+FROM selections s
+JOIN sources src USING (source_id)
+GROUP BY s.program_id, src.authority
+ORDER BY s.program_id, src.authority;
+
+-- name: participation_of_maebashi
+-- In which programmes did 前橋市 take part, and is it a platform member?
+SELECT *
+FROM municipality_participation
+WHERE name_ja = '前橋市';
+
+-- name: missing_sources
+-- Which sources are not in this build, and how would I add them?
+SELECT source_id, url, status_detail
+FROM sources
+WHERE status <> 'ok'
+ORDER BY source_id;

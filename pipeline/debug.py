@@ -1,0 +1,80 @@
+"""Render PDF pages with what the extractor saw, so a layout it does not understand is quick to fix.
+
+Whoever first meets a real source file that fails its cross-checks runs
+``python -m pipeline debug SOURCE_ID [--page N]`` and looks at the PNGs: words the extractor
+read (blue boxes), ruling lines (red), table cells found by pdfplumber (light red), and what
+the source's extractor recognised, if it exposes ``debug_marks(view)``: headings (green),
+prefecture headings (purple), column headers (orange), page furniture it drops (grey).
+
+Note: pages set in non-embedded fonts (e.g. reportlab's HeiseiKakuGo-W5) render without
+glyphs when no Japanese system font is installed; the boxes are still right.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Any
+
+from pipeline.extract.pdf import iter_pages, open_pdf
+
+RESOLUTION = 90
+COLOURS: dict[str, tuple[tuple[int, int, int, int], tuple[int, int, int]]] = {
+    # label: (fill RGBA, stroke RGB)
+    "word": ((0, 0, 255, 20), (0, 0, 255)),
+    "heading": ((0, 200, 0, 70), (0, 140, 0)),
+    "prefecture": ((160, 0, 200, 60), (120, 0, 160)),
+    "header": ((255, 140, 0, 70), (220, 110, 0)),
+    "furniture": ((128, 128, 128, 80), (90, 90, 90)),
+}
+
+
+def _marks_function(source_id: str) -> Any:
+    """The extractor's ``debug_marks`` for this source, if it has one."""
+    from pipeline.extract_stage import EXTRACTORS
+
+    module_name = EXTRACTORS.get(source_id)
+    if not module_name:
+        return None
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError:
+        return None
+    return getattr(module, "debug_marks", None)
+
+
+def render_debug(
+    source_id: str, path: Path, out_dir: Path, pages: list[int] | None = None
+) -> list[Path]:
+    """Write one PNG per page (all pages unless ``pages``); returns the files written.
+
+    Pages are rendered even when their text layer is garbage, so the picture shows why.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    marks_for = _marks_function(source_id)
+    written: list[Path] = []
+    with open_pdf(source_id, path) as pdf:
+        page_list = pdf.pages  # built once: the picture needs the pdfplumber page too
+        for view in iter_pages(source_id, path, pdf, pages, check_text=False):
+            page = page_list[view.number - 1]
+            image = page.to_image(resolution=RESOLUTION)
+            if view.edges:
+                try:
+                    image.debug_tablefinder()
+                except Exception:  # the picture matters more than the table finder
+                    pass
+                for e in view.edges:
+                    image.draw_line([(e["x0"], e["top"]), (e["x1"], e["bottom"])],
+                                    stroke=(255, 0, 0), stroke_width=1)
+            fill, stroke = COLOURS["word"]
+            image.draw_rects([(w["x0"], w["top"], w["x1"], w["bottom"]) for w in view.words],
+                             fill=fill, stroke=stroke, stroke_width=1)
+            if marks_for is not None:
+                for box, label in marks_for(view):
+                    fill, stroke = COLOURS.get(label, COLOURS["heading"])
+                    image.draw_rect(box, fill=fill, stroke=stroke, stroke_width=2)
+            target = out_dir / f"{source_id}-{path.stem}-p{view.number:03d}.png"
+            image.save(target)
+            written.append(target)
+            page.close()
+    return written

@@ -1,0 +1,299 @@
+"""METI press release of 2019-06-18 (Smart Mobility Challenge) and its attached PDFs.
+
+The release page itself holds no list: it gives the announcement date and links the
+attachments (別紙1: METI's パイロット地域, presumably 別紙2: MLIT's 先行モデル事業, 参考: unknown).
+The extract stage passes the page and every attachment file together. An attachment archived
+under ``raw/<attachment id>/`` keeps that id as its provenance; a PDF dropped by hand next to
+the page in ``raw/meti_smc_release/`` is credited to the release itself. Which PDF holds which
+list is read from its content (``smc_lists``), never from its file name or link label.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlparse
+
+import pandas as pd
+from bs4 import BeautifulSoup
+
+from pipeline.announced import SMC_ANNOUNCED_ON
+from pipeline.errors import SourceError
+from pipeline.extract.smc_lists import (
+    LIST_NAMES,
+    METI_PILOT,
+    MLIT_MODEL,
+    SmcList,
+    anchors_seen,
+    check_both,
+    check_count,
+    debug_marks,
+    no_header_error,
+    norm,
+    read_smc_list,
+    selections_frame,
+    smc_frame,
+)
+from pipeline.registry import attachment_source_id
+
+__all__ = ["debug_marks", "extract", "read_release"]
+
+# The publisher's site. The registry holds the release URL (discovered in the root document);
+# this is only the fallback for telling the release's own attachments from links elsewhere
+# when the saved page does not name its own address (canonical link, og:url or <base>).
+RELEASE_SITE = "www.meti.go.jp"
+RELEASE_ANCHOR = "スマートモビリティチャレンジ"
+
+_ERROR_PAGE_RE = re.compile(
+    r"ページが見つかりません|お探しのページ|404\s*Not\s*Found|\bNot Found\b|"
+    r"ページは存在しません|ファイルが見つかりません|アクセスできません|Service Unavailable|"
+    r"\b50[0-4]\b.*Error|エラーが発生|Wayback Machine has not archived",
+    re.IGNORECASE,
+)
+_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
+_DATE_RE = re.compile(r"(?P<era>令和|平成)?\s*(?P<y>\d{4}|\d{1,2}|元)\s*年\s*(?P<m>\d{1,2})\s*月"
+                      r"\s*(?P<d>\d{1,2})\s*日")
+_ERA_START = {"令和": 2018, "平成": 1988}
+# An Internet Archive capture rewrites links to /web/<timestamp>/<original URL>.
+_WAYBACK_RE = re.compile(r"^(?:https?://web\.archive\.org)?/web/[0-9a-z_]+/(?P<url>https?://.+)$")
+
+
+@dataclass
+class Attachment:
+    label: str
+    href: str
+    source_id: str
+
+
+@dataclass
+class Release:
+    path: Path
+    title: str
+    announced_on: str | None
+    attachments: list[Attachment] = field(default_factory=list)
+    ignored_links: list[str] = field(default_factory=list)
+
+
+def _decode(data: bytes) -> str:
+    """Decode with the declared charset (Shift_JIS read as its superset cp932)."""
+    match = _CHARSET_RE.search(data[:4096])
+    declared = match.group(1).decode("ascii").lower() if match else ""
+    aliases = {"shift_jis": "cp932", "shift-jis": "cp932", "sjis": "cp932", "x-sjis": "cp932",
+               "windows-31j": "cp932", "ms932": "cp932"}
+    candidates = [aliases.get(declared, declared)] if declared else []
+    candidates += ["utf-8", "cp932", "euc-jp"]
+    for encoding in candidates:
+        try:
+            return data.decode(encoding)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return data.decode("utf-8", errors="replace")
+
+
+def _parse_date(text: str) -> str | None:
+    match = _DATE_RE.search(unicodedata.normalize("NFKC", text))
+    if not match:
+        return None
+    y = match.group("y")
+    era = match.group("era")
+    year = (1 if y == "元" else int(y)) + _ERA_START[era] if era else int(y) if y != "元" else 0
+    try:
+        return date(year, int(match.group("m")), int(match.group("d"))).isoformat()
+    except ValueError:
+        return None
+
+
+def _own_hosts(soup: BeautifulSoup) -> set[str]:
+    hosts = {RELEASE_SITE}
+    for tag, attr in (
+        (soup.find("link", rel="canonical"), "href"),
+        (soup.find("meta", attrs={"property": "og:url"}), "content"),
+        (soup.find("base"), "href"),
+    ):
+        if tag is not None and tag.get(attr):
+            host = urlparse(str(tag.get(attr))).hostname
+            if host:
+                hosts.add(host)
+    return hosts
+
+
+def read_release(source_id: str, path: Path) -> Release:
+    """Title, date and attachment links of the release page; an error page is an error."""
+    data = path.read_bytes()
+    if not data.strip():
+        raise SourceError(source_id, "empty file (0 bytes): a failed download?", path=path)
+    if data.lstrip().startswith(b"%PDF-"):
+        raise SourceError(source_id, "expected the release HTML page, found a PDF", path=path)
+    soup = BeautifulSoup(_decode(data), "html.parser")
+    for bad in soup(["script", "style", "noscript"]):
+        bad.decompose()
+    title = soup.title.get_text(" ", strip=True) if soup.title else ""
+    h1 = soup.find("h1")
+    heading = h1.get_text(" ", strip=True) if h1 else ""
+    text = soup.get_text("\n", strip=True)
+    if _ERROR_PAGE_RE.search(f"{title}\n{heading}") or (
+        len(norm(text)) < 400 and _ERROR_PAGE_RE.search(text)
+    ):
+        raise SourceError(
+            source_id,
+            f"the file is an error page, not the release (title {title!r}, heading "
+            f"{heading!r}): the page moved? fetch it again or use an archived copy",
+            path=path,
+        )
+    if norm(RELEASE_ANCHOR) not in norm(text):
+        raise SourceError(
+            source_id,
+            f"the page does not mention {RELEASE_ANCHOR}: not the Smart Mobility Challenge "
+            f"release (title {title!r})",
+            path=path,
+        )
+    dated = None
+    for candidate in (
+        soup.find(class_=re.compile("date", re.I)),
+        soup.find(id=re.compile("date", re.I)),
+        soup.find("time"),
+    ):
+        if candidate is not None:
+            dated = _parse_date(candidate.get_text(" ", strip=True))
+            if dated:
+                break
+    dated = dated or _parse_date(text)
+
+    release = Release(path, title or heading, dated)
+    hosts = _own_hosts(soup)
+    seen: set[str] = set()
+    for a in soup.find_all("a", href=True):
+        href = str(a["href"]).strip()
+        wayback = _WAYBACK_RE.match(href)
+        url = urlparse(wayback.group("url") if wayback else href)
+        if not PurePosixPath(unquote(url.path)).suffix.lower() == ".pdf":
+            continue
+        if url.scheme and url.scheme not in ("http", "https") or (
+            url.hostname and url.hostname not in hosts
+        ):
+            release.ignored_links.append(href)
+            continue
+        name = PurePosixPath(unquote(url.path)).name
+        if name in seen:
+            continue
+        seen.add(name)
+        label = re.sub(r"\s+", " ", a.get_text(" ", strip=True))
+        release.attachments.append(Attachment(label, href, attachment_source_id(source_id, name)))
+    return release
+
+
+def _is_pdf(path: Path) -> bool:
+    if path.suffix.lower() == ".pdf":
+        return True
+    with path.open("rb") as fh:
+        return fh.read(1024).lstrip().startswith(b"%PDF-")
+
+
+def _provenance(source_id: str, path: Path) -> str:
+    """An attachment's own id is its folder's name; a hand-dropped copy credits the release."""
+    folder = path.parent.name
+    return folder if folder and folder != source_id else source_id
+
+
+def extract(source_id: str, files: list[Path]) -> dict[str, pd.DataFrame]:
+    """Both lists from the release's attachments, dated by the release page."""
+    files = [Path(f) for f in files]
+    if not files:
+        raise SourceError(source_id, "no file to extract")
+    pdfs = sorted((f for f in files if _is_pdf(f)), key=lambda p: (p.parent.name == source_id,
+                                                                     str(p)))
+    pages = [f for f in files if f not in pdfs]
+    if len(pages) > 1:
+        raise SourceError(
+            source_id, f"{len(pages)} release pages archived, expected one: "
+            f"{[str(p) for p in pages]}",
+        )
+    notes: list[str] = []
+    release = read_release(source_id, pages[0]) if pages else None
+    announced_on = SMC_ANNOUNCED_ON
+    if release is None:
+        notes.append("release page not archived: announcement date taken from "
+                     "pipeline.announced.SMC_ANNOUNCED_ON")
+    elif release.announced_on is None:
+        notes.append("release page has no date: date taken from pipeline.announced")
+    elif release.announced_on != SMC_ANNOUNCED_ON:
+        raise SourceError(
+            source_id,
+            f"the page is dated {release.announced_on}, the release was announced on "
+            f"{SMC_ANNOUNCED_ON}: a different or updated release?",
+            path=release.path,
+        )
+    else:
+        announced_on = release.announced_on
+
+    lists: dict[str, list[SmcList]] = {}
+    not_lists = []
+    for pdf in pdfs:
+        found, scan = read_smc_list(_provenance(source_id, pdf), pdf)
+        if found is None:
+            not_lists.append(scan)
+            notes.append(f"{pdf.name}: no selection table (not a list; e.g. the 参考 attachment)")
+        else:
+            lists.setdefault(found.track, []).append(found)
+
+    frames: dict[str, pd.DataFrame] = {}
+    chosen: dict[str, SmcList] = {}
+    for track, found in lists.items():
+        for lst in found:
+            check_count(lst)
+        versions = [smc_frame(lst, announced_on) for lst in found]
+        keys = {tuple(v["list_key"]) for v in versions}
+        if len(keys) > 1:
+            raise SourceError(
+                source_id,
+                f"{len(found)} files hold different versions of the {LIST_NAMES[track]}: "
+                f"{[str(lst.path) for lst in found]}; keep one",
+            )
+        if len(found) > 1:
+            notes.append(f"{LIST_NAMES[track]} found in {len(found)} identical files; "
+                         f"read {found[0].path}")
+        frames[track], chosen[track] = versions[0], found[0]
+
+    for track in (METI_PILOT, MLIT_MODEL):
+        if track in frames:
+            continue
+        for scan in not_lists:
+            # a PDF naming only this list (not an overview naming both) should have held it
+            if set(anchors_seen(scan)) == {track}:
+                raise no_header_error(scan, track)
+    if not frames:
+        raise SourceError(source_id, _missing_message(source_id, release, pdfs),
+                          path=release.path if release else None)
+    if len(frames) == 2:
+        both = pd.concat([frames[METI_PILOT], frames[MLIT_MODEL]], ignore_index=True)
+        check_both(chosen[METI_PILOT], chosen[MLIT_MODEL], both)
+    else:
+        (have,) = frames
+        missing = MLIT_MODEL if have == METI_PILOT else METI_PILOT
+        notes.append(f"{LIST_NAMES[missing]} not among the archived files")
+    frame = selections_frame(
+        [r for t in (METI_PILOT, MLIT_MODEL) if t in frames
+         for r in frames[t].to_dict("records")]
+    )
+    if release is not None and release.ignored_links:
+        notes.append(f"links to other sites ignored: {release.ignored_links}")
+    frame.attrs["note"] = "; ".join(notes)
+    return {"selections": frame}
+
+
+def _missing_message(source_id: str, release: Release | None, pdfs: list[Path]) -> str:
+    if release is not None and release.attachments:
+        wanted = "; ".join(
+            f"{a.label or a.href} -> raw/{a.source_id}/" for a in release.attachments
+        )
+        return (
+            f"no selection list among the archived files ({[p.name for p in pdfs]}); the "
+            f"release links these attachments: {wanted}"
+        )
+    return (
+        f"no selection list among the archived files ({[p.name for p in pdfs]}) and the "
+        "release page links no PDF attachment"
+    )

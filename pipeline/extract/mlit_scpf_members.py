@@ -1,0 +1,488 @@
+"""Member list of the Smart City Public-Private Partnership Platform (MLIT 001302313.pdf, 別紙1).
+
+The real file has not been seen here, so nothing depends on page numbers or on one layout.
+The list is read as a stream of rows; what a row is comes from anchor texts kept as data in
+``layouts/mlit_scpf_members.csv`` (category headings and their aliases, column header aliases,
+page furniture patterns):
+
+- a row matching a furniture pattern (page header, ``- 3 -``, date line, footnote) is dropped;
+- a row whose cells are column headers (会員名, 区分, No. ...) starts *table* mode: cells are
+  assigned to columns by x position and the category comes from the category column;
+- a row that is one category heading (``【地方公共団体】（112団体）``) starts a *section*: every
+  cell after it is a member name of that category (a multi-column grid);
+- a bracketed prefecture (``＜北海道＞``) inside a section sets ``prefecture_ja``.
+
+Wrapped names are joined into one ``name_ja``: in a ruled region every line between the same
+two horizontal rules and vertical rules is one cell; in an unruled table a line holding only
+a name (no number, no category) continues the row above; in an unruled grid a line indented
+0.4-2.5 characters right of a column start continues the name above it in that column.
+
+Anything the extractor cannot place is a ``SourceError`` with its page, and the per-category
+counts are checked against the announced compositions (``pipeline.announced``) and against
+the counts printed in headings: a miscount names the category that is short or long.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.announced import MEMBER_COMPOSITIONS, MemberComposition
+from pipeline.errors import SourceError
+from pipeline.extract.pdf import (
+    PageView,
+    Word,
+    cluster_positions,
+    group_lines,
+    iter_pages,
+    open_pdf,
+    split_cells,
+)
+
+TABLE = "platform_members"
+COLUMNS = ["name_ja", "category", "category_ja", "prefecture_ja", "source_id", "page"]
+LAYOUT_FILE = Path(__file__).parent / "layouts" / "mlit_scpf_members.csv"
+
+# After NFKC: optional bullet/bracket, label, optional bracket, optional (count 団体), optional
+# continuation mark. The label must be a heading alias from the layout file.
+_HEADING_RE = re.compile(
+    r"^[【\[■□●○◆◇▼▽・<〈《]*(?P<label>[^【】\[\]()<>〈〉《》]+?)[】\]>〉》]*"
+    r"(?:\((?P<count>[0-9,]+)\s*(?:団体|者|社|機関|件|名)?\))?"
+    r"(?:\(?続き?\)?)?$"
+)
+_PREFECTURE_RE = re.compile(
+    r"^[【\[■□●○◆◇・<〈《(]+(?P<pref>北海道|東京都|京都府|大阪府|[^\s()<>]{2,3}県)[】\]>〉》)]*$"
+)
+_CID_RE = re.compile(r"\(cid:\d+\)")
+
+
+def norm(text: str) -> str:
+    """Comparison form of an anchor text: NFKC, no spaces (not used for published names)."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Anchor texts from the layout file, in comparison form."""
+
+    headings: dict[str, str]
+    columns: dict[str, str]
+    furniture: tuple[re.Pattern[str], ...]
+    margin: tuple[re.Pattern[str], ...]  # furniture only in the top or bottom tenth of a page
+
+
+@lru_cache(maxsize=4)
+def load_layout(path: Path = LAYOUT_FILE) -> Layout:
+    headings: dict[str, str] = {}
+    columns: dict[str, str] = {}
+    furniture: list[re.Pattern[str]] = []
+    margin: list[re.Pattern[str]] = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            kind, text, value = row["kind"], row["text"], row["value"]
+            if kind == "heading":
+                headings[norm(text)] = value
+            elif kind == "column":
+                columns[norm(text)] = value
+            elif kind == "furniture":
+                furniture.append(re.compile(text))
+            elif kind == "margin":
+                margin.append(re.compile(text))
+            else:
+                raise ValueError(f"{path}: unknown kind {kind!r}")
+    return Layout(headings, columns, tuple(furniture), tuple(margin))
+
+
+@dataclass
+class Cell:
+    """Text of one table cell or grid entry (several printed lines when wrapped)."""
+
+    text: str
+    x0: float
+    top: float
+    size: float
+    ruled: bool
+    x1: float = 0
+    bottom: float = 0
+
+
+def _join_lines(parts: Sequence[str]) -> str:
+    """Join the printed lines of one wrapped name: no separator, except between two Latin
+    letters/digits (a wrap at a word boundary in an English name)."""
+    out = ""
+    for part in parts:
+        if out and out[-1].isascii() and out[-1].isalnum() and part[:1].isascii() \
+                and part[:1].isalnum():
+            out += " "
+        out += part
+    return out
+
+
+def page_rows(view: PageView) -> list[list[Cell]]:
+    """The page as rows of cells, top to bottom.
+
+    A visual line crossed by two or more vertical rules is inside a ruled region: its words
+    go to the cell between the rules around them and under the nearest horizontal rule above,
+    so all lines of one cell (a wrapped name) become one cell. Other lines are split into
+    cells at gaps wider than 1.5 characters.
+    """
+    v_rules = view.v_rules
+    h_rules = view.h_rules
+    rows: list[tuple[float, list[Cell] | tuple]] = []  # cells, or the key of a ruled band
+    bands: dict[tuple, dict[int, list[list[Word]]]] = {}
+    for line in group_lines(view.words):
+        top = min(w["top"] for w in line)
+        mid = (top + max(w["bottom"] for w in line)) / 2
+        xs = cluster_positions(
+            e["x0"] for e in v_rules if e["top"] - 1 <= mid <= e["bottom"] + 1
+        )
+        inside = len(xs) >= 2 and all(xs[0] - 1 <= w["x0"] <= xs[-1] + 1 for w in line)
+        if not inside:
+            size = max(w.get("size", 10) for w in line)
+            cells = [
+                Cell(w["text"], w["x0"], w["top"], w.get("size", size), False,
+                     w["x1"], w["bottom"])
+                for w in split_cells(line, 1.5 * size)
+            ]
+            rows.append((top, cells))
+            continue
+        above = [
+            e["top"] for e in h_rules
+            if e["top"] <= top + 1 and e["x0"] <= xs[0] + 1 and e["x1"] >= xs[-1] - 1
+        ]
+        key = (round(max(above), 1) if above else -1.0, tuple(round(x, 1) for x in xs))
+        if key not in bands:
+            bands[key] = {}
+            rows.append((top, key))
+        for w in line:
+            slot = sum(1 for x in xs if x < (w["x0"] + w["x1"]) / 2)
+            slot_lines = bands[key].setdefault(slot, [])
+            if slot_lines and abs(slot_lines[-1][0]["top"] - w["top"]) <= 3:
+                slot_lines[-1].append(w)
+            else:
+                slot_lines.append([w])
+    out: list[list[Cell]] = []
+    for _, item in sorted(rows, key=lambda r: r[0]):
+        if isinstance(item, tuple):
+            cells = []
+            for slot in sorted(bands[item]):
+                lines = bands[item][slot]
+                first = min(lines[0], key=lambda w: w["x0"])
+                x1 = max(w["x1"] for ln in lines for w in ln)
+                bottom = max(w["bottom"] for ln in lines for w in ln)
+                text = _join_lines(
+                    ["".join(w["text"] for w in sorted(ln, key=lambda w: w["x0"]))
+                     for ln in lines]
+                )
+                cells.append(Cell(text, first["x0"], first["top"], first.get("size", 10), True,
+                                  x1, bottom))
+            out.append(cells)
+        else:
+            out.append(item)
+    return out
+
+
+@dataclass
+class _Heading:
+    category: str
+    printed: str
+    count: int | None
+    page: int
+
+
+@dataclass
+class _Parser:
+    """Turns rows into members; keeps the state that carries over page breaks."""
+
+    source_id: str
+    path: Path
+    layout: Layout
+    members: list[list] = field(default_factory=list)  # name, category, cat_ja, pref, page
+    headings: list[_Heading] = field(default_factory=list)
+    category: str | None = None
+    category_ja: str | None = None
+    prefecture: str | None = None
+    table: list[tuple[float, str]] | None = None  # (header x0, role), sorted by x
+    col_starts: list[float] = field(default_factory=list)
+    last_in_col: dict[float, int] = field(default_factory=dict)
+
+    def fail(self, page: int, message: str) -> SourceError:
+        return SourceError(self.source_id, message, path=self.path, page=page)
+
+    def heading(self, text: str) -> tuple[str, int | None] | None:
+        m = _HEADING_RE.match(norm(text))
+        if not m or norm(m["label"]) not in self.layout.headings:
+            return None
+        count = int(m["count"].replace(",", "")) if m["count"] else None
+        return self.layout.headings[norm(m["label"])], count
+
+    def feed(self, page: int, rows: Iterable[list[Cell]], height: float) -> None:
+        for cells in rows:
+            self.row(page, cells, height)
+
+    def is_furniture(self, cells: list[Cell], height: float) -> bool:
+        if any(c.ruled for c in cells):
+            return False
+        text = " ".join(c.text for c in cells)
+        patterns = list(self.layout.furniture)
+        if not 0.1 * height < cells[0].top < 0.9 * height:
+            patterns += self.layout.margin
+        return any(p.search(text) or p.search(norm(text)) for p in patterns)
+
+    def row(self, page: int, cells: list[Cell], height: float = 0) -> None:
+        if self.is_furniture(cells, height):
+            return
+        text = " ".join(c.text for c in cells)
+        roles = [self.layout.columns.get(norm(c.text)) for c in cells]
+        if "name" in roles and sum(r is not None for r in roles) >= 2:
+            self.table = sorted(
+                (c.x0, r) for c, r in zip(cells, roles, strict=True) if r is not None
+            )
+            return
+        found = [(c, h) for c in cells if (h := self.heading(c.text))]
+        whole = self.heading(text)
+        if whole and len(found) <= 1:
+            self.start_section(page, whole[0], cells, whole[1])
+            return
+        if len(found) > 1 and not self.table:
+            raise self.fail(
+                page,
+                f"found {len(found)} category headings in one line ({text!r}), expected a "
+                "table or a name grid",
+            )
+        if len(cells) == 1 and (m := _PREFECTURE_RE.match(norm(text))):
+            if self.category is None:
+                raise self.fail(page, f"prefecture heading {text!r} before any category heading")
+            self.prefecture = m["pref"]
+            return
+        if self.table:
+            self.table_row(page, cells)
+        elif self.category:
+            self.grid_row(page, cells)
+        else:
+            raise self.fail(
+                page,
+                f"cannot place {text!r}: no category heading or table header before it "
+                "(add the anchor to pipeline/extract/layouts/mlit_scpf_members.csv?)",
+            )
+
+    def start_section(
+        self, page: int, category: str, cells: list[Cell], count: int | None
+    ) -> None:
+        printed = " ".join(c.text for c in cells)
+        m = _HEADING_RE.match(norm(printed))
+        label = m["label"] if m else printed
+        # category_ja as printed: the heading text without brackets, count and continuation
+        raw = cells[0].text
+        start = raw.find(label[0]) if label else 0
+        self.category_ja = _printed_label(raw[max(start, 0):], label)
+        if category != self.category or count is not None:
+            self.headings.append(_Heading(category, printed, count, page))
+        self.category = category
+        self.prefecture = None
+        self.col_starts = []
+        self.last_in_col = {}
+
+    def add(self, page: int, name: str, category: str, category_ja: str | None,
+            prefecture: str | None) -> None:
+        if _CID_RE.search(name):
+            raise self.fail(page, f"name {name!r} has unmapped glyphs (cid:NN)")
+        self.members.append([name, category, category_ja, prefecture, page])
+
+    def append_to(self, index: int, page: int, text: str) -> None:
+        member = self.members[index]
+        member[0] = _join_lines([member[0], text])
+
+    def table_row(self, page: int, cells: list[Cell]) -> None:
+        assert self.table is not None
+        by_role: dict[str, Cell] = {}
+        for c in cells:
+            tol = 2 * c.size
+            role = next((r for x, r in reversed(self.table) if x <= c.x0 + tol), self.table[0][1])
+            if role in by_role:
+                prev = by_role[role]
+                by_role[role] = Cell(prev.text + c.text, prev.x0, prev.top, c.size, c.ruled,
+                                     c.x1, max(prev.bottom, c.bottom))
+            else:
+                by_role[role] = c
+        text = " ".join(c.text for c in cells)
+        name = by_role.get("name")
+        has_number = any(r == "number" for _, r in self.table)
+        if name is None:
+            raise self.fail(page, f"table row without a name: {text!r}")
+        if set(by_role) == {"name"} and has_number and not name.ruled and self.members:
+            self.append_to(len(self.members) - 1, page, name.text)  # wrapped name
+            return
+        category, category_ja = self.category, self.category_ja
+        if "category" in by_role:
+            printed = by_role["category"].text
+            found = self.heading(printed)
+            if not found:
+                raise self.fail(page, f"unknown category {printed!r} in row {text!r}")
+            category, category_ja = found[0], printed
+        if category is None:
+            raise self.fail(page, f"table row before any category: {text!r}")
+        pref = by_role["prefecture"].text if "prefecture" in by_role else self.prefecture
+        self.add(page, name.text, category, category_ja, pref)
+
+    def grid_row(self, page: int, cells: list[Cell]) -> None:
+        assert self.category is not None
+        for c in cells:
+            if not c.ruled:
+                starts = [s for s in self.col_starts if 0.4 * c.size < c.x0 - s <= 2.5 * c.size]
+                if starts and not any(abs(c.x0 - s) <= 1 for s in self.col_starts):
+                    index = self.last_in_col.get(starts[-1])
+                    if index is None:
+                        raise self.fail(page, f"indented line {c.text!r} continues nothing")
+                    self.append_to(index, page, c.text)
+                    continue
+                start = next((s for s in self.col_starts if abs(c.x0 - s) <= 1), None)
+                if start is None:
+                    start = c.x0
+                    self.col_starts.append(start)
+                self.last_in_col[start] = len(self.members)
+            self.add(page, c.text, self.category, self.category_ja, self.prefecture)
+
+
+def debug_marks(view: PageView) -> list[tuple[tuple[float, float, float, float], str]]:
+    """Boxes of what the parser recognises on a page (for ``pipeline debug``): furniture,
+    column headers, category headings and prefecture headings, without parser state."""
+    parser = _Parser("debug", Path("-"), load_layout())
+    marks: list[tuple[tuple[float, float, float, float], str]] = []
+    for cells in page_rows(view):
+        box = (min(c.x0 for c in cells), min(c.top for c in cells),
+               max(c.x1 for c in cells), max(c.bottom for c in cells))
+        text = " ".join(c.text for c in cells)
+        roles = [parser.layout.columns.get(norm(c.text)) for c in cells]
+        if parser.is_furniture(cells, view.height):
+            marks.append((box, "furniture"))
+        elif "name" in roles and sum(r is not None for r in roles) >= 2:
+            marks.append((box, "header"))
+        elif parser.heading(text):
+            marks.append((box, "heading"))
+        elif len(cells) == 1 and _PREFECTURE_RE.match(norm(text)):
+            marks.append((box, "prefecture"))
+    return marks
+
+
+def _printed_label(raw: str, label: str) -> str:
+    """The heading label as printed (original widths), cut where its comparison form ends."""
+    target = norm(label)
+    out = ""
+    for ch in raw:
+        if norm(out) == target:
+            break
+        out += ch
+    return out.strip() if norm(out) == target else label
+
+
+def parse_rows(
+    source_id: str, path: Path, pages: Iterable[tuple[int, float, list[list[Cell]]]],
+    layout: Layout | None = None,
+) -> tuple[list[list], list[_Heading]]:
+    """Members and headings from (page number, page height, rows of cells), page by page."""
+    parser = _Parser(source_id, path, layout or load_layout())
+    for number, height, rows in pages:
+        parser.feed(number, rows, height)
+    return parser.members, parser.headings
+
+
+def check_counts(
+    source_id: str,
+    path: Path,
+    counts: Counter[str],
+    headings: list[_Heading],
+    compositions: Sequence[MemberComposition] = MEMBER_COMPOSITIONS,
+) -> MemberComposition:
+    """The composition the counts match exactly, else an error saying what is off in each."""
+    for cat in {h.category for h in headings if h.count is not None}:
+        announced = sum(h.count for h in headings if h.category == cat and h.count is not None)
+        if counts[cat] != announced:
+            printed = "; ".join(
+                f"{h.printed!r} on page {h.page}" for h in headings if h.category == cat
+            )
+            raise SourceError(
+                source_id,
+                f"{cat}: headings announce {announced} ({printed}) but {counts[cat]} names "
+                f"were found under them ({_diff(counts[cat], announced)})",
+                path=path,
+            )
+    for comp in compositions:
+        if all(counts.get(k, 0) == v for k, v in comp.counts.items()) and set(counts) <= set(
+            comp.counts
+        ):
+            return comp
+    found = ", ".join(f"{k} {counts.get(k, 0)}" for k in compositions[0].counts)
+    detail = []
+    for comp in compositions:
+        off = [
+            f"{k} {_diff(counts.get(k, 0), v)}" for k, v in comp.counts.items()
+            if counts.get(k, 0) != v
+        ]
+        detail.append(f"vs {comp.label} ({comp.total}): " + ", ".join(off))
+    raise SourceError(
+        source_id,
+        f"member counts match no announced composition: found {found} = "
+        f"{sum(counts.values())}; " + "; ".join(detail),
+        path=path,
+    )
+
+
+def _diff(found: int, expected: int) -> str:
+    if found < expected:
+        return f"short by {expected - found} ({found} of {expected})"
+    return f"long by {found - expected} ({found} of {expected})"
+
+
+def read_member_list(
+    source_id: str,
+    path: Path,
+    compositions: Sequence[MemberComposition] = MEMBER_COMPOSITIONS,
+) -> pd.DataFrame:
+    """One PDF to the member frame, checked against ``compositions``."""
+    with open_pdf(source_id, path) as pdf:
+        pages = ((v.number, v.height, page_rows(v)) for v in iter_pages(source_id, path, pdf))
+        members, headings = parse_rows(source_id, path, pages)
+    if not members:
+        raise SourceError(source_id, "no members found (no heading or table header?)", path=path)
+    counts = Counter(m[1] for m in members)
+    comp = check_counts(source_id, path, counts, headings, compositions)
+    frame = pd.DataFrame(members, columns=["name_ja", "category", "category_ja",
+                                           "prefecture_ja", "page"])
+    frame["source_id"] = source_id
+    frame["page"] = frame["page"].astype("int64")
+    frame = frame[COLUMNS]
+    frame.attrs["composition"] = comp.label
+    frame.attrs["source_file"] = path.name
+    return frame
+
+
+def extract(source_id: str, files: list[Path]) -> dict[str, pd.DataFrame]:
+    """The member table from the first file that yields a valid list (the others' errors are
+    reported only if none does)."""
+    if not files:
+        raise SourceError(source_id, "no files to extract")
+    errors: list[SourceError] = []
+    for path in sorted(files, key=lambda p: (p.suffix.lower() != ".pdf", p.name)):
+        try:
+            frame = read_member_list(source_id, path)
+        except SourceError as exc:
+            errors.append(exc)
+            continue
+        frame.attrs["files_tried"] = [p.name for p in files]
+        return {TABLE: frame}
+    if len(errors) == 1:
+        raise errors[0]
+    raise SourceError(
+        source_id,
+        f"none of {len(files)} files holds a valid member list: "
+        + " | ".join(str(e) for e in errors),
+    )

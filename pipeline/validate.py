@@ -1,0 +1,637 @@
+"""Validate stage: every table against its pandera model, keys across tables, and the tables
+against what the sources themselves announce.
+
+One run reports every failure (pandera runs lazily; key and cross-checks run even when a
+schema failed), so a user meeting a new layout sees the whole picture at once. A missing
+source only makes the dataset incomplete: the checks that need it are skipped and say so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaErrors
+
+from pipeline.announced import (
+    ANNOUNCED_COUNTS,
+    MEMBER_COMPOSITIONS,
+    SMC_SELECTED_BY_BOTH,
+    announced_count,
+)
+from pipeline.errors import Problem, ValidationFailed
+from schemas import FOREIGN_KEYS, PRIMARY_KEYS, TABLES, columns
+from schemas._common import EXTRACTED_ORIGINS
+
+MAX_EXAMPLES = 5
+SMC_PROGRAM = "smart_mobility_challenge_2019"
+SMC_TRACKS = ("meti_pilot", "mlit_model")
+SELECTION_KEY = ["program_id", "track", "fiscal_year", "round"]
+_FALSE = {"0", "false", "no", "off"}
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One failed check: where, how many rows, and a few rows to look at."""
+
+    table: str
+    column: str
+    check: str
+    rows: int
+    examples: tuple[dict, ...] = ()
+    message: str = ""
+
+    def to_dict(self) -> dict:
+        return {
+            "table": self.table,
+            "column": self.column,
+            "check": self.check,
+            "rows": self.rows,
+            "message": self.message,
+            "examples": [dict(sorted(e.items())) for e in self.examples],
+        }
+
+
+@dataclass
+class ValidationReport:
+    """What validation found. ``tables`` holds the validated (coerced) frames."""
+
+    failures: list[Failure] = field(default_factory=list)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    missing_sources: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    row_counts: dict[str, int] = field(default_factory=dict)
+    member_composition: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing_sources
+
+    def to_dict(self) -> dict:
+        failures = sorted(
+            (f.to_dict() for f in self.failures),
+            key=lambda f: (f["table"], f["column"], f["check"], f["message"]),
+        )
+        return {
+            "ok": self.ok,
+            "complete": self.complete,
+            "missing_sources": sorted(self.missing_sources),
+            "member_composition": self.member_composition,
+            "row_counts": dict(sorted(self.row_counts.items())),
+            "failure_count": len(failures),
+            "failures": failures,
+            "notes": sorted(self.notes),
+        }
+
+    def to_json(self) -> str:
+        """Stable JSON (sorted keys and failures, no timestamps): same input, same bytes."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+    def summary_text(self) -> str:
+        """For the terminal: one block per failure, then the skipped checks."""
+        lines: list[str] = []
+        state = "OK" if self.ok else f"FAILED ({len(self.failures)} failed check(s))"
+        lines.append(f"validation: {state}")
+        if self.missing_sources:
+            lines.append(
+                "dataset incomplete; missing source(s): " + ", ".join(sorted(self.missing_sources))
+            )
+        for failure in sorted(self.failures, key=lambda f: (f.table, f.column, f.check)):
+            lines.append("")
+            head = f"[{failure.table}.{failure.column}] {failure.check}"
+            lines.append(f"{head}: {failure.rows} row(s)")
+            if failure.message:
+                lines.append(f"  {failure.message}")
+            for example in failure.examples:
+                lines.append("  - " + _example_text(example))
+        if self.notes:
+            lines.append("")
+            lines += [f"note: {note}" for note in sorted(self.notes)]
+        return "\n".join(lines)
+
+
+def _example_text(example: dict) -> str:
+    parts = []
+    where = example.get("source_id")
+    if where:
+        page = example.get("page")
+        parts.append(f"{where}" + (f" page {page}" if page is not None else ""))
+    if "row" in example:
+        parts.append(f"row {example['row']}")
+    if "key" in example:
+        parts.append("key " + ", ".join(f"{k}={v}" for k, v in example["key"].items()))
+    if "value" in example:
+        parts.append(f"value {example['value']!r}")
+    if "message" in example:
+        parts.append(str(example["message"]))
+    return "; ".join(parts)
+
+
+def _plain(value: object) -> object:
+    """A JSON-native form of a cell value (numpy scalars, NA, dates)."""
+    if value is None:
+        return None
+    if isinstance(value, (dt.date, dt.datetime, pd.Timestamp)):
+        return None if pd.isna(value) else value.isoformat()[:10]
+    if isinstance(value, bool):
+        return value
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        try:
+            value = value.item()
+        except (ValueError, AttributeError):
+            pass
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    if isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def _validation_disabled() -> bool:
+    env = os.environ.get("PANDERA_VALIDATION_ENABLED")
+    if env is not None and env.strip().lower() in _FALSE:
+        return True
+    try:
+        from pandera.config import get_config_context
+
+        return not get_config_context().validation_enabled
+    except ImportError:  # pragma: no cover - older pandera
+        return False
+
+
+def require_validation_enabled() -> None:
+    """Refuse to go on when pandera would silently pass everything."""
+    if _validation_disabled():
+        raise ValidationFailed(
+            "pandera validation is disabled (PANDERA_VALIDATION_ENABLED is false): the tables "
+            "would be published unchecked. Unset PANDERA_VALIDATION_ENABLED and run again."
+        )
+
+
+# --- examples ----------------------------------------------------------------------------
+
+
+def _row_example(table: str, frame: pd.DataFrame, row: int, **extra: object) -> dict:
+    """An example naming the row, its key, and its provenance (source_id, page)."""
+    example: dict = {"row": int(row)}
+    if 0 <= row < len(frame):
+        record = frame.iloc[row]
+        key = [c for c in PRIMARY_KEYS.get(table, ()) if c in frame.columns]
+        if key:
+            example["key"] = {c: _plain(record[c]) for c in key}
+        if "source_id" in frame.columns:
+            example["source_id"] = _plain(record["source_id"])
+        if "page" in frame.columns:
+            example["page"] = _plain(record["page"])
+    example.update({k: _plain(v) for k, v in extra.items()})
+    return example
+
+
+def _rows_failure(
+    table: str,
+    column: str,
+    check: str,
+    frame: pd.DataFrame,
+    rows: Iterable[int],
+    message: str = "",
+    value: Callable[[int], object] | None = None,
+) -> Failure | None:
+    rows = sorted(set(int(r) for r in rows))
+    if not rows:
+        return None
+    examples = tuple(
+        _row_example(table, frame, r, **({"value": value(r)} if value else {}))
+        for r in rows[:MAX_EXAMPLES]
+    )
+    return Failure(table, column, check, len(rows), examples, message)
+
+
+# --- pandera -----------------------------------------------------------------------------
+
+
+def _schema_failures(table: str, frame: pd.DataFrame, errors: SchemaErrors) -> list[Failure]:
+    cases = errors.failure_cases.copy()
+    cases["check"] = cases["check"].astype(str)
+    failures: list[Failure] = []
+    for check, group in cases.groupby("check", sort=True):
+        cols = [str(c) for c in dict.fromkeys(group["column"]) if str(c) != table]
+        cols = cols or [str(group["column"].iloc[0])]
+        column = ",".join(cols) if len(cols) <= 4 else "*"
+        indexed = group[group["index"].notna()]
+        if not len(indexed):
+            values = sorted({str(v) for v in group["failure_case"]})
+            failures.append(
+                Failure(
+                    table, column, check, len(values),
+                    tuple({"value": v} for v in values[:MAX_EXAMPLES]),
+                    _schema_message(check),
+                )
+            )
+            continue
+        rows = sorted({int(i) for i in indexed["index"]})
+        single = len(cols) == 1
+        examples = []
+        for row in rows[:MAX_EXAMPLES]:
+            at = indexed[indexed["index"] == row]
+            extra: dict = {}
+            if single:
+                extra["value"] = at["failure_case"].iloc[0]
+            elif check == "multiple_fields_uniqueness":
+                pairs = zip(at["column"], at["failure_case"], strict=True)
+                extra["value"] = ", ".join(f"{c}={_plain(v)}" for c, v in pairs)
+            examples.append(_row_example(table, frame, row, **extra))
+        failures.append(
+            Failure(table, column, check, len(rows), tuple(examples), _schema_message(check))
+        )
+    return failures
+
+
+def _schema_message(check: str) -> str:
+    if check == "jis_lg_code":
+        return "not a 6-digit JIS X 0402 code with a valid check digit"
+    if check in {"field_uniqueness", "multiple_fields_uniqueness"}:
+        return "duplicate key"
+    if check.startswith("isin"):
+        return "value outside the closed set"
+    if check == "column_in_schema":
+        return "column not in the contract"
+    if check == "column_in_dataframe":
+        return "contract column absent"
+    return ""
+
+
+def _empty_frame(table: str) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series([], dtype="object") for c in columns(table)})
+
+
+def _validate_schemas(
+    tables: dict[str, pd.DataFrame], report: ValidationReport
+) -> dict[str, pd.DataFrame]:
+    """Run every model lazily; returns the best frame of each table (coerced when valid)."""
+    frames: dict[str, pd.DataFrame] = {}
+    for name, model in TABLES.items():
+        frame = tables.get(name)
+        if frame is None:
+            report.failures.append(
+                Failure(name, "*", "table_present", 0, (), f"table {name!r} was not produced")
+            )
+            frames[name] = _empty_frame(name)
+            continue
+        if not len(frame.columns) and not len(frame):
+            frame = _empty_frame(name)  # a table with no rows is valid, e.g. a missing source
+        frame = frame.reset_index(drop=True)
+        report.row_counts[name] = len(frame)
+        try:
+            validated = model.validate(frame, lazy=True)
+        except SchemaErrors as errors:
+            report.failures += _schema_failures(name, frame, errors)
+            frames[name] = frame
+            continue
+        validated = validated[columns(name)]
+        report.tables[name] = validated
+        frames[name] = validated
+    return frames
+
+
+# --- keys --------------------------------------------------------------------------------
+
+
+def _text_values(series: pd.Series) -> list[str | None]:
+    """Cells as text for key comparison; nulls as None (a Series would turn None into NaN)."""
+    return [None if (p := _plain(v)) is None else str(p) for v in series]
+
+
+def check_foreign_keys(frames: dict[str, pd.DataFrame]) -> list[Failure]:
+    """Every non-null referencing value exists in the referenced table."""
+    failures: list[Failure] = []
+    for table, column, ref_table, ref_column in FOREIGN_KEYS:
+        frame, ref = frames.get(table), frames.get(ref_table)
+        if frame is None or ref is None or column not in frame or ref_column not in ref:
+            continue
+        values = _text_values(frame[column])
+        known = {v for v in _text_values(ref[ref_column]) if v is not None}
+        bad = [i for i, v in enumerate(values) if v is not None and v not in known]
+        failure = _rows_failure(
+            table, column, f"foreign_key:{ref_table}.{ref_column}", frame, bad,
+            f"value not found in {ref_table}.{ref_column}", lambda r, v=values: v[r],
+        )
+        if failure:
+            failures.append(failure)
+    return failures
+
+
+# --- cross-checks ------------------------------------------------------------------------
+
+
+def _source_origins(frames: dict[str, pd.DataFrame]) -> dict[str, str | None]:
+    sources = frames["sources"]
+    if not {"source_id", "origin"} <= set(sources.columns):
+        return {}
+    return {
+        str(s): (None if _plain(o) is None else str(o))
+        for s, o in zip(sources["source_id"], sources["origin"], strict=True)
+    }
+
+
+def _is_extracted(source_id: object, origins: dict[str, str | None]) -> bool:
+    """Rows read from an archived file (not transcribed from a cited page)."""
+    return origins.get(str(source_id)) in EXTRACTED_ORIGINS
+
+
+def check_fiscal_years(frames: dict[str, pd.DataFrame]) -> list[Failure]:
+    """A selection's (and coverage row's) fiscal year lies within its programme's years."""
+    programs = frames["programs"]
+    years = {
+        str(p): (_plain(s), _plain(e))
+        for p, s, e in zip(
+            programs["program_id"], programs["start_year"], programs["end_year"], strict=True
+        )
+    }
+    failures = []
+    for table in ("selections", "coverage"):
+        frame = frames[table]
+        bad = []
+        for i, (program, year) in enumerate(
+            zip(frame["program_id"], frame["fiscal_year"], strict=True)
+        ):
+            if str(program) not in years:
+                continue  # the foreign-key check reports it
+            start, end = years[str(program)]
+            try:
+                year = int(year)
+            except (TypeError, ValueError):
+                continue  # the schema reports it
+            if (start is not None and year < int(start)) or (end is not None and year > int(end)):
+                bad.append(i)
+        failure = _rows_failure(
+            table, "fiscal_year", "fiscal_year_within_program_years", frame, bad,
+            "fiscal year outside the programme's start_year..end_year (programs table)",
+            lambda r, f=frame: f"{f['program_id'].iloc[r]} {f['fiscal_year'].iloc[r]}",
+        )
+        if failure:
+            failures.append(failure)
+    return failures
+
+
+def check_member_composition(
+    frames: dict[str, pd.DataFrame], missing: set[str], report: ValidationReport
+) -> list[Failure]:
+    """Members read from the official list count exactly one announced composition."""
+    members = frames["platform_members"]
+    origins = _source_origins(frames)
+    if not len(members):
+        report.notes.append("platform member composition not checked: no member rows")
+        return []
+    from_list = members[[_is_extracted(s, origins) for s in members["source_id"]]]
+    list_sources = sorted({str(s) for s in from_list["source_id"]})
+    if not len(from_list) or set(list_sources) & missing:
+        report.notes.append(
+            "platform member composition not checked: the member list is not archived"
+        )
+        return []
+    counts = from_list["category"].astype(str).value_counts().to_dict()
+    for composition in MEMBER_COMPOSITIONS:
+        if counts == composition.counts:
+            report.member_composition = composition.label
+            return []
+    wanted = " or ".join(
+        f"{c.label} {dict(sorted(c.counts.items()))} (total {c.total})"
+        for c in MEMBER_COMPOSITIONS
+    )
+    examples = tuple(
+        {"category": cat, "held": int(counts.get(cat, 0)), "source_id": ", ".join(list_sources)}
+        for cat in sorted(set(counts) | set(MEMBER_COMPOSITIONS[0].counts))
+    )
+    return [
+        Failure(
+            "platform_members", "category", "member_counts_match_announced_composition",
+            len(from_list), examples,
+            f"held {dict(sorted(counts.items()))} (total {len(from_list)}); announced {wanted}. "
+            "A heading or page the extractor did not understand? Render the pages with "
+            "`python -m pipeline debug " + (list_sources[0] if list_sources else "SOURCE") + "`",
+        )
+    ]
+
+
+def _held(selections: pd.DataFrame) -> pd.DataFrame:
+    keys = selections[SELECTION_KEY].copy()
+    keys["round"] = keys["round"].map(lambda v: "" if _plain(v) is None else str(v))
+    keys["program_id"] = keys["program_id"].astype(str)
+    keys["track"] = keys["track"].astype(str)
+    keys["fiscal_year"] = pd.to_numeric(keys["fiscal_year"], errors="coerce")
+    return keys.dropna(subset=["fiscal_year"]).astype({"fiscal_year": "int64"})
+
+
+def check_announced_counts(
+    frames: dict[str, pd.DataFrame], missing: set[str], report: ValidationReport
+) -> list[Failure]:
+    """Held selections never exceed the announced count; an official list matches it."""
+    selections = frames["selections"]
+    if not len(selections):
+        report.notes.append("announced selection counts not checked: no selection rows")
+        return []
+    origins = _source_origins(frames)
+    held = _held(selections)
+    failures: list[Failure] = []
+    too_many: list[dict] = []
+    official_off: list[dict] = []
+    per_key = held.groupby(SELECTION_KEY, sort=True).size().to_dict()
+    figures = {(a.program_id, a.track, a.fiscal_year, a.round): a.count for a in ANNOUNCED_COUNTS}
+    for key, count in sorted(per_key.items()):
+        if key in figures and count > figures[key]:
+            too_many.append({"key": "/".join(map(str, key)), "held": count,
+                             "announced": figures[key]})
+    for (program, track), rows in selections.groupby(["program_id", "track"], sort=True):
+        total = announced_count(str(program), str(track))
+        sources = sorted({str(s) for s in rows["source_id"]})
+        if total and len(rows) > total:
+            too_many.append({"key": f"{program}/{track}", "held": len(rows), "announced": total,
+                             "source_id": ", ".join(sources)})
+        official = all(_is_extracted(s, origins) for s in sources) and not set(sources) & missing
+        if not official or not total:
+            continue
+        keys = {k: v for k, v in figures.items() if k[:2] == (program, track)}
+        off = [k for k, v in keys.items() if per_key.get(k, 0) != v]
+        if len(rows) != total or off:
+            official_off.append({
+                "key": f"{program}/{track}", "held": len(rows), "announced": total,
+                "source_id": ", ".join(sources),
+                "message": "per year/round: " + "; ".join(
+                    f"{k[2]}{'/' + k[3] if k[3] else ''} held {per_key.get(k, 0)} of {keys[k]}"
+                    for k in sorted(off)
+                ) if off else "",
+            })
+    if too_many:
+        failures.append(Failure(
+            "selections", "track", "held_not_above_announced_count", len(too_many),
+            tuple(too_many[:MAX_EXAMPLES]),
+            "more selections held than the programme announced (duplicates? rows of another "
+            "year or track?)",
+        ))
+    if official_off:
+        failures.append(Failure(
+            "selections", "track", "official_list_matches_announced_count", len(official_off),
+            tuple(official_off[:MAX_EXAMPLES]),
+            "an official list read from an archived file does not hold the announced number of "
+            "selections: the extractor probably misread its layout; render the pages with "
+            "`python -m pipeline debug SOURCE_ID`",
+        ))
+    failures += _check_smc_both(selections, origins, missing)
+    return failures
+
+
+def _check_smc_both(
+    selections: pd.DataFrame, origins: dict[str, str | None], missing: set[str]
+) -> list[Failure]:
+    """Regions in both SMC lists: at most the announced number, exactly it from official lists."""
+    smc = selections[selections["program_id"].astype(str) == SMC_PROGRAM]
+    if not len(smc):
+        return []
+    tracks = smc.groupby("selection_group_id")["track"].agg(lambda t: set(map(str, t)))
+    both = sorted(g for g, t in tracks.items() if set(SMC_TRACKS) <= t)
+    official = all(
+        len(rows := smc[smc["track"].astype(str) == track])
+        and all(_is_extracted(s, origins) and s not in missing for s in rows["source_id"])
+        for track in SMC_TRACKS
+    )
+    if len(both) > SMC_SELECTED_BY_BOTH or (official and len(both) != SMC_SELECTED_BY_BOTH):
+        return [Failure(
+            "selections", "selection_group_id", "smc_regions_in_both_lists", len(both),
+            tuple({"value": g} for g in both[:MAX_EXAMPLES]),
+            f"{len(both)} region(s) linked in both Smart Mobility Challenge lists; "
+            f"{SMC_SELECTED_BY_BOTH} announced",
+        )]
+    return []
+
+
+def check_coverage_counts(frames: dict[str, pd.DataFrame]) -> list[Failure]:
+    """coverage.held_count is the number of selection rows of its key."""
+    coverage, selections = frames["coverage"], frames["selections"]
+    if not len(coverage):
+        return []
+    per_key = _held(selections).groupby(SELECTION_KEY).size().to_dict() if len(selections) else {}
+    bad = []
+    for i, row in enumerate(coverage.itertuples(index=False)):
+        key = (str(row.program_id), str(row.track), _plain(row.fiscal_year),
+               "" if _plain(row.round) is None else str(row.round))
+        if _plain(row.held_count) != per_key.get(key, 0):
+            bad.append(i)
+    failure = _rows_failure(
+        "coverage", "held_count", "held_count_matches_selections", coverage, bad,
+        "held_count differs from the number of selection rows of this key",
+        lambda r: coverage["held_count"].iloc[r],
+    )
+    return [failure] if failure else []
+
+
+def check_missing_sources(frames: dict[str, pd.DataFrame], missing: set[str]) -> list[Failure]:
+    """Missing sources are listed as such, and no row claims to come from one."""
+    failures: list[Failure] = []
+    sources = frames["sources"]
+    status = {str(s): str(t) for s, t in zip(sources["source_id"], sources["status"], strict=True)}
+    unlisted = sorted(s for s in missing if status.get(s) != "missing")
+    if unlisted:
+        failures.append(Failure(
+            "sources", "status", "missing_source_listed_as_missing", len(unlisted),
+            tuple({"value": s, "status": status.get(s)} for s in unlisted[:MAX_EXAMPLES]),
+            "a source reported missing has no sources row with status 'missing'",
+        ))
+    for table in TABLES:
+        frame = frames[table]
+        if table == "sources" or "source_id" not in frame.columns or not missing:
+            continue
+        bad = [i for i, s in enumerate(frame["source_id"]) if str(s) in missing]
+        failure = _rows_failure(
+            table, "source_id", "no_rows_from_missing_source", frame, bad,
+            "rows cite a source that is missing from raw/",
+        )
+        if failure:
+            failures.append(failure)
+    return failures
+
+
+def _problem_failures(problems: Iterable[Problem]) -> list[Failure]:
+    grouped: dict[tuple[str, str, str], list[Problem]] = {}
+    for problem in problems:
+        grouped.setdefault((problem.table, problem.column, problem.check), []).append(problem)
+    failures = []
+    for (table, column, check), items in sorted(grouped.items()):
+        examples = tuple(
+            {"source_id": p.source_id, "page": _plain(p.page), "message": p.message}
+            for p in items[:MAX_EXAMPLES]
+        )
+        failures.append(Failure(table, column, check, len(items), examples))
+    return failures
+
+
+_CROSS_CHECKS = ("fiscal years", "member composition", "announced counts", "coverage counts",
+                 "missing sources")
+
+
+def validate_tables(
+    tables: dict[str, pd.DataFrame],
+    missing_sources: set[str],
+    extra_problems: Iterable[Problem] = (),
+) -> ValidationReport:
+    """Validate every published table; never raises for bad data (read ``report.ok``).
+
+    Raises ValidationFailed only when pandera validation is switched off in the environment.
+    ``extra_problems`` are data problems found by earlier stages (e.g. an area that matches no
+    local government); they fail validation like any other check.
+    """
+    require_validation_enabled()
+    missing = set(missing_sources)
+    report = ValidationReport(missing_sources=sorted(missing))
+    frames = _validate_schemas(tables, report)
+    report.failures += check_foreign_keys(frames)
+    runs: list[Callable[[], list[Failure]]] = [
+        lambda: check_fiscal_years(frames),
+        lambda: check_member_composition(frames, missing, report),
+        lambda: check_announced_counts(frames, missing, report),
+        lambda: check_coverage_counts(frames),
+        lambda: check_missing_sources(frames, missing),
+    ]
+    for name, run in zip(_CROSS_CHECKS, runs, strict=True):
+        try:
+            report.failures += run()
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            # Only reachable when a schema already failed: say the check could not run.
+            report.failures.append(
+                Failure("*", "*", f"cross_check_not_run:{name.replace(' ', '_')}", 0, (),
+                        f"{type(exc).__name__}: {exc}")
+            )
+    report.failures += _problem_failures(extra_problems)
+    return report
+
+
+def validated_or_raise(report: ValidationReport) -> dict[str, pd.DataFrame]:
+    """The coerced tables of a passing report; ValidationFailed (with the summary) otherwise."""
+    if not report.ok:
+        raise ValidationFailed(report.summary_text())
+    return report.tables
+
+
+__all__ = [
+    "Failure",
+    "ValidationReport",
+    "check_foreign_keys",
+    "require_validation_enabled",
+    "validate_tables",
+    "validated_or_raise",
+    "pa",
+]

@@ -1,0 +1,59 @@
+"""Model of the ``coverage`` table."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from schemas._common import ALL_TRACKS, ID_RE, PROGRAM_TRACKS
+
+
+class Coverage(pa.DataFrameModel):
+    """How many selections each programme announced per track, fiscal year and round, against
+    how many rows this dataset holds: gaps are published, not hidden."""
+
+    program_id: Series[str] = pa.Field(str_matches=ID_RE, description="A programs.program_id.")
+    track: Series[str] = pa.Field(isin=list(ALL_TRACKS), description="Track in the programme.")
+    fiscal_year: Series[int] = pa.Field(ge=1990, le=2100, description="Fiscal year.")
+    round: Series[str] = pa.Field(
+        description="Call round; empty string when the year had one round."
+    )
+    announced_count: Series[pd.Int64Dtype] = pa.Field(
+        nullable=True,
+        ge=0,
+        description="Number of selections the programme announced; null when no figure was "
+        "announced for rows we hold.",
+    )
+    announced_source_id: Series[str] = pa.Field(
+        nullable=True,
+        str_matches=ID_RE,
+        description="sources.source_id of the page that announced the figure.",
+    )
+    held_count: Series[int] = pa.Field(
+        ge=0, description="Number of rows of the selections table for this key."
+    )
+    complete: Series[bool] = pa.Field(
+        description="True when held_count equals announced_count."
+    )
+
+    class Config:
+        name = "coverage"
+        title = "Coverage"
+        strict = True
+        coerce = True
+        unique = ["program_id", "track", "fiscal_year", "round"]
+
+    @pa.dataframe_check(name="track_belongs_to_program")
+    def _track_of_program(cls, df: pd.DataFrame) -> pd.Series:
+        pairs = zip(df["program_id"], df["track"], strict=True)
+        return pd.Series([p in PROGRAM_TRACKS for p in pairs], index=df.index, dtype=bool)
+
+    @pa.dataframe_check(name="complete_iff_held_equals_announced")
+    def _complete(cls, df: pd.DataFrame) -> pd.Series:
+        equal = (df["held_count"] == df["announced_count"]).fillna(False).astype(bool)
+        return df["complete"] == equal
+
+    @pa.dataframe_check(name="announced_source_iff_announced_count")
+    def _cited(cls, df: pd.DataFrame) -> pd.Series:
+        return df["announced_count"].isna() == df["announced_source_id"].isna()

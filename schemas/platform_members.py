@@ -1,0 +1,57 @@
+"""Model of the ``platform_members`` table."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from schemas._common import AS_OF, CATEGORIES, ID_RE, lg_code_field, page_field, source_id_field
+
+
+class PlatformMembers(pa.DataFrameModel):
+    """Member organisations of the Smart City Public-Private Partnership Platform
+    (スマートシティ官民連携プラットフォーム), as listed by MLIT on 2019-08-08."""
+
+    member_id: Series[str] = pa.Field(
+        unique=True,
+        str_matches=ID_RE,
+        description="Stable id derived from category, prefecture and normalized name.",
+    )
+    name_ja: Series[str] = pa.Field(description="Name as printed in the member list.")
+    name_normalized: Series[str] = pa.Field(
+        description="Comparable name: NFKC, no stray spaces, (株) spelt 株式会社, footnote "
+        "marks dropped."
+    )
+    category: Series[str] = pa.Field(
+        isin=list(CATEGORIES),
+        description="company (企業等), university_research (大学・研究機関), local_government "
+        "(地方公共団体), ministry_economic_org (関係府省・経済団体等).",
+    )
+    category_ja: Series[str] = pa.Field(description="The list's category heading as printed.")
+    prefecture_ja: Series[str] = pa.Field(
+        nullable=True,
+        description="Prefecture section the member is listed under, when the list groups "
+        "by prefecture.",
+    )
+    lg_code: Series[str] = lg_code_field(
+        "For a local government, its JIS X 0402 code (municipalities.lg_code); null for "
+        "other members.",
+        nullable=True,
+    )
+    as_of: Series[pa.Date] = pa.Field(
+        isin=[pd.Timestamp(AS_OF).date()],
+        description=f"Date of the member list ({AS_OF}).",
+    )
+    source_id: Series[str] = source_id_field()
+    page: Series[pd.Int64Dtype] = page_field(nullable=False)
+
+    class Config:
+        name = "platform_members"
+        title = "Platform members"
+        strict = True
+        coerce = True
+
+    @pa.dataframe_check(name="lg_code_only_for_local_governments")
+    def _lg_code_only_for_local_governments(cls, df: pd.DataFrame) -> pd.Series:
+        return df["lg_code"].isna() | (df["category"] == "local_government")

@@ -1,0 +1,197 @@
+"""The platform member-list extractor on synthetic lists in every plausible layout, and on
+lists that are wrong in the ways the cross-checks must catch."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline.announced import MEMBER_CATEGORIES, MEMBER_COMPOSITIONS
+from pipeline.debug import render_debug
+from pipeline.errors import SourceError
+from pipeline.extract.mlit_scpf_members import COLUMNS, extract, load_layout
+from tests.fixtures.make_bad_fixtures import make_bad_fixtures
+from tests.fixtures.make_member_fixtures import (
+    LAYOUTS,
+    GridStyle,
+    _grid,
+    company_names,
+    make_member_fixtures,
+    members_for,
+)
+from tests.fixtures.pdfkit import GOTHIC, draw_text, write_pdf
+
+SID = "mlit_scpf_members"
+CORRECTED, FIRST = MEMBER_COMPOSITIONS
+LONG_NAME = company_names(12)[11]  # wraps onto two lines in every layout
+
+
+@pytest.fixture(scope="session")
+def fixtures(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    return make_member_fixtures(tmp_path_factory.mktemp("members"))
+
+
+@pytest.fixture(scope="session")
+def extracted(fixtures: dict[str, Path]) -> dict[str, pd.DataFrame]:
+    return {name: extract(SID, [path])["platform_members"] for name, path in fixtures.items()}
+
+
+def _expected(path: Path) -> tuple[str, pd.DataFrame]:
+    data = json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))
+    return data["composition"], pd.DataFrame(data["members"])
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_layout_gives_every_member_as_printed(
+    layout: str, fixtures: dict[str, Path], extracted: dict[str, pd.DataFrame]
+) -> None:
+    frame = extracted[layout]
+    label, expected = _expected(fixtures[layout])
+    assert list(frame.columns) == COLUMNS
+    comp = FIRST if layout.endswith("_473") else CORRECTED
+    assert len(frame) == comp.total
+    assert dict(Counter(frame["category"])) == comp.counts
+    assert frame.attrs["composition"] == comp.label == label
+    assert frame["name_ja"].tolist() == expected["name_ja"].tolist()
+    assert frame["category"].tolist() == expected["category"].tolist()
+    assert frame["category_ja"].tolist() == expected["category_ja"].tolist()
+    assert frame["page"].tolist() == expected["page"].tolist()
+    assert (frame["source_id"] == SID).all()
+    got_pref = [None if pd.isna(p) else p for p in frame["prefecture_ja"]]
+    want_pref = [None if pd.isna(p) else p for p in expected["prefecture_ja"]]
+    assert got_pref == want_pref
+
+
+def test_wrapped_names_are_joined(extracted: dict[str, pd.DataFrame]) -> None:
+    assert len(LONG_NAME) >= 30
+    for layout, frame in extracted.items():
+        assert LONG_NAME in set(frame["name_ja"]), layout
+
+
+def test_names_kept_as_printed(extracted: dict[str, pd.DataFrame]) -> None:
+    names = set(extracted["sections_grid"]["name_ja"])
+    generated = company_names(10)
+    for form in ("株式会社テスト", "（株）", "㈱", "(株)", "ＴＥＳＴ", "TEST ", "テスト　"):
+        printed = next(n for n in generated if form in n)
+        assert printed in names, printed
+    assert any(n.endswith("※1") for n in names)
+    assert any(n.endswith("*") for n in names)
+
+
+def test_page_numbers(extracted: dict[str, pd.DataFrame]) -> None:
+    frame = extracted["table"]
+    assert frame["page"].min() == 1 and frame["page"].max() >= 3
+    names = company_names(CORRECTED.counts["company"])
+    on_page_3 = frame[frame["page"] == 3]
+    # the table prints about 35 members per page, in list order
+    assert names.index(on_page_3["name_ja"].iloc[0]) > 60
+    assert frame.set_index("name_ja").loc[on_page_3["name_ja"].iloc[0], "page"] == 3
+
+
+def test_prefecture_grouping_keeps_same_names_apart(extracted: dict[str, pd.DataFrame]) -> None:
+    frame = extracted["by_prefecture"]
+    fuchu = frame[frame["name_ja"] == "府中市"]
+    assert sorted(fuchu["prefecture_ja"]) == ["広島県", "東京都"]
+    lg = frame[frame["category"] == "local_government"]
+    assert lg["prefecture_ja"].notna().all()
+    assert frame[frame["category"] != "local_government"]["prefecture_ja"].isna().all()
+    assert set(lg["category_ja"]) == {"自治体"}
+    hokkaido = lg[lg["prefecture_ja"] == "北海道"]["name_ja"].tolist()
+    assert hokkaido[:6] == ["北海道", "札幌市", "旭川市", "岩見沢市", "上士幌町", "更別村"]
+
+
+def test_official_headings_as_printed(extracted: dict[str, pd.DataFrame]) -> None:
+    assert set(extracted["sections_grid"]["category_ja"]) == set(MEMBER_CATEGORIES.values())
+
+
+def _grid_pdf(path: Path, remove: str | None = None, heading_bonus: str | None = None) -> Path:
+    members = members_for(CORRECTED.counts)
+    if remove:
+        members.remove(next(m for m in members if m.category == remove))
+
+    def heading(label: str, n: int) -> str:
+        return f"【{label}】（{n + (1 if label == heading_bonus else 0)}団体）"
+
+    _grid(path, members, GridStyle(font=GOTHIC, heading=heading), "broken list")
+    return path
+
+
+def test_one_member_missing_names_the_short_category(tmp_path: Path) -> None:
+    path = _grid_pdf(tmp_path / "short.pdf", remove="university_research")
+    with pytest.raises(SourceError) as info:
+        extract(SID, [path])
+    message = str(info.value)
+    assert message.startswith(f"{SID}: {path}")
+    assert "university_research short by 1 (42 of 43)" in message
+    assert "vs corrected_2019-08-29 (471)" in message
+    assert "vs first_2019-08-08 (473)" in message
+    assert "company short by 1 (304 of 305)" in message  # against the 473 variant
+
+
+def test_heading_count_is_cross_checked(tmp_path: Path) -> None:
+    path = _grid_pdf(tmp_path / "heading.pdf", remove="company", heading_bonus="企業等")
+    with pytest.raises(SourceError, match=r"company: headings announce 304 .* 303 names"):
+        extract(SID, [path])
+
+
+def _page(*lines: tuple[float, float, str]):  # type: ignore[no-untyped-def]
+    def draw(c) -> None:  # type: ignore[no-untyped-def]
+        for x, top, text in lines:
+            draw_text(c, x, top, text, GOTHIC, 10)
+
+    return draw
+
+
+def test_unplaceable_text_is_an_error_with_its_page(tmp_path: Path) -> None:
+    path = write_pdf(tmp_path / "stray.pdf", [
+        _page((60, 60, "スマートシティ官民連携プラットフォーム 会員一覧")),
+        _page((60, 60, "会員の皆様へのお知らせ")),
+    ])
+    with pytest.raises(SourceError, match=r"stray\.pdf page 2: cannot place '会員の皆様へ"):
+        extract(SID, [path])
+
+
+def test_summary_line_of_headings_is_not_a_list(tmp_path: Path) -> None:
+    path = write_pdf(tmp_path / "summary.pdf", [
+        _page((60, 60, "企業等"), (200, 60, "大学・研究機関"), (400, 60, "地方公共団体")),
+    ])
+    with pytest.raises(SourceError, match="page 1: found 3 category headings"):
+        extract(SID, [path])
+
+
+def test_garbage_page_is_an_error_not_zero_rows(tmp_path: Path) -> None:
+    bad = make_bad_fixtures(tmp_path / "bad")
+    with pytest.raises(SourceError, match=r"cid_garbage\.pdf page 1: .*Unicode map"):
+        extract(SID, [bad["cid_garbage"]])
+    with pytest.raises(SourceError, match=r"scan_on_page_2\.pdf page 2: scanned page"):
+        extract(SID, [bad["scan_on_page_2"]])
+
+
+def test_several_files_use_the_valid_one(tmp_path: Path, fixtures: dict[str, Path]) -> None:
+    html = tmp_path / "001302313.pdf"
+    html.write_text("<!DOCTYPE html><html><body>404</body></html>", encoding="utf-8")
+    frame = extract(SID, [html, fixtures["sections_grid_473"]])["platform_members"]
+    assert frame.attrs["source_file"] == fixtures["sections_grid_473"].name
+    assert frame.attrs["composition"] == FIRST.label
+    short = _grid_pdf(tmp_path / "short.pdf", remove="company")
+    with pytest.raises(SourceError) as info:
+        extract(SID, [html, short])
+    assert "none of 2 files" in str(info.value)
+    assert "HTML page" in str(info.value) and "company short by 1" in str(info.value)
+
+
+def test_layout_file_has_the_official_headings() -> None:
+    layout = load_layout()
+    for category, heading in MEMBER_CATEGORIES.items():
+        assert layout.headings[heading] == category
+    assert {"name", "category", "number"} <= set(layout.columns.values())
+
+
+def test_debug_render_writes_png(tmp_path: Path, fixtures: dict[str, Path]) -> None:
+    written = render_debug(SID, fixtures["by_prefecture"], tmp_path / "debug", pages=[1])
+    assert [p.name for p in written] == ["mlit_scpf_members-members_by_prefecture-p001.png"]
+    assert written[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -1,0 +1,311 @@
+"""Smart Mobility Challenge extractors: the METI release with its attachments, and MLIT's copies.
+
+Fixtures are synthetic (tests/fixtures/make_smc_fixtures.py) in several layouts; the counts
+come from pipeline.announced, never from the test."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline.announced import SMC_ANNOUNCED_ON, SMC_SELECTED_BY_BOTH, SMC_TOTAL_SELECTED
+from pipeline.errors import SourceError
+from pipeline.extract import meti_smc_release, mlit_smc_meti_list, mlit_smc_model_list
+from pipeline.extract.smc_lists import (
+    METI_PILOT,
+    MLIT_MODEL,
+    SELECTION_EXTRACT_COLUMNS,
+    announced_for,
+    list_key,
+)
+from tests.fixtures import make_smc_fixtures as fx
+
+RELEASE = "meti_smc_release"
+
+
+@pytest.fixture(scope="module")
+def smc(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    return fx.make_smc_fixtures(tmp_path_factory.mktemp("smc"))
+
+
+def release_files(smc: dict[str, Path]) -> list[Path]:
+    return [smc["release_html"], smc["meti_list"], smc["mlit_list"], smc["reference"]]
+
+
+@pytest.fixture(scope="module")
+def release_rows(smc: dict[str, Path]) -> pd.DataFrame:
+    return meti_smc_release.extract(RELEASE, release_files(smc))["selections"]
+
+
+def _areas(entries: tuple[fx.Entry, ...]) -> list[str]:
+    return [e.area for e in entries]
+
+
+def test_release_extracts_both_lists_with_announced_counts(release_rows: pd.DataFrame) -> None:
+    assert list(release_rows.columns) == SELECTION_EXTRACT_COLUMNS
+    counts = release_rows.track.value_counts().to_dict()
+    assert counts == {METI_PILOT: announced_for(METI_PILOT)[1],
+                      MLIT_MODEL: announced_for(MLIT_MODEL)[1]}
+    assert (release_rows.program_id == "smart_mobility_challenge_2019").all()
+    assert (release_rows.fiscal_year == 2019).all()
+    assert (release_rows["round"] == "").all()
+    assert (release_rows.announced_on == SMC_ANNOUNCED_ON).all()
+    assert release_rows.page.notna().all() and (release_rows.page >= 1).all()
+    assert release_rows.area_ja.notna().all() and release_rows.project_name_ja.notna().all()
+
+
+def test_release_rows_keep_text_as_printed(release_rows: pd.DataFrame) -> None:
+    meti = release_rows[release_rows.track == METI_PILOT]
+    assert list(meti.area_ja) == _areas(fx.METI_PILOTS)
+    assert list(meti.prefecture_ja) == [e.prefecture for e in fx.METI_PILOTS]
+    assert list(meti.project_name_ja) == [e.project for e in fx.METI_PILOTS]  # wrapped cells
+    assert list(meti.lead_org_ja) == [e.lead for e in fx.METI_PILOTS]
+    assert sorted(set(meti.page)) == [1, 2]  # continued on page 2 without a header
+    mlit = release_rows[release_rows.track == MLIT_MODEL]
+    # the unruled list prints prefecture and area together: area as printed, prefecture split
+    assert list(mlit.area_ja) == [e.prefecture + e.area for e in fx.MLIT_MODELS]
+    assert list(mlit.prefecture_ja.fillna("")) == [e.prefecture for e in fx.MLIT_MODELS]
+    assert list(mlit.project_name_ja) == [e.project for e in fx.MLIT_MODELS]
+    assert list(mlit.note) == [f"類型: {e.type}" for e in fx.MLIT_MODELS]  # section rows kept
+
+
+def test_release_provenance_is_the_attachment_id(release_rows: pd.DataFrame) -> None:
+    by_track = release_rows.groupby("track").source_id.unique().to_dict()
+    assert list(by_track[METI_PILOT]) == ["meti_smc_release_20190618004_01"]
+    assert list(by_track[MLIT_MODEL]) == ["meti_smc_release_20190618004_02"]
+
+
+def test_list_key_links_the_regions_in_both_lists(release_rows: pd.DataFrame) -> None:
+    keys = release_rows.groupby("track").list_key.apply(set)
+    both = keys[METI_PILOT] & keys[MLIT_MODEL]
+    assert both == {list_key(a) for a in fx.SHARED_AREAS}
+    assert len(both) == SMC_SELECTED_BY_BOTH
+    assert len(keys[METI_PILOT] | keys[MLIT_MODEL]) == SMC_TOTAL_SELECTED
+    assert release_rows.groupby("track").list_key.apply(lambda s: s.is_unique).all()
+
+
+@pytest.mark.parametrize(
+    ("printed", "key"),
+    [
+        ("日立市", "smc:日立市"),
+        ("茨城県日立市", "smc:日立市"),
+        ("日立市（茨城県）", "smc:日立市"),
+        (" 日立 市", "smc:日立市"),
+        ("肝付町、錦江町、南大隅町", "smc:肝付町・錦江町・南大隅町"),
+        ("北海道", "smc:北海道"),
+        ("", None),
+    ],
+)
+def test_list_key(printed: str, key: str | None) -> None:
+    assert list_key(printed) == key
+
+
+def test_pdfs_dropped_next_to_the_page_credit_the_release(
+    smc: dict[str, Path], tmp_path: Path
+) -> None:
+    folder = tmp_path / RELEASE
+    folder.mkdir()
+    files = [Path(shutil.copy(p, folder / p.name)) for p in release_files(smc)]
+    rows = meti_smc_release.extract(RELEASE, files)["selections"]
+    assert set(rows.source_id) == {RELEASE}
+    assert len(rows) == announced_for(METI_PILOT)[1] + announced_for(MLIT_MODEL)[1]
+
+
+def test_lists_are_told_apart_by_content_not_file_name(
+    smc: dict[str, Path], tmp_path: Path
+) -> None:
+    swapped_meti = tmp_path / "a" / "20190618004_02.pdf"
+    swapped_mlit = tmp_path / "b" / "20190618004_01.pdf"
+    for src, dst in ((smc["meti_list"], swapped_meti), (smc["mlit_list"], swapped_mlit)):
+        dst.parent.mkdir()
+        shutil.copy(src, dst)
+    rows = meti_smc_release.extract(
+        RELEASE, [smc["release_html"], swapped_mlit, swapped_meti]
+    )["selections"]
+    assert set(rows[rows.track == METI_PILOT].source_id) == {"a"}
+    assert set(rows[rows.track == MLIT_MODEL].source_id) == {"b"}
+
+
+def test_release_with_one_list_only(smc: dict[str, Path]) -> None:
+    rows = meti_smc_release.extract(RELEASE, [smc["release_html"], smc["meti_list"]])
+    frame = rows["selections"]
+    assert set(frame.track) == {METI_PILOT}
+    assert "not among the archived files" in frame.attrs["note"]
+
+
+def test_release_page_without_lists_names_the_missing_attachments(
+    smc: dict[str, Path],
+) -> None:
+    with pytest.raises(SourceError) as err:
+        meti_smc_release.extract(RELEASE, [smc["release_html"], smc["reference"]])
+    message = str(err.value)
+    assert "別紙1" in message and "raw/meti_smc_release_20190618004_01/" in message
+    assert "001293854" not in message  # the link to another host is not an attachment
+
+
+def test_release_page_read_alone(smc: dict[str, Path]) -> None:
+    release = meti_smc_release.read_release(RELEASE, smc["release_html"])
+    assert release.announced_on == SMC_ANNOUNCED_ON
+    assert "スマートモビリティチャレンジ" in release.title
+    assert [a.source_id for a in release.attachments] == [
+        "meti_smc_release_20190618004_01",
+        "meti_smc_release_20190618004_02",
+        "meti_smc_release_20190618004_03",
+    ]
+    assert release.ignored_links == ["https://www.mlit.go.jp/common/001293854.pdf"]
+
+
+def test_attachments_without_the_page_use_the_announced_date(smc: dict[str, Path]) -> None:
+    frame = meti_smc_release.extract(RELEASE, [smc["meti_list"], smc["mlit_list"]])[
+        "selections"
+    ]
+    assert (frame.announced_on == SMC_ANNOUNCED_ON).all()
+    assert "release page not archived" in frame.attrs["note"]
+
+
+def test_wayback_capture_links_are_unwrapped(tmp_path: Path) -> None:
+    page = fx.release_html(tmp_path / "r.html", encoding="utf-8")
+    text = page.read_text(encoding="utf-8").replace(
+        'href="pdf/', 'href="/web/20190620000000/https://www.meti.go.jp/press/2019/06/pdf/'
+    )
+    page.write_text(text, encoding="utf-8")
+    release = meti_smc_release.read_release(RELEASE, page)
+    assert [a.source_id for a in release.attachments][:2] == [
+        "meti_smc_release_20190618004_01",
+        "meti_smc_release_20190618004_02",
+    ]
+
+
+def test_release_page_in_utf8_and_reiwa_date(tmp_path: Path) -> None:
+    page = fx.release_html(tmp_path / "r.html", date_text="令和元年6月18日", encoding="utf-8")
+    assert meti_smc_release.read_release(RELEASE, page).announced_on == SMC_ANNOUNCED_ON
+
+
+def test_release_page_with_another_date_is_an_error(smc: dict[str, Path], tmp_path: Path) -> None:
+    page = fx.release_html(tmp_path / RELEASE / "r.html", date_text="2019年8月8日")
+    with pytest.raises(SourceError, match="dated 2019-08-08"):
+        meti_smc_release.extract(RELEASE, [page, smc["meti_list"]])
+
+
+def test_error_page_is_a_source_error(smc: dict[str, Path], tmp_path: Path) -> None:
+    page = fx.release_html(tmp_path / RELEASE / "r.html", error_page=True)
+    with pytest.raises(SourceError) as err:
+        meti_smc_release.extract(RELEASE, [page, smc["meti_list"], smc["mlit_list"]])
+    assert err.value.source_id == RELEASE
+    assert "error page" in str(err.value) and "r.html" in str(err.value)
+
+
+def test_html_saved_as_pdf_is_a_source_error(smc: dict[str, Path], tmp_path: Path) -> None:
+    fake = tmp_path / "meti_smc_release_20190618004_01" / "20190618004_01.pdf"
+    fx.release_html(fake, error_page=True)
+    with pytest.raises(SourceError, match="not a PDF"):
+        meti_smc_release.extract(RELEASE, [smc["release_html"], fake])
+
+
+def test_list_one_row_short_names_the_list_file_and_page(
+    smc: dict[str, Path], tmp_path: Path
+) -> None:
+    short = fx.mlit_list_unruled(tmp_path / "meti_smc_release_x" / "short.pdf",
+                                 fx.MLIT_MODELS[:-1])
+    with pytest.raises(SourceError) as err:
+        meti_smc_release.extract(RELEASE, [smc["release_html"], smc["meti_list"], short])
+    message = str(err.value)
+    assert err.value.source_id == "meti_smc_release_x"
+    assert err.value.page == 2 and "short.pdf" in message
+    assert "MLIT 先行モデル事業 list is short: 18 rows" in message
+
+
+def test_overlap_other_than_announced_is_an_error(smc: dict[str, Path], tmp_path: Path) -> None:
+    renamed = tuple(
+        fx.Entry(e.prefecture, "大津町" if e.area == "大津市" else e.area, e.project, e.lead,
+                 e.type)
+        for e in fx.MLIT_MODELS
+    )
+    pdf = fx.mlit_list_unruled(tmp_path / "x" / "renamed.pdf", renamed)
+    with pytest.raises(SourceError, match="share 3 regions"):
+        meti_smc_release.extract(RELEASE, [smc["release_html"], smc["meti_list"], pdf])
+
+
+def test_list_without_recognisable_header_names_the_page(
+    smc: dict[str, Path], tmp_path: Path
+) -> None:
+    pdf = fx.meti_list_ruled(tmp_path / "x" / "noheader.pdf",
+                             header=("番", "県", "まち", "なまえ", "だれ"))
+    with pytest.raises(SourceError) as err:
+        meti_smc_release.extract(RELEASE, [smc["release_html"], pdf, smc["mlit_list"]])
+    assert err.value.page == 1 and "noheader.pdf" in str(err.value)
+    assert "no table header was recognised" in str(err.value)
+    with pytest.raises(SourceError, match="no table header was recognised"):
+        mlit_smc_meti_list.extract("mlit_smc_meti_list", [pdf])
+
+
+def test_mlit_model_list_copy(smc: dict[str, Path]) -> None:
+    rows = mlit_smc_model_list.extract("mlit_smc_model_list", [smc["mlit_smc_model_list"]])
+    frame = rows["selections"]
+    assert list(frame.columns) == SELECTION_EXTRACT_COLUMNS
+    assert len(frame) == announced_for(MLIT_MODEL)[1]  # the 概要 pages are not rows
+    assert set(frame.track) == {MLIT_MODEL} and set(frame.source_id) == {"mlit_smc_model_list"}
+    assert list(frame.area_ja) == _areas(fx.MLIT_MODELS)
+    assert list(frame.note) == [f"類型: {e.type}" for e in fx.MLIT_MODELS]  # type column
+    assert list(frame.lead_org_ja) == [e.lead for e in fx.MLIT_MODELS]
+    assert sorted(set(frame.page)) == [1, 2]
+
+
+def test_mlit_copy_of_meti_list(smc: dict[str, Path], release_rows: pd.DataFrame) -> None:
+    frame = mlit_smc_meti_list.extract("mlit_smc_meti_list", [smc["mlit_smc_meti_list"]])[
+        "selections"
+    ]
+    assert len(frame) == announced_for(METI_PILOT)[1]
+    assert list(frame.project_name_ja) == [e.project for e in fx.METI_PILOTS]
+    assert list(frame.consortium_ja) == [e.lead for e in fx.METI_PILOTS]
+    # the same regions get the same keys as in METI's own attachment
+    meti = release_rows[release_rows.track == METI_PILOT]
+    assert list(frame.list_key) == list(meti.list_key)
+
+
+@pytest.mark.parametrize("layout", [fx.meti_list_hrules, fx.meti_list_tight])
+def test_other_layouts_of_the_meti_list(layout, tmp_path: Path) -> None:
+    frame = mlit_smc_meti_list.extract("mlit_smc_meti_list", [layout(tmp_path / "x.pdf")])[
+        "selections"
+    ]
+    assert list(frame.area_ja) == _areas(fx.METI_PILOTS)
+    assert list(frame.prefecture_ja) == [e.prefecture for e in fx.METI_PILOTS]
+    assert list(frame.lead_org_ja) == [e.lead for e in fx.METI_PILOTS]
+    if layout is fx.meti_list_hrules:  # wrapped cells joined inside their row
+        assert list(frame.project_name_ja) == [e.project for e in fx.METI_PILOTS]
+
+
+def test_mlit_module_refuses_the_other_list(smc: dict[str, Path]) -> None:
+    with pytest.raises(SourceError, match="expected the METI パイロット地域 list"):
+        mlit_smc_meti_list.extract("mlit_smc_meti_list", [smc["mlit_list"]])
+
+
+def test_mlit_copy_one_row_short(tmp_path: Path) -> None:
+    pdf = fx.meti_list_copy(tmp_path / "short.pdf", fx.METI_PILOTS[1:])
+    with pytest.raises(SourceError, match=r"METI パイロット地域 list is short: 12 rows"):
+        mlit_smc_meti_list.extract("mlit_smc_meti_list", [pdf])
+
+
+def test_debug_render_marks_the_header(smc: dict[str, Path], tmp_path: Path) -> None:
+    from pipeline.debug import render_debug
+    from pipeline.extract.pdf import iter_pages, open_pdf
+    from pipeline.extract.smc_lists import debug_marks
+
+    path = smc["mlit_list"]
+    with open_pdf(RELEASE, path) as pdf:
+        view = next(iter_pages(RELEASE, path, pdf, [1]))
+    labels = [label for _, label in debug_marks(view)]
+    assert labels.count("header") == 3 and "heading" in labels and "furniture" in labels
+    assert render_debug("mlit_smc_model_list", smc["mlit_smc_model_list"], tmp_path, [1])
+
+
+def test_fixtures_say_they_are_synthetic(smc: dict[str, Path]) -> None:
+    from pypdf import PdfReader
+
+    assert fx.SYNTHETIC.encode() in smc["release_html"].read_bytes()
+    for name, path in smc.items():
+        if path.suffix == ".pdf":
+            assert PdfReader(path).metadata.subject == fx.SYNTHETIC, name

@@ -1,0 +1,174 @@
+"""The shared PDF mechanism: every bad file ends in one clear SourceError naming source and file
+(and page where a page is at fault); pages are read one at a time; fixtures are reproducible."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pdfplumber
+import pytest
+
+from pipeline.errors import SourceError
+from pipeline.extract.pdf import (
+    MAX_PAGES,
+    check_text_layer,
+    cluster_positions,
+    group_lines,
+    iter_pages,
+    open_pdf,
+    split_cells,
+)
+from tests.fixtures.make_bad_fixtures import make_bad_fixtures
+from tests.fixtures.pdfkit import (
+    GOTHIC,
+    IPAEX,
+    MINCHO,
+    SYNTHETIC,
+    draw_text,
+    ruled_table,
+    write_pdf,
+)
+
+SID = "test_source"
+
+
+@pytest.fixture(scope="session")
+def bad(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    return make_bad_fixtures(tmp_path_factory.mktemp("bad"))
+
+
+def _read_all(path: Path) -> list:
+    with open_pdf(SID, path) as pdf:
+        return list(iter_pages(SID, path, pdf))
+
+
+@pytest.mark.parametrize(
+    ("case", "fragment", "page"),
+    [
+        ("empty", "empty file", None),
+        ("html", "HTML page saved as .pdf", None),
+        ("truncated", "no %%EOF marker", None),
+        ("corrupt", "truncated or corrupt PDF", None),
+        ("encrypted", "encrypted PDF", None),
+        ("zero_pages", "zero pages", None),
+        ("huge_page_count", f"{MAX_PAGES + 1} pages, more than the {MAX_PAGES}", None),
+        ("no_text_layer", "scanned page? no text layer", 1),
+        ("scan_on_page_2", "scanned page? no text layer", 2),
+        ("cid_garbage", "fonts without a Unicode map", 1),
+    ],
+)
+def test_bad_file_gives_clear_error(
+    bad: dict[str, Path], case: str, fragment: str, page: int | None
+) -> None:
+    path = bad[case]
+    with pytest.raises(SourceError) as info:
+        _read_all(path)
+    message = str(info.value)
+    assert message.startswith(f"{SID}: {path}")
+    assert path.name in message
+    assert fragment in message
+    assert info.value.page == page
+    if page is not None:
+        assert f"page {page}:" in message
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(SourceError, match="file not found"):
+        _read_all(tmp_path / "nope.pdf")
+
+
+def test_max_pages_is_a_parameter(bad: dict[str, Path]) -> None:
+    with open_pdf(SID, bad["huge_page_count"], max_pages=MAX_PAGES + 1) as pdf:
+        assert len(pdf.pages) == MAX_PAGES + 1
+
+
+def test_good_file_reads(bad: dict[str, Path]) -> None:
+    views = _read_all(bad["truncated"].parent / "good_one_page.pdf")
+    assert [v.number for v in views] == [1]
+    assert "テストさくら商事株式会社" in views[0].text
+
+
+def test_check_text_layer() -> None:
+    check_text_layer(SID, Path("x.pdf"), 1, "テスト商事 (cid:12)")  # one stray glyph is fine
+    with pytest.raises(SourceError, match=r"x\.pdf page 4: scanned page\?"):
+        check_text_layer(SID, Path("x.pdf"), 4, " \n ")
+    with pytest.raises(SourceError, match=r"page 2: .*fonts without a Unicode map"):
+        check_text_layer(SID, Path("x.pdf"), 2, "(cid:1)(cid:2)(cid:3) 会")
+
+
+def _hidden_text_page(c) -> None:  # type: ignore[no-untyped-def]
+    draw_text(c, 60, 60, "見える株式会社", GOTHIC, 10)
+    c.setFillColorRGB(1, 1, 1)
+    draw_text(c, 60, 80, "隠れた株式会社", GOTHIC, 10)
+    c.setFillColorRGB(0, 0, 0)
+    draw_text(c, 60, 100, "小さすぎる", GOTHIC, 0.5)
+    draw_text(c, 900, 100, "ページの外", GOTHIC, 10)
+
+
+def _white_only_page(c) -> None:  # type: ignore[no-untyped-def]
+    c.setFillColorRGB(1, 1, 1)
+    draw_text(c, 60, 80, "隠れた株式会社", GOTHIC, 10)
+
+
+def test_invisible_text_is_dropped(tmp_path: Path) -> None:
+    path = write_pdf(tmp_path / "hidden.pdf", [_hidden_text_page, _white_only_page])
+    with open_pdf(SID, path) as pdf:
+        pages = iter_pages(SID, path, pdf)
+        first = next(pages)
+        assert [w["text"] for w in first.words] == ["見える株式会社"]
+        assert first.invisible_chars > 0
+        with pytest.raises(SourceError, match="page 2: .*only invisible text"):
+            next(pages)
+
+
+def _mixed_page(c) -> None:  # type: ignore[no-untyped-def]
+    draw_text(c, 50, 50, "ＣＩＤ角ゴシック　テスト", GOTHIC, 10)
+    draw_text(c, 50, 70, "ＣＩＤ明朝 テスト", MINCHO, 10)
+    draw_text(c, 50, 90, "埋め込みIPAex ㈱テスト", IPAEX, 10)
+    ruled_table(c, 50, 120, [40, 200], [["No.", "会員名"], ["1", ["長い名前の", "続き"]]],
+                font=IPAEX)
+
+
+def test_fonts_tables_and_reuse(tmp_path: Path) -> None:
+    path = write_pdf(tmp_path / "mixed.pdf", [_mixed_page, _mixed_page], title="mixed")
+    with open_pdf(SID, path) as pdf:
+        assert pdf.metadata["Subject"] == SYNTHETIC
+        assert SYNTHETIC in pdf.metadata["Title"]
+        views = list(iter_pages(SID, path, pdf, pages=[2], tables=True))
+        assert not hasattr(pdf.pages[1], "_layout")  # the page was closed after use
+    (view,) = views
+    assert view.number == 2
+    texts = [w["text"] for w in view.words]
+    assert "ＣＩＤ角ゴシック　テスト" in texts  # full-width space kept inside the word
+    assert "ＣＩＤ明朝 テスト" in texts
+    assert "埋め込みIPAex ㈱テスト" in texts
+    assert view.h_rules and view.v_rules
+    assert view.tables[0].rows == [["No.", "会員名"], ["1", "長い名前の\n続き"]]
+
+
+def test_page_out_of_range(bad: dict[str, Path]) -> None:
+    path = bad["scan_on_page_2"]
+    with open_pdf(SID, path) as pdf, pytest.raises(SourceError, match="page 9 out of range"):
+        list(iter_pages(SID, path, pdf, pages=[9]))
+
+
+def test_fixtures_are_reproducible(tmp_path: Path) -> None:
+    a = write_pdf(tmp_path / "a.pdf", [_mixed_page], title="same")
+    b = write_pdf(tmp_path / "b.pdf", [_mixed_page], title="same")
+    assert a.read_bytes() == b.read_bytes()
+    with pdfplumber.open(a) as pdf:
+        assert pdf.metadata["Creator"] == "jp-smartcity tests/fixtures"
+
+
+def _w(text: str, x0: float, top: float, width: float = 20) -> dict:
+    return {"text": text, "x0": x0, "x1": x0 + width, "top": top, "bottom": top + 10, "size": 10}
+
+
+def test_group_lines_and_split_cells() -> None:
+    words = [_w("b", 100, 51), _w("a", 10, 50), _w("c", 10, 70), _w("a2", 31, 49)]
+    lines = group_lines(words)
+    assert [[w["text"] for w in line] for line in lines] == [["a", "a2", "b"], ["c"]]
+    cells = split_cells(lines[0], gap=15)
+    assert [c["text"] for c in cells] == ["aa2", "b"]
+    assert cells[0]["x0"] == 10 and cells[0]["x1"] == 51
+    assert cluster_positions([10, 10.5, 50, 11, 90]) == [10, 50, 90]

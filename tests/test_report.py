@@ -1,0 +1,322 @@
+"""Figures of the publication (pipeline.report), drawn from SYNTHETIC tables written here.
+
+The rows below are a SYNTHETIC TEST FIXTURE - not an official document: real-looking names and
+codes, but a few rows only, not the published counts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from matplotlib.collections import PolyCollection
+from matplotlib.text import Text
+
+from pipeline.announced import ANNOUNCED_COUNTS, MEMBER_CATEGORIES
+from pipeline.errors import PipelineError
+from pipeline.report import (
+    NO_DATA,
+    TABLE_COLUMNS,
+    build_figures,
+    load_tables,
+    make_report,
+    png_bytes,
+)
+
+SYNTHETIC = "synthetic_fixture"
+
+AGENCIES = [
+    ("cao", "Cabinet Office", "内閣府", "CAO"),
+    ("mic", "Ministry of Internal Affairs and Communications", "総務省", "MIC"),
+    ("meti", "Ministry of Economy, Trade and Industry", "経済産業省", "METI"),
+    ("mlit", "Ministry of Land, Infrastructure, Transport and Tourism", "国土交通省", "MLIT"),
+]
+PROGRAMS = [
+    ("energy_demo_2010", "Next Generation Energy and Social System Demonstration Project",
+     "次世代エネルギー・社会システム実証事業", 2010, 2014),
+    ("data_smartcity_2017", "Data Utilization Smart City Promotion Project",
+     "データ利活用型スマートシティ推進事業", 2017, 2019),
+    ("near_future_tech_2018", "Social Implementation of Near-Future Technologies",
+     "近未来技術等社会実装事業", 2018, 2019),
+    ("smartcity_model_2019", "Smart City Model Project", "スマートシティモデル事業", 2019, None),
+    ("smart_mobility_challenge_2019", "Smart Mobility Challenge", "スマートモビリティチャレンジ",
+     2019, None),
+    ("scpf_2019", "Smart City Public-Private Partnerships Platform",
+     "スマートシティ官民連携プラットフォーム", 2019, None),
+]
+PROGRAM_AGENCIES = [
+    ("energy_demo_2010", "meti", "lead"),
+    ("data_smartcity_2017", "mic", "lead"),
+    ("near_future_tech_2018", "cao", "lead"),
+    ("smartcity_model_2019", "mlit", "lead"),
+    ("smart_mobility_challenge_2019", "meti", "co_lead"),
+    ("smart_mobility_challenge_2019", "mlit", "co_lead"),
+    ("scpf_2019", "cao", "secretariat"),
+    ("scpf_2019", "mic", "secretariat"),
+    ("scpf_2019", "meti", "secretariat"),
+    ("scpf_2019", "mlit", "secretariat"),
+]
+# lg_code, prefecture_code, prefecture_ja, name_ja, kind
+MUNICIPALITIES = [
+    ("141003", "14", "神奈川県", "横浜市", "designated_city"),
+    ("232114", "23", "愛知県", "豊田市", "city"),
+    ("261009", "26", "京都府", "京都市", "designated_city"),
+    ("401005", "40", "福岡県", "北九州市", "designated_city"),
+    ("372013", "37", "香川県", "高松市", "city"),
+    ("162019", "16", "富山県", "富山市", "city"),
+    ("082201", "08", "茨城県", "つくば市", "city"),
+    ("082023", "08", "茨城県", "日立市", "city"),
+    ("092011", "09", "栃木県", "宇都宮市", "city"),
+    ("102016", "10", "群馬県", "前橋市", "city"),
+    ("122173", "12", "千葉県", "柏市", "city"),
+    ("130001", "13", "東京都", "東京都", "prefecture"),
+]
+# name_ja, category, lg_code
+MEMBERS = [
+    ("トヨタ自動車株式会社", "company", None),
+    ("日本電気株式会社", "company", None),
+    ("株式会社日立製作所", "company", None),
+    ("三井不動産株式会社", "company", None),
+    ("国立大学法人東京大学", "university_research", None),
+    ("国立研究開発法人産業技術総合研究所", "university_research", None),
+    ("横浜市", "local_government", "141003"),
+    ("柏市", "local_government", "122173"),
+    ("前橋市", "local_government", "102016"),
+    ("つくば市", "local_government", "082201"),
+    ("東京都", "local_government", "130001"),
+    ("国土交通省", "ministry_economic_org", None),
+]
+# selection_id, program_id, track, fiscal_year, round, prefecture_ja, area_ja, group, lg_codes
+SELECTIONS = [
+    ("energy_demo_2010-01", "energy_demo_2010", "demonstration_area", 2010, "", "神奈川県",
+     "横浜市", None, ["141003"]),
+    ("energy_demo_2010-02", "energy_demo_2010", "demonstration_area", 2010, "", "愛知県",
+     "豊田市", None, ["232114"]),
+    ("energy_demo_2010-03", "energy_demo_2010", "demonstration_area", 2010, "", "京都府",
+     "けいはんな学研都市", None, ["261009"]),
+    ("energy_demo_2010-04", "energy_demo_2010", "demonstration_area", 2010, "", "福岡県",
+     "北九州市", None, ["401005"]),
+    ("data_smartcity_2017-01", "data_smartcity_2017", "subsidy", 2017, "first", "香川県",
+     "高松市", None, ["372013"]),
+    ("data_smartcity_2017-02", "data_smartcity_2017", "subsidy", 2018, "first", "秋田県",
+     "秋田", None, []),
+    ("data_smartcity_2017-03", "data_smartcity_2017", "subsidy", 2018, "additional", "富山県",
+     "富山市全域", None, ["162019"]),
+    ("smartcity_model_2019-01", "smartcity_model_2019", "leading_model", 2019, "", "茨城県",
+     "つくば市全域", None, ["082201"]),
+    ("smartcity_model_2019-02", "smartcity_model_2019", "leading_model", 2019, "", "栃木県",
+     "宇都宮市全域", None, ["092011"]),
+    ("smartcity_model_2019-03", "smartcity_model_2019", "leading_model", 2019, "", "千葉県",
+     "柏の葉キャンパス駅周辺", None, ["122173"]),
+    ("smc_meti-01", "smart_mobility_challenge_2019", "meti_pilot", 2019, "", "茨城県",
+     "日立市", "smc-hitachi", ["082023"]),
+    ("smc_meti-02", "smart_mobility_challenge_2019", "meti_pilot", 2019, "", "群馬県",
+     "前橋市", "smc-maebashi", ["102016"]),
+    ("smc_mlit-01", "smart_mobility_challenge_2019", "mlit_model", 2019, "", "茨城県",
+     "日立市", "smc-hitachi", ["082023"]),
+    ("smc_mlit-02", "smart_mobility_challenge_2019", "mlit_model", 2019, "", "群馬県",
+     "前橋市", "smc-maebashi", ["102016"]),
+]
+
+
+def synthetic_tables() -> dict[str, pd.DataFrame]:
+    """Every contract table, with the contract's columns in order, a few synthetic rows each."""
+    t: dict[str, list[dict]] = {name: [] for name in TABLE_COLUMNS}
+    t["sources"] = [dict(
+        source_id=SYNTHETIC, title="SYNTHETIC TEST FIXTURE - not an official document",
+        publisher="tests", url=None, parent_source_id=None, media_type="text/plain",
+        origin="bundled", authority="official", status="ok", status_detail="", retrieved_at=None,
+        sha256="0" * 64, bytes=0, file_path=None,
+    )]
+    t["agencies"] = [dict(zip(TABLE_COLUMNS["agencies"], a, strict=True)) for a in AGENCIES]
+    t["programs"] = [
+        dict(program_id=p, name_en=en, name_ja=ja, start_year=s, end_year=e, description_en="",
+             note="", source_id=SYNTHETIC)
+        for p, en, ja, s, e in PROGRAMS
+    ]
+    t["program_agencies"] = [
+        dict(program_id=p, agency_id=a, role=r, source_id=SYNTHETIC) for p, a, r in PROGRAM_AGENCIES
+    ]
+    t["municipalities"] = [
+        dict(lg_code=c, prefecture_code=pc, prefecture_ja=pj, name_ja=n, name_kana="",
+             name_en="", kind=k, district_ja=None, parent_lg_code=None, source_id=SYNTHETIC)
+        for c, pc, pj, n, k in MUNICIPALITIES
+    ]
+    prefectures = {c: pj for c, _, pj, _, _ in MUNICIPALITIES}
+    t["platform_members"] = [
+        dict(member_id=f"m{i:03d}", name_ja=n, name_normalized=n, category=c,
+             category_ja=MEMBER_CATEGORIES[c], prefecture_ja=prefectures.get(lg),
+             lg_code=lg, as_of="2019-08-08", source_id=SYNTHETIC, page=1 + i // 6)
+        for i, (n, c, lg) in enumerate(MEMBERS, start=1)
+    ]
+    for sid, program, track, fy, rnd, pref, area, group, codes in SELECTIONS:
+        t["selections"].append(dict(
+            selection_id=sid, program_id=program, track=track, fiscal_year=fy, round=rnd,
+            announced_on=None, project_name_ja=f"{area}プロジェクト", lead_org_ja=area,
+            consortium_ja=None, prefecture_ja=pref, area_ja=area,
+            selection_group_id=group or sid, note="", source_id=SYNTHETIC, page=1,
+        ))
+        t["selection_areas"] += [
+            dict(selection_id=sid, lg_code=c, area_part_ja=area, source_id=SYNTHETIC, page=1)
+            for c in codes
+        ]
+    held = pd.DataFrame(t["selections"]).groupby(["program_id", "track", "fiscal_year", "round"])
+    held_counts = held.size().to_dict()
+    t["coverage"] = [
+        dict(program_id=a.program_id, track=a.track, fiscal_year=a.fiscal_year, round=a.round,
+             announced_count=a.count, announced_source_id=SYNTHETIC,
+             held_count=held_counts.get((a.program_id, a.track, a.fiscal_year, a.round), 0),
+             complete=held_counts.get((a.program_id, a.track, a.fiscal_year, a.round), 0)
+             == a.count)
+        for a in ANNOUNCED_COUNTS
+    ]
+    frames = {}
+    for name, columns in TABLE_COLUMNS.items():
+        frame = pd.DataFrame(t[name], columns=columns)
+        for column in ("start_year", "end_year", "fiscal_year", "page", "bytes",
+                       "announced_count", "held_count"):
+            if column in frame:
+                frame[column] = frame[column].astype("Int64")
+        frames[name] = frame
+    return frames
+
+
+def write_publication(out_dir: Path, tables: dict[str, pd.DataFrame] | None = None) -> Path:
+    """Write the tables as ``out_dir/parquet/<table>.parquet`` (what the report reads)."""
+    tables = synthetic_tables() if tables is None else tables
+    (out_dir / "parquet").mkdir(parents=True, exist_ok=True)
+    for name, frame in tables.items():
+        frame.to_parquet(out_dir / "parquet" / f"{name}.parquet", index=False)
+    return out_dir
+
+
+def _hashes(paths: list[Path]) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
+
+
+def _texts(figure) -> str:
+    return "\n".join(t.get_text() for t in figure.findobj(Text))
+
+
+PNG_NAMES = [
+    "1_platform_members_by_category.png",
+    "2_programme_timeline.png",
+    "3_prefecture_map.png",
+    "4_coverage_announced_vs_held.png",
+]
+
+
+def test_report_writes_four_pngs_and_a_page(tmp_path: Path) -> None:
+    out = write_publication(tmp_path)
+    paths = make_report(out)
+    assert [p.name for p in paths] == [*PNG_NAMES, "README.md"]
+    for path in paths[:4]:
+        assert path.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+        assert b"Software" not in path.read_bytes()
+    page = (out / "report" / "README.md").read_text(encoding="utf-8")
+    for name in PNG_NAMES:
+        assert f"({name})" in page
+    assert "have no location" in page  # the map caption says which members are not mapped
+
+
+def test_report_is_byte_identical_twice(tmp_path: Path) -> None:
+    first = _hashes(make_report(write_publication(tmp_path / "a")))
+    second = _hashes(make_report(write_publication(tmp_path / "b")))
+    assert first == second
+
+
+def test_figures_show_the_data() -> None:
+    members, timeline, prefecture_map, coverage = build_figures(synthetic_tables())
+    text = _texts(members.figure)
+    assert "地方公共団体" in text and "Local governments" in text
+    assert "12 members" in text
+    text = _texts(timeline.figure)
+    assert "lead: MIC" in text and "secretariat: CAO / METI / MIC / MLIT" in text
+    assert "lead: METI / MLIT · 2 selections" in text  # 4 SMC rows, 2 regions in both tracks
+    assert "12 members" in text
+    text = _texts(coverage.figure)
+    assert "先行モデルプロジェクト" in text
+    # map: Tokyo (13) has a local-government member, Hokkaido (1) has nothing
+    panels = [c for c in prefecture_map.figure.findobj(PolyCollection)]
+    assert len(panels) == 2
+    values = panels[1].get_array()
+    assert values[12] == 1 and values[0] == 0
+    rgba = panels[1].to_rgba(values)
+    assert tuple(rgba[12]) != tuple(rgba[0])
+    assert "1 selection(s) with no matched local government" in prefecture_map.caption
+
+
+@pytest.mark.parametrize(
+    ("change", "expected_changed"),
+    [
+        ("drop_member_company", {PNG_NAMES[0], PNG_NAMES[1]}),
+        ("drop_member_lg", {PNG_NAMES[0], PNG_NAMES[1], PNG_NAMES[2]}),
+        ("drop_selection", {PNG_NAMES[1], PNG_NAMES[2]}),
+        ("coverage_held", {PNG_NAMES[3]}),
+        ("end_year", {PNG_NAMES[1]}),
+    ],
+)
+def test_figures_change_with_the_data(
+    tmp_path: Path, change: str, expected_changed: set[str]
+) -> None:
+    before = _hashes(make_report(write_publication(tmp_path / "before"))[:4])
+    tables = synthetic_tables()
+    if change == "drop_member_company":
+        tables["platform_members"] = tables["platform_members"].iloc[1:]
+    elif change == "drop_member_lg":
+        members = tables["platform_members"]
+        tables["platform_members"] = members[members["name_ja"] != "柏市"]
+    elif change == "drop_selection":
+        selections = tables["selections"]
+        tables["selections"] = selections[selections["selection_id"] != "energy_demo_2010-04"]
+        areas = tables["selection_areas"]
+        tables["selection_areas"] = areas[areas["selection_id"] != "energy_demo_2010-04"]
+    elif change == "coverage_held":
+        tables["coverage"].loc[0, "held_count"] = 1
+    elif change == "end_year":
+        tables["programs"].loc[0, "end_year"] = 2013
+    after = _hashes(make_report(write_publication(tmp_path / "after", tables))[:4])
+    changed = {name for name in before if before[name] != after[name]}
+    assert changed == expected_changed
+
+
+def test_empty_tables_say_no_data(tmp_path: Path) -> None:
+    empty = {name: frame.iloc[0:0] for name, frame in synthetic_tables().items()}
+    specs = build_figures(empty)
+    for spec in specs:
+        assert NO_DATA in _texts(spec.figure), spec.name
+        assert png_bytes(spec.figure).startswith(b"\x89PNG")
+    assert "platform_members is empty" in specs[2].caption
+    paths = make_report(write_publication(tmp_path, empty))
+    assert len(paths) == 5
+
+
+def test_table_columns_follow_the_schemas() -> None:
+    """The empty-frame fallback uses the contract's columns; they must not drift from schemas/."""
+    import schemas
+
+    assert list(TABLE_COLUMNS) == list(schemas.TABLES)
+    for table, expected in TABLE_COLUMNS.items():
+        assert list(schemas.columns(table)) == expected, table
+
+
+def test_missing_table_files_read_as_empty(tmp_path: Path) -> None:
+    tables = synthetic_tables()
+    write_publication(tmp_path, {"programs": tables["programs"]})
+    loaded = load_tables(tmp_path)
+    assert loaded["selections"].empty
+    assert list(loaded["selections"].columns) == TABLE_COLUMNS["selections"]
+    specs = build_figures(loaded)
+    assert NO_DATA in _texts(specs[0].figure)  # no members
+    assert "0 selections" in _texts(specs[1].figure)
+
+    with_programs = synthetic_tables()
+    with_programs["platform_members"] = with_programs["platform_members"].iloc[0:0]
+    assert "members: no data" in _texts(build_figures(with_programs)[1].figure)
+
+
+def test_no_publication_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(PipelineError, match="make build"):
+        make_report(tmp_path / "processed")
