@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 PIPELINE := $(PY) -m pipeline
 
 .DEFAULT_GOAL := all
-.PHONY: all fetch build check test lint bench report dist clean distclean help
+.PHONY: all fetch build check test lint bench report dist sql clean distclean help
 
 all: $(STAMP) ## fetch what can be fetched, then build and publish processed/
 	$(PIPELINE) all
@@ -25,6 +25,15 @@ test: $(STAMP) ## run the whole test suite (no network needed)
 
 lint: $(STAMP) ## ruff
 	$(VENV)/bin/ruff check pipeline schemas tests benchmarks
+
+report: $(STAMP) ## draw the figures into processed/report/ (PNG + README.md)
+	$(PIPELINE) report
+
+dist: $(STAMP) ## zip a versioned release bundle into dist/ (with SHA256SUMS)
+	$(PIPELINE) dist
+
+sql: $(STAMP) ## run a query: make sql Q="select * from programs"
+	$(PIPELINE) sql "$(Q)"
 
 bench: $(STAMP) ## extraction speed and memory benchmark (prints ratios, writes benchmarks/results/)
 	$(PY) benchmarks/bench_extract.py

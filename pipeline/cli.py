@@ -198,7 +198,24 @@ def cmd_sql(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from pipeline.report import make_report
+
+    for path in make_report(args.out_dir):
+        print(path)
+    return EXIT_OK
+
+
+def cmd_dist(args: argparse.Namespace) -> int:
+    from pipeline.dist import make_dist
+
+    print(make_dist(args.out_dir, args.dist_dir, REPO))
+    return EXIT_OK
+
+
 COMMANDS = {
+    "report": cmd_report,
+    "dist": cmd_dist,
     "fetch": cmd_fetch,
     "build": cmd_build,
     "check": cmd_check,

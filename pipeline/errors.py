@@ -35,6 +35,9 @@ class SourceError(PipelineError):
             where += f" page {page}"
         super().__init__(f"{where}: {message}")
 
+    def __reduce__(self):  # errors cross process boundaries (parallel extraction)
+        return (SourceError, (self.source_id, self.detail, self.path, self.page))
+
 
 class FetchError(PipelineError):
     """A download failed; the archived copy (if any) is untouched."""

@@ -1,0 +1,186 @@
+"""End to end: `python -m pipeline build/check` on a raw folder of synthetic fixtures, and on
+the committed raw/ alone (the offline case every fresh clone meets)."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from pipeline.announced import MEMBER_COMPOSITIONS
+from pipeline.cli import EXIT_INVALID, EXIT_MISSING, EXIT_OK, main
+from tests.fixtures.make_bad_fixtures import make_bad_fixtures
+from tests.fixtures.make_fixtures import MEMBER_FILE, make_fixture_raw
+from tests.fixtures.make_member_fixtures import LAYOUTS
+
+CORRECTED = MEMBER_COMPOSITIONS[0]
+
+
+def run(command: str, raw: Path, out: Path, *extra: str) -> int:
+    return main([command, "--raw-dir", str(raw), "--out-dir", str(out), *extra])
+
+
+def table(out: Path, name: str) -> pd.DataFrame:
+    return pd.read_parquet(out / "parquet" / f"{name}.parquet")
+
+
+@pytest.fixture(scope="session")
+def fixture_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """One complete build from the synthetic fixtures, shared by the read-only tests."""
+    root = tmp_path_factory.mktemp("e2e")
+    raw = make_fixture_raw(root / "raw")
+    out = root / "processed"
+    assert run("check", raw, out) == EXIT_OK
+    return raw, out
+
+
+def test_fixture_build_publishes_every_table(fixture_build: tuple[Path, Path]) -> None:
+    _, out = fixture_build
+    members = table(out, "platform_members")
+    assert members.groupby("category").size().to_dict() == CORRECTED.counts
+    assert members.page.notna().all() and (members.source_id == "mlit_scpf_members").all()
+    local = members[members.category == "local_government"]
+    assert local.lg_code.notna().all()
+
+    selections = table(out, "selections")
+    smc = selections[selections.program_id == "smart_mobility_challenge_2019"]
+    assert smc.groupby("track").size().to_dict() == {"meti_pilot": 13, "mlit_model": 19}
+    assert smc.selection_group_id.nunique() == 28
+    both = smc.groupby("selection_group_id").track.nunique()
+    assert (both == 2).sum() == 4
+    assert smc.source_id.str.startswith("meti_smc_release_").all()  # the official attachments
+    assert smc.page.notna().all()
+    cao = selections[selections.program_id == "near_future_tech_2018"]
+    assert len(cao) > 0 and (cao.source_id == "cao_wg6_material").all()
+
+    sources = table(out, "sources").set_index("source_id")
+    assert sources.loc["mlit_scpf_members", "status"] == "ok"
+    assert sources.loc["meti_smc_release_20190618004_01", "parent_source_id"] == "meti_smc_release"
+
+
+def test_fixture_build_is_complete_and_says_so(fixture_build: tuple[Path, Path]) -> None:
+    import json
+
+    _, out = fixture_build
+    package = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
+    assert package["complete"] is True and package["missing_sources"] == []
+
+
+def test_duckdb_answers_the_contract(fixture_build: tuple[Path, Path]) -> None:
+    _, out = fixture_build
+    with duckdb.connect(str(out / "smartcity.duckdb"), read_only=True) as db:
+        assert db.execute("select count(*) from programs").fetchone()[0] == 6
+        row = db.execute(
+            "select programs, tracks from municipality_participation where name_ja = '前橋市'"
+        ).fetchone()
+    assert "smart_mobility_challenge_2019" in row[0] and "smartcity_model_2019" in row[0]
+    assert {"meti_pilot", "mlit_model", "priority"} <= set(row[1])
+
+
+@pytest.mark.parametrize("layout", [name for name in LAYOUTS if name != "table"])
+def test_every_member_layout_builds_471_or_473(layout: str, tmp_path: Path) -> None:
+    raw = make_fixture_raw(tmp_path / "raw", members=layout)
+    out = tmp_path / "processed"
+    assert run("build", raw, out) == EXIT_OK
+    counts = table(out, "platform_members").groupby("category").size().to_dict()
+    expected = MEMBER_COMPOSITIONS[1] if layout.endswith("_473") else CORRECTED
+    assert counts == expected.counts
+
+
+def _digests(out: Path) -> dict[str, str]:
+    return {
+        p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and p.suffix in {".parquet", ".csv", ".json", ".md"}
+    }
+
+
+def test_two_builds_give_identical_bytes(fixture_build: tuple[Path, Path], tmp_path: Path) -> None:
+    raw, out = fixture_build
+    again = tmp_path / "again"
+    assert run("build", raw, again) == EXIT_OK
+    first, second = _digests(out), _digests(again)
+    first.pop("diff.json", None), second.pop("diff.json", None)  # compares with the previous
+    assert first == second
+
+
+def _member_grid(path: Path, edit) -> Path:
+    """A member list in the section-grid layout, changed by ``edit`` (a list -> list)."""
+    from tests.fixtures.make_member_fixtures import GOTHIC, GridStyle, _grid, members_for
+
+    _grid(path, edit(members_for(CORRECTED.counts)), GridStyle(font=GOTHIC), "edited list")
+    return path
+
+
+def _drop_one_local_government(members: list) -> list:
+    members.remove(next(m for m in members if m.category == "local_government"))
+    return members
+
+
+def _unknown_local_government(members: list) -> list:
+    index = next(i for i, m in enumerate(members) if m.category == "local_government")
+    members[index] = replace(members[index], name_ja="架空市")
+    return members
+
+
+@pytest.mark.parametrize(
+    "edit, message",
+    [
+        (_drop_one_local_government, "local_government short by 1"),
+        (_unknown_local_government, "架空市"),
+    ],
+)
+def test_bad_member_list_fails_check_and_keeps_the_publication(
+    fixture_build: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    edit, message: str,
+) -> None:
+    raw, out = fixture_build
+    copy = tmp_path / "raw"
+    shutil.copytree(raw, copy)
+    published = tmp_path / "processed"
+    shutil.copytree(out, published)
+    before = _digests(published)
+    _member_grid(copy / MEMBER_FILE, edit)
+    assert run("check", copy, published) == EXIT_INVALID
+    printed = capsys.readouterr()
+    assert message in printed.out + printed.err
+    assert _digests(published) == before
+
+
+def test_bad_member_file_is_named_and_other_sources_still_extract(
+    fixture_build: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    raw, _ = fixture_build
+    copy = tmp_path / "raw"
+    shutil.copytree(raw, copy)
+    bad = make_bad_fixtures(tmp_path / "bad")
+    for case in ("truncated", "html", "no_text_layer", "encrypted"):
+        shutil.copyfile(bad[case], copy / MEMBER_FILE)
+        assert run("build", copy, tmp_path / f"out-{case}") == EXIT_INVALID
+        printed = capsys.readouterr()
+        text = printed.out + printed.err
+        assert f"mlit_scpf_members: {copy / MEMBER_FILE}" in text, case
+        assert "meti_smc_release" not in text.split("error:")[-1].split("\n")[0]
+        assert not (tmp_path / f"out-{case}").exists()
+
+
+def test_offline_clone_publishes_what_it_has(repo_raw: Path, tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    for committed in ("document", "manual"):
+        shutil.copytree(repo_raw / committed, raw / committed)
+    out = tmp_path / "processed"
+    assert run("all", raw, out, "--offline") == EXIT_OK
+    with duckdb.connect(str(out / "smartcity.duckdb"), read_only=True) as db:
+        assert db.execute("select count(*) from programs").fetchone()[0] == 6
+        status = dict(db.execute("select source_id, status from sources").fetchall())
+        maebashi = db.execute(
+            "select tracks from municipality_participation where name_ja = '前橋市'"
+        ).fetchone()[0]
+    assert status["mlit_scpf_members"] == "missing" and status["document"] == "ok"
+    assert {"meti_pilot", "mlit_model", "priority"} <= set(maebashi)
+    assert run("check", raw, out) == EXIT_MISSING
