@@ -5,7 +5,7 @@
 
 -- name: programmes_by_agency
 -- Which programmes does each ministry lead (or co-lead)?
-SELECT a.abbreviation, a.name_en, string_agg(p.program_id, ', ' ORDER BY p.start_year) AS programs
+SELECT a.abbreviation, a.name_en, string_agg(p.program_id, ', ' ORDER BY p.start_year, p.program_id) AS programs
 FROM program_agencies pa
 JOIN agencies a USING (agency_id)
 JOIN programs p USING (program_id)

@@ -14,3 +14,16 @@ REPO = Path(__file__).resolve().parent.parent
 def repo_raw() -> Path:
     """The committed raw/ folder (root document and transcriptions); read-only in tests."""
     return REPO / "raw"
+
+
+@pytest.fixture(scope="session")
+def fixture_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """One complete, strict build from the synthetic fixtures, shared by read-only tests."""
+    from pipeline.cli import EXIT_OK, main
+    from tests.fixtures.make_fixtures import make_fixture_raw
+
+    root = tmp_path_factory.mktemp("fixture_build")
+    raw = make_fixture_raw(root / "raw")
+    out = root / "processed"
+    assert main(["check", "--raw-dir", str(raw), "--out-dir", str(out)]) == EXIT_OK
+    return raw, out

@@ -29,16 +29,6 @@ def table(out: Path, name: str) -> pd.DataFrame:
     return pd.read_parquet(out / "parquet" / f"{name}.parquet")
 
 
-@pytest.fixture(scope="session")
-def fixture_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """One complete build from the synthetic fixtures, shared by the read-only tests."""
-    root = tmp_path_factory.mktemp("e2e")
-    raw = make_fixture_raw(root / "raw")
-    out = root / "processed"
-    assert run("check", raw, out) == EXIT_OK
-    return raw, out
-
-
 def test_fixture_build_publishes_every_table(fixture_build: tuple[Path, Path]) -> None:
     _, out = fixture_build
     members = table(out, "platform_members")

@@ -1,0 +1,111 @@
+"""Every named query in examples/queries.sql runs on a build from the fixtures, and its result
+is checked against what the fixtures hold."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipeline.announced import MEMBER_COMPOSITIONS
+from pipeline.cli import EXIT_OK, main
+
+QUERIES = Path(__file__).resolve().parent.parent / "examples" / "queries.sql"
+
+
+def named_queries() -> dict[str, str]:
+    text = QUERIES.read_text(encoding="utf-8")
+    blocks = re.split(r"^-- name: ", text, flags=re.M)[1:]
+    return {block.split("\n", 1)[0].strip(): block.split("\n", 1)[1].strip() for block in blocks}
+
+
+@pytest.fixture(scope="module")
+def db(fixture_build: tuple[Path, Path]):
+    _, out = fixture_build
+    with duckdb.connect(str(out / "smartcity.duckdb"), read_only=True) as connection:
+        yield connection
+
+
+def rows(db, name: str) -> list[tuple]:
+    return db.execute(named_queries()[name]).fetchall()
+
+
+def test_there_are_at_least_eight_examples() -> None:
+    assert len(named_queries()) >= 8
+
+
+def test_programmes_by_agency(db) -> None:
+    result = {
+        abbreviation: programs for abbreviation, _, programs in rows(db, "programmes_by_agency")
+    }
+    assert result["METI"] == "energy_demo_2010, smart_mobility_challenge_2019"
+    assert result["MLIT"] == "smart_mobility_challenge_2019, smartcity_model_2019"
+    assert result["CAO"] == "near_future_tech_2018"
+
+
+def test_members_by_category(db) -> None:
+    assert dict(rows(db, "members_by_category")) == MEMBER_COMPOSITIONS[0].counts
+
+
+def test_selections_per_prefecture(db) -> None:
+    result = dict(rows(db, "selections_per_prefecture"))
+    assert result["静岡県"] >= 3  # 静岡市 in both SMC tracks, 熱海市・下田市, 藤枝市
+    assert all(count > 0 for count in result.values())
+
+
+def test_local_governments_in_several_programmes(db) -> None:
+    names = {name for _, _, name, _ in rows(db, "local_governments_in_several_programmes")}
+    assert {"前橋市", "豊田市", "つくば市"} <= names  # SMC + model projects; energy + SMC
+
+
+def test_platform_members_without_selection(db) -> None:
+    result = rows(db, "platform_members_without_selection")
+    members = db.execute(
+        "select count(*) from platform_members where category = 'local_government'"
+    ).fetchone()[0]
+    assert 0 < len(result) < members
+
+
+def test_coverage_gaps(db) -> None:
+    gaps = {
+        (program, track): not_held for program, track, *_, not_held in rows(db, "coverage_gaps")
+    }
+    assert gaps[("smartcity_model_2019", "priority")] == 20
+    assert ("smartcity_model_2019", "leading_model") not in gaps
+
+
+def test_smart_mobility_selected_by_both(db) -> None:
+    result = rows(db, "smart_mobility_selected_by_both")
+    assert len(result) == 4
+    assert {tracks for _, tracks, _ in result} == {"meti_pilot + mlit_model"}
+
+
+def test_selections_by_authority(db) -> None:
+    result = {
+        (program, authority): n for program, authority, n in rows(db, "selections_by_authority")
+    }
+    assert result[("smart_mobility_challenge_2019", "official")] == 32
+    assert (
+        result[("energy_demo_2010", "secondary")] + result.get(("energy_demo_2010", "official"), 0)
+        == 4
+    )
+
+
+def test_participation_of_maebashi(db) -> None:
+    columns = [d[0] for d in db.execute(named_queries()["participation_of_maebashi"]).description]
+    (row,) = rows(db, "participation_of_maebashi")
+    record = dict(zip(columns, row, strict=True))
+    assert record["is_platform_member"] is True
+    assert {"meti_pilot", "mlit_model", "priority"} <= set(record["tracks"])
+
+
+def test_missing_sources_is_empty_for_a_complete_build(db) -> None:
+    assert rows(db, "missing_sources") == []
+
+
+def test_sql_command_prints_a_table(fixture_build, capsys: pytest.CaptureFixture[str]) -> None:
+    _, out = fixture_build
+    assert main(["sql", "--out-dir", str(out), "select count(*) as n from programs"]) == EXIT_OK
+    assert capsys.readouterr().out.split() == ["n", "6"]
