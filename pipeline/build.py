@@ -25,9 +25,9 @@ from pipeline.manifest import (
     inventory,
     known_sources,
 )
+from pipeline.publish import STAMP_NAME
 from pipeline.registry import Source, load_registry
 
-STAMP_NAME = "build_stamp.json"
 CODE_ROOTS = [Path(pipeline.__file__).parent, Path(pipeline.__file__).parent.parent / "schemas"]
 LIBRARIES = [
     "pandas",
@@ -137,7 +137,7 @@ def build(config: BuildConfig, log=print) -> BuildOutcome:
     for note in notes:
         log(note)
 
-    from pipeline.publish import publish
+    from pipeline.publish import last_diff_summary, publish
     from pipeline.validate import validate_tables
 
     failed = set(extracted.errors)
@@ -164,6 +164,7 @@ def build(config: BuildConfig, log=print) -> BuildOutcome:
         "inputs": stamp,
     }
     publish(report.tables, config.out_dir, report=report, dataset_meta=meta)
+    log(last_diff_summary(config.out_dir))
     outcome.published = True
     return outcome
 

@@ -38,7 +38,7 @@ from schemas import (
 DATASET_NAME = "jp-smartcity"
 DATASET_TITLE = "Japan smart-city initiatives"
 DUCKDB_NAME = "smartcity.duckdb"
-STAMP_NAME = "build_stamp.json"  # same name as pipeline.build.STAMP_NAME (completion marker)
+STAMP_NAME = "build_stamp.json"  # the completion marker pipeline.build reads
 VIEW_NAME = "municipality_participation"
 MAX_EXAMPLES = 5
 
@@ -288,8 +288,9 @@ def write_duckdb(path: Path, frames: dict[str, pd.DataFrame]) -> None:
         for table in TABLES:
             connection.execute(table_ddl(table))
             for batch in _insert_levels(table, frames[table]):
-                arrow = to_arrow(table, batch)  # noqa: F841 - read by DuckDB's replacement scan
-                connection.execute(f"INSERT INTO {table} SELECT * FROM arrow")
+                connection.register("batch_rows", to_arrow(table, batch))
+                connection.execute(f"INSERT INTO {table} SELECT * FROM batch_rows")
+                connection.unregister("batch_rows")
             connection.execute(
                 f"COMMENT ON TABLE {table} IS {_sql_str(table_description(table))}"
             )
@@ -478,7 +479,8 @@ Tables (see `DATA_DICTIONARY.md`; keys and descriptions also in `datapackage.jso
 | file | what |
 |---|---|
 | `parquet/<table>.parquet` | typed tables (zstd); metadata names the version and sources |
-| `csv/<table>.csv` | the same rows; UTF-8 **with BOM**, `\\n` line endings, empty = null |
+| `csv/<table>.csv` | the same rows; UTF-8 **with BOM**, `\\n` line endings; empty = null |
+| | except in `round`, where an empty string means the year had a single round |
 | `{DUCKDB_NAME}` | every table with primary and foreign keys, comments, view `{VIEW_NAME}` |
 | `datapackage.json` | Frictionless Data Package: fields, types, keys, sources, licence |
 | `validation_report.json` | what validation checked and found |
@@ -675,6 +677,9 @@ def publish(
         raise ValidationFailed("nothing published:\n" + report.summary_text())
     out_dir = Path(out_dir)
     frames = prepare_tables(tables)
+    dataset_meta = dict(dataset_meta)
+    if dataset_meta.get("member_composition") is None:
+        dataset_meta["member_composition"] = report.member_composition
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     recover(out_dir)
     diff = diff_publications(out_dir, frames)

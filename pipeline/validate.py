@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import pandas as pd
-import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
 from pipeline.announced import (
@@ -633,5 +632,4 @@ __all__ = [
     "require_validation_enabled",
     "validate_tables",
     "validated_or_raise",
-    "pa",
 ]
