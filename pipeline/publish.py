@@ -81,7 +81,9 @@ SELECT
     list_sort(list_distinct(list(s.program_id))) AS programs,
     list_sort(list_distinct(list(s.track))) AS tracks,
     count(DISTINCT s.selection_id) AS selection_count,
-    c.lg_code IN (SELECT lg_code FROM members) AS is_platform_member
+    -- unknown (NULL), not false, when the build holds no member list at all
+    CASE WHEN (SELECT count(*) FROM platform_members) = 0 THEN NULL
+         ELSE c.lg_code IN (SELECT lg_code FROM members) END AS is_platform_member
 FROM codes AS c
 LEFT JOIN municipalities AS m ON m.lg_code = c.lg_code
 LEFT JOIN selected AS s ON s.lg_code = c.lg_code
@@ -91,7 +93,8 @@ ORDER BY c.lg_code
 VIEW_DESCRIPTION = (
     "One row per local government that appears anywhere (selection_areas or platform_members): "
     "the programmes and tracks it was selected in, how many selections, and whether it is a "
-    "member of the Smart City Public-Private Partnership Platform."
+    "member of the Smart City Public-Private Partnership Platform (NULL when the build holds "
+    "no member list)."
 )
 VIEW_TABLES = ("municipalities", "platform_members", "selections", "selection_areas")
 

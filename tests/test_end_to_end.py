@@ -174,3 +174,16 @@ def test_offline_clone_publishes_what_it_has(repo_raw: Path, tmp_path: Path) -> 
     assert status["mlit_scpf_members"] == "missing" and status["document"] == "ok"
     assert {"meti_pilot", "mlit_model", "priority"} <= set(maebashi)
     assert run("check", raw, out) == EXIT_MISSING
+
+
+def test_membership_is_unknown_without_a_member_list(repo_raw: Path, tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    for committed in ("document", "manual"):
+        shutil.copytree(repo_raw / committed, raw / committed)
+    out = tmp_path / "processed"
+    assert run("build", raw, out) == EXIT_OK
+    with duckdb.connect(str(out / "smartcity.duckdb"), read_only=True) as db:
+        flags = {row[0] for row in db.execute(
+            "select distinct is_platform_member from municipality_participation"
+        ).fetchall()}
+    assert flags == {None}
