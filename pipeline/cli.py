@@ -194,7 +194,8 @@ def cmd_sql(args: argparse.Namespace) -> int:
         except duckdb.Error as exc:
             raise PipelineError(f"query failed: {exc}") from exc
         if result is not None:
-            print(result.df().to_string(index=False))
+            frame = result.df().astype(object)
+            print(frame.where(frame.notna(), "NULL").to_string(index=False))
     return EXIT_OK
 
 
