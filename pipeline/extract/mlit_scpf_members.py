@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import csv
 import re
+import sys
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -191,6 +192,29 @@ def page_rows(view: PageView) -> list[list[Cell]]:
 
 
 @dataclass
+class Members:
+    """Extracted members, column by column (a list per column with shared category strings
+    costs a third of a list per row; the 100x benchmark list has 30,000 rows)."""
+
+    name_ja: list[str] = field(default_factory=list)
+    category: list[str] = field(default_factory=list)
+    category_ja: list[str | None] = field(default_factory=list)
+    prefecture_ja: list[str | None] = field(default_factory=list)
+    page: list[int] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.name_ja)
+
+    def append(self, name: str, category: str, category_ja: str | None,
+               prefecture: str | None, page: int) -> None:
+        self.name_ja.append(name)
+        self.category.append(sys.intern(category))
+        self.category_ja.append(sys.intern(category_ja) if category_ja else None)
+        self.prefecture_ja.append(sys.intern(prefecture) if prefecture else None)
+        self.page.append(page)
+
+
+@dataclass
 class _Heading:
     category: str
     printed: str
@@ -205,7 +229,7 @@ class _Parser:
     source_id: str
     path: Path
     layout: Layout
-    members: list[list] = field(default_factory=list)  # name, category, cat_ja, pref, page
+    members: Members = field(default_factory=Members)
     headings: list[_Heading] = field(default_factory=list)
     category: str | None = None
     category_ja: str | None = None
@@ -295,11 +319,10 @@ class _Parser:
             prefecture: str | None) -> None:
         if _CID_RE.search(name):
             raise self.fail(page, f"name {name!r} has unmapped glyphs (cid:NN)")
-        self.members.append([name, category, category_ja, prefecture, page])
+        self.members.append(name, category, category_ja, prefecture, page)
 
     def append_to(self, index: int, page: int, text: str) -> None:
-        member = self.members[index]
-        member[0] = _join_lines([member[0], text])
+        self.members.name_ja[index] = _join_lines([self.members.name_ja[index], text])
 
     def table_row(self, page: int, cells: list[Cell]) -> None:
         assert self.table is not None
@@ -387,7 +410,7 @@ def _printed_label(raw: str, label: str) -> str:
 def parse_rows(
     source_id: str, path: Path, pages: Iterable[tuple[int, float, list[list[Cell]]]],
     layout: Layout | None = None,
-) -> tuple[list[list], list[_Heading]]:
+) -> tuple[Members, list[_Heading]]:
     """Members and headings from (page number, page height, rows of cells), page by page."""
     parser = _Parser(source_id, path, layout or load_layout())
     for number, height, rows in pages:
@@ -447,22 +470,38 @@ def read_member_list(
     path: Path,
     compositions: Sequence[MemberComposition] = MEMBER_COMPOSITIONS,
 ) -> pd.DataFrame:
-    """One PDF to the member frame, checked against ``compositions``."""
+    """One PDF to the member frame, checked against ``compositions``; the composition it
+    matched and the file are in ``frame.attrs`` (``composition``, ``source_file``)."""
+    frame, comp = _read(source_id, path, compositions)
+    frame.attrs["composition"] = comp.label
+    frame.attrs["source_file"] = path.name
+    return frame
+
+
+def _read(
+    source_id: str, path: Path, compositions: Sequence[MemberComposition]
+) -> tuple[pd.DataFrame, MemberComposition]:
     with open_pdf(source_id, path) as pdf:
         pages = ((v.number, v.height, page_rows(v)) for v in iter_pages(source_id, path, pdf))
         members, headings = parse_rows(source_id, path, pages)
     if not members:
         raise SourceError(source_id, "no members found (no heading or table header?)", path=path)
-    counts = Counter(m[1] for m in members)
+    counts = Counter(members.category)
     comp = check_counts(source_id, path, counts, headings, compositions)
-    frame = pd.DataFrame(members, columns=["name_ja", "category", "category_ja",
-                                           "prefecture_ja", "page"])
-    frame["source_id"] = source_id
-    frame["page"] = frame["page"].astype("int64")
-    frame = frame[COLUMNS]
-    frame.attrs["composition"] = comp.label
-    frame.attrs["source_file"] = path.name
-    return frame
+    return _frame(members, source_id), comp
+
+
+def _frame(members: Members, source_id: str) -> pd.DataFrame:
+    """The published column order and types (text columns ``str``, missing as NaN); each
+    Python list is released as soon as its column is built, to keep the peak low."""
+    columns: dict[str, pd.Series] = {}
+    for name in ("name_ja", "category", "category_ja", "prefecture_ja"):
+        columns[name] = pd.Series(getattr(members, name), dtype="str")
+        setattr(members, name, [])
+    columns["source_id"] = pd.Series([source_id] * len(members.page), dtype="str")
+    columns["page"] = pd.Series(members.page, dtype="int64")
+    members.page = []
+    return pd.DataFrame(columns, copy=False)[COLUMNS]
 
 
 def extract(source_id: str, files: list[Path]) -> dict[str, pd.DataFrame]:
