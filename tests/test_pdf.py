@@ -135,7 +135,7 @@ def test_fonts_tables_and_reuse(tmp_path: Path) -> None:
         assert pdf.metadata["Subject"] == SYNTHETIC
         assert SYNTHETIC in pdf.metadata["Title"]
         views = list(iter_pages(SID, path, pdf, pages=[2], tables=True))
-        assert not hasattr(pdf.pages[1], "_layout")  # the page was closed after use
+        assert not hasattr(pdf, "_pages")  # pages were made one at a time, none kept
     (view,) = views
     assert view.number == 2
     texts = [w["text"] for w in view.words]
@@ -172,3 +172,12 @@ def test_group_lines_and_split_cells() -> None:
     assert [c["text"] for c in cells] == ["aa2", "b"]
     assert cells[0]["x0"] == 10 and cells[0]["x1"] == 51
     assert cluster_positions([10, 10.5, 50, 11, 90]) == [10, 50, 90]
+
+
+def test_pages_already_listed_are_reused_and_closed(bad: dict[str, Path]) -> None:
+    path = bad["scan_on_page_2"]
+    with open_pdf(SID, path) as pdf:
+        listed = pdf.pages
+        (view,) = iter_pages(SID, path, pdf, pages=[1])
+        assert view.number == 1 and "テストさくら商事株式会社" in view.text
+        assert not hasattr(listed[0], "_layout")  # closed after use

@@ -33,7 +33,7 @@ _EOF_WINDOW = 4096  # the spec wants %%EOF in the last 1024 bytes; allow some tr
 _CID_RE = re.compile(r"\(cid:\d+\)")
 _HTML_RE = re.compile(rb"<\s*(!doctype\s+html|html|head|body)\b", re.IGNORECASE)
 
-Word = dict[str, Any]  # x0, x1, top, bottom, text (+ size, fontname)
+Word = dict[str, Any]  # x0, x1, top, bottom, text, size (= bottom - top: the font size)
 
 # extract_words settings shared by every extractor. Blank characters stay inside words so a
 # name printed with a space ("テスト 商事") keeps it; columns are separate words because no
@@ -255,7 +255,8 @@ def iter_pages(
     tables: bool = False,
     table_settings: dict[str, Any] | None = None,
 ) -> Iterator[PageView]:
-    """Yield PageViews one page at a time (1-based numbers), closing each page after use.
+    """Yield PageViews one page at a time (1-based numbers, in document order whatever the
+    order of ``pages``), closing each page after use.
 
     ``check_text`` applies ``check_text_layer`` to every page; ``tables`` also runs pdfplumber's
     ruled-table finder (slower, so off by default).
