@@ -187,3 +187,22 @@ def test_membership_is_unknown_without_a_member_list(repo_raw: Path, tmp_path: P
             "select distinct is_platform_member from municipality_participation"
         ).fetchall()}
     assert flags == {None}
+
+
+def test_every_command_is_listed_in_help(capsys: pytest.CaptureFixture[str]) -> None:
+    from pipeline.cli import COMMANDS
+
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    text = capsys.readouterr().out
+    assert all(f"    {name} " in text for name in COMMANDS)
+
+
+def test_report_and_dist_commands(fixture_build: tuple[Path, Path], tmp_path: Path) -> None:
+    _, out = fixture_build
+    copy = tmp_path / "processed"
+    shutil.copytree(out, copy)
+    assert main(["report", "--out-dir", str(copy)]) == EXIT_OK
+    assert len(list((copy / "report").glob("*.png"))) == 4
+    assert main(["dist", "--out-dir", str(copy), "--dist-dir", str(tmp_path / "dist")]) == EXIT_OK
+    assert len(list((tmp_path / "dist").glob("jp-smartcity-*.zip"))) == 1
