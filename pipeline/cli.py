@@ -71,7 +71,9 @@ def _parser() -> argparse.ArgumentParser:
     debug.add_argument("source_id")
     debug.add_argument("--page", type=int, action="append", help="page number (repeatable)")
     sub.add_parser("report", parents=[common], help="draw the figures into processed/report/")
-    dist = sub.add_parser("dist", parents=[common], help="zip a versioned release bundle into dist/")
+    dist = sub.add_parser(
+        "dist", parents=[common], help="zip a versioned release bundle into dist/"
+    )
     dist.add_argument("--dist-dir", type=Path, default=REPO / "dist")
     sql = sub.add_parser(
         "sql", parents=[common], help="run a SQL query on the published DuckDB file"
