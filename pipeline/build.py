@@ -49,6 +49,7 @@ class BuildConfig:
     cache_dir: Path | None = None
     strict: bool = False
     force: bool = False
+    verbose: bool = False
 
     @property
     def extract_cache(self) -> Path:
@@ -123,13 +124,20 @@ def build(config: BuildConfig, log=print) -> BuildOutcome:
 
     jobs = plan_jobs(raw_dir, sources, entries)
     extracted = run_extract(jobs, config.extract_cache, code)
+    if config.verbose:
+        for job in jobs:
+            how = "cached" if job.source_id in extracted.from_cache else "extracted"
+            rows = {t: len(f) for t, f in extracted.tables.get(job.source_id, {}).items()}
+            log(f"extract {job.source_id}: {how} from {len(job.files)} file(s) {rows}")
     for _, error in sorted(extracted.errors.items()):
         log(f"error: {error}")
     for source_id, tables in sorted(extracted.tables.items()):
         for frame in tables.values():
             if frame.attrs.get("held_back"):
-                log(f"{source_id}: {frame.attrs['held_back']} transcribed row(s) held back "
-                    "(selection year not confirmed)")
+                log(
+                    f"{source_id}: {frame.attrs['held_back']} transcribed row(s) held back "
+                    "(selection year not confirmed)"
+                )
             if frame.attrs.get("note"):
                 log(f"{source_id}: {frame.attrs['note']}")
 

@@ -120,6 +120,7 @@ def _build(args: argparse.Namespace, strict: bool) -> int:
         registry_file=args.registry,
         strict=strict,
         force=getattr(args, "force", False),
+        verbose=args.verbose,
     )
     outcome = build(config)
     print_outcome(outcome)

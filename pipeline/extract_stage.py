@@ -11,11 +11,13 @@ import hashlib
 import importlib
 import os
 import pickle
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+from tqdm import tqdm
 
 from pipeline.errors import SourceError
 from pipeline.manifest import ManifestEntry, atomic_write_bytes, sha256_file
@@ -122,11 +124,19 @@ def run_extract(
             todo.append((job, cached))
 
     workers = workers or min(len(todo), os.cpu_count() or 1)
+    # A bar over sources on a terminal; quiet in CI and when piped.
+    progress = dict(
+        total=len(todo),
+        desc="extract",
+        unit="source",
+        leave=False,
+        disable=not sys.stderr.isatty() or bool(os.environ.get("CI")),
+    )
     if workers > 1 and len(todo) > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            outcomes = list(pool.map(_run_safely, [job for job, _ in todo]))
+            outcomes = list(tqdm(pool.map(_run_safely, [job for job, _ in todo]), **progress))
     else:
-        outcomes = [_run_safely(job) for job, _ in todo]
+        outcomes = [_run_safely(job) for job, _ in tqdm(todo, **progress)]
 
     for (job, cached), (tables, error) in zip(todo, outcomes, strict=True):
         if error is not None:
