@@ -9,7 +9,6 @@ DuckDB file is not byte-reproducible (its storage format carries internal state)
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -22,6 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.errors import PipelineError, ValidationFailed
+from pipeline.manifest import sha256_file
 from pipeline.validate import ValidationReport, _plain, require_validation_enabled
 from schemas import (
     FOREIGN_KEYS,
@@ -313,14 +313,6 @@ def _created(connection: duckdb.DuckDBPyConnection) -> set[str]:
     return {r[0] for r in connection.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 FRICTIONLESS_TYPES = {"string": "string", "integer": "integer", "boolean": "boolean",
                       "date": "date"}
 
@@ -382,7 +374,7 @@ def datapackage(root: Path, frames: dict[str, pd.DataFrame], meta: dict) -> dict
                 "format": fmt,
                 "mediatype": media,
                 "bytes": path.stat().st_size,
-                "hash": f"sha256:{_sha256(path)}",
+                "hash": f"sha256:{sha256_file(path)}",
                 "schema": _table_schema(table, suffix),
             }
             if fmt == "csv":
