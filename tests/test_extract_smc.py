@@ -190,6 +190,18 @@ def test_release_page_with_another_date_is_an_error(smc: dict[str, Path], tmp_pa
         meti_smc_release.extract(RELEASE, [page, smc["meti_list"]])
 
 
+def test_other_dates_on_the_page_do_not_hide_the_release_date(tmp_path: Path) -> None:
+    page = fx.release_html(
+        tmp_path / "r.html", date_text="最終更新日：2020年4月1日　公表日：2019年6月18日"
+    )
+    assert meti_smc_release.read_release(RELEASE, page).announced_on == SMC_ANNOUNCED_ON
+
+
+def test_a_two_digit_year_without_an_era_is_not_a_date(tmp_path: Path) -> None:
+    page = fx.release_html(tmp_path / "r.html", date_text="19年6月18日")
+    assert meti_smc_release.read_release(RELEASE, page).announced_on != "0019-06-18"
+
+
 def test_error_page_is_a_source_error(smc: dict[str, Path], tmp_path: Path) -> None:
     page = fx.release_html(tmp_path / RELEASE / "r.html", error_page=True)
     with pytest.raises(SourceError) as err:

@@ -93,17 +93,27 @@ def _decode(data: bytes) -> str:
     return data.decode("utf-8", errors="replace")
 
 
+def _dates(text: str) -> list[str]:
+    """Every date in the text, in order (ISO); a two-digit year needs an era (令和/平成)."""
+    found: list[str] = []
+    for match in _DATE_RE.finditer(unicodedata.normalize("NFKC", text)):
+        y, era = match.group("y"), match.group("era")
+        if era:
+            year = (1 if y == "元" else int(y)) + _ERA_START[era]
+        elif len(y) == 4:
+            year = int(y)
+        else:
+            continue
+        try:
+            found.append(date(year, int(match.group("m")), int(match.group("d"))).isoformat())
+        except ValueError:
+            continue
+    return found
+
+
 def _parse_date(text: str) -> str | None:
-    match = _DATE_RE.search(unicodedata.normalize("NFKC", text))
-    if not match:
-        return None
-    y = match.group("y")
-    era = match.group("era")
-    year = (1 if y == "元" else int(y)) + _ERA_START[era] if era else int(y) if y != "元" else 0
-    try:
-        return date(year, int(match.group("m")), int(match.group("d"))).isoformat()
-    except ValueError:
-        return None
+    dates = _dates(text)
+    return dates[0] if dates else None
 
 
 def _own_hosts(soup: BeautifulSoup) -> set[str]:
@@ -160,6 +170,8 @@ def read_release(source_id: str, path: Path) -> Release:
             dated = _parse_date(candidate.get_text(" ", strip=True))
             if dated:
                 break
+    if SMC_ANNOUNCED_ON in _dates(text):
+        dated = SMC_ANNOUNCED_ON  # other dates on the page (menus, "updated") do not matter
     dated = dated or _parse_date(text)
 
     release = Release(path, title or heading, dated)
