@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -47,7 +46,6 @@ class BuildConfig:
     out_dir: Path
     registry_file: Path | None = None
     cache_dir: Path | None = None
-    strict: bool = False
     force: bool = False
     verbose: bool = False
 
@@ -330,4 +328,3 @@ def print_outcome(outcome: BuildOutcome, log=print) -> None:
     state = "complete" if outcome.complete else "INCOMPLETE"
     if outcome.published:
         log(f"published ({state})")
-    print(file=sys.stderr, end="")

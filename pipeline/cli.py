@@ -118,7 +118,6 @@ def _build(args: argparse.Namespace, strict: bool) -> int:
         raw_dir=args.raw_dir,
         out_dir=args.out_dir,
         registry_file=args.registry,
-        strict=strict,
         force=getattr(args, "force", False),
         verbose=args.verbose,
     )

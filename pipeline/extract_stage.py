@@ -49,7 +49,11 @@ class ExtractJob:
     member_source_ids: list[str] = field(default_factory=list)  # parent + attachments
 
     def cache_key(self, code_hash: str) -> str:
-        text = "\n".join([self.source_id, self.module, code_hash, *self.sha256s])
+        # Paths count too: an attachment's provenance is read from the folder it sits in.
+        files = [
+            f"{path.as_posix()} {sha}" for path, sha in zip(self.files, self.sha256s, strict=True)
+        ]
+        text = "\n".join([self.source_id, self.module, code_hash, *files])
         return hashlib.sha256(text.encode()).hexdigest()
 
 

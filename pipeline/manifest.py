@@ -16,7 +16,6 @@ from pathlib import Path
 from pipeline.registry import Source
 
 MANIFEST_NAME = "manifest.json"
-ORIGINS = ("bundled", "fetched", "wayback", "manual")
 # Files in raw/<source_id>/ that are never source files.
 _IGNORED_SUFFIXES = (".tmp", ".part")
 
@@ -96,13 +95,15 @@ def source_files_on_disk_in(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
     return sorted(
-        p for p in folder.iterdir()
+        p
+        for p in folder.iterdir()
         if p.is_file() and not p.name.startswith(".") and not p.name.endswith(_IGNORED_SUFFIXES)
     )
 
 
 def _guess_media_type(path: Path) -> str:
-    head = path.read_bytes()[:1024] if path.is_file() else b""
+    with path.open("rb") as handle:
+        head = handle.read(1024)
     if head.startswith(b"%PDF-"):
         return "application/pdf"
     lowered = head.lower()
@@ -120,9 +121,8 @@ def known_sources(raw_dir: Path, registered: list[Source]) -> list[Source]:
 def inventory(raw_dir: Path, sources: list[Source]) -> list[ManifestEntry]:
     """The current archived files of every source, manifest entries and hand-dropped files merged.
 
-    A file on disk with no manifest entry is a manual copy (or a bundled file); a manifest entry
-    whose file has gone is dropped. Checksums are recomputed only for files the manifest does
-    not describe or whose size changed.
+    A file on disk with no manifest entry, or whose bytes differ from its entry, is a manual
+    copy (or a bundled file); a manifest entry whose file has gone is dropped.
     """
     recorded = {e.path: e for e in read_manifest(raw_dir)}
     result: list[ManifestEntry] = []
@@ -130,8 +130,9 @@ def inventory(raw_dir: Path, sources: list[Source]) -> list[ManifestEntry]:
         for path in source_files_on_disk(raw_dir, source):
             rel = path.relative_to(raw_dir).as_posix()
             size = path.stat().st_size
+            digest = sha256_file(path)  # always: a same-size edit must not go unseen
             entry = recorded.get(rel)
-            if entry is not None and entry.bytes == size:
+            if entry is not None and entry.sha256 == digest:
                 if entry.current:
                     result.append(entry)
                 continue
@@ -141,7 +142,7 @@ def inventory(raw_dir: Path, sources: list[Source]) -> list[ManifestEntry]:
                     source_id=source.source_id,
                     path=rel,
                     origin=origin,
-                    sha256=sha256_file(path),
+                    sha256=digest,
                     bytes=size,
                     media_type=_guess_media_type(path),
                     url=source.url if origin == "bundled" else None,
@@ -167,11 +168,17 @@ def attachment_sources(
             for folder in sorted(raw_dir.glob(f"{parent.source_id}_*")):
                 if folder.is_dir() and folder.name not in known and folder.name not in by_id:
                     for path in source_files_on_disk_in(folder):
-                        manifest.append(ManifestEntry(
-                            source_id=folder.name, path=path.relative_to(raw_dir).as_posix(),
-                            origin="manual", sha256="", bytes=0,
-                            media_type=_guess_media_type(path), parent_source_id=parent.source_id,
-                        ))
+                        manifest.append(
+                            ManifestEntry(
+                                source_id=folder.name,
+                                path=path.relative_to(raw_dir).as_posix(),
+                                origin="manual",
+                                sha256="",
+                                bytes=0,
+                                media_type=_guess_media_type(path),
+                                parent_source_id=parent.source_id,
+                            )
+                        )
     found: dict[str, Source] = {}
     for entry in manifest:
         parent = by_id.get(entry.parent_source_id or "")

@@ -39,9 +39,14 @@ _SPACE_RE = re.compile(r"\s+")
 _INNER_SPACE_RE = re.compile(r"(?<![A-Za-z0-9&.]) | (?![A-Za-z0-9&])")
 
 
-def normalize_text(text: str) -> str:
+def text_or_empty(value: object) -> str:
+    """A text cell as a string: a missing cell (None, NaN, pd.NA) is the empty string."""
+    return "" if value is None or pd.isna(value) else str(value)
+
+
+def normalize_text(text: str | None) -> str:
     """NFKC, one space at most, and no space between Japanese characters."""
-    text = unicodedata.normalize("NFKC", text or "")
+    text = unicodedata.normalize("NFKC", text_or_empty(text))
     text = _SPACE_RE.sub(" ", text).strip()
     return _INNER_SPACE_RE.sub("", text)
 
@@ -84,7 +89,7 @@ def normalize_members(
     frame = extracted.copy()
     frame["name_normalized"] = frame["name_ja"].map(normalize_org_name)
     frame["member_id"] = [
-        stable_id("m", row.category, row.prefecture_ja or "", row.name_normalized)
+        stable_id("m", row.category, text_or_empty(row.prefecture_ja), row.name_normalized)
         for row in frame.itertuples()
     ]
     codes: list[str | None] = []
@@ -92,7 +97,8 @@ def normalize_members(
         if row.category != "local_government":
             codes.append(None)
             continue
-        match = matcher.match_member_name(row.name_ja, prefecture=row.prefecture_ja or None)
+        prefecture = text_or_empty(row.prefecture_ja) or None
+        match = matcher.match_member_name(row.name_ja, prefecture=prefecture)
         if match.ok and len(match.codes) == 1:
             codes.append(match.codes[0])
             continue
@@ -139,27 +145,28 @@ _NOT_A_LOCAL_GOVERNMENT = "not a local government"
 def choose_selection_rows(
     candidates: list[tuple[str, pd.DataFrame]],
 ) -> tuple[pd.DataFrame, list[str]]:
-    """Publish each programme track from one source only: the first candidate that holds it.
+    """Publish each programme track and year from one source: the first candidate holding it.
 
     ``candidates`` are (source id, extracted rows) in order of preference: official files in
     registry order, then transcriptions. Every later candidate holding the same track is
     compared with the chosen one, and each difference is returned as a line to report, so a
     transcription error (or a misread official file) is visible after every build.
     """
-    keys = ["program_id", "track"]
-    chosen_from: dict[tuple[str, str], tuple[str, pd.DataFrame]] = {}
+    keys = ["program_id", "track", "fiscal_year", "round"]
+    chosen_from: dict[tuple, tuple[str, pd.DataFrame]] = {}
     parts: list[pd.DataFrame] = []
     differences: list[str] = []
     for source_id, frame in candidates:
         if not len(frame):
             continue
-        for key, rows in frame.groupby(keys, sort=True):
+        frame = frame.assign(round=frame["round"].map(text_or_empty))
+        for key, rows in frame.groupby(keys, sort=True, dropna=False):
             if key not in chosen_from:
                 chosen_from[key] = (source_id, rows)
                 parts.append(rows)
                 continue
             winner_id, winner = chosen_from[key]
-            label = "/".join(key)
+            label = "/".join(str(part) for part in key if part != "")
             for area in sorted(_areas(winner) - _areas(rows)):
                 differences.append(f"{label}: {area!r} in {winner_id}, not in {source_id}")
             for area in sorted(_areas(rows) - _areas(winner)):
@@ -180,7 +187,7 @@ def area_key(text: str) -> str:
 
 
 def _areas(rows: pd.DataFrame) -> set[str]:
-    return {area_key(area or "") for area in rows["area_ja"]}
+    return {area_key(text_or_empty(area)) for area in rows["area_ja"]}
 
 
 def normalize_selections(
@@ -213,8 +220,9 @@ def normalize_selections(
     problems: list[Problem] = []
     areas: list[dict] = []
     for row in frame.itertuples():
-        text = row.area_ja or row.prefecture_ja or ""
-        match = matcher.match(text, prefecture=row.prefecture_ja or None)
+        prefecture = text_or_empty(row.prefecture_ja) or None
+        text = text_or_empty(row.area_ja) or prefecture or ""
+        match = matcher.match(text, prefecture=prefecture)
         real = [p for p in match.problems if _NOT_A_LOCAL_GOVERNMENT not in p]
         for problem in real:
             problems.append(

@@ -1,0 +1,96 @@
+"""The normalize stage on small frames: missing cells, choice between lists, ids."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pipeline.matching import Matcher
+from pipeline.normalize import (
+    choose_selection_rows,
+    normalize_org_name,
+    normalize_selections,
+    text_or_empty,
+)
+from pipeline.reference import build_municipalities
+
+COLUMNS = [
+    "program_id",
+    "track",
+    "fiscal_year",
+    "round",
+    "announced_on",
+    "project_name_ja",
+    "lead_org_ja",
+    "consortium_ja",
+    "prefecture_ja",
+    "area_ja",
+    "note",
+    "source_id",
+    "page",
+    "list_key",
+]
+
+
+def selection(**values) -> dict:
+    row = dict.fromkeys(COLUMNS)
+    row.update(
+        program_id="data_smartcity_2017",
+        track="subsidy",
+        fiscal_year=2018,
+        round="",
+        source_id="cited_x",
+    )
+    row.update(values)
+    return row
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    return Matcher(build_municipalities())
+
+
+@pytest.mark.parametrize("missing", [None, np.nan, pd.NA])
+def test_missing_cells_read_as_empty(missing) -> None:
+    assert text_or_empty(missing) == ""
+
+
+def test_a_prefecture_without_an_area_matches_the_prefecture(matcher: Matcher) -> None:
+    frame = pd.DataFrame([selection(prefecture_ja="京都府", area_ja=np.nan)])
+    _, areas, problems = normalize_selections(frame, matcher)
+    assert problems == []
+    assert areas.lg_code.tolist() == ["260002"]
+
+
+def test_each_year_comes_from_the_first_source_that_holds_it() -> None:
+    official = pd.DataFrame([selection(area_ja="富山市", source_id="official")])
+    transcribed = pd.DataFrame(
+        [
+            selection(area_ja="富山市全域", source_id="cited_a"),
+            selection(fiscal_year=2019, round="first", area_ja="新居浜市", source_id="cited_b"),
+        ]
+    )
+    chosen, differences = choose_selection_rows([("official", official), ("manual", transcribed)])
+    assert sorted(chosen.source_id) == ["cited_b", "official"]  # FY2019 kept from the other
+    assert differences == [
+        "data_smartcity_2017/subsidy/2018: '富山市' in official, not in manual",
+        "data_smartcity_2017/subsidy/2018: '富山市全域' in manual, not in official",
+    ]
+
+
+@pytest.mark.parametrize(
+    "printed, expected",
+    [
+        ("㈱アーキビジョン", "株式会社アーキビジョン"),
+        ("アーキビジョン（株）", "アーキビジョン株式会社"),
+        ("株式会社　アーキ ビジョン", "株式会社アーキビジョン"),
+        ("ＮＥＣ", "NEC"),
+        ("NEC Solution Innovators", "NEC Solution Innovators"),
+        ("トヨタ自動車株式会社※1", "トヨタ自動車株式会社"),
+        ("(一社)京都スマートシティ推進協議会*", "一般社団法人京都スマートシティ推進協議会"),
+        ("ｿﾌﾄﾊﾞﾝｸ株式会社", "ソフトバンク株式会社"),
+    ],
+)
+def test_organisation_names_normalize(printed: str, expected: str) -> None:
+    assert normalize_org_name(printed) == expected
