@@ -19,13 +19,12 @@ from pipeline.announced import PLATFORM_AS_OF
 from pipeline.errors import Problem, SourceError
 from pipeline.extract_stage import ExtractResult, plan_jobs, run_extract
 from pipeline.manifest import (
-    MANIFEST_NAME,
     ManifestEntry,
     inventory,
     known_sources,
 )
 from pipeline.publish import STAMP_NAME
-from pipeline.registry import Source, load_registry
+from pipeline.registry import DEFAULT_REGISTRY, Source, load_registry
 
 CODE_ROOTS = [Path(pipeline.__file__).parent, Path(pipeline.__file__).parent.parent / "schemas"]
 LIBRARIES = [
@@ -46,6 +45,7 @@ class BuildConfig:
     out_dir: Path
     registry_file: Path | None = None
     cache_dir: Path | None = None
+    strict: bool = False  # check: publish nothing unless every source is present
     force: bool = False
     verbose: bool = False
 
@@ -81,10 +81,28 @@ def code_hash() -> str:
     return digest.hexdigest()
 
 
-def input_stamp(raw_dir: Path, entries: list[ManifestEntry], code: str) -> str:
-    manifest = raw_dir / MANIFEST_NAME
-    parts = [code, manifest.read_text(encoding="utf-8") if manifest.exists() else ""]
-    parts += [f"{e.source_id} {e.path} {e.sha256} {e.origin}" for e in entries]
+def input_stamp(registry_file: Path, entries: list[ManifestEntry], code: str) -> str:
+    """Everything a publication depends on: code, registry, and what is published of each file.
+
+    Only fields that reach the published tables count, so a refreshed ETag changes nothing.
+    """
+    parts = [code, registry_file.read_text(encoding="utf-8")]
+    parts += [
+        " ".join(
+            str(v)
+            for v in (
+                e.source_id,
+                e.path,
+                e.sha256,
+                e.bytes,
+                e.origin,
+                e.url,
+                e.media_type,
+                e.retrieved_at,
+            )
+        )
+        for e in entries
+    ]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
@@ -105,7 +123,7 @@ def build(config: BuildConfig, log=print) -> BuildOutcome:
     sources = known_sources(raw_dir, sources)
     entries = inventory(raw_dir, sources)
     code = code_hash()
-    stamp = input_stamp(raw_dir, entries, code)
+    stamp = input_stamp(config.registry_file or DEFAULT_REGISTRY, entries, code)
     present = {e.source_id for e in entries}
     missing = sorted(s.source_id for s in sources if s.source_id not in present)
 
@@ -160,6 +178,13 @@ def build(config: BuildConfig, log=print) -> BuildOutcome:
     if not report.ok or failed:
         log(report.summary_text())
         log("nothing was published; the previous publication (if any) is unchanged")
+        return outcome
+
+    if config.strict and missing:
+        log(
+            "check: nothing was published, because sources are missing; the previous "
+            "publication (if any) is unchanged"
+        )
         return outcome
 
     meta = {
@@ -328,3 +353,5 @@ def print_outcome(outcome: BuildOutcome, log=print) -> None:
     state = "complete" if outcome.complete else "INCOMPLETE"
     if outcome.published:
         log(f"published ({state})")
+    elif outcome.up_to_date:
+        log(f"the current publication is {state}")

@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from pipeline.errors import PipelineError
+from pipeline.errors import PipelineError, ValidationFailed
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -86,6 +86,9 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
+    except ValidationFailed as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INVALID
     except PipelineError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -118,6 +121,7 @@ def _build(args: argparse.Namespace, strict: bool) -> int:
         raw_dir=args.raw_dir,
         out_dir=args.out_dir,
         registry_file=args.registry,
+        strict=strict,
         force=getattr(args, "force", False),
         verbose=args.verbose,
     )

@@ -876,7 +876,8 @@ class _Fetcher:
                 os.fsync(handle.fileno())
             if length is not None and not encoded and size != length:
                 raise _Retryable(f"connection dropped: got {size} of {length} bytes")
-            problem = content_problem(media_type, head, tail, size, length is not None)
+            length_checked = length is not None and not encoded
+            problem = content_problem(media_type, head, tail, size, length_checked)
             if problem:
                 raise _Failure(problem)
         except BaseException:

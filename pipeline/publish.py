@@ -654,6 +654,16 @@ def write_publication(root: Path, frames: dict[str, pd.DataFrame], report: Valid
         (root / STAMP_NAME).write_text(_json(stamp), encoding="utf-8")
 
 
+def refuse_foreign_folder(out_dir: Path) -> None:
+    """The swap replaces out_dir whole: never let it replace a folder that is not ours."""
+    if out_dir.is_dir() and any(out_dir.iterdir()):
+        if not ((out_dir / "datapackage.json").exists() or (out_dir / STAMP_NAME).exists()):
+            raise PipelineError(
+                f"{out_dir} holds files but is not a publication of this dataset (no "
+                "datapackage.json): choose an empty or new folder for --out-dir"
+            )
+
+
 def publish(
     tables: dict[str, pd.DataFrame],
     out_dir: Path,
@@ -671,6 +681,7 @@ def publish(
     if not report.ok:
         raise ValidationFailed("nothing published:\n" + report.summary_text())
     out_dir = Path(out_dir)
+    refuse_foreign_folder(out_dir)
     frames = prepare_tables(tables)
     dataset_meta = dict(dataset_meta)
     if dataset_meta.get("member_composition") is None:

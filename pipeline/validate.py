@@ -161,24 +161,31 @@ def _plain(value: object) -> object:
     return str(value)
 
 
-def _validation_disabled() -> bool:
+def _validation_weakened() -> str | None:
+    """Why pandera would not run every check here, or None when it would."""
     env = os.environ.get("PANDERA_VALIDATION_ENABLED")
     if env is not None and env.strip().lower() in _FALSE:
-        return True
-    try:
-        from pandera.config import get_config_context
+        return "pandera validation is disabled (PANDERA_VALIDATION_ENABLED is false)"
+    depth = os.environ.get("PANDERA_VALIDATION_DEPTH")
+    if depth is not None and depth.strip().upper() != "SCHEMA_AND_DATA":
+        return f"pandera runs only part of its checks (PANDERA_VALIDATION_DEPTH={depth})"
+    from pandera.config import ValidationDepth, get_config_context
 
-        return not get_config_context().validation_enabled
-    except ImportError:  # pragma: no cover - older pandera
-        return False
+    config = get_config_context()
+    if not config.validation_enabled:
+        return "pandera validation is disabled"
+    if config.validation_depth not in (None, ValidationDepth.SCHEMA_AND_DATA):
+        return f"pandera runs only part of its checks ({config.validation_depth})"
+    return None
 
 
 def require_validation_enabled() -> None:
-    """Refuse to go on when pandera would silently pass everything."""
-    if _validation_disabled():
+    """Refuse to go on when pandera would silently pass everything, or skip the data checks."""
+    reason = _validation_weakened()
+    if reason:
         raise ValidationFailed(
-            "pandera validation is disabled (PANDERA_VALIDATION_ENABLED is false): the tables "
-            "would be published unchecked. Unset PANDERA_VALIDATION_ENABLED and run again."
+            f"{reason}: the tables would be published unchecked. Unset "
+            "PANDERA_VALIDATION_ENABLED and PANDERA_VALIDATION_DEPTH and run again."
         )
 
 

@@ -126,8 +126,11 @@ def _unknown_local_government(members: list) -> list:
     ],
 )
 def test_bad_member_list_fails_check_and_keeps_the_publication(
-    fixture_build: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str],
-    edit, message: str,
+    fixture_build: tuple[Path, Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    edit,
+    message: str,
 ) -> None:
     raw, out = fixture_build
     copy = tmp_path / "raw"
@@ -183,9 +186,12 @@ def test_membership_is_unknown_without_a_member_list(repo_raw: Path, tmp_path: P
     out = tmp_path / "processed"
     assert run("build", raw, out) == EXIT_OK
     with duckdb.connect(str(out / "smartcity.duckdb"), read_only=True) as db:
-        flags = {row[0] for row in db.execute(
-            "select distinct is_platform_member from municipality_participation"
-        ).fetchall()}
+        flags = {
+            row[0]
+            for row in db.execute(
+                "select distinct is_platform_member from municipality_participation"
+            ).fetchall()
+        }
     assert flags == {None}
 
 
@@ -206,3 +212,50 @@ def test_report_and_dist_commands(fixture_build: tuple[Path, Path], tmp_path: Pa
     assert len(list((copy / "report").glob("*.png"))) == 4
     assert main(["dist", "--out-dir", str(copy), "--dist-dir", str(tmp_path / "dist")]) == EXIT_OK
     assert len(list((tmp_path / "dist").glob("jp-smartcity-*.zip"))) == 1
+
+
+def test_check_publishes_nothing_when_a_source_is_missing(
+    fixture_build: tuple[Path, Path], tmp_path: Path
+) -> None:
+    raw, out = fixture_build
+    copy = tmp_path / "raw"
+    shutil.copytree(raw, copy)
+    shutil.rmtree(copy / "mlit_scpf_members")
+    published = tmp_path / "processed"
+    shutil.copytree(out, published)
+    before = _digests(published)
+    assert run("check", copy, published) == EXIT_MISSING
+    assert _digests(published) == before
+
+
+def test_out_dir_that_is_not_a_publication_is_never_replaced(
+    repo_raw: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "my-data"
+    folder.mkdir()
+    (folder / "precious.txt").write_text("keep me", encoding="utf-8")
+    assert run("build", repo_raw, folder) != EXIT_OK
+    assert (folder / "precious.txt").read_text(encoding="utf-8") == "keep me"
+
+
+def test_an_edited_registry_is_a_new_input(repo_raw: Path, tmp_path: Path) -> None:
+    from pipeline.registry import DEFAULT_REGISTRY
+
+    raw = tmp_path / "raw"
+    for committed in ("document", "manual"):
+        shutil.copytree(repo_raw / committed, raw / committed)
+    out = tmp_path / "processed"
+    registry = tmp_path / "sources.toml"
+    registry.write_text(DEFAULT_REGISTRY.read_text(encoding="utf-8"), encoding="utf-8")
+    assert run("build", raw, out, "--sources", str(registry)) == EXIT_OK
+    stamp = (out / "build_stamp.json").read_bytes()
+    assert run("build", raw, out, "--sources", str(registry)) == EXIT_OK
+    assert (out / "build_stamp.json").read_bytes() == stamp  # nothing changed: up to date
+    registry.write_text(
+        registry.read_text(encoding="utf-8").replace(
+            'authority = "secondary"', 'authority = "official"', 1
+        ),
+        encoding="utf-8",
+    )
+    assert run("build", raw, out, "--sources", str(registry)) == EXIT_OK
+    assert (out / "build_stamp.json").read_bytes() != stamp

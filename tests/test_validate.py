@@ -236,3 +236,9 @@ def test_refuses_when_pandera_validation_is_disabled(tables, monkeypatch):
     monkeypatch.setenv("PANDERA_VALIDATION_ENABLED", "False")
     with pytest.raises(ValidationFailed, match="PANDERA_VALIDATION_ENABLED"):
         validate_tables(tables, set())
+
+
+def test_refuses_when_pandera_would_skip_the_data_checks(tables, monkeypatch):
+    monkeypatch.setenv("PANDERA_VALIDATION_DEPTH", "SCHEMA_ONLY")
+    with pytest.raises(ValidationFailed, match="SCHEMA_ONLY"):
+        validate_tables(tables, set())
