@@ -219,7 +219,7 @@ def assemble_tables(
         normalize_members,
         normalize_selections,
     )
-    from pipeline.reference import build_municipalities
+    from pipeline.reference import REFERENCE_SOURCE_ID, build_municipalities, check_counts
 
     by_kind = {s.source_id: s.kind for s in sources}
     notes: list[str] = []
@@ -235,6 +235,10 @@ def assemble_tables(
 
     document = extracted.tables.get("document", {})
     municipalities = build_municipalities()
+    problems += [
+        Problem("municipalities", "kind", "reference_counts", f"{REFERENCE_SOURCE_ID}: {problem}")
+        for problem in check_counts(municipalities)
+    ]  # a registry upgrade that changes the counts is reported, not passed silently
     matcher = Matcher(municipalities)
 
     members = frames("platform_members", {"linked", "remote"})

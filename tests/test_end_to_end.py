@@ -259,3 +259,16 @@ def test_an_edited_registry_is_a_new_input(repo_raw: Path, tmp_path: Path) -> No
     )
     assert run("build", raw, out, "--sources", str(registry)) == EXIT_OK
     assert (out / "build_stamp.json").read_bytes() != stamp
+
+
+def test_a_changed_municipality_count_fails_the_build(
+    repo_raw: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import pipeline.reference as reference
+
+    monkeypatch.setitem(reference.EXPECTED_COUNTS, "town", reference.EXPECTED_COUNTS["town"] + 1)
+    assert run("build", repo_raw, tmp_path / "processed") == EXIT_INVALID
+    assert "town:" in capsys.readouterr().out
