@@ -190,6 +190,21 @@ def _areas(rows: pd.DataFrame) -> set[str]:
     return {area_key(text_or_empty(area)) for area in rows["area_ja"]}
 
 
+def _selection_ids(frame: pd.DataFrame) -> list[str]:
+    """``<programme>-<track>-<year>[-<round>]-<hash of the area>``: readable, and stable when a
+    list is re-ordered or a track moves from a transcription to the official file, so that
+    joins and the row-level diff keep working. A second row with the same area gets ``-2``."""
+    ids: list[str] = []
+    seen: dict[str, int] = {}
+    for row in frame.itertuples():
+        area = area_key(text_or_empty(row.area_ja) or text_or_empty(row.prefecture_ja))
+        parts = (row.program_id, row.track, row.fiscal_year, row.round, stable_id("", area)[:6])
+        base = "-".join(str(part) for part in parts if part != "")
+        seen[base] = seen.get(base, 0) + 1
+        ids.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
+    return ids
+
+
 def normalize_selections(
     extracted: pd.DataFrame, matcher: Matcher
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
@@ -202,16 +217,7 @@ def normalize_selections(
         )
     frame = extracted.copy()
     frame["round"] = frame["round"].fillna("")
-    order = ["program_id", "track", "fiscal_year", "round"]
-    frame["n_in_list"] = frame.groupby(order, sort=False).cumcount() + 1
-    frame["selection_id"] = [
-        "-".join(
-            str(part)
-            for part in (r.program_id, r.track, r.fiscal_year, r.round, f"{r.n_in_list:02d}")
-            if part != ""
-        )
-        for r in frame.itertuples()
-    ]
+    frame["selection_id"] = _selection_ids(frame)
     frame["selection_group_id"] = frame["selection_id"]
     linked = frame[frame["list_key"].notna() & (frame["list_key"] != "")]
     for _, group in linked.groupby(["program_id", "list_key"]):

@@ -94,3 +94,17 @@ def test_each_year_comes_from_the_first_source_that_holds_it() -> None:
 )
 def test_organisation_names_normalize(printed: str, expected: str) -> None:
     assert normalize_org_name(printed) == expected
+
+
+def test_selection_ids_survive_reordering_and_repeat_areas(matcher: Matcher) -> None:
+    rows = [selection(area_ja="富山市"), selection(area_ja="京都府"), selection(area_ja="富山市")]
+    first, _, _ = normalize_selections(pd.DataFrame(rows), matcher)
+    reordered, _, _ = normalize_selections(pd.DataFrame([rows[1], rows[0], rows[2]]), matcher)
+
+    def kyoto_id(frame: pd.DataFrame) -> str:
+        return frame.loc[frame.area_ja == "京都府", "selection_id"].item()
+
+    assert kyoto_id(first) == kyoto_id(reordered)
+    assert kyoto_id(first).startswith("data_smartcity_2017-subsidy-2018-")
+    assert first.selection_id.is_unique
+    assert sum(i.endswith("-2") for i in first.selection_id) == 1  # the repeated area
