@@ -149,10 +149,10 @@ def build(config: BuildConfig, log=print) -> BuildOutcome:
         log(f"error: {error}")
     for source_id, tables in sorted(extracted.tables.items()):
         for frame in tables.values():
-            if frame.attrs.get("held_back"):
+            if frame.attrs.get("year_unconfirmed"):
                 log(
-                    f"{source_id}: {frame.attrs['held_back']} transcribed row(s) held back "
-                    "(selection year not confirmed)"
+                    f"{source_id}: {frame.attrs['year_unconfirmed']} row(s) published with "
+                    "fiscal_year null (selection year not confirmed)"
                 )
             if frame.attrs.get("note"):
                 log(f"{source_id}: {frame.attrs['note']}")

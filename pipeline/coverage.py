@@ -29,8 +29,8 @@ def _held_counts(selections: pd.DataFrame) -> dict[tuple[str, str, int, str], in
         raise PipelineError(f"coverage: selections frame lacks columns {missing}")
     keys = selections[KEY].copy()
     keys["round"] = keys["round"].fillna("").astype(str)
-    if keys["fiscal_year"].isna().any():
-        raise PipelineError("coverage: selections have rows without fiscal_year")
+    # Rows whose year is not confirmed count in no fiscal year (coverage_summary names them).
+    keys = keys.dropna(subset=["fiscal_year"])
     keys["fiscal_year"] = keys["fiscal_year"].astype("int64")
     counts = keys.groupby(KEY, sort=True).size()
     return {

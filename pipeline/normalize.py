@@ -148,12 +148,13 @@ def choose_selection_rows(
     """Publish each programme track and year from one source: the first candidate holding it.
 
     ``candidates`` are (source id, extracted rows) in order of preference: official files in
-    registry order, then transcriptions. Every later candidate holding the same track is
-    compared with the chosen one, and each difference is returned as a line to report, so a
-    transcription error (or a misread official file) is visible after every build.
+    registry order, then transcriptions. Every later candidate holding the same track and year
+    is compared with the chosen one, and each difference is returned as a line to report, so a
+    transcription error (or a misread official file) is visible after every build. Rows whose
+    year is not confirmed give way to any earlier source that holds the track.
     """
     keys = ["program_id", "track", "fiscal_year", "round"]
-    chosen_from: dict[tuple, tuple[str, pd.DataFrame]] = {}
+    chosen: dict[tuple, tuple[str, pd.DataFrame]] = {}
     parts: list[pd.DataFrame] = []
     differences: list[str] = []
     for source_id, frame in candidates:
@@ -161,18 +162,22 @@ def choose_selection_rows(
             continue
         frame = frame.assign(round=frame["round"].map(text_or_empty))
         for key, rows in frame.groupby(keys, sort=True, dropna=False):
-            if key not in chosen_from:
-                chosen_from[key] = (source_id, rows)
+            if pd.isna(key[2]):  # year not confirmed: compare with the whole track
+                held = [(sid, r) for k, (sid, r) in chosen.items() if k[:2] == key[:2]]
+                winner = (held[0][0], pd.concat([r for _, r in held])) if held else None
+            else:
+                winner = chosen.get(key)
+            if winner is None:
+                chosen[key] = (source_id, rows)
                 parts.append(rows)
                 continue
-            winner_id, winner = chosen_from[key]
-            label = "/".join(str(part) for part in key if part != "")
-            for area in sorted(_areas(winner) - _areas(rows)):
+            winner_id, winner_rows = winner
+            label = "/".join(text_or_empty(part) for part in key if text_or_empty(part))
+            for area in sorted(_areas(winner_rows) - _areas(rows)):
                 differences.append(f"{label}: {area!r} in {winner_id}, not in {source_id}")
-            for area in sorted(_areas(rows) - _areas(winner)):
+            for area in sorted(_areas(rows) - _areas(winner_rows)):
                 differences.append(f"{label}: {area!r} in {source_id}, not in {winner_id}")
-    chosen = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
-    return chosen, differences
+    return (pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()), differences
 
 
 _LEADING_PREFECTURE_RE = re.compile(r"^(北海道|東京都|京都府|大阪府|\S{2,3}?県)(?=\S)")
@@ -198,7 +203,8 @@ def _selection_ids(frame: pd.DataFrame) -> list[str]:
     seen: dict[str, int] = {}
     for row in frame.itertuples():
         area = area_key(text_or_empty(row.area_ja) or text_or_empty(row.prefecture_ja))
-        parts = (row.program_id, row.track, row.fiscal_year, row.round, stable_id("", area)[:6])
+        year = "unknown_year" if pd.isna(row.fiscal_year) else int(row.fiscal_year)
+        parts = (row.program_id, row.track, year, row.round, stable_id("", area)[:6])
         base = "-".join(str(part) for part in parts if part != "")
         seen[base] = seen.get(base, 0) + 1
         ids.append(base if seen[base] == 1 else f"{base}-{seen[base]}")

@@ -128,7 +128,10 @@ def _example_text(example: dict) -> str:
     if "row" in example:
         parts.append(f"row {example['row']}")
     if "key" in example:
-        parts.append("key " + ", ".join(f"{k}={v}" for k, v in example["key"].items()))
+        key = example["key"]
+        if isinstance(key, dict):
+            key = ", ".join(f"{k}={v}" for k, v in key.items())
+        parts.append(f"key {key}")
     if "value" in example:
         parts.append(f"value {example['value']!r}")
     if "message" in example:

@@ -16,7 +16,8 @@ class Selections(pa.DataFrameModel):
     selection_id: Series[str] = pa.Field(
         unique=True,
         str_matches=ID_RE,
-        description="Stable id: program_id-track-fiscal_year[-round]-NN (NN = order in the list).",
+        description="Stable id: program_id-track-fiscal_year[-round]-<6 hex digits from the area> "
+        "(fiscal_year 'unknown_year' when not confirmed; -2, -3 for a repeated area).",
     )
     program_id: Series[str] = pa.Field(str_matches=ID_RE, description="A programs.program_id.")
     track: Series[str] = pa.Field(
@@ -24,8 +25,12 @@ class Selections(pa.DataFrameModel):
         description="Track (selection list) inside the programme, e.g. leading_model; see "
         "pipeline/announced.py TRACKS.",
     )
-    fiscal_year: Series[int] = pa.Field(
-        ge=1990, le=2100, description="Japanese fiscal year of the selection (April to March)."
+    fiscal_year: Series[pd.Int64Dtype] = pa.Field(
+        ge=1990,
+        le=2100,
+        nullable=True,
+        description="Japanese fiscal year of the selection (April to March); null when the "
+        "sources do not confirm it (the note says what is known, e.g. FY2018 or FY2019).",
     )
     round: Series[str] = pa.Field(
         description="Call round (first, additional); empty string when the year had one round."

@@ -27,9 +27,13 @@ EXPECTED_PUBLISHED = {
     ("smart_mobility_challenge_2019", "meti_pilot", 2019, ""): 13,
     ("smart_mobility_challenge_2019", "mlit_model", 2019, ""): 17,
 }
-EXPECTED_HELD_BACK = {"near_future_tech_2018": 8, "data_smartcity_2017": 1}
+# Published with fiscal_year null: the 8 CAO participants (FY2018 or FY2019) and 加古川市.
+EXPECTED_YEAR_UNCONFIRMED = {"near_future_tech_2018": 8, "data_smartcity_2017": 1}
 PROGRAMS = [
-    "energy_demo_2010", "data_smartcity_2017", "near_future_tech_2018", "smartcity_model_2019",
+    "energy_demo_2010",
+    "data_smartcity_2017",
+    "near_future_tech_2018",
+    "smartcity_model_2019",
     "smart_mobility_challenge_2019",
 ]
 # Copies of government pages on other hosts: the research tags them gov, but they are copies.
@@ -82,7 +86,7 @@ def test_every_programme_has_a_registered_transcription(repo_raw: Path, transcri
 def test_every_file_loads_with_the_contract_columns(extracted):
     for source_id, frame in extracted.items():
         assert list(frame.columns) == manual.SELECTION_EXTRACT_COLUMNS, source_id
-        assert frame["fiscal_year"].dtype == "int64"
+        assert frame["fiscal_year"].dtype == "Int64"
         assert frame["page"].isna().all()
         assert frame["round"].isin(manual.ROUNDS).all()
         program = source_id.removeprefix("manual_")
@@ -90,23 +94,26 @@ def test_every_file_loads_with_the_contract_columns(extracted):
 
 
 def test_published_counts_per_programme_track_year_round(selections):
-    counts = selections.groupby(["program_id", "track", "fiscal_year", "round"]).size()
+    counts = (
+        selections.dropna(subset=["fiscal_year"])
+        .groupby(["program_id", "track", "fiscal_year", "round"])
+        .size()
+    )
     measured = {key: int(n) for key, n in counts.items()}
     assert measured == EXPECTED_PUBLISHED
 
 
-def test_rows_without_a_confirmed_year_are_kept_but_not_published(repo_raw: Path, extracted):
-    held = manual.held_back_rows(repo_raw)
-    assert held["program_id"].value_counts().to_dict() == EXPECTED_HELD_BACK
-    assert (held["status"] == manual.YEAR_UNCONFIRMED).all()
-    assert (held["fiscal_year"] == "").all()
-    assert held["note"].str.len().gt(0).all()
-    cao = held[held.program_id == "near_future_tech_2018"]
+def test_rows_without_a_confirmed_year_are_published_with_a_null_year(repo_raw: Path, extracted):
+    unconfirmed = manual.year_unconfirmed_rows(repo_raw)
+    assert unconfirmed["program_id"].value_counts().to_dict() == EXPECTED_YEAR_UNCONFIRMED
+    assert (unconfirmed["fiscal_year"] == "").all()
+    assert unconfirmed["note"].str.len().gt(0).all()
+    cao = extracted["manual_near_future_tech_2018"]
+    assert len(cao) == 8 and cao["fiscal_year"].isna().all()
     assert cao["note"].str.contains("FY2018 or FY2019 (not confirmed)", regex=False).all()
-    assert extracted["manual_near_future_tech_2018"].empty
-    assert extracted["manual_near_future_tech_2018"].attrs["held_back"] == 8
-    assert extracted["manual_data_smartcity_2017"].attrs["held_back"] == 1
-    assert "加古川市" in set(held["area_ja"])
+    assert cao.attrs["year_unconfirmed"] == 8
+    assert extracted["manual_data_smartcity_2017"].attrs["year_unconfirmed"] == 1
+    assert "加古川市" in set(unconfirmed["area_ja"])
 
 
 def test_facts_not_guesses(repo_raw: Path, selections):
@@ -141,16 +148,19 @@ def test_regions_in_both_smc_lists_share_a_list_key(selections):
         for key in ("smc:日立市", "smc:前橋市", "smc:静岡市", "smc:大津市")
     }
     assert keyed["list_key"].nunique() == announced.SMC_SELECTED_BY_BOTH
-    assert selections[selections.program_id != "smart_mobility_challenge_2019"][
-        "list_key"
-    ].isna().all()
+    assert (
+        selections[selections.program_id != "smart_mobility_challenge_2019"]["list_key"]
+        .isna()
+        .all()
+    )
 
 
 def test_every_row_cites_a_listed_source_with_an_authority(selections, cited):
     by_id = cited.set_index("source_id")
     assert selections["source_id"].isin(by_id.index).all()
     assert set(by_id.loc[selections["source_id"].unique(), "authority"]) <= {
-        "official", "secondary",
+        "official",
+        "secondary",
     }
 
 
@@ -225,9 +235,15 @@ def _write_fixture(folder: Path, rows: list[dict[str, str]], columns=None) -> Pa
 
 def _good(**changes: str) -> dict[str, str]:
     row = {
-        "program_id": "smartcity_model_2019", "track": "leading_model", "status": "selected",
-        "fiscal_year": "2019", "announced_on": "2019-05-31", "prefecture_ja": "北海道",
-        "area_ja": "札幌市", "note": SYNTHETIC, "source_url": GOOD_URL,
+        "program_id": "smartcity_model_2019",
+        "track": "leading_model",
+        "status": "selected",
+        "fiscal_year": "2019",
+        "announced_on": "2019-05-31",
+        "prefecture_ja": "北海道",
+        "area_ja": "札幌市",
+        "note": SYNTHETIC,
+        "source_url": GOOD_URL,
     }
     row.update(changes)
     return row
@@ -236,7 +252,8 @@ def _good(**changes: str) -> dict[str, str]:
 def test_synthetic_good_file_extracts(tmp_path: Path):
     path = _write_fixture(tmp_path, [_good(), _good(status="year_unconfirmed", fiscal_year="")])
     frame = manual.extract("manual_synthetic", [path])["selections"]
-    assert len(frame) == 1 and frame.attrs["held_back"] == 1
+    assert len(frame) == 2 and frame.attrs["year_unconfirmed"] == 1
+    assert frame["fiscal_year"].isna().tolist() == [False, True]
     assert frame.loc[0, "source_id"] == "cited_synthetic_page"
     assert frame.loc[0, "fiscal_year"] == 2019
 
@@ -309,8 +326,7 @@ def test_bad_cited_sources_file(tmp_path: Path):
     with pytest.raises(SourceError, match="line 2: source_id 'Cited-Bad'"):
         manual.extract("manual_synthetic", [path])
     cited.write_text(
-        "source_id,url,title,publisher,authority\n"
-        f"cited_x,{GOOD_URL},{SYNTHETIC},synthetic,gov\n",
+        f"source_id,url,title,publisher,authority\ncited_x,{GOOD_URL},{SYNTHETIC},synthetic,gov\n",
         encoding="utf-8",
     )
     with pytest.raises(SourceError, match="line 2: authority 'gov'"):

@@ -40,7 +40,7 @@ def test_valid_tables_pass_and_come_back_coerced(tables):
     assert report.ok, report.summary_text()
     assert report.complete
     assert report.member_composition == "corrected_2019-08-29"
-    assert report.tables["selections"]["fiscal_year"].dtype == "int64"
+    assert report.tables["selections"]["fiscal_year"].dtype == "Int64"
     assert list(report.tables) == list(tables)
     assert "validation: OK" in report.summary_text()
 

@@ -9,8 +9,8 @@ missing required cell, an unknown track, a bad date or an uncited URL is a ``Sou
 naming the file and line.
 
 Rows whose selection year is not confirmed carry ``status=year_unconfirmed`` and an empty
-``fiscal_year``; they stay in the transcription (so the evidence is kept) but are never
-published as selections, because ``fiscal_year`` is a fact in the published table.
+``fiscal_year``: they are published with ``fiscal_year`` null (never a guessed year), and their
+note says what is known (e.g. "FY2018 or FY2019 (not confirmed)").
 """
 
 from __future__ import annotations
@@ -46,9 +46,9 @@ SOURCES_COLUMNS = [
     "authority", "status", "status_detail", "retrieved_at", "sha256", "bytes", "file_path",
 ]
 
-PUBLISHED = "selected"
+SELECTED = "selected"
 YEAR_UNCONFIRMED = "year_unconfirmed"
-STATUSES = (PUBLISHED, YEAR_UNCONFIRMED)
+STATUSES = (SELECTED, YEAR_UNCONFIRMED)
 ROUNDS = ("", "first", "additional")
 AUTHORITIES = ("official", "secondary")
 URL_SEPARATOR = " ; "
@@ -224,8 +224,8 @@ def _check_row(source_id: str, path: Path, line: int, row: dict[str, str]) -> No
     if status not in STATUSES:
         raise fail(f"status {status!r}; expected one of {STATUSES}")
     year = row["fiscal_year"]
-    if status == PUBLISHED and not _YEAR_RE.match(year):
-        raise fail(f"fiscal_year {year!r} must be a year such as 2019 on a {PUBLISHED} row")
+    if status == SELECTED and not _YEAR_RE.match(year):
+        raise fail(f"fiscal_year {year!r} must be a year such as 2019 on a {SELECTED} row")
     if status == YEAR_UNCONFIRMED and year:
         raise fail(f"fiscal_year must be empty on a {YEAR_UNCONFIRMED} row (found {year!r})")
     if row["round"] not in ROUNDS:
@@ -279,7 +279,9 @@ def selections_frame(rows: pd.DataFrame) -> pd.DataFrame:
         {
             "program_id": list(rows["program_id"]) if len(rows) else [],
             "track": list(rows["track"]) if len(rows) else [],
-            "fiscal_year": [int(v) for v in rows["fiscal_year"]] if len(rows) else [],
+            "fiscal_year": [int(v) if v else None for v in rows["fiscal_year"]]
+            if len(rows)
+            else [],
             "round": list(rows["round"]) if len(rows) else [],
             "announced_on": text("announced_on"),
             "project_name_ja": text("project_name_ja"),
@@ -294,7 +296,7 @@ def selections_frame(rows: pd.DataFrame) -> pd.DataFrame:
         },
         columns=SELECTION_EXTRACT_COLUMNS,
     )
-    frame["fiscal_year"] = frame["fiscal_year"].astype("int64")
+    frame["fiscal_year"] = frame["fiscal_year"].astype("Int64")
     frame["page"] = frame["page"].astype("Int64")
     return frame
 
@@ -315,8 +317,8 @@ def extract(source_id: str, files: list[Path]) -> dict[str, pd.DataFrame]:
     """One transcription source -> its published selection rows.
 
     ``files`` may include ``cited_sources.csv`` (so a build can make it part of the cache key);
-    otherwise it is read from the transcription's folder. Rows held back (year not confirmed)
-    are counted in ``frame.attrs['held_back']`` rather than published.
+    otherwise it is read from the transcription's folder. Rows whose year is not confirmed are
+    published with a null ``fiscal_year`` and counted in ``frame.attrs['year_unconfirmed']``.
     """
     transcriptions, cited_path = _split_files(files)
     if not transcriptions:
@@ -326,9 +328,8 @@ def extract(source_id: str, files: list[Path]) -> dict[str, pd.DataFrame]:
         [read_transcription(source_id, path, urls) for path in sorted(transcriptions)],
         ignore_index=True,
     )
-    published = rows[rows["status"] == PUBLISHED].reset_index(drop=True)
-    frame = selections_frame(published)
-    frame.attrs["held_back"] = int((rows["status"] != PUBLISHED).sum())
+    frame = selections_frame(rows.reset_index(drop=True))
+    frame.attrs["year_unconfirmed"] = int((rows["status"] == YEAR_UNCONFIRMED).sum())
     return {"selections": frame}
 
 
@@ -338,11 +339,11 @@ def transcription_files(raw_dir: Path) -> list[Path]:
     return sorted(p for p in folder.glob("*.csv") if p.name != CITED_FILE)
 
 
-def held_back_rows(raw_dir: Path) -> pd.DataFrame:
-    """Transcribed rows not published as selections (year not confirmed), for reports."""
+def year_unconfirmed_rows(raw_dir: Path) -> pd.DataFrame:
+    """Transcribed rows whose selection year is not confirmed, for reports."""
     urls = url_index(read_cited(Path(raw_dir) / MANUAL_DIR / CITED_FILE))
     frames = [read_transcription(p.stem, p, urls) for p in transcription_files(raw_dir)]
     rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     if not len(rows):
         return rows
-    return rows[rows["status"] != PUBLISHED].reset_index(drop=True)
+    return rows[rows["status"] == YEAR_UNCONFIRMED].reset_index(drop=True)
