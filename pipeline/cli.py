@@ -184,7 +184,7 @@ def cmd_debug(args: argparse.Namespace) -> int:
     ]
     if not files:
         raise PipelineError(f"{args.source_id}: no archived PDF under {args.raw_dir}")
-    out = args.out_dir / "debug" / args.source_id
+    out = REPO / "debug" / args.source_id  # outside processed/, which a publish replaces
     for path in files:
         for png in render_debug(args.source_id, path, out, pages=args.page):
             print(png)

@@ -656,6 +656,9 @@ class _Fetcher:
         for url in links:
             name = safe_file_name(url, "application/pdf")
             sid = attachment_source_id(parent.source_id, name)
+            if sid in found and found[sid].url != url:
+                # Two links whose file names make the same id (a-1.pdf, A_1.pdf): keep both.
+                sid = f"{sid}_{hashlib.sha256(url.encode()).hexdigest()[:6]}"
             if sid in registered or sid in found:
                 continue
             found[sid] = Source(

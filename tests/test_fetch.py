@@ -533,6 +533,22 @@ def test_html_attachments_are_fetched_as_their_own_sources(raw, server, config):
     assert {e.source_id for e in found} == {"meti_smc_release", a_id, b_id}
 
 
+def test_attachments_whose_names_give_the_same_id_are_all_kept(raw, server, config):
+    page = html_page('<a href="a-1.pdf">a</a><a href="A_1.pdf">b</a><a href="y/a-1.pdf">c</a>')
+    server.route("/press/release.html", Reply(200, page))
+    for path, body in (
+        ("/press/a-1.pdf", PDF_V1),
+        ("/press/A_1.pdf", PDF_V2),
+        ("/press/y/a-1.pdf", PDF_V1 + b"%"),
+    ):
+        server.route(path, Reply(200, body))
+    parent = html_source(server.url("/press/release.html"), "meti_smc_release")
+    results = fetch_all(raw, [parent], config)
+    attachments = [r for r in results if r.source_id != "meti_smc_release"]
+    assert len(attachments) == 3 and len({r.source_id for r in attachments}) == 3
+    assert all(r.status == "ok" for r in attachments)
+
+
 def test_attachment_links_same_host_pdfs_in_page_order():
     page = html_page(
         '<a href="z.pdf">z</a><a href="https://h.example/y.pdf">y</a>'
