@@ -373,11 +373,13 @@ def datapackage(root: Path, frames: dict[str, pd.DataFrame], meta: dict) -> dict
                 "profile": "tabular-data-resource",
                 "format": fmt,
                 "mediatype": media,
-                "bytes": path.stat().st_size,
                 "hash": f"sha256:{sha256_file(path)}",
                 "schema": _table_schema(table, suffix),
             }
             if fmt == "csv":
+                # Only for CSV: frictionless cannot count a Parquet file's bytes, and would
+                # report every Parquet resource invalid.
+                resource["bytes"] = path.stat().st_size
                 resource["encoding"] = "utf-8-sig"
                 resource["dialect"] = {"delimiter": ",", "lineTerminator": "\n", "header": True}
             resources.append(resource)

@@ -272,3 +272,11 @@ def test_a_changed_municipality_count_fails_the_build(
     monkeypatch.setitem(reference.EXPECTED_COUNTS, "town", reference.EXPECTED_COUNTS["town"] + 1)
     assert run("build", repo_raw, tmp_path / "processed") == EXIT_INVALID
     assert "town:" in capsys.readouterr().out
+
+
+def test_frictionless_validates_every_resource(fixture_build: tuple[Path, Path]) -> None:
+    import frictionless
+
+    _, out = fixture_build
+    report = frictionless.validate(out / "datapackage.json")
+    assert report.valid, report.flatten(["resourceName", "rowNumber", "fieldName", "type"])[:10]
