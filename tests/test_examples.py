@@ -109,3 +109,28 @@ def test_sql_command_prints_a_table(fixture_build, capsys: pytest.CaptureFixture
     _, out = fixture_build
     assert main(["sql", "--out-dir", str(out), "select count(*) as n from programs"]) == EXIT_OK
     assert capsys.readouterr().out.split() == ["n", "6"]
+
+
+def readme_blocks(language: str) -> list[str]:
+    text = (QUERIES.parent.parent / "README.md").read_text(encoding="utf-8")
+    return re.findall(rf"```{language}\n(.*?)```", text, flags=re.S)
+
+
+def test_readme_python_examples_run(fixture_build, tmp_path: Path, monkeypatch) -> None:
+    _, out = fixture_build
+    (tmp_path / "processed").symlink_to(out)
+    monkeypatch.chdir(tmp_path)
+    blocks = readme_blocks("python")
+    assert blocks
+    for block in blocks:
+        namespace: dict = {}
+        exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102 - our own README
+    assert len(namespace["members"]) == sum(MEMBER_COMPOSITIONS[0].counts.values())
+    assert namespace["selections"].height > 0
+
+
+def test_readme_sql_examples_run(db) -> None:
+    blocks = readme_blocks("sql")
+    assert blocks
+    for block in blocks:
+        assert db.execute(block).fetchall()
