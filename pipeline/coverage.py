@@ -13,11 +13,9 @@ import pandas as pd
 
 from pipeline.announced import ANNOUNCED_COUNTS
 from pipeline.errors import PipelineError
+from schemas import columns
 
-COVERAGE_COLUMNS = [
-    "program_id", "track", "fiscal_year", "round", "announced_count", "announced_source_id",
-    "held_count", "complete",
-]
+COVERAGE_COLUMNS = columns("coverage")
 KEY = ["program_id", "track", "fiscal_year", "round"]
 
 

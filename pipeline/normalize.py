@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from pipeline.errors import Problem
+from schemas import columns
 
 if TYPE_CHECKING:
     from pipeline.matching import Matcher
@@ -67,18 +68,7 @@ def stable_id(prefix: str, *parts: object) -> str:
 
 # --- platform members ---------------------------------------------------------------------
 
-MEMBER_COLUMNS = [
-    "member_id",
-    "name_ja",
-    "name_normalized",
-    "category",
-    "category_ja",
-    "prefecture_ja",
-    "lg_code",
-    "as_of",
-    "source_id",
-    "page",
-]
+MEMBER_COLUMNS = columns("platform_members")
 
 
 def normalize_members(
@@ -121,24 +111,8 @@ def normalize_members(
 
 # --- selections -----------------------------------------------------------------------------
 
-SELECTION_COLUMNS = [
-    "selection_id",
-    "program_id",
-    "track",
-    "fiscal_year",
-    "round",
-    "announced_on",
-    "project_name_ja",
-    "lead_org_ja",
-    "consortium_ja",
-    "prefecture_ja",
-    "area_ja",
-    "selection_group_id",
-    "note",
-    "source_id",
-    "page",
-]
-SELECTION_AREA_COLUMNS = ["selection_id", "lg_code", "area_part_ja", "source_id", "page"]
+SELECTION_COLUMNS = columns("selections")
+SELECTION_AREA_COLUMNS = columns("selection_areas")
 _NOT_A_LOCAL_GOVERNMENT = "not a local government"
 
 

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from pipeline.extract.manual import SELECTION_EXTRACT_COLUMNS
 from pipeline.matching import Matcher
 from pipeline.normalize import (
     choose_selection_rows,
@@ -15,26 +16,9 @@ from pipeline.normalize import (
 )
 from pipeline.reference import build_municipalities
 
-COLUMNS = [
-    "program_id",
-    "track",
-    "fiscal_year",
-    "round",
-    "announced_on",
-    "project_name_ja",
-    "lead_org_ja",
-    "consortium_ja",
-    "prefecture_ja",
-    "area_ja",
-    "note",
-    "source_id",
-    "page",
-    "list_key",
-]
-
 
 def selection(**values) -> dict:
-    row = dict.fromkeys(COLUMNS)
+    row = dict.fromkeys(SELECTION_EXTRACT_COLUMNS)
     row.update(
         program_id="data_smartcity_2017",
         track="subsidy",
