@@ -161,6 +161,7 @@ def build(config: BuildConfig, log=print) -> BuildOutcome:
     for note in notes:
         log(note)
 
+    from pipeline.coverage import coverage_summary
     from pipeline.publish import last_diff_summary, publish
     from pipeline.validate import validate_tables
 
@@ -195,6 +196,7 @@ def build(config: BuildConfig, log=print) -> BuildOutcome:
         "inputs": stamp,
     }
     publish(report.tables, config.out_dir, report=report, dataset_meta=meta)
+    log(coverage_summary(report.tables["coverage"]))
     log(last_diff_summary(config.out_dir))
     outcome.published = True
     return outcome

@@ -136,8 +136,12 @@ def choose_selection_rows(
             continue
         frame = frame.assign(round=frame["round"].map(text_or_empty))
         for key, rows in frame.groupby(keys, sort=True, dropna=False):
-            if pd.isna(key[2]):  # year not confirmed: compare with the whole track
-                held = [(sid, r) for k, (sid, r) in chosen.items() if k[:2] == key[:2]]
+            if pd.isna(key[2]):  # year not confirmed: gives way to another source of the track
+                held = [
+                    (sid, r)
+                    for k, (sid, r) in chosen.items()
+                    if k[:2] == key[:2] and sid != source_id
+                ]
                 winner = (held[0][0], pd.concat([r for _, r in held])) if held else None
             else:
                 winner = chosen.get(key)

@@ -409,9 +409,20 @@ def datapackage(root: Path, frames: dict[str, pd.DataFrame], meta: dict) -> dict
         "complete": bool(meta.get("complete", False)),
         "missing_sources": sorted(meta.get("missing_sources") or []),
         "member_composition": meta.get("member_composition"),
+        "incomplete_coverage": _incomplete_coverage(frames["coverage"]),
         "sources": sources,
         "resources": resources,
     }
+
+
+def _incomplete_coverage(coverage: pd.DataFrame) -> list[dict]:
+    """Programme tracks holding fewer selections than announced: gaps a user should see."""
+    fields = ["program_id", "track", "fiscal_year", "round", "announced_count", "held_count"]
+    return [
+        {field: _plain(getattr(row, field)) for field in fields}
+        for row in coverage.itertuples(index=False)
+        if not row.complete
+    ]
 
 
 def _md(value: object, limit: int = 48) -> str:

@@ -175,6 +175,12 @@ def test_offline_clone_publishes_what_it_has(repo_raw: Path, tmp_path: Path) -> 
             "select tracks from municipality_participation where name_ja = '前橋市'"
         ).fetchone()[0]
     assert status["mlit_scpf_members"] == "missing" and status["document"] == "ok"
+    import json
+
+    package = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
+    gaps = {(g["program_id"], g["track"]) for g in package["incomplete_coverage"]}
+    assert ("smartcity_model_2019", "priority") in gaps
+    assert ("smartcity_model_2019", "leading_model") not in gaps
     assert {"meti_pilot", "mlit_model", "priority"} <= set(maebashi)
     assert run("check", raw, out) == EXIT_MISSING
 

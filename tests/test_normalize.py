@@ -92,3 +92,18 @@ def test_selection_ids_survive_reordering_and_repeat_areas(matcher: Matcher) -> 
     assert kyoto_id(first).startswith("data_smartcity_2017-subsidy-2018-")
     assert first.selection_id.is_unique
     assert sum(i.endswith("-2") for i in first.selection_id) == 1  # the repeated area
+
+
+def test_rows_without_a_year_stay_beside_their_own_source_and_give_way_to_another() -> None:
+    own = pd.DataFrame(
+        [
+            selection(area_ja="富山市", source_id="cited_a"),
+            selection(fiscal_year=None, round="", area_ja="加古川市", source_id="cited_b"),
+        ]
+    )
+    chosen, differences = choose_selection_rows([("manual", own)])
+    assert len(chosen) == 2 and differences == []
+    official = pd.DataFrame([selection(area_ja="富山市", source_id="official")])
+    chosen, differences = choose_selection_rows([("official", official), ("manual", own)])
+    assert chosen.source_id.tolist() == ["official"]
+    assert "'加古川市' in manual, not in official" in differences[-1]
