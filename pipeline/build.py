@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 import pipeline
+from pipeline import STAMP_NAME
 from pipeline.announced import PLATFORM_AS_OF
 from pipeline.errors import Problem, SourceError
 from pipeline.extract_stage import ExtractResult, plan_jobs, run_extract
@@ -23,7 +24,6 @@ from pipeline.manifest import (
     inventory,
     known_sources,
 )
-from pipeline.publish import STAMP_NAME
 from pipeline.registry import DEFAULT_REGISTRY, Source, load_registry
 
 CODE_ROOTS = [Path(pipeline.__file__).parent, Path(pipeline.__file__).parent.parent / "schemas"]
@@ -161,6 +161,7 @@ def build(config: BuildConfig, log=print) -> BuildOutcome:
     for note in notes:
         log(note)
 
+    # Imported here, not at the top: a no-op build (up to date) should not pay for them.
     from pipeline.coverage import coverage_summary
     from pipeline.publish import last_diff_summary, publish
     from pipeline.validate import validate_tables

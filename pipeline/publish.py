@@ -20,6 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipeline import STAMP_NAME
 from pipeline.errors import PipelineError, ValidationFailed
 from pipeline.manifest import sha256_file
 from pipeline.validate import ValidationReport, _plain, require_validation_enabled
@@ -38,7 +39,6 @@ from schemas import (
 DATASET_NAME = "jp-smartcity"
 DATASET_TITLE = "Japan smart-city initiatives"
 DUCKDB_NAME = "smartcity.duckdb"
-STAMP_NAME = "build_stamp.json"  # the completion marker pipeline.build reads
 VIEW_NAME = "municipality_participation"
 MAX_EXAMPLES = 5
 
