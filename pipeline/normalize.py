@@ -158,14 +158,17 @@ def choose_selection_rows(
     return (pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()), differences
 
 
-_LEADING_PREFECTURE_RE = re.compile(r"^(北海道|東京都|京都府|大阪府|\S{2,3}?県)(?=\S)")
+_PREFECTURE = r"(?:北海道|東京都|京都府|大阪府|\S{2,3}?県)"
+_LEADING_PREFECTURE_RE = re.compile(rf"^{_PREFECTURE}(?=\S)")
+_BRACKETED_PREFECTURE_RE = re.compile(rf"\({_PREFECTURE}\)")
 _LIST_SEPARATOR_RE = re.compile(r"[、,/]")
 
 
 def area_key(text: str) -> str:
-    """How two lists' area texts compare: without a leading prefecture, one list separator."""
+    """How two lists' area texts compare: without the prefecture (leading or in brackets), with
+    one list separator."""
     key = normalize_text(text).replace(" ", "")
-    key = _LEADING_PREFECTURE_RE.sub("", key)
+    key = _LEADING_PREFECTURE_RE.sub("", _BRACKETED_PREFECTURE_RE.sub("", key))
     return _LIST_SEPARATOR_RE.sub("・", key)
 
 

@@ -9,6 +9,7 @@ import pytest
 from pipeline.extract.manual import SELECTION_EXTRACT_COLUMNS
 from pipeline.matching import Matcher
 from pipeline.normalize import (
+    area_key,
     choose_selection_rows,
     normalize_org_name,
     normalize_selections,
@@ -107,3 +108,15 @@ def test_rows_without_a_year_stay_beside_their_own_source_and_give_way_to_anothe
     chosen, differences = choose_selection_rows([("official", official), ("manual", own)])
     assert chosen.source_id.tolist() == ["official"]
     assert "'加古川市' in manual, not in official" in differences[-1]
+
+
+@pytest.mark.parametrize(
+    "printed",
+    ["茨城県日立市", "日立市（茨城県）", "日立市", "日立市 (茨城県)"],
+)
+def test_area_key_ignores_how_the_prefecture_is_printed(printed: str) -> None:
+    assert area_key(printed) == "日立市"
+
+
+def test_area_key_unifies_list_separators() -> None:
+    assert area_key("鹿児島県肝付町、錦江町、南大隅町") == area_key("肝付町・錦江町・南大隅町")
