@@ -1,70 +1,22 @@
-"""Normalize stage: Japanese text clean-up, stable ids, and local-government codes.
+"""Normalize stage: stable ids, comparable names, and local-government codes.
 
 Extractors keep text as printed; this stage derives the comparable forms (``name_normalized``)
-and the keys researchers join on (``lg_code``), and never changes the printed text.
+and the keys researchers join on (``lg_code``), and never changes the printed text. The text
+clean-up itself is in ``pipeline/text.py``.
 """
 
 from __future__ import annotations
 
-import hashlib
-import re
-import unicodedata
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from pipeline.errors import Problem
+from pipeline.text import area_key, normalize_org_name, stable_id, text_or_empty
 from schemas import columns
 
 if TYPE_CHECKING:
     from pipeline.matching import Matcher
-
-# Abbreviated legal-entity marks and their full forms, checked after NFKC (which turns
-# ㈱ into (株) and full-width brackets into ASCII ones).
-_ENTITY_FORMS: dict[str, str] = {
-    "(株)": "株式会社",
-    "(有)": "有限会社",
-    "(合)": "合同会社",
-    "(一社)": "一般社団法人",
-    "(一財)": "一般財団法人",
-    "(公社)": "公益社団法人",
-    "(公財)": "公益財団法人",
-    "(独)": "独立行政法人",
-    "(国研)": "国立研究開発法人",
-    "(特非)": "特定非営利活動法人",
-}
-# Footnote marks printed after names: ※1, *, ＊2, †, (注1)
-_FOOTNOTE_RE = re.compile(r"(※\s*\d*|\*+\d*|†+|\(注\d*\))")
-_SPACE_RE = re.compile(r"\s+")
-# A space is kept only between two Latin letters or digits ("NEC Solution Innovators").
-_INNER_SPACE_RE = re.compile(r"(?<![A-Za-z0-9&.]) | (?![A-Za-z0-9&])")
-
-
-def text_or_empty(value: object) -> str:
-    """A text cell as a string: a missing cell (None, NaN, pd.NA) is the empty string."""
-    return "" if value is None or pd.isna(value) else str(value)
-
-
-def normalize_text(text: str | None) -> str:
-    """NFKC, one space at most, and no space between Japanese characters."""
-    text = unicodedata.normalize("NFKC", text_or_empty(text))
-    text = _SPACE_RE.sub(" ", text).strip()
-    return _INNER_SPACE_RE.sub("", text)
-
-
-def normalize_org_name(text: str) -> str:
-    """Comparable organisation name: widths, entity marks spelt out, footnote marks dropped."""
-    name = _FOOTNOTE_RE.sub("", normalize_text(text))
-    for short, full in _ENTITY_FORMS.items():
-        name = name.replace(short, full)
-    return normalize_text(name)
-
-
-def stable_id(prefix: str, *parts: object) -> str:
-    """A short id that depends only on the given values, so it survives re-ordering of a list."""
-    digest = hashlib.sha1("\x1f".join(str(p) for p in parts).encode("utf-8")).hexdigest()
-    return f"{prefix}{digest[:10]}"
-
 
 # --- platform members ---------------------------------------------------------------------
 
@@ -156,20 +108,6 @@ def choose_selection_rows(
             for area in sorted(_areas(rows) - _areas(winner_rows)):
                 differences.append(f"{label}: {area!r} in {source_id}, not in {winner_id}")
     return (pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()), differences
-
-
-_PREFECTURE = r"(?:北海道|東京都|京都府|大阪府|\S{2,3}?県)"
-_LEADING_PREFECTURE_RE = re.compile(rf"^{_PREFECTURE}(?=\S)")
-_BRACKETED_PREFECTURE_RE = re.compile(rf"\({_PREFECTURE}\)")
-_LIST_SEPARATOR_RE = re.compile(r"[、,/]")
-
-
-def area_key(text: str) -> str:
-    """How two lists' area texts compare: without the prefecture (leading or in brackets), with
-    one list separator."""
-    key = normalize_text(text).replace(" ", "")
-    key = _LEADING_PREFECTURE_RE.sub("", _BRACKETED_PREFECTURE_RE.sub("", key))
-    return _LIST_SEPARATOR_RE.sub("・", key)
 
 
 def _areas(rows: pd.DataFrame) -> set[str]:

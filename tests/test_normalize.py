@@ -8,14 +8,9 @@ import pytest
 
 from pipeline.extract.manual import SELECTION_EXTRACT_COLUMNS
 from pipeline.matching import Matcher
-from pipeline.normalize import (
-    area_key,
-    choose_selection_rows,
-    normalize_org_name,
-    normalize_selections,
-    text_or_empty,
-)
+from pipeline.normalize import choose_selection_rows, normalize_selections
 from pipeline.reference import build_municipalities
+from pipeline.text import area_key, normalize_org_name, text_or_empty
 
 
 def selection(**values) -> dict:

@@ -50,6 +50,7 @@ from pipeline.extract.pdf import (
     merge_words,
     open_pdf,
 )
+from pipeline.text import area_key, text_or_empty
 
 LAYOUTS = Path(__file__).with_name("layouts")
 
@@ -84,7 +85,6 @@ PREFECTURES = (
     "鹿児島県", "沖縄県",
 )
 _PREFECTURE_RE = re.compile("^(" + "|".join(PREFECTURES) + ")")
-_TRAILING_PREF_RE = re.compile(r"[（(](" + "|".join(PREFECTURES) + r")[)）]$")
 
 # A row with one filled cell that matches this is a section heading inside the table.
 SMC_SECTION_RE = re.compile(r"型|タイプ")
@@ -114,13 +114,9 @@ def split_prefecture(area: str) -> tuple[str | None, str]:
 
 
 def list_key(area: str | None) -> str | None:
-    """Key linking one region across the two lists (see the module docstring)."""
-    text = norm(area)
-    text = _TRAILING_PREF_RE.sub("", text)
-    match = _PREFECTURE_RE.match(text)
-    if match and len(text) > len(match.group(1)):
-        text = text[len(match.group(1)):]
-    text = re.sub(r"[、,，/／]", "・", text).strip("・")
+    """Key linking one region across the two lists (see the module docstring): the area as
+    lists are compared (pipeline.text.area_key), so the two cannot disagree."""
+    text = area_key(text_or_empty(area)).strip("・")
     return f"smc:{text}" if text else None
 
 
