@@ -157,7 +157,7 @@ def build(config: BuildConfig, log=print) -> BuildOutcome:
             if frame.attrs.get("note"):
                 log(f"{source_id}: {frame.attrs['note']}")
 
-    tables, problems, notes = assemble_tables(raw_dir, sources, entries, extracted)
+    tables, problems, notes = assemble_tables(sources, entries, extracted)
     for note in notes:
         log(note)
 
@@ -210,11 +210,10 @@ def _member_composition(extracted: ExtractResult) -> str | None:
 
 
 def assemble_tables(
-    raw_dir: Path, sources: list[Source], entries: list[ManifestEntry], extracted: ExtractResult
+    sources: list[Source], entries: list[ManifestEntry], extracted: ExtractResult
 ) -> tuple[dict[str, pd.DataFrame], list[Problem], list[str]]:
     """Normalize the extracted frames into the published tables (not yet validated)."""
     from pipeline.coverage import build_coverage
-    from pipeline.extract.manual import cited_sources
     from pipeline.matching import Matcher
     from pipeline.normalize import (
         MEMBER_COLUMNS,
@@ -223,6 +222,7 @@ def assemble_tables(
         normalize_selections,
     )
     from pipeline.reference import REFERENCE_SOURCE_ID, build_municipalities, check_counts
+    from schemas import columns
 
     by_kind = {s.source_id: s.kind for s in sources}
     notes: list[str] = []
@@ -266,7 +266,9 @@ def assemble_tables(
     selections, selection_areas, area_problems = normalize_selections(chosen, matcher)
     problems += area_problems
 
-    cited = cited_sources(raw_dir)
+    cited = extracted.tables.get("manual_cited_sources", {}).get(
+        "cited_sources", pd.DataFrame(columns=columns("sources"))
+    )
     tables = {
         "sources": sources_table(sources, entries, extracted, cited),
         "agencies": document.get("agencies", pd.DataFrame()),

@@ -32,6 +32,7 @@ EXTRACTORS: dict[str, str] = {
     "mlit_smc_model_list": "pipeline.extract.mlit_smc_model_list",
     "mlit_smc_meti_list": "pipeline.extract.mlit_smc_meti_list",
     "cao_wg6_material": "pipeline.extract.cao_wg6_material",
+    "manual_cited_sources": "pipeline.extract.cited_sources",
 }
 TRANSCRIPTION_EXTRACTOR = "pipeline.extract.manual"
 # Every transcription row cites a URL listed here, so this file is an input of each of them.

@@ -15,7 +15,7 @@ from pipeline.extract import manual
 
 @pytest.fixture(scope="module")
 def cited(repo_raw: Path) -> pd.DataFrame:
-    return manual.cited_sources(repo_raw)
+    return manual.cited_sources(repo_raw / "manual" / manual.CITED_FILE)
 
 
 @pytest.fixture(scope="module")

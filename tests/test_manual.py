@@ -67,7 +67,7 @@ def selections(extracted) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def cited(repo_raw: Path) -> pd.DataFrame:
-    return manual.cited_sources(repo_raw)
+    return manual.cited_sources(repo_raw / "manual" / manual.CITED_FILE)
 
 
 # --- the real transcriptions -----------------------------------------------------------------
@@ -335,7 +335,7 @@ def test_bad_cited_sources_file(tmp_path: Path):
 
 def test_cited_sources_reads_raw_manual(tmp_path: Path):
     _write_fixture(tmp_path / "manual", [_good()])
-    frame = manual.cited_sources(tmp_path)
+    frame = manual.cited_sources(tmp_path / manual.MANUAL_DIR / manual.CITED_FILE)
     assert frame["source_id"].tolist() == ["cited_synthetic_page"]
     assert frame.loc[0, "status_detail"] == manual.CITED_STATUS_DETAIL
 

@@ -145,9 +145,10 @@ def read_cited(path: Path) -> pd.DataFrame:
     return pd.DataFrame([row for _, row in rows], columns=CITED_COLUMNS)
 
 
-def cited_sources(raw_dir: Path) -> pd.DataFrame:
-    """Sources-table rows for every cited URL: pages we cite but do not archive."""
-    cited = read_cited(Path(raw_dir) / MANUAL_DIR / CITED_FILE)
+def cited_sources(path: Path) -> pd.DataFrame:
+    """Sources-table rows for every cited URL (from ``cited_sources.csv`` at ``path``): pages
+    we cite but do not archive."""
+    cited = read_cited(Path(path))
     frame = pd.DataFrame(
         {
             "source_id": cited["source_id"],

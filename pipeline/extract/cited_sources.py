@@ -1,0 +1,17 @@
+"""The web pages the hand transcriptions cite (``raw/manual/cited_sources.csv``), as rows of
+the ``sources`` table (``origin=cited``), each with its authority."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.errors import SourceError
+from pipeline.extract.manual import cited_sources
+
+
+def extract(source_id: str, files: list[Path]) -> dict[str, pd.DataFrame]:
+    if len(files) != 1:
+        raise SourceError(source_id, f"expected one cited-sources file, found {len(files)}")
+    return {"cited_sources": cited_sources(files[0])}
