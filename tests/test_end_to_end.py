@@ -286,3 +286,14 @@ def test_frictionless_validates_every_resource(fixture_build: tuple[Path, Path])
     _, out = fixture_build
     report = frictionless.validate(out / "datapackage.json")
     assert report.valid, report.flatten(["resourceName", "rowNumber", "fieldName", "type"])[:10]
+
+
+def test_sources_command_lists_what_raw_holds(
+    fixture_build: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    raw, _ = fixture_build
+    assert main(["sources", "--raw-dir", str(raw)]) == EXIT_OK
+    lines = {line.split()[0]: line.split()[1] for line in capsys.readouterr().out.splitlines()}
+    assert lines["document"] == "bundled"
+    assert lines["mlit_scpf_members"] == "manual"  # dropped in by hand, no manifest entry
+    assert lines["meti_smc_release_20190618004_01"] == "manual"
