@@ -21,6 +21,7 @@ same key get ``#2``, ``#3`` suffixes, so they never merge with each other.
 
 from __future__ import annotations
 
+import copy
 import csv
 import re
 import statistics
@@ -560,8 +561,11 @@ def scan_pdf(
                 continue
             check_text_layer(source_id, path, view.number, view.text)
             rejected: list[str] = []
-            found = _ruled_tables(view, aliases, header_ok, section_re, carry)
-            if not any(t.rows for t in found):  # no ruled table, or its body split off
+            trial = copy.deepcopy(carry)  # kept only if the ruled tables are
+            found = _ruled_tables(view, aliases, header_ok, section_re, trial)
+            if any(t.rows for t in found):
+                carry = trial
+            else:  # no ruled table, or its body split off: read the words instead
                 found = []
             if not found:
                 found = _word_tables(view, aliases, header_ok, section_re, rejected, carry)
