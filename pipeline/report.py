@@ -160,6 +160,17 @@ def _new_figure(width: float, height: float) -> Figure:
     return figure
 
 
+def _empty_figure(
+    name: str, title: str, short_title: str, reason: str, caption: str, size: tuple[float, float]
+) -> FigureSpec:
+    """A figure that says there is no data (and why) instead of failing on an empty table."""
+    fig = _new_figure(*size)
+    ax = fig.add_subplot()
+    ax.set_title(title)
+    _no_data(ax, reason)
+    return FigureSpec(name, short_title, caption, fig)
+
+
 # ---------------------------------------------------------------------------------------------
 # 1. Platform members by category
 
@@ -167,15 +178,16 @@ def _new_figure(width: float, height: float) -> Figure:
 def figure_members(tables: dict[str, pd.DataFrame]) -> FigureSpec:
     """Bar chart of platform members per category, in the order the official list uses."""
     members = tables["platform_members"]
-    fig = _new_figure(9, 5.2)
-    ax = fig.add_subplot()
     title = "スマートシティ官民連携プラットフォーム 会員 / Platform members by category"
     name = "1_platform_members_by_category.png"
     if members.empty:
-        ax.set_title(title)
-        _no_data(ax, "platform_members has no rows (source missing?)")
-        return FigureSpec(name, "Platform members by category", "No member rows: "
-                          "platform_members is empty (source missing?).", fig)
+        return _empty_figure(
+            name, title, "Platform members by category",
+            "platform_members has no rows (source missing?)",
+            "No member rows: platform_members is empty (source missing?).", (9, 5.2),
+        )
+    fig = _new_figure(9, 5.2)
+    ax = fig.add_subplot()
     counts = members["category"].astype(str).value_counts()
     categories = [c for c in MEMBER_CATEGORIES if c in counts.index]
     categories += sorted(set(counts.index) - set(MEMBER_CATEGORIES))
@@ -241,11 +253,10 @@ def figure_timeline(tables: dict[str, pd.DataFrame]) -> FigureSpec:
     name = "2_programme_timeline.png"
     title = "国の主なスマートシティ事業 / National programmes: years, lead agencies, selections"
     if programs.empty:
-        fig = _new_figure(11, 4)
-        ax = fig.add_subplot()
-        ax.set_title(title)
-        _no_data(ax, "programs has no rows")
-        return FigureSpec(name, "Programme timeline", "No programme rows: programs is empty.", fig)
+        return _empty_figure(
+            name, title, "Programme timeline", "programs has no rows",
+            "No programme rows: programs is empty.", (11, 4),
+        )
     order = [p for p in _program_order(tables) if p in set(programs["program_id"].astype(str))]
     by_id = programs.assign(program_id=programs["program_id"].astype(str)).set_index("program_id")
     selections = tables["selections"]
@@ -472,11 +483,10 @@ def figure_coverage(tables: dict[str, pd.DataFrame]) -> FigureSpec:
     name = "4_coverage_announced_vs_held.png"
     title = "公表数と収録数 / Selections announced vs held in the dataset"
     if coverage.empty:
-        fig = _new_figure(10, 4)
-        ax = fig.add_subplot()
-        ax.set_title(title)
-        _no_data(ax, "coverage has no rows")
-        return FigureSpec(name, "Coverage", "No coverage rows: coverage is empty.", fig)
+        return _empty_figure(
+            name, title, "Coverage", "coverage has no rows",
+            "No coverage rows: coverage is empty.", (10, 4),
+        )
     frame = coverage.assign(
         program_id=coverage["program_id"].astype(str),
         track=coverage["track"].astype(str),
