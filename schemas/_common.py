@@ -1,6 +1,7 @@
 """Closed sets, patterns and checks shared by the table models.
 
-The closed sets come from the contract (``/tmp/team/contract.md``) and from
+The closed sets come from the table contract (``../shared/design.md``, with the changes listed in
+``CHANGELOG.md``) and from
 :mod:`pipeline.announced`, so that a value outside them fails validation instead of quietly
 becoming a new category in the published data.
 """
