@@ -18,13 +18,13 @@ import pipeline
 from pipeline import STAMP_NAME
 from pipeline.announced import PLATFORM_AS_OF
 from pipeline.errors import Problem, SourceError
-from pipeline.extract_stage import ExtractResult, plan_jobs, run_extract
-from pipeline.manifest import (
+from pipeline.extract.stage import ExtractResult, plan_jobs, run_extract
+from pipeline.workspace.manifest import (
     ManifestEntry,
     inventory,
     known_sources,
 )
-from pipeline.registry import DEFAULT_REGISTRY, Source, load_registry
+from pipeline.workspace.registry import DEFAULT_REGISTRY, Source, load_registry
 
 CODE_ROOTS = [Path(pipeline.__file__).parent, Path(pipeline.__file__).parent.parent / "schemas"]
 LIBRARIES = [
@@ -162,8 +162,8 @@ def build(config: BuildConfig, log=print) -> BuildOutcome:
         log(note)
 
     # Imported here, not at the top: a no-op build (up to date) should not pay for them.
-    from pipeline.coverage import coverage_summary
     from pipeline.publish import last_diff_summary, publish
+    from pipeline.transform.coverage import coverage_summary
     from pipeline.validate import validate_tables
 
     failed = set(extracted.errors)
@@ -213,15 +213,15 @@ def assemble_tables(
     sources: list[Source], entries: list[ManifestEntry], extracted: ExtractResult
 ) -> tuple[dict[str, pd.DataFrame], list[Problem], list[str]]:
     """Normalize the extracted frames into the published tables (not yet validated)."""
-    from pipeline.coverage import build_coverage
-    from pipeline.matching import Matcher
-    from pipeline.normalize import (
+    from pipeline.transform.coverage import build_coverage
+    from pipeline.transform.matching import Matcher
+    from pipeline.transform.normalize import (
         MEMBER_COLUMNS,
         choose_selection_rows,
         normalize_members,
         normalize_selections,
     )
-    from pipeline.reference import REFERENCE_SOURCE_ID, build_municipalities, check_counts
+    from pipeline.transform.reference import REFERENCE_SOURCE_ID, build_municipalities, check_counts
     from schemas import columns
 
     by_kind = {s.source_id: s.kind for s in sources}
@@ -290,7 +290,7 @@ def sources_table(
     cited: pd.DataFrame,
 ) -> pd.DataFrame:
     """One row per registered, discovered, reference or cited source, with its status."""
-    from pipeline.reference import reference_source_meta
+    from pipeline.transform.reference import reference_source_meta
 
     first_entry: dict[str, ManifestEntry] = {}
     for entry in entries:

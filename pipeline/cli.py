@@ -99,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def cmd_fetch(args: argparse.Namespace) -> int:
     from pipeline.fetch import FetchConfig, fetch_all
-    from pipeline.registry import load_registry
+    from pipeline.workspace.registry import load_registry
 
     sources = load_registry(args.raw_dir, args.registry)
     results = fetch_all(args.raw_dir, sources, FetchConfig(offline=args.offline))
@@ -151,8 +151,8 @@ def cmd_all(args: argparse.Namespace) -> int:
 
 
 def cmd_sources(args: argparse.Namespace) -> int:
-    from pipeline.manifest import inventory, known_sources
-    from pipeline.registry import load_registry
+    from pipeline.workspace.manifest import inventory, known_sources
+    from pipeline.workspace.registry import load_registry
 
     sources = load_registry(args.raw_dir, args.registry)
     sources = known_sources(args.raw_dir, sources)
@@ -172,8 +172,8 @@ def cmd_sources(args: argparse.Namespace) -> int:
 
 def cmd_debug(args: argparse.Namespace) -> int:
     from pipeline.debug import render_debug
-    from pipeline.manifest import inventory, known_sources
-    from pipeline.registry import load_registry
+    from pipeline.workspace.manifest import inventory, known_sources
+    from pipeline.workspace.registry import load_registry
 
     sources = load_registry(args.raw_dir, args.registry)
     sources = known_sources(args.raw_dir, sources)

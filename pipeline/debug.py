@@ -31,7 +31,7 @@ COLOURS: dict[str, tuple[tuple[int, int, int, int], tuple[int, int, int]]] = {
 
 def _marks_function(source_id: str) -> Any:
     """The extractor's ``debug_marks`` for this source, if it has one."""
-    from pipeline.extract_stage import EXTRACTORS
+    from pipeline.extract.stage import EXTRACTORS
 
     module_name = EXTRACTORS.get(source_id)
     if not module_name:

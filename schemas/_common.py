@@ -37,7 +37,7 @@ ISO_TIMESTAMP_RE = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\
 
 
 def _jis_check_digit_ok(code6: object) -> bool:
-    """Fallback of :func:`pipeline.reference.is_valid_lg_code` (same JIS X 0402 rule)."""
+    """Fallback of :func:`pipeline.transform.reference.is_valid_lg_code` (same JIS X 0402 rule)."""
     if not (isinstance(code6, str) and len(code6) == 6 and code6.isascii() and code6.isdigit()):
         return False
     total = sum(w * int(d) for w, d in zip((6, 5, 4, 3, 2), code6[:5], strict=True))
@@ -45,7 +45,7 @@ def _jis_check_digit_ok(code6: object) -> bool:
 
 
 try:  # the reference module owns the rule; keep working if it cannot be imported
-    from pipeline.reference import is_valid_lg_code
+    from pipeline.transform.reference import is_valid_lg_code
 except ImportError:  # pragma: no cover
     is_valid_lg_code = _jis_check_digit_ok
 

@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 from pipeline.announced import ANNOUNCED_COUNTS
-from pipeline.coverage import COVERAGE_COLUMNS, build_coverage, coverage_summary
 from pipeline.errors import PipelineError
 from pipeline.extract import manual
+from pipeline.transform.coverage import COVERAGE_COLUMNS, build_coverage, coverage_summary
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import pytest
 
 from pipeline.errors import SourceError
 from pipeline.extract.document import extract
-from pipeline.registry import document_links, load_registry
+from pipeline.workspace.registry import document_links, load_registry
 
 DOCUMENT = "document/japan-smart-city-initiatives.txt"
 

@@ -245,7 +245,7 @@ def test_out_dir_that_is_not_a_publication_is_never_replaced(
 
 
 def test_an_edited_registry_is_a_new_input(repo_raw: Path, tmp_path: Path) -> None:
-    from pipeline.registry import DEFAULT_REGISTRY
+    from pipeline.workspace.registry import DEFAULT_REGISTRY
 
     raw = tmp_path / "raw"
     for committed in ("document", "manual"):
@@ -273,7 +273,7 @@ def test_a_changed_municipality_count_fails_the_build(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    import pipeline.reference as reference
+    import pipeline.transform.reference as reference
 
     monkeypatch.setitem(reference.EXPECTED_COUNTS, "town", reference.EXPECTED_COUNTS["town"] + 1)
     assert run("build", repo_raw, tmp_path / "processed") == EXIT_INVALID

@@ -30,8 +30,8 @@ from pipeline.fetch import (
     fetch_all,
     safe_file_name,
 )
-from pipeline.manifest import MANIFEST_NAME, inventory, known_sources, read_manifest
-from pipeline.registry import Source, attachment_source_id, load_registry
+from pipeline.workspace.manifest import MANIFEST_NAME, inventory, known_sources, read_manifest
+from pipeline.workspace.registry import Source, attachment_source_id, load_registry
 from tests.fetch_server import FaultServer, Reply, html_page, tiny_pdf
 
 PDF_V1 = tiny_pdf("v1")

@@ -12,7 +12,7 @@ import pytest
 from pipeline import announced
 from pipeline.errors import SourceError
 from pipeline.extract import manual
-from pipeline.registry import load_registry
+from pipeline.workspace.registry import load_registry
 
 # Rows expected per programme / track / fiscal year / round (published), as the research file
 # documents them (../shared/research/programs-facts.md).

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from pipeline.matching import NOT_A_LOCAL_GOVERNMENT, Matcher, name_key, split_area_text
-from pipeline.reference import build_municipalities
+from pipeline.transform.matching import NOT_A_LOCAL_GOVERNMENT, Matcher, name_key, split_area_text
+from pipeline.transform.reference import build_municipalities
 
 # lg_codes used below (MIC codes, 6 digits with check digit).
 HOKKAIDO = "010006"

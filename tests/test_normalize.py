@@ -7,10 +7,10 @@ import pandas as pd
 import pytest
 
 from pipeline.extract.manual import SELECTION_EXTRACT_COLUMNS
-from pipeline.matching import Matcher
-from pipeline.normalize import choose_selection_rows, normalize_selections
-from pipeline.reference import build_municipalities
 from pipeline.text import area_key, normalize_org_name, text_or_empty
+from pipeline.transform.matching import Matcher
+from pipeline.transform.normalize import choose_selection_rows, normalize_selections
+from pipeline.transform.reference import build_municipalities
 
 
 def selection(**values) -> dict:

@@ -10,8 +10,8 @@ from collections import Counter
 import pandas as pd
 import pytest
 
-from pipeline import reference
-from pipeline.reference import (
+from pipeline.transform import reference
+from pipeline.transform.reference import (
     EXPECTED_COUNTS,
     EXPECTED_MUNICIPALITIES,
     MUNICIPALITY_COLUMNS,

@@ -3,8 +3,8 @@
 The document is an English web page saved as text. Each programme opens with a heading line
 ``<name> (<years>)/<agency>/<agency>``; agency names wrap onto the next line, are spelt with
 stray spaces (``Economy , Trade``) and some paragraphs appear twice. Headings are recognised
-by the programme names in ``pipeline/data/programs.csv`` and agencies by the patterns in
-``pipeline/data/agencies.csv``; anything in a heading that matches no agency is an error.
+by the programme names in ``pipeline/extract/data/programs.csv`` and agencies by the patterns in
+``pipeline/extract/data/agencies.csv``; anything in a heading that matches no agency is an error.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.curated import agencies_table, programs_table
 from pipeline.errors import SourceError
+from pipeline.extract.curated import agencies_table, programs_table
 
 _YEARS_RE = re.compile(r"\((?P<start>\d{4})(?:\s*[–—-]\s*(?P<end>\d{4}))?(?:\s*years?)?\)\s*/")
 _RELATED_RE = re.compile(r"Related (?P<n>\d+) Ministries and Agencies")
@@ -82,7 +82,7 @@ def find_headings(source_id: str, path: Path, lines: list[str]) -> list[Heading]
                 source_id,
                 f"line {number}: heading of {program.program_id} names an agency the registry "
                 f"does not know: {leftover or agency_text!r} "
-                "(add it to pipeline/data/agencies.csv)",
+                "(add it to pipeline/extract/data/agencies.csv)",
                 path,
             )
         headings.append(
@@ -184,7 +184,8 @@ def _program_agencies(
             raise SourceError(
                 source_id,
                 f"line {heading.line_number}: the heading says {expected} related ministries "
-                f"and agencies, pipeline/data/programs.csv lists {total} for {heading.program_id}",
+                f"and agencies, pipeline/extract/data/programs.csv lists {total} "
+                f"for {heading.program_id}",
                 path,
             )
         rows += [

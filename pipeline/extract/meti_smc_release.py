@@ -37,7 +37,7 @@ from pipeline.extract.smc_lists import (
     selections_frame,
     smc_frame,
 )
-from pipeline.registry import attachment_source_id
+from pipeline.workspace.registry import attachment_source_id
 
 __all__ = ["debug_marks", "extract", "read_release"]
 

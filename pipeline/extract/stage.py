@@ -20,8 +20,8 @@ import pandas as pd
 from tqdm import tqdm
 
 from pipeline.errors import SourceError
-from pipeline.manifest import ManifestEntry, atomic_write_bytes, sha256_file
-from pipeline.registry import Source
+from pipeline.workspace.manifest import ManifestEntry, atomic_write_bytes, sha256_file
+from pipeline.workspace.registry import Source
 
 # Which module extracts which source. Transcriptions share one extractor; attachments of an
 # HTML source are extracted together with their parent.

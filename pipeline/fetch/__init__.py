@@ -44,14 +44,14 @@ from bs4 import BeautifulSoup
 from tqdm import tqdm
 
 from pipeline import __version__
-from pipeline.manifest import (
+from pipeline.workspace.manifest import (
     ManifestEntry,
     read_manifest,
     sha256_file,
     source_files_on_disk,
     write_manifest,
 )
-from pipeline.registry import Source, attachment_source_id
+from pipeline.workspace.registry import Source, attachment_source_id
 
 USER_AGENT = (
     f"jp-smartcity-dataset/{__version__} (+https://github.com/jp-smartcity; open-data archivist)"

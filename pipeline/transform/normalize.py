@@ -16,7 +16,7 @@ from pipeline.text import area_key, normalize_org_name, stable_id, text_or_empty
 from schemas import columns
 
 if TYPE_CHECKING:
-    from pipeline.matching import Matcher
+    from pipeline.transform.matching import Matcher
 
 # --- platform members ---------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Curated facts kept as small CSV tables in ``pipeline/data/`` (agencies, programmes).
+"""Curated facts kept as small CSV tables in ``pipeline/extract/data/`` (agencies, programmes).
 
 These are facts no linked file states in machine-readable form (the Japanese names of the
 ministries, the platform's secretariat); each row carries the URL it was taken from.

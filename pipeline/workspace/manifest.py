@@ -13,7 +13,7 @@ import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from pipeline.registry import Source
+from pipeline.workspace.registry import Source
 
 MANIFEST_NAME = "manifest.json"
 # Files in raw/<source_id>/ that are never source files.

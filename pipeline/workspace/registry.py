@@ -1,6 +1,6 @@
 """The sources registry: which sources exist, where they come from, where their files live.
 
-The registry is data (``pipeline/sources.toml``); this module only reads it. URLs of the
+The registry is data (``pipeline/workspace/sources.toml``); this module only reads it. URLs of the
 sources linked from the root document are discovered in the document's text, so they are
 written down in exactly one place: the document.
 """

@@ -1,0 +1,1 @@
+"""Transform (normalize) stage: the extracted frames become the published tables."""

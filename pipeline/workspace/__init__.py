@@ -1,0 +1,1 @@
+"""The one door to raw/: the sources registry, the manifest and the files archived there."""
