@@ -19,12 +19,9 @@ from pipeline import STAMP_NAME
 from pipeline.announced import PLATFORM_AS_OF
 from pipeline.errors import Problem, SourceError
 from pipeline.extract.stage import ExtractResult, plan_jobs, run_extract
-from pipeline.workspace.manifest import (
-    ManifestEntry,
-    inventory,
-    known_sources,
-)
-from pipeline.workspace.registry import DEFAULT_REGISTRY, Source, load_registry
+from pipeline.workspace import Archive
+from pipeline.workspace.manifest import ManifestEntry
+from pipeline.workspace.registry import Source
 
 CODE_ROOTS = [Path(pipeline.__file__).parent, Path(pipeline.__file__).parent.parent / "schemas"]
 LIBRARIES = [
@@ -118,14 +115,10 @@ def is_up_to_date(out_dir: Path, stamp: str) -> bool:
 
 
 def build(config: BuildConfig, log=print) -> BuildOutcome:
-    raw_dir = config.raw_dir
-    sources = load_registry(raw_dir, config.registry_file)
-    sources = known_sources(raw_dir, sources)
-    entries = inventory(raw_dir, sources)
+    archive = Archive(config.raw_dir, config.registry_file)
+    sources, entries, missing = archive.sources, archive.entries, archive.missing
     code = code_hash()
-    stamp = input_stamp(config.registry_file or DEFAULT_REGISTRY, entries, code)
-    present = {e.source_id for e in entries}
-    missing = sorted(s.source_id for s in sources if s.source_id not in present)
+    stamp = input_stamp(archive.registry_path, entries, code)
 
     if not config.force and is_up_to_date(config.out_dir, stamp):
         state = json.loads((config.out_dir / STAMP_NAME).read_text(encoding="utf-8"))
@@ -138,7 +131,7 @@ def build(config: BuildConfig, log=print) -> BuildOutcome:
             validation_ok=True,
         )
 
-    jobs = plan_jobs(raw_dir, sources, entries)
+    jobs = plan_jobs(archive)
     extracted = run_extract(jobs, config.extract_cache, code)
     if config.verbose:
         for job in jobs:

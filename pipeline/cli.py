@@ -151,15 +151,13 @@ def cmd_all(args: argparse.Namespace) -> int:
 
 
 def cmd_sources(args: argparse.Namespace) -> int:
-    from pipeline.workspace.manifest import inventory, known_sources
-    from pipeline.workspace.registry import load_registry
+    from pipeline.workspace import Archive
 
-    sources = load_registry(args.raw_dir, args.registry)
-    sources = known_sources(args.raw_dir, sources)
+    archive = Archive(args.raw_dir, args.registry)
     held = {}
-    for entry in inventory(args.raw_dir, sources):
+    for entry in archive.entries:
         held.setdefault(entry.source_id, entry)
-    for source in sources:
+    for source in archive.sources:
         entry = held.get(source.source_id)
         state = (
             f"{entry.origin:8} {entry.path}"
@@ -172,16 +170,9 @@ def cmd_sources(args: argparse.Namespace) -> int:
 
 def cmd_debug(args: argparse.Namespace) -> int:
     from pipeline.debug import render_debug
-    from pipeline.workspace.manifest import inventory, known_sources
-    from pipeline.workspace.registry import load_registry
+    from pipeline.workspace import Archive
 
-    sources = load_registry(args.raw_dir, args.registry)
-    sources = known_sources(args.raw_dir, sources)
-    files = [
-        args.raw_dir / e.path
-        for e in inventory(args.raw_dir, sources)
-        if e.source_id == args.source_id and e.media_type == "application/pdf"
-    ]
+    files = Archive(args.raw_dir, args.registry).files(args.source_id, "application/pdf")
     if not files:
         raise PipelineError(f"{args.source_id}: no archived PDF under {args.raw_dir}")
     out = REPO / "debug" / args.source_id  # outside processed/, which a publish replaces

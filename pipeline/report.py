@@ -28,7 +28,7 @@ from matplotlib.ticker import MaxNLocator
 
 from pipeline.announced import MEMBER_CATEGORIES, TRACKS
 from pipeline.errors import PipelineError
-from pipeline.workspace.manifest import atomic_write_bytes
+from pipeline.workspace.files import atomic_write_bytes
 
 REPORT_DIR = "report"
 DPI = 120

@@ -28,8 +28,8 @@ from pipeline.fetch import (
     SourceFetchResult,
     attachment_links,
     fetch_all,
-    safe_file_name,
 )
+from pipeline.workspace.files import safe_file_name
 from pipeline.workspace.manifest import MANIFEST_NAME, inventory, known_sources, read_manifest
 from pipeline.workspace.registry import Source, attachment_source_id, load_registry
 from tests.fetch_server import FaultServer, Reply, html_page, tiny_pdf

@@ -20,8 +20,9 @@ import pandas as pd
 from tqdm import tqdm
 
 from pipeline.errors import SourceError
-from pipeline.workspace.manifest import ManifestEntry, atomic_write_bytes, sha256_file
-from pipeline.workspace.registry import Source
+from pipeline.workspace import Archive
+from pipeline.workspace.files import atomic_write_bytes, sha256_file
+from pipeline.workspace.manifest import ManifestEntry
 
 # Which module extracts which source. Transcriptions share one extractor; attachments of an
 # HTML source are extracted together with their parent.
@@ -65,12 +66,11 @@ class ExtractResult:
     from_cache: list[str]
 
 
-def plan_jobs(
-    raw_dir: Path, sources: list[Source], entries: list[ManifestEntry]
-) -> list[ExtractJob]:
+def plan_jobs(archive: Archive) -> list[ExtractJob]:
     """Group archived files into extractor runs; sources without files get no job."""
+    raw_dir, sources = archive.raw_dir, archive.sources
     by_source: dict[str, list[ManifestEntry]] = {}
-    for entry in entries:
+    for entry in archive.entries:
         by_source.setdefault(entry.source_id, []).append(entry)
     jobs: list[ExtractJob] = []
     for source in sources:

@@ -36,7 +36,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import ParseResult, unquote, urldefrag, urljoin, urlparse
+from urllib.parse import ParseResult, urldefrag, urljoin, urlparse
 
 import requests
 import urllib3
@@ -44,10 +44,10 @@ from bs4 import BeautifulSoup
 from tqdm import tqdm
 
 from pipeline import __version__
+from pipeline.workspace.files import safe_file_name, sha256_file
 from pipeline.workspace.manifest import (
     ManifestEntry,
     read_manifest,
-    sha256_file,
     source_files_on_disk,
     write_manifest,
 )
@@ -61,8 +61,6 @@ _HEAD_BYTES = 2048
 _TAIL_BYTES = 8192
 _REDIRECTS = (301, 302, 303, 307, 308)
 _WAYBACK_TS_RE = re.compile(r"/(\d{4,14})id_/")
-_SAFE_NAME_RE = re.compile(r"[^A-Za-z0-9._-]+")
-_SUFFIX_FOR = {"application/pdf": ".pdf", "text/html": ".html", "text/csv": ".csv"}
 
 
 @dataclass
@@ -156,22 +154,6 @@ def fetch_all(
     finally:
         if own_session and session is not None:
             session.close()
-
-
-def safe_file_name(url: str, media_type: str) -> str:
-    """A file name for a URL that can only ever name a file inside one folder.
-
-    Basename of the decoded path, unsafe characters replaced, no leading dots (so never
-    ``..`` nor hidden), bounded length, and the suffix the media type expects.
-    """
-    path = unquote(urlparse(url).path)
-    base = re.split(r"[/\\]", path)[-1]
-    name = _SAFE_NAME_RE.sub("_", base).lstrip("._-")
-    name = re.sub(r"\.{2,}", ".", name)[-120:].lstrip("._-")
-    suffix = _SUFFIX_FOR.get(media_type)
-    if suffix and not name.lower().endswith((suffix, ".htm") if suffix == ".html" else suffix):
-        name = f"{name or 'download'}{suffix}"
-    return name or "download"
 
 
 def attachment_links(html: bytes, base_url: str) -> list[str]:

@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 from pipeline import STAMP_NAME
 from pipeline.errors import PipelineError, ValidationFailed
 from pipeline.validate import ValidationReport, _plain, require_validation_enabled
-from pipeline.workspace.manifest import sha256_file
+from pipeline.workspace.files import sha256_file
 from schemas import (
     FOREIGN_KEYS,
     PRIMARY_KEYS,

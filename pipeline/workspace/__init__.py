@@ -1,1 +1,64 @@
-"""The one door to raw/: the sources registry, the manifest and the files archived there."""
+"""The one door to raw/: the sources registry, the manifest and the files archived there.
+
+Every stage that reads ``raw/`` goes through :class:`Archive`: the registered sources plus the
+attachments discovered for them, the current archived file of each (manifest entries and
+hand-dropped copies merged), and which sources hold no file. No HTTP and no parsing here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from pipeline.workspace.manifest import ManifestEntry, inventory, known_sources
+from pipeline.workspace.registry import DEFAULT_REGISTRY, Source, load_registry
+
+
+@dataclass
+class Archive:
+    """What ``raw_dir`` holds for the sources of ``registry_file`` (default: the bundled one)."""
+
+    raw_dir: Path
+    registry_file: Path | None = None
+
+    @property
+    def registry_path(self) -> Path:
+        return self.registry_file or DEFAULT_REGISTRY
+
+    @cached_property
+    def registered(self) -> list[Source]:
+        return load_registry(self.raw_dir, self.registry_file)
+
+    @cached_property
+    def sources(self) -> list[Source]:
+        """Registered sources, then the attachments found for them."""
+        return known_sources(self.raw_dir, self.registered)
+
+    @cached_property
+    def entries(self) -> list[ManifestEntry]:
+        """The current archived file(s) of every source, sorted by source id and path."""
+        return inventory(self.raw_dir, self.sources)
+
+    @cached_property
+    def missing(self) -> list[str]:
+        """Ids of the sources that hold no archived file."""
+        present = {e.source_id for e in self.entries}
+        return sorted(s.source_id for s in self.sources if s.source_id not in present)
+
+    def source(self, source_id: str) -> Source | None:
+        return next((s for s in self.sources if s.source_id == source_id), None)
+
+    def entries_of(self, source_id: str) -> list[ManifestEntry]:
+        return [e for e in self.entries if e.source_id == source_id]
+
+    def files(self, source_id: str, media_type: str | None = None) -> list[Path]:
+        """Paths of a source's current archived files, optionally of one media type."""
+        return [
+            self.raw_dir / e.path
+            for e in self.entries_of(source_id)
+            if media_type is None or e.media_type == media_type
+        ]
+
+
+__all__ = ["Archive", "ManifestEntry", "Source"]

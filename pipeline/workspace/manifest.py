@@ -6,13 +6,11 @@ The fetch stage writes entries; every later stage reads the archive through
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from pipeline.workspace.files import atomic_write_bytes, sha256_file
 from pipeline.workspace.registry import Source
 
 MANIFEST_NAME = "manifest.json"
@@ -42,14 +40,6 @@ class ManifestEntry:
     extra: dict = field(default_factory=dict)
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def read_manifest(raw_dir: Path) -> list[ManifestEntry]:
     path = raw_dir / MANIFEST_NAME
     if not path.exists():
@@ -65,22 +55,6 @@ def write_manifest(raw_dir: Path, entries: list[ManifestEntry]) -> None:
         {"files": [asdict(e) for e in entries]}, ensure_ascii=False, indent=2, sort_keys=True
     )
     atomic_write_bytes(raw_dir / MANIFEST_NAME, (text + "\n").encode("utf-8"))
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.exists() and path.read_bytes() == data:
-        return  # unchanged: keep the file (and its mtime) as it is
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def source_files_on_disk(raw_dir: Path, source: Source) -> list[Path]:
