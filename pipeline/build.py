@@ -12,16 +12,12 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-import pandas as pd
-
 import pipeline
 from pipeline import STAMP_NAME
-from pipeline.announced import PLATFORM_AS_OF
-from pipeline.errors import Problem, SourceError
-from pipeline.extract.stage import ExtractResult, plan_jobs, run_extract
+from pipeline.errors import SourceError
+from pipeline.extract.stage import plan_jobs, run_extract
 from pipeline.workspace import Archive
 from pipeline.workspace.manifest import ManifestEntry
-from pipeline.workspace.registry import Source
 
 CODE_ROOTS = [Path(pipeline.__file__).parent, Path(pipeline.__file__).parent.parent / "schemas"]
 LIBRARIES = [
@@ -116,9 +112,9 @@ def is_up_to_date(out_dir: Path, stamp: str) -> bool:
 
 def build(config: BuildConfig, log=print) -> BuildOutcome:
     archive = Archive(config.raw_dir, config.registry_file)
-    sources, entries, missing = archive.sources, archive.entries, archive.missing
+    missing = archive.missing
     code = code_hash()
-    stamp = input_stamp(archive.registry_path, entries, code)
+    stamp = input_stamp(archive.registry_path, archive.entries, code)
 
     if not config.force and is_up_to_date(config.out_dir, stamp):
         state = json.loads((config.out_dir / STAMP_NAME).read_text(encoding="utf-8"))
@@ -136,32 +132,30 @@ def build(config: BuildConfig, log=print) -> BuildOutcome:
     if config.verbose:
         for job in jobs:
             how = "cached" if job.source_id in extracted.from_cache else "extracted"
-            rows = {t: len(f) for t, f in extracted.tables.get(job.source_id, {}).items()}
+            output = extracted.outputs.get(job.source_id)
+            rows = {t: len(f) for t, f in output.tables.items()} if output else {}
             log(f"extract {job.source_id}: {how} from {len(job.files)} file(s) {rows}")
     for _, error in sorted(extracted.errors.items()):
         log(f"error: {error}")
-    for source_id, tables in sorted(extracted.tables.items()):
-        for frame in tables.values():
-            if frame.attrs.get("year_unconfirmed"):
-                log(
-                    f"{source_id}: {frame.attrs['year_unconfirmed']} row(s) published with "
-                    "fiscal_year null (selection year not confirmed)"
-                )
-            if frame.attrs.get("note"):
-                log(f"{source_id}: {frame.attrs['note']}")
-
-    tables, problems, notes = assemble_tables(sources, entries, extracted)
-    for note in notes:
-        log(note)
+    for source_id, output in sorted(extracted.outputs.items()):
+        for note in output.notes:
+            log(f"{source_id}: {note}")
 
     # Imported here, not at the top: a no-op build (up to date) should not pay for them.
     from pipeline.publish import last_diff_summary, publish
+    from pipeline.transform import assemble_tables
     from pipeline.transform.coverage import coverage_summary
     from pipeline.validate import validate_tables
 
+    assembled = assemble_tables(archive, extracted)
+    for note in assembled.notes:
+        log(note)
+
     failed = set(extracted.errors)
     complete = not missing and not failed
-    report = validate_tables(tables, missing_sources=set(missing), extra_problems=problems)
+    report = validate_tables(
+        assembled.tables, missing_sources=set(missing), extra_problems=assembled.problems
+    )
     outcome = BuildOutcome(
         published=False,
         up_to_date=False,
@@ -186,7 +180,6 @@ def build(config: BuildConfig, log=print) -> BuildOutcome:
         "version": pipeline.__version__,
         "complete": complete,
         "missing_sources": missing,
-        "member_composition": _member_composition(extracted),
         "inputs": stamp,
     }
     publish(report.tables, config.out_dir, report=report, dataset_meta=meta)
@@ -194,156 +187,6 @@ def build(config: BuildConfig, log=print) -> BuildOutcome:
     log(last_diff_summary(config.out_dir))
     outcome.published = True
     return outcome
-
-
-def _member_composition(extracted: ExtractResult) -> str | None:
-    tables = extracted.tables.get("mlit_scpf_members", {})
-    frame = tables.get("platform_members")
-    return frame.attrs.get("composition") if frame is not None else None
-
-
-def assemble_tables(
-    sources: list[Source], entries: list[ManifestEntry], extracted: ExtractResult
-) -> tuple[dict[str, pd.DataFrame], list[Problem], list[str]]:
-    """Normalize the extracted frames into the published tables (not yet validated)."""
-    from pipeline.transform.coverage import build_coverage
-    from pipeline.transform.matching import Matcher
-    from pipeline.transform.normalize import (
-        MEMBER_COLUMNS,
-        choose_selection_rows,
-        normalize_members,
-        normalize_selections,
-    )
-    from pipeline.transform.reference import REFERENCE_SOURCE_ID, build_municipalities, check_counts
-    from schemas import columns
-
-    by_kind = {s.source_id: s.kind for s in sources}
-    notes: list[str] = []
-    problems: list[Problem] = []
-
-    def frames(table: str, kinds: set[str]) -> pd.DataFrame:
-        parts = [
-            t[table]
-            for sid, t in sorted(extracted.tables.items())
-            if table in t and by_kind.get(sid) in kinds and len(t[table])
-        ]
-        return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
-
-    document = extracted.tables.get("document", {})
-    municipalities = build_municipalities()
-    problems += [
-        Problem("municipalities", "kind", "reference_counts", f"{REFERENCE_SOURCE_ID}: {problem}")
-        for problem in check_counts(municipalities)
-    ]  # a registry upgrade that changes the counts is reported, not passed silently
-    matcher = Matcher(municipalities)
-
-    members = frames("platform_members", {"linked", "remote"})
-    platform_members = pd.DataFrame(columns=MEMBER_COLUMNS)
-    if len(members):
-        platform_members, member_problems = normalize_members(members, matcher, PLATFORM_AS_OF)
-        problems += member_problems
-
-    # Official files first (in registry order), then transcriptions: see choose_selection_rows.
-    order = {s.source_id: i for i, s in enumerate(sources)}
-    rank = {"linked": 0, "remote": 0, "transcription": 1}
-    candidates = sorted(
-        (
-            (sid, t["selections"])
-            for sid, t in extracted.tables.items()
-            if "selections" in t and by_kind.get(sid) in rank
-        ),
-        key=lambda item: (rank[by_kind[item[0]]], order[item[0]]),
-    )
-    chosen, differences = choose_selection_rows(candidates)
-    notes += [f"selection lists disagree: {d}" for d in differences]
-    selections, selection_areas, area_problems = normalize_selections(chosen, matcher)
-    problems += area_problems
-
-    cited = extracted.tables.get("manual_cited_sources", {}).get(
-        "cited_sources", pd.DataFrame(columns=columns("sources"))
-    )
-    tables = {
-        "sources": sources_table(sources, entries, extracted, cited),
-        "agencies": document.get("agencies", pd.DataFrame()),
-        "programs": document.get("programs", pd.DataFrame()),
-        "program_agencies": document.get("program_agencies", pd.DataFrame()),
-        "municipalities": municipalities,
-        "platform_members": platform_members,
-        "selections": selections,
-        "selection_areas": selection_areas,
-        "coverage": build_coverage(selections, cited),
-    }
-    return tables, problems, notes
-
-
-def sources_table(
-    sources: list[Source],
-    entries: list[ManifestEntry],
-    extracted: ExtractResult,
-    cited: pd.DataFrame,
-) -> pd.DataFrame:
-    """One row per registered, discovered, reference or cited source, with its status."""
-    from pipeline.transform.reference import reference_source_meta
-
-    first_entry: dict[str, ManifestEntry] = {}
-    for entry in entries:
-        first_entry.setdefault(entry.source_id, entry)
-    rows = []
-    for source in sources:
-        entry = first_entry.get(source.source_id)
-        error = extracted.errors.get(source.source_id) or extracted.errors.get(
-            source.parent_source_id or ""
-        )
-        if entry is None:
-            status = "missing"
-            detail = (
-                f"not archived: download {source.url} by hand into raw/{source.source_id}/"
-                if source.url
-                else f"file raw/{source.path} is missing"
-            )
-        elif error is not None:
-            status, detail = "failed", str(error)
-        else:
-            status, detail = "ok", None
-        rows.append(
-            {
-                "source_id": source.source_id,
-                "title": source.title,
-                "publisher": source.publisher,
-                "url": source.url,
-                "parent_source_id": source.parent_source_id,
-                "media_type": entry.media_type if entry else source.media_type,
-                "origin": entry.origin if entry else None,
-                "authority": source.authority,
-                "status": status,
-                "status_detail": detail,
-                "retrieved_at": entry.retrieved_at if entry else None,
-                "sha256": entry.sha256 if entry else None,
-                "bytes": entry.bytes if entry else None,
-                "file_path": f"raw/{entry.path}" if entry else None,
-            }
-        )
-    reference = reference_source_meta()
-    rows.append(
-        {
-            "source_id": reference["source_id"],
-            "title": reference["title"],
-            "publisher": reference["publisher"],
-            "url": reference["url"],
-            "parent_source_id": None,
-            "media_type": "application/x-python-package",
-            "origin": "bundled",
-            "authority": "secondary",
-            "status": "ok",
-            "status_detail": reference.get("detail"),
-            "retrieved_at": None,
-            "sha256": None,
-            "bytes": None,
-            "file_path": None,
-        }
-    )
-    table = pd.concat([pd.DataFrame(rows), cited], ignore_index=True)
-    return table.drop_duplicates("source_id", keep="first")
 
 
 def print_outcome(outcome: BuildOutcome, log=print) -> None:

@@ -14,6 +14,7 @@ from pipeline.announced import MEMBER_CATEGORIES, MEMBER_COMPOSITIONS
 from pipeline.debug import render_debug
 from pipeline.errors import SourceError
 from pipeline.extract.mlit_scpf_members import COLUMNS, extract, load_layout
+from pipeline.extract.result import ExtractOutput
 from tests.fixtures.make_bad_fixtures import make_bad_fixtures
 from tests.fixtures.make_member_fixtures import (
     LAYOUTS,
@@ -36,8 +37,13 @@ def fixtures(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 @pytest.fixture(scope="session")
-def extracted(fixtures: dict[str, Path]) -> dict[str, pd.DataFrame]:
-    return {name: extract(SID, [path])["platform_members"] for name, path in fixtures.items()}
+def extracted(outputs: dict[str, ExtractOutput]) -> dict[str, pd.DataFrame]:
+    return {name: output["platform_members"] for name, output in outputs.items()}
+
+
+@pytest.fixture(scope="session")
+def outputs(fixtures: dict[str, Path]) -> dict[str, ExtractOutput]:
+    return {name: extract(SID, [path]) for name, path in fixtures.items()}
 
 
 def _expected(path: Path) -> tuple[str, pd.DataFrame]:
@@ -47,7 +53,10 @@ def _expected(path: Path) -> tuple[str, pd.DataFrame]:
 
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_layout_gives_every_member_as_printed(
-    layout: str, fixtures: dict[str, Path], extracted: dict[str, pd.DataFrame]
+    layout: str,
+    fixtures: dict[str, Path],
+    extracted: dict[str, pd.DataFrame],
+    outputs: dict[str, ExtractOutput],
 ) -> None:
     frame = extracted[layout]
     label, expected = _expected(fixtures[layout])
@@ -55,7 +64,7 @@ def test_layout_gives_every_member_as_printed(
     comp = FIRST if layout.endswith("_473") else CORRECTED
     assert len(frame) == comp.total
     assert dict(Counter(frame["category"])) == comp.counts
-    assert frame.attrs["composition"] == comp.label == label
+    assert outputs[layout].facts["composition"] == comp.label == label
     assert frame["name_ja"].tolist() == expected["name_ja"].tolist()
     assert frame["category"].tolist() == expected["category"].tolist()
     assert frame["category_ja"].tolist() == expected["category_ja"].tolist()
@@ -174,9 +183,9 @@ def test_garbage_page_is_an_error_not_zero_rows(tmp_path: Path) -> None:
 def test_several_files_use_the_valid_one(tmp_path: Path, fixtures: dict[str, Path]) -> None:
     html = tmp_path / "001302313.pdf"
     html.write_text("<!DOCTYPE html><html><body>404</body></html>", encoding="utf-8")
-    frame = extract(SID, [html, fixtures["sections_grid_473"]])["platform_members"]
-    assert frame.attrs["source_file"] == fixtures["sections_grid_473"].name
-    assert frame.attrs["composition"] == FIRST.label
+    output = extract(SID, [html, fixtures["sections_grid_473"]])
+    assert output.facts["source_file"] == fixtures["sections_grid_473"].name
+    assert output.facts["composition"] == FIRST.label
     short = _grid_pdf(tmp_path / "short.pdf", remove="company")
     with pytest.raises(SourceError) as info:
         extract(SID, [html, short])

@@ -133,7 +133,7 @@ def test_release_with_one_list_only(smc: dict[str, Path]) -> None:
     rows = meti_smc_release.extract(RELEASE, [smc["release_html"], smc["meti_list"]])
     frame = rows["selections"]
     assert set(frame.track) == {METI_PILOT}
-    assert "not among the archived files" in frame.attrs["note"]
+    assert "not among the archived files" in rows.note
 
 
 def test_release_page_without_lists_names_the_missing_attachments(
@@ -159,11 +159,10 @@ def test_release_page_read_alone(smc: dict[str, Path]) -> None:
 
 
 def test_attachments_without_the_page_use_the_announced_date(smc: dict[str, Path]) -> None:
-    frame = meti_smc_release.extract(RELEASE, [smc["meti_list"], smc["mlit_list"]])[
-        "selections"
-    ]
+    output = meti_smc_release.extract(RELEASE, [smc["meti_list"], smc["mlit_list"]])
+    frame = output["selections"]
     assert (frame.announced_on == SMC_ANNOUNCED_ON).all()
-    assert "release page not archived" in frame.attrs["note"]
+    assert "release page not archived" in output.note
 
 
 def test_wayback_capture_links_are_unwrapped(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ import pytest
 from pipeline import announced
 from pipeline.errors import SourceError
 from pipeline.extract import manual
+from pipeline.extract.result import ExtractOutput
 from pipeline.workspace.registry import load_registry
 
 # Rows expected per programme / track / fiscal year / round (published), as the research file
@@ -53,9 +54,14 @@ def transcription_sources(repo_raw: Path):
 
 
 @pytest.fixture(scope="module")
-def extracted(repo_raw: Path, transcription_sources) -> dict[str, pd.DataFrame]:
+def extracted(outputs: dict[str, ExtractOutput]) -> dict[str, pd.DataFrame]:
+    return {source_id: output["selections"] for source_id, output in outputs.items()}
+
+
+@pytest.fixture(scope="module")
+def outputs(repo_raw: Path, transcription_sources) -> dict[str, ExtractOutput]:
     return {
-        s.source_id: manual.extract(s.source_id, [repo_raw / s.path])["selections"]
+        s.source_id: manual.extract(s.source_id, [repo_raw / s.path])
         for s in transcription_sources
     }
 
@@ -103,7 +109,9 @@ def test_published_counts_per_programme_track_year_round(selections):
     assert measured == EXPECTED_PUBLISHED
 
 
-def test_rows_without_a_confirmed_year_are_published_with_a_null_year(repo_raw: Path, extracted):
+def test_rows_without_a_confirmed_year_are_published_with_a_null_year(
+    repo_raw: Path, extracted, outputs
+):
     unconfirmed = manual.year_unconfirmed_rows(repo_raw)
     assert unconfirmed["program_id"].value_counts().to_dict() == EXPECTED_YEAR_UNCONFIRMED
     assert (unconfirmed["fiscal_year"] == "").all()
@@ -111,8 +119,8 @@ def test_rows_without_a_confirmed_year_are_published_with_a_null_year(repo_raw: 
     cao = extracted["manual_near_future_tech_2018"]
     assert len(cao) == 8 and cao["fiscal_year"].isna().all()
     assert cao["note"].str.contains("FY2018 or FY2019 (not confirmed)", regex=False).all()
-    assert cao.attrs["year_unconfirmed"] == 8
-    assert extracted["manual_data_smartcity_2017"].attrs["year_unconfirmed"] == 1
+    assert outputs["manual_near_future_tech_2018"].facts["year_unconfirmed"] == 8
+    assert outputs["manual_data_smartcity_2017"].facts["year_unconfirmed"] == 1
     assert "加古川市" in set(unconfirmed["area_ja"])
 
 
@@ -251,8 +259,9 @@ def _good(**changes: str) -> dict[str, str]:
 
 def test_synthetic_good_file_extracts(tmp_path: Path):
     path = _write_fixture(tmp_path, [_good(), _good(status="year_unconfirmed", fiscal_year="")])
-    frame = manual.extract("manual_synthetic", [path])["selections"]
-    assert len(frame) == 2 and frame.attrs["year_unconfirmed"] == 1
+    output = manual.extract("manual_synthetic", [path])
+    frame = output["selections"]
+    assert len(frame) == 2 and output.facts["year_unconfirmed"] == 1
     assert frame["fiscal_year"].isna().tolist() == [False, True]
     assert frame.loc[0, "source_id"] == "cited_synthetic_page"
     assert frame.loc[0, "fiscal_year"] == 2019

@@ -22,6 +22,7 @@ import pandas as pd
 from pipeline.announced import ANNOUNCED_COUNTS
 from pipeline.errors import SourceError
 from pipeline.extract.pdf import PageView, check_text_layer
+from pipeline.extract.result import ExtractOutput
 from pipeline.extract.smc_lists import (
     FoundTable,
     PdfScan,
@@ -103,7 +104,7 @@ def _announced(fiscal_year: int) -> int | None:
     return None
 
 
-def extract(source_id: str, files: list[Path]) -> dict[str, pd.DataFrame]:
+def extract(source_id: str, files: list[Path]) -> ExtractOutput:
     """Selected projects where the material tables them; otherwise zero rows and a note."""
     pdfs = [Path(f) for f in files]
     if not pdfs:
@@ -128,13 +129,12 @@ def extract(source_id: str, files: list[Path]) -> dict[str, pd.DataFrame]:
         notes.append(f"tables on pages {skipped} not read: their pages do not name "
                      "近未来技術等社会実装事業")
     if not tables:
-        frame = selections_frame([])
         seen = "; ".join(f"page {p}: {c}" for p, c in scan.header_candidates.items())
-        frame.attrs["note"] = "; ".join(
-            [NO_TABLE_NOTE, *notes, *([f"header-like lines not read as a table: {seen}"]
-                                       if seen else [])]
+        return ExtractOutput(
+            {"selections": selections_frame([])},
+            notes=[NO_TABLE_NOTE, *notes,
+                   *([f"header-like lines not read as a table: {seen}"] if seen else [])],
         )
-        return {"selections": frame}
 
     records: list[dict] = []
     claims: dict[int, tuple[int, int]] = {}  # year -> (claimed count, page)
@@ -185,8 +185,7 @@ def extract(source_id: str, files: list[Path]) -> dict[str, pd.DataFrame]:
         )
     frame = selections_frame(records)
     notes += _check_counts(source_id, path, frame, claims)
-    frame.attrs["note"] = "; ".join(notes)
-    return {"selections": frame}
+    return ExtractOutput({"selections": frame}, notes=notes)
 
 
 def _programme_tables(scan: PdfScan) -> tuple[list[FoundTable], list[int]]:

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
-
 from pipeline.errors import SourceError
 from pipeline.extract.manual import cited_sources
+from pipeline.extract.result import ExtractOutput
 
 
-def extract(source_id: str, files: list[Path]) -> dict[str, pd.DataFrame]:
+def extract(source_id: str, files: list[Path]) -> ExtractOutput:
     if len(files) != 1:
         raise SourceError(source_id, f"expected one cited-sources file, found {len(files)}")
-    return {"cited_sources": cited_sources(files[0])}
+    return ExtractOutput({"cited_sources": cited_sources(files[0])})

@@ -17,6 +17,7 @@ import pandas as pd
 
 from pipeline.errors import SourceError
 from pipeline.extract.curated import agencies_table, programs_table
+from pipeline.extract.result import ExtractOutput
 
 _YEARS_RE = re.compile(r"\((?P<start>\d{4})(?:\s*[–—-]\s*(?P<end>\d{4}))?(?:\s*years?)?\)\s*/")
 _RELATED_RE = re.compile(r"Related (?P<n>\d+) Ministries and Agencies")
@@ -118,7 +119,7 @@ def _description(lines: list[str]) -> str:
     return " ".join(sentences)
 
 
-def extract(source_id: str, files: list[Path]) -> dict[str, pd.DataFrame]:
+def extract(source_id: str, files: list[Path]) -> ExtractOutput:
     if len(files) != 1:
         raise SourceError(source_id, f"expected one document file, found {len(files)}")
     path = files[0]
@@ -157,11 +158,13 @@ def extract(source_id: str, files: list[Path]) -> dict[str, pd.DataFrame]:
     agency_rows = agencies[agencies.agency_id.isin(used)][
         ["agency_id", "name_en", "name_ja", "abbreviation"]
     ]
-    return {
-        "programs": pd.DataFrame(program_rows),
-        "program_agencies": pd.DataFrame(link_rows),
-        "agencies": agency_rows.reset_index(drop=True),
-    }
+    return ExtractOutput(
+        {
+            "programs": pd.DataFrame(program_rows),
+            "program_agencies": pd.DataFrame(link_rows),
+            "agencies": agency_rows.reset_index(drop=True),
+        }
+    )
 
 
 def _program_agencies(

@@ -25,6 +25,7 @@ import pandas as pd
 
 from pipeline.announced import TRACKS
 from pipeline.errors import SourceError
+from pipeline.extract.result import ExtractOutput
 
 MANUAL_DIR = "manual"
 CITED_FILE = "cited_sources.csv"
@@ -314,12 +315,12 @@ def _split_files(files: list[Path]) -> tuple[list[Path], Path]:
     return transcriptions, transcriptions[0].parent / CITED_FILE
 
 
-def extract(source_id: str, files: list[Path]) -> dict[str, pd.DataFrame]:
+def extract(source_id: str, files: list[Path]) -> ExtractOutput:
     """One transcription source -> its published selection rows.
 
     ``files`` may include ``cited_sources.csv`` (so a build can make it part of the cache key);
     otherwise it is read from the transcription's folder. Rows whose year is not confirmed are
-    published with a null ``fiscal_year`` and counted in ``frame.attrs['year_unconfirmed']``.
+    published with a null ``fiscal_year`` and counted in the ``year_unconfirmed`` fact.
     """
     transcriptions, cited_path = _split_files(files)
     if not transcriptions:
@@ -330,8 +331,15 @@ def extract(source_id: str, files: list[Path]) -> dict[str, pd.DataFrame]:
         ignore_index=True,
     )
     frame = selections_frame(rows.reset_index(drop=True))
-    frame.attrs["year_unconfirmed"] = int((rows["status"] == YEAR_UNCONFIRMED).sum())
-    return {"selections": frame}
+    unconfirmed = int((rows["status"] == YEAR_UNCONFIRMED).sum())
+    notes = (
+        [f"{unconfirmed} row(s) published with fiscal_year null (selection year not confirmed)"]
+        if unconfirmed
+        else []
+    )
+    return ExtractOutput(
+        {"selections": frame}, notes=notes, facts={"year_unconfirmed": unconfirmed}
+    )
 
 
 def transcription_files(raw_dir: Path) -> list[Path]:

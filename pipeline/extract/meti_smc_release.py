@@ -22,6 +22,7 @@ from bs4 import BeautifulSoup
 
 from pipeline.announced import SMC_ANNOUNCED_ON
 from pipeline.errors import SourceError
+from pipeline.extract.result import ExtractOutput
 from pipeline.extract.smc_lists import (
     LIST_NAMES,
     METI_PILOT,
@@ -210,7 +211,7 @@ def _provenance(source_id: str, path: Path) -> str:
     return folder if folder and folder != source_id else source_id
 
 
-def extract(source_id: str, files: list[Path]) -> dict[str, pd.DataFrame]:
+def extract(source_id: str, files: list[Path]) -> ExtractOutput:
     """Both lists from the release's attachments, dated by the release page."""
     files = [Path(f) for f in files]
     if not files:
@@ -292,8 +293,7 @@ def extract(source_id: str, files: list[Path]) -> dict[str, pd.DataFrame]:
     )
     if release is not None and release.ignored_links:
         notes.append(f"links to other sites ignored: {release.ignored_links}")
-    frame.attrs["note"] = "; ".join(notes)
-    return {"selections": frame}
+    return ExtractOutput({"selections": frame}, notes=notes)
 
 
 def _missing_message(source_id: str, release: Release | None, pdfs: list[Path]) -> str:

@@ -47,6 +47,7 @@ from pipeline.extract.pdf import (
     open_pdf,
     split_cells,
 )
+from pipeline.extract.result import ExtractOutput
 
 TABLE = "platform_members"
 COLUMNS = ["name_ja", "category", "category_ja", "prefecture_ja", "source_id", "page"]
@@ -469,13 +470,13 @@ def read_member_list(
     source_id: str,
     path: Path,
     compositions: Sequence[MemberComposition] = MEMBER_COMPOSITIONS,
-) -> pd.DataFrame:
-    """One PDF to the member frame, checked against ``compositions``; the composition it
-    matched and the file are in ``frame.attrs`` (``composition``, ``source_file``)."""
+) -> ExtractOutput:
+    """One PDF to the member table, checked against ``compositions``; the composition it
+    matched and the file are facts of the output (``composition``, ``source_file``)."""
     frame, comp = _read(source_id, path, compositions)
-    frame.attrs["composition"] = comp.label
-    frame.attrs["source_file"] = path.name
-    return frame
+    return ExtractOutput(
+        {TABLE: frame}, facts={"composition": comp.label, "source_file": path.name}
+    )
 
 
 def _read(
@@ -504,7 +505,7 @@ def _frame(members: Members, source_id: str) -> pd.DataFrame:
     return pd.DataFrame(columns, copy=False)[COLUMNS]
 
 
-def extract(source_id: str, files: list[Path]) -> dict[str, pd.DataFrame]:
+def extract(source_id: str, files: list[Path]) -> ExtractOutput:
     """The member table from the first file that yields a valid list (the others' errors are
     reported only if none does)."""
     if not files:
@@ -512,12 +513,12 @@ def extract(source_id: str, files: list[Path]) -> dict[str, pd.DataFrame]:
     errors: list[SourceError] = []
     for path in sorted(files, key=lambda p: (p.suffix.lower() != ".pdf", p.name)):
         try:
-            frame = read_member_list(source_id, path)
+            output = read_member_list(source_id, path)
         except SourceError as exc:
             errors.append(exc)
             continue
-        frame.attrs["files_tried"] = [p.name for p in files]
-        return {TABLE: frame}
+        output.facts["files_tried"] = [p.name for p in files]
+        return output
     if len(errors) == 1:
         raise errors[0]
     raise SourceError(

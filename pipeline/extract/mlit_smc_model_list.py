@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
-
+from pipeline.extract.result import ExtractOutput
 from pipeline.extract.smc_lists import MLIT_MODEL, debug_marks, extract_single_list
 
 __all__ = ["debug_marks", "extract"]
 
 
-def extract(source_id: str, files: list[Path]) -> dict[str, pd.DataFrame]:
+def extract(source_id: str, files: list[Path]) -> ExtractOutput:
     return extract_single_list(source_id, files, MLIT_MODEL)

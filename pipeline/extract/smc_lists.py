@@ -51,6 +51,7 @@ from pipeline.extract.pdf import (
     merge_words,
     open_pdf,
 )
+from pipeline.extract.result import ExtractOutput
 from pipeline.text import area_key, text_or_empty
 
 LAYOUTS = Path(__file__).with_name("layouts")
@@ -814,7 +815,7 @@ def selections_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
     return frame
 
 
-def extract_single_list(source_id: str, files: list[Path], track: str) -> dict[str, pd.DataFrame]:
+def extract_single_list(source_id: str, files: list[Path], track: str) -> ExtractOutput:
     """Extractor body of the MLIT-hosted copies: one PDF, one list, its own count checked."""
     pdfs = [Path(f) for f in files if Path(f).suffix.lower() == ".pdf"] or [
         Path(f) for f in files
@@ -837,5 +838,5 @@ def extract_single_list(source_id: str, files: list[Path], track: str) -> dict[s
                 f"{[str(p) for p in sorted(pdfs)]}; keep one",
             )
     frame = frames[0]
-    frame.attrs["note"] = f"{LIST_NAMES[track]}: {len(frame)} rows from {lists[0].path.name}"
-    return {"selections": frame}
+    note = f"{LIST_NAMES[track]}: {len(frame)} rows from {lists[0].path.name}"
+    return ExtractOutput({"selections": frame}, notes=[note])

@@ -20,6 +20,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from pipeline.errors import SourceError
+from pipeline.extract.result import ExtractOutput
 from pipeline.workspace import Archive
 from pipeline.workspace.files import atomic_write_bytes, sha256_file
 from pipeline.workspace.manifest import ManifestEntry
@@ -61,9 +62,19 @@ class ExtractJob:
 
 @dataclass
 class ExtractResult:
-    tables: dict[str, dict[str, pd.DataFrame]]  # source_id -> table -> frame
+    outputs: dict[str, ExtractOutput]  # source_id -> what its extractor returned
     errors: dict[str, SourceError]
     from_cache: list[str]
+
+    def frames(self, table: str, source_ids: set[str] | None = None) -> list[pd.DataFrame]:
+        """The non-empty frames of ``table``, in source-id order, optionally of some sources."""
+        return [
+            output.tables[table]
+            for source_id, output in sorted(self.outputs.items())
+            if table in output.tables
+            and len(output.tables[table])
+            and (source_ids is None or source_id in source_ids)
+        ]
 
 
 def plan_jobs(archive: Archive) -> list[ExtractJob]:
@@ -101,12 +112,12 @@ def plan_jobs(archive: Archive) -> list[ExtractJob]:
     return jobs
 
 
-def _run(job: ExtractJob) -> dict[str, pd.DataFrame]:
+def _run(job: ExtractJob) -> ExtractOutput:
     module = importlib.import_module(job.module)
     return module.extract(job.source_id, job.files)
 
 
-def _run_safely(job: ExtractJob) -> tuple[dict[str, pd.DataFrame] | None, SourceError | None]:
+def _run_safely(job: ExtractJob) -> tuple[ExtractOutput | None, SourceError | None]:
     try:
         return _run(job), None
     except SourceError as exc:
@@ -118,12 +129,12 @@ def _run_safely(job: ExtractJob) -> tuple[dict[str, pd.DataFrame] | None, Source
 def run_extract(
     jobs: list[ExtractJob], cache_dir: Path, code_hash: str, workers: int | None = None
 ) -> ExtractResult:
-    result = ExtractResult(tables={}, errors={}, from_cache=[])
+    result = ExtractResult(outputs={}, errors={}, from_cache=[])
     todo: list[tuple[ExtractJob, Path]] = []
     for job in jobs:
         cached = cache_dir / f"{job.source_id}-{job.cache_key(code_hash)[:24]}.pickle"
         if cached.exists():
-            result.tables[job.source_id] = pickle.loads(cached.read_bytes())
+            result.outputs[job.source_id] = pickle.loads(cached.read_bytes())
             result.from_cache.append(job.source_id)
         else:
             todo.append((job, cached))
@@ -143,12 +154,12 @@ def run_extract(
     else:
         outcomes = [_run_safely(job) for job, _ in tqdm(todo, **progress)]
 
-    for (job, cached), (tables, error) in zip(todo, outcomes, strict=True):
+    for (job, cached), (output, error) in zip(todo, outcomes, strict=True):
         if error is not None:
             result.errors[job.source_id] = error
             continue
-        result.tables[job.source_id] = tables
+        result.outputs[job.source_id] = output
         for old in cache_dir.glob(f"{job.source_id}-*.pickle"):
             old.unlink()
-        atomic_write_bytes(cached, pickle.dumps(tables))
+        atomic_write_bytes(cached, pickle.dumps(output))
     return result

@@ -1,1 +1,100 @@
-"""Transform (normalize) stage: the extracted frames become the published tables."""
+"""Transform (normalize) stage: the extracted frames become the tables the dataset publishes.
+
+A function of the archive (which sources exist, and their files) and of the extraction result;
+it picks frames by table name and source kind, never by source id, so a new source of an
+existing table needs no change here. Validation comes after, in ``pipeline.validate``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from pipeline.announced import PLATFORM_AS_OF
+from pipeline.errors import Problem
+from pipeline.extract.stage import ExtractResult
+from pipeline.transform.coverage import build_coverage
+from pipeline.transform.matching import Matcher
+from pipeline.transform.normalize import (
+    MEMBER_COLUMNS,
+    choose_selection_rows,
+    normalize_members,
+    normalize_selections,
+)
+from pipeline.transform.reference import (
+    REFERENCE_SOURCE_ID,
+    build_municipalities,
+    check_counts,
+)
+from pipeline.transform.sources import sources_table
+from pipeline.workspace import Archive
+from schemas import columns
+
+# Which kinds of source may publish official rows, and in which order selections are preferred:
+# official files (in registry order) before transcriptions (see choose_selection_rows).
+OFFICIAL_KINDS = {"linked", "remote"}
+SELECTION_RANK = {"linked": 0, "remote": 0, "transcription": 1}
+# Tables the root document's extractor yields, published as they are.
+DOCUMENT_TABLES = ("agencies", "programs", "program_agencies")
+
+
+@dataclass
+class Assembled:
+    """The published tables before validation, with the problems and notes found on the way."""
+
+    tables: dict[str, pd.DataFrame]
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def assemble_tables(archive: Archive, extracted: ExtractResult) -> Assembled:
+    """Normalize the extracted frames into the published tables (not yet validated)."""
+    kind_of = {s.source_id: s.kind for s in archive.sources}
+    official = {sid for sid, kind in kind_of.items() if kind in OFFICIAL_KINDS}
+    result = Assembled(tables={})
+
+    municipalities = build_municipalities()
+    result.problems += [
+        Problem("municipalities", "kind", "reference_counts", f"{REFERENCE_SOURCE_ID}: {problem}")
+        for problem in check_counts(municipalities)
+    ]  # a registry upgrade that changes the counts is reported, not passed silently
+    matcher = Matcher(municipalities)
+
+    members = _concat(extracted.frames("platform_members", official))
+    platform_members = pd.DataFrame(columns=MEMBER_COLUMNS)
+    if len(members):
+        platform_members, member_problems = normalize_members(members, matcher, PLATFORM_AS_OF)
+        result.problems += member_problems
+
+    order = {s.source_id: i for i, s in enumerate(archive.sources)}
+    candidates = sorted(
+        (
+            (sid, output.tables["selections"])
+            for sid, output in extracted.outputs.items()
+            if "selections" in output.tables and kind_of.get(sid) in SELECTION_RANK
+        ),
+        key=lambda item: (SELECTION_RANK[kind_of[item[0]]], order[item[0]]),
+    )
+    chosen, differences = choose_selection_rows(candidates)
+    result.notes += [f"selection lists disagree: {d}" for d in differences]
+    selections, selection_areas, area_problems = normalize_selections(chosen, matcher)
+    result.problems += area_problems
+
+    cited = _concat(extracted.frames("cited_sources"), columns("sources"))
+    result.tables = {
+        "sources": sources_table(archive, extracted.errors, cited),
+        **{table: _concat(extracted.frames(table)) for table in DOCUMENT_TABLES},
+        "municipalities": municipalities,
+        "platform_members": platform_members,
+        "selections": selections,
+        "selection_areas": selection_areas,
+        "coverage": build_coverage(selections, cited),
+    }
+    return result
+
+
+def _concat(frames: list[pd.DataFrame], empty_columns: list[str] | None = None) -> pd.DataFrame:
+    if not frames:
+        return pd.DataFrame(columns=empty_columns) if empty_columns else pd.DataFrame()
+    return pd.concat(frames, ignore_index=True)
