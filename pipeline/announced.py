@@ -9,16 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-PLATFORM_AS_OF = "2019-08-08"
-
-# Member categories of the Smart City Public-Private Partnership Platform, with the heading
-# the official breakdown uses for each.
-MEMBER_CATEGORIES: dict[str, str] = {
-    "company": "企業等",
-    "university_research": "大学・研究機関",
-    "local_government": "地方公共団体",
-    "ministry_economic_org": "関係府省・経済団体等",
-}
+# The member categories (with the heading the official breakdown prints for each), the tracks of
+# each programme and the member list's date are vocabularies of the published tables, so they
+# live in schemas/; re-exported here for the extractors and checks that read them with the
+# announced figures.
+from schemas.vocabularies import MEMBER_CATEGORIES as MEMBER_CATEGORIES
+from schemas.vocabularies import PLATFORM_AS_OF as PLATFORM_AS_OF
+from schemas.vocabularies import TRACKS as TRACKS
 
 
 @dataclass(frozen=True)
@@ -116,22 +113,6 @@ ANNOUNCED_COUNTS: tuple[AnnouncedCount, ...] = (
     AnnouncedCount("smart_mobility_challenge_2019", "mlit_model", 2019, "", 19,
                    "https://www.mlit.go.jp/sogoseisaku/transport/sosei_transport_tk_000115.html"),
 )
-
-# Tracks inside each programme: short English ids, with the Japanese name they stand for.
-TRACKS: dict[str, dict[str, str]] = {
-    "energy_demo_2010": {"demonstration_area": "次世代エネルギー・社会システム実証地域"},
-    "data_smartcity_2017": {"subsidy": "データ利活用型スマートシティ推進事業 採択候補"},
-    "near_future_tech_2018": {"selected_project": "近未来技術等社会実装事業 選定事業"},
-    "smartcity_model_2019": {
-        "leading_model": "先行モデルプロジェクト",
-        "priority": "重点事業化促進プロジェクト",
-    },
-    "smart_mobility_challenge_2019": {
-        "meti_pilot": "経済産業省 パイロット地域",
-        "mlit_model": "国土交通省 新モビリティサービス推進事業 先行モデル事業",
-    },
-}
-
 
 def announced_count(program_id: str, track: str) -> int:
     """Total announced selections of one track, all years and rounds together."""

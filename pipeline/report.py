@@ -29,42 +29,14 @@ from matplotlib.ticker import MaxNLocator
 from pipeline.announced import MEMBER_CATEGORIES, TRACKS
 from pipeline.errors import PipelineError
 from pipeline.workspace.files import atomic_write_bytes
+from schemas import TABLES, columns
 
 REPORT_DIR = "report"
 DPI = 120
 NO_DATA = "データなし / no data"
 
-# The contract's columns, used to give a missing table an empty frame of the right shape.
-TABLE_COLUMNS: dict[str, list[str]] = {
-    "sources": [
-        "source_id", "title", "publisher", "url", "parent_source_id", "media_type", "origin",
-        "authority", "status", "status_detail", "retrieved_at", "sha256", "bytes", "file_path",
-    ],
-    "agencies": ["agency_id", "name_en", "name_ja", "abbreviation"],
-    "programs": [
-        "program_id", "name_en", "name_ja", "start_year", "end_year", "description_en", "note",
-        "source_id",
-    ],
-    "program_agencies": ["program_id", "agency_id", "role", "source_id"],
-    "municipalities": [
-        "lg_code", "prefecture_code", "prefecture_ja", "name_ja", "name_kana", "name_en", "kind",
-        "district_ja", "parent_lg_code", "source_id",
-    ],
-    "platform_members": [
-        "member_id", "name_ja", "name_normalized", "category", "category_ja", "prefecture_ja",
-        "lg_code", "as_of", "source_id", "page",
-    ],
-    "selections": [
-        "selection_id", "program_id", "track", "fiscal_year", "round", "announced_on",
-        "project_name_ja", "lead_org_ja", "consortium_ja", "prefecture_ja", "area_ja",
-        "selection_group_id", "note", "source_id", "page",
-    ],
-    "selection_areas": ["selection_id", "lg_code", "area_part_ja", "source_id", "page"],
-    "coverage": [
-        "program_id", "track", "fiscal_year", "round", "announced_count", "announced_source_id",
-        "held_count", "complete",
-    ],
-}
+# The contract's columns (from schemas/), used to give a missing table an empty frame.
+TABLE_COLUMNS: dict[str, list[str]] = {table: columns(table) for table in TABLES}
 
 CATEGORY_EN: dict[str, str] = {
     "company": "Companies etc.",
@@ -106,10 +78,10 @@ def load_tables(out_dir: Path) -> dict[str, pd.DataFrame]:
             f"no publication at {out_dir} (missing {parquet_dir}): run `make build` first"
         )
     tables = {}
-    for name, columns in TABLE_COLUMNS.items():
+    for name, names in TABLE_COLUMNS.items():
         path = parquet_dir / f"{name}.parquet"
-        frame = pd.read_parquet(path) if path.is_file() else pd.DataFrame(columns=columns)
-        for column in columns:
+        frame = pd.read_parquet(path) if path.is_file() else pd.DataFrame(columns=names)
+        for column in names:
             if column not in frame.columns:
                 frame[column] = pd.Series(dtype="object")
         tables[name] = frame

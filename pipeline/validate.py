@@ -25,13 +25,13 @@ from pipeline.announced import (
     announced_count,
 )
 from pipeline.errors import Problem, ValidationFailed
+from pipeline.transform.coverage import held_counts
 from schemas import FOREIGN_KEYS, PRIMARY_KEYS, TABLES, columns
-from schemas._common import EXTRACTED_ORIGINS
+from schemas.vocabularies import EXTRACTED_ORIGINS
 
 MAX_EXAMPLES = 5
 SMC_PROGRAM = "smart_mobility_challenge_2019"
 SMC_TRACKS = ("meti_pilot", "mlit_model")
-SELECTION_KEY = ["program_id", "track", "fiscal_year", "round"]
 _FALSE = {"0", "false", "no", "off"}
 
 
@@ -437,15 +437,6 @@ def check_member_composition(
     ]
 
 
-def _held(selections: pd.DataFrame) -> pd.DataFrame:
-    keys = selections[SELECTION_KEY].copy()
-    keys["round"] = keys["round"].map(lambda v: "" if _plain(v) is None else str(v))
-    keys["program_id"] = keys["program_id"].astype(str)
-    keys["track"] = keys["track"].astype(str)
-    keys["fiscal_year"] = pd.to_numeric(keys["fiscal_year"], errors="coerce")
-    return keys.dropna(subset=["fiscal_year"]).astype({"fiscal_year": "int64"})
-
-
 def check_announced_counts(
     frames: dict[str, pd.DataFrame], missing: set[str], report: ValidationReport
 ) -> list[Failure]:
@@ -455,11 +446,10 @@ def check_announced_counts(
         report.notes.append("announced selection counts not checked: no selection rows")
         return []
     origins = _source_origins(frames)
-    held = _held(selections)
     failures: list[Failure] = []
     too_many: list[dict] = []
     official_off: list[dict] = []
-    per_key = held.groupby(SELECTION_KEY, sort=True).size().to_dict()
+    per_key = held_counts(selections)
     figures = {(a.program_id, a.track, a.fiscal_year, a.round): a.count for a in ANNOUNCED_COUNTS}
     for key, count in sorted(per_key.items()):
         if key in figures and count > figures[key]:
@@ -533,7 +523,7 @@ def check_coverage_counts(frames: dict[str, pd.DataFrame]) -> list[Failure]:
     coverage, selections = frames["coverage"], frames["selections"]
     if not len(coverage):
         return []
-    per_key = _held(selections).groupby(SELECTION_KEY).size().to_dict() if len(selections) else {}
+    per_key = held_counts(selections)
     bad = []
     for i, row in enumerate(coverage.itertuples(index=False)):
         key = (str(row.program_id), str(row.track), _plain(row.fiscal_year),

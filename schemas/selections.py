@@ -23,7 +23,7 @@ class Selections(pa.DataFrameModel):
     track: Series[str] = pa.Field(
         isin=list(ALL_TRACKS),
         description="Track (selection list) inside the programme, e.g. leading_model; see "
-        "pipeline/announced.py TRACKS.",
+        "schemas/vocabularies.py TRACKS.",
     )
     fiscal_year: Series[pd.Int64Dtype] = pa.Field(
         ge=1990,

@@ -18,11 +18,9 @@ from pipeline.transform.reference import (
     REFERENCE_SOURCE_ID,
     build_municipalities,
     check_counts,
-    is_valid_lg_code,
-    jis_check_digit,
     reference_source_meta,
-    with_check_digit,
 )
+from schemas.codes import is_valid_lg_code, jis_check_digit, with_check_digit
 
 # 6-digit codes as published by MIC (全国地方公共団体コード), checked by hand.
 KNOWN_CODES = {

@@ -15,7 +15,7 @@ from schemas import (
     columns,
     table_description,
 )
-from schemas._common import _jis_check_digit_ok, is_valid_lg_code
+from schemas.codes import is_valid_lg_code, with_check_digit
 from tests.table_samples import sample_tables
 
 CONTRACT = {
@@ -86,20 +86,19 @@ def test_sample_tables_are_valid(tables):
 
 @pytest.mark.parametrize("name,code", sorted(REAL_CODES.items()))
 def test_check_digit_accepts_real_codes(name, code):
-    assert is_valid_lg_code(code) and _jis_check_digit_ok(code), name
+    assert is_valid_lg_code(code) and with_check_digit(code[:5]) == code, name
 
 
 @pytest.mark.parametrize("code", ["011003", "141000", "13101", "1310160", "13101a", "", None])
 def test_check_digit_rejects_bad_codes(code):
     assert not is_valid_lg_code(code)
-    assert not _jis_check_digit_ok(code)
 
 
-def test_reference_and_fallback_agree_on_every_code():
+def test_exactly_one_check_digit_is_valid_for_every_code():
     for n in range(0, 100000, 7):
         code5 = f"{n:05d}"
-        for digit in "0123456789":
-            assert is_valid_lg_code(code5 + digit) == _jis_check_digit_ok(code5 + digit)
+        valid = [digit for digit in "0123456789" if is_valid_lg_code(code5 + digit)]
+        assert [code5 + d for d in valid] == [with_check_digit(code5)]
 
 
 def test_bad_lg_code_check_digit_fails(tables):

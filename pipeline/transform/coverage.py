@@ -13,13 +13,14 @@ import pandas as pd
 
 from pipeline.announced import ANNOUNCED_COUNTS
 from pipeline.errors import PipelineError
-from schemas import columns
+from schemas import PRIMARY_KEYS, columns
 
 COVERAGE_COLUMNS = columns("coverage")
-KEY = ["program_id", "track", "fiscal_year", "round"]
+KEY = list(PRIMARY_KEYS["coverage"])  # programme, track, fiscal year, round
 
 
-def _held_counts(selections: pd.DataFrame) -> dict[tuple[str, str, int, str], int]:
+def held_counts(selections: pd.DataFrame) -> dict[tuple[str, str, int, str], int]:
+    """Selection rows held per coverage key: the one count that coverage and its checks use."""
     if selections is None or not len(selections):
         return {}
     missing = [c for c in KEY if c not in selections.columns]
@@ -43,7 +44,7 @@ def build_coverage(selections: pd.DataFrame, cited_sources: pd.DataFrame) -> pd.
     cited list itself): it maps each announced figure's citation URL to its source id.
     """
     url_to_id = dict(zip(cited_sources["url"], cited_sources["source_id"], strict=True))
-    held = _held_counts(selections)
+    held = held_counts(selections)
     rows: list[dict[str, object]] = []
     announced_keys: set[tuple[str, str, int, str]] = set()
     for figure in ANNOUNCED_COUNTS:
