@@ -18,19 +18,37 @@ EXIT_USAGE = 2
 EXIT_INVALID = 3
 EXIT_MISSING = 4
 
-REPO = Path(__file__).resolve().parent.parent
+
+def workspace_root() -> Path:
+    """Where raw/, processed/, dist/ and debug/ are by default.
+
+    In a checkout (the package's parent holds ``raw/document/`` and ``pyproject.toml``) it is the
+    checkout, from whatever folder the command runs, so ``make`` works on the repository's
+    folders. Installed from a wheel the package's parent is site-packages, so the current folder.
+    """
+    checkout = Path(__file__).resolve().parent.parent
+    if (checkout / "pyproject.toml").is_file() and (checkout / "raw" / "document").is_dir():
+        return checkout
+    return Path.cwd()
+
+
+REPO = workspace_root()
+WHERE = "in the checkout holding this code, else in the current folder; now"
 
 
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--raw-dir", type=Path, default=REPO / "raw", help="archived sources (default: raw/)"
+        "--raw-dir",
+        type=Path,
+        default=REPO / "raw",
+        help=f"archived sources (default: raw/ {WHERE} %(default)s)",
     )
     common.add_argument(
         "--out-dir",
         type=Path,
         default=REPO / "processed",
-        help="publication folder (default: processed/)",
+        help=f"publication folder (default: processed/ {WHERE} %(default)s)",
     )
     common.add_argument(
         "--sources",
@@ -74,7 +92,12 @@ def _parser() -> argparse.ArgumentParser:
     dist = sub.add_parser(
         "dist", parents=[common], help="zip a versioned release bundle into dist/"
     )
-    dist.add_argument("--dist-dir", type=Path, default=REPO / "dist")
+    dist.add_argument(
+        "--dist-dir",
+        type=Path,
+        default=REPO / "dist",
+        help=f"where the zip goes (default: dist/ {WHERE} %(default)s)",
+    )
     sql = sub.add_parser(
         "sql", parents=[common], help="run a SQL query on the published DuckDB file"
     )
