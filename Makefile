@@ -39,7 +39,7 @@ bench: $(STAMP) ## extraction speed and memory benchmark (prints ratios, writes 
 	$(PY) benchmarks/bench_extract.py
 
 clean: ## remove the publication and caches (raw/ and .venv are kept)
-	rm -rf processed .cache dist .pytest_cache .ruff_cache
+	rm -rf processed .cache dist build .pytest_cache .ruff_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
 help: ## this list
