@@ -22,17 +22,16 @@ import pandas as pd
 from pipeline.announced import ANNOUNCED_COUNTS
 from pipeline.errors import SourceError
 from pipeline.extract.pdf import PageView, check_text_layer
-from pipeline.extract.result import ExtractOutput
-from pipeline.extract.smc_lists import (
+from pipeline.extract.result import ExtractOutput, selections_frame
+from pipeline.extract.tables import (
     FoundTable,
     PdfScan,
     load_aliases,
     norm,
     scan_pdf,
-    selections_frame,
-    split_prefecture,
     table_debug_marks,
 )
+from pipeline.text import split_prefecture
 
 PROGRAM_ID = "near_future_tech_2018"
 TRACK = "selected_project"

@@ -22,7 +22,7 @@ from bs4 import BeautifulSoup
 
 from pipeline.announced import SMC_ANNOUNCED_ON
 from pipeline.errors import SourceError
-from pipeline.extract.result import ExtractOutput
+from pipeline.extract.result import ExtractOutput, selections_frame
 from pipeline.extract.smc_lists import (
     LIST_NAMES,
     METI_PILOT,
@@ -33,11 +33,10 @@ from pipeline.extract.smc_lists import (
     check_count,
     debug_marks,
     no_header_error,
-    norm,
     read_smc_list,
-    selections_frame,
     smc_frame,
 )
+from pipeline.extract.tables import norm
 from pipeline.workspace.registry import attachment_source_id
 
 __all__ = ["debug_marks", "extract", "read_release"]
