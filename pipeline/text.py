@@ -1,8 +1,8 @@
 """Japanese text clean-up: pure functions on strings, used by the extract and normalize stages.
 
 Full/half width, legal-entity marks (``(株)``/``㈱``/``株式会社``), spaces inside names, footnote
-marks, the key under which two lists' area texts compare, and a prefecture printed before an
-area.
+marks, the key under which two lists' area texts compare, a prefecture printed before an
+area, and years written in a Japanese era (平成30年度).
 """
 
 from __future__ import annotations
@@ -37,6 +37,12 @@ _INNER_SPACE_RE = re.compile(r"(?<![A-Za-z0-9&.]) | (?![A-Za-z0-9&])")
 def text_or_empty(value: object) -> str:
     """A text cell as a string: a missing cell (None, NaN, pd.NA) is the empty string."""
     return "" if value is None or pd.isna(value) else str(value)
+
+
+def nfkc_no_whitespace(text: str | None) -> str:
+    """NFKC without any whitespace: how anchors, header cells and name fragments are compared,
+    since PDFs space Japanese text arbitrarily (``地　域``, ``日 立 市``)."""
+    return _SPACE_RE.sub("", unicodedata.normalize("NFKC", text or ""))
 
 
 def normalize_text(text: str | None) -> str:
@@ -89,3 +95,12 @@ def split_prefecture(area: str) -> tuple[str | None, str]:
     """A leading prefecture name of an area as printed (``茨城県日立市`` -> 茨城県)."""
     match = _PREFECTURE_NAME_RE.match(area.strip())
     return (match.group(1), area) if match else (None, area)
+
+
+# The western year before year 1 (元年) of each era, by its name and its initial.
+ERA_START: dict[str, int] = {"平成": 1988, "H": 1988, "令和": 2018, "R": 2018}
+
+
+def western_year(era: str, year_in_era: str) -> int:
+    """The western year of a year written in an era (``平成``, ``30`` -> 2018; ``元`` is 1)."""
+    return ERA_START[era] + (1 if year_in_era == "元" else int(year_in_era))

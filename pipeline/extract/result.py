@@ -18,6 +18,10 @@ SELECTION_EXTRACT_COLUMNS = [
     "lead_org_ja", "consortium_ja", "prefecture_ja", "area_ja", "note", "source_id", "page",
     "list_key",
 ]
+# Columns of a ``platform_members`` extract (the member list), before normalization.
+MEMBER_EXTRACT_COLUMNS = [
+    "name_ja", "category", "category_ja", "prefecture_ja", "source_id", "page",
+]
 
 
 @dataclass

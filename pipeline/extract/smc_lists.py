@@ -40,11 +40,10 @@ from pipeline.extract.tables import (
     PdfScan,
     Row,
     load_aliases,
-    norm,
     scan_pdf,
     table_debug_marks,
 )
-from pipeline.text import area_key, split_prefecture, text_or_empty
+from pipeline.text import area_key, nfkc_no_whitespace, split_prefecture, text_or_empty
 
 PROGRAM_ID = "smart_mobility_challenge_2019"
 METI_PILOT = "meti_pilot"
@@ -100,9 +99,11 @@ class SmcList:
 
 def _anchor_kind(text: str) -> tuple[str | None, str]:
     """Which list a title names: strong words first, then the ministry; '' if both."""
-    t = norm(text)
+    t = nfkc_no_whitespace(text)
     for anchors in (STRONG_ANCHORS, WEAK_ANCHORS):
-        kinds = {k for k, words in anchors.items() if any(norm(w) in t for w in words)}
+        kinds = {
+            k for k, words in anchors.items() if any(nfkc_no_whitespace(w) in t for w in words)
+        }
         if len(kinds) == 1:
             return kinds.pop(), "named"
         if len(kinds) == 2:
@@ -114,9 +115,9 @@ def anchors_seen(scan: PdfScan) -> dict[str, list[int]]:
     """Pages on which each list's strong title words appear."""
     seen: dict[str, list[int]] = {}
     for page, lines in scan.page_lines.items():
-        t = norm("".join(lines))
+        t = nfkc_no_whitespace("".join(lines))
         for kind, words in STRONG_ANCHORS.items():
-            if any(norm(w) in t for w in words):
+            if any(nfkc_no_whitespace(w) in t for w in words):
                 seen.setdefault(kind, []).append(page)
     return seen
 

@@ -28,7 +28,6 @@ import copy
 import csv
 import re
 import statistics
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -45,6 +44,7 @@ from pipeline.extract.pdf import (
     merge_words,
     open_pdf,
 )
+from pipeline.text import nfkc_no_whitespace
 
 LAYOUTS = Path(__file__).with_name("layouts")
 
@@ -93,11 +93,6 @@ _NOTE_RE = re.compile(r"^[\s　]*(※|\*|＊|注[\d０-９]*[:：.．)）]|（�
 _PAGE_NUMBER_RE = re.compile(r"^[\s\-－―—–]*\d{1,3}(\s*/\s*\d{1,3})?[\s\-－―—–]*$")
 
 
-def norm(text: str | None) -> str:
-    """NFKC without any whitespace: how header cells and anchors are compared."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
-
-
 def join_wrapped(parts: Iterable[str]) -> str:
     """Join the lines of a wrapped cell without a space: Japanese text wraps anywhere, even
     inside a Latin word (``Maa`` / ``S``), so a line end is not a word boundary."""
@@ -108,12 +103,12 @@ def join_wrapped(parts: Iterable[str]) -> str:
 def load_aliases(file_name: str) -> dict[str, str]:
     """Header alias -> column role, from a layouts CSV (role,alias,note)."""
     with (LAYOUTS / file_name).open(encoding="utf-8", newline="") as fh:
-        return {norm(row["alias"]): row["role"] for row in csv.DictReader(fh)}
+        return {nfkc_no_whitespace(row["alias"]): row["role"] for row in csv.DictReader(fh)}
 
 
 def role_of(text: str | None, aliases: dict[str, str]) -> str | None:
     """Role of a header cell; a trailing bracket (``事業名（概要）``) or mark is ignored."""
-    key = norm(text)
+    key = nfkc_no_whitespace(text)
     if key in aliases:
         return aliases[key]
     key = re.sub(r"[（(][^）)]*[）)]$|[※*＊]\d*$", "", key)
@@ -209,7 +204,7 @@ def _ruled_tables(
             ft = FoundTable(
                 page=view.number,
                 roles=roles,
-                header_texts=[norm(c) for c in header],
+                header_texts=[nfkc_no_whitespace(c) for c in header],
                 rows=[],
                 above=above,
                 col_xs=cluster_positions(c[0] for c in table.cells),
@@ -386,7 +381,7 @@ def _word_rows(
         if is_section:
             flush()
             current, previous_line = None, line
-            carry.section = norm(text)
+            carry.section = nfkc_no_whitespace(text)
             ft.section_lines.append(carry.section)
             continue
         top = line[0]["top"]
@@ -457,7 +452,7 @@ def _word_tables(
         ft = FoundTable(
             page=view.number,
             roles=roles,
-            header_texts=[norm(w["text"]) for w in header],
+            header_texts=[nfkc_no_whitespace(w["text"]) for w in header],
             rows=[],
             above=[_line_text(ln) for ln in lines[:i]],
             col_xs=[x_min, *bounds],
