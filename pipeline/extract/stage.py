@@ -25,18 +25,6 @@ from pipeline.workspace import Archive
 from pipeline.workspace.files import atomic_write_bytes, sha256_file
 from pipeline.workspace.manifest import ManifestEntry
 
-# Which module extracts which source. Transcriptions share one extractor; attachments of an
-# HTML source are extracted together with their parent.
-EXTRACTORS: dict[str, str] = {
-    "document": "pipeline.extract.document",
-    "mlit_scpf_members": "pipeline.extract.mlit_scpf_members",
-    "meti_smc_release": "pipeline.extract.meti_smc_release",
-    "mlit_smc_model_list": "pipeline.extract.mlit_smc_model_list",
-    "mlit_smc_meti_list": "pipeline.extract.mlit_smc_meti_list",
-    "cao_wg6_material": "pipeline.extract.cao_wg6_material",
-    "manual_cited_sources": "pipeline.extract.cited_sources",
-}
-TRANSCRIPTION_EXTRACTOR = "pipeline.extract.manual"
 # Every transcription row cites a URL listed here, so this file is an input of each of them.
 CITED_SOURCES_FILE = "manual/cited_sources.csv"
 
@@ -78,7 +66,12 @@ class ExtractResult:
 
 
 def plan_jobs(archive: Archive) -> list[ExtractJob]:
-    """Group archived files into extractor runs; sources without files get no job."""
+    """Group archived files into extractor runs; sources without files get no job.
+
+    Which module extracts a source is declared in the registry (``extractor`` in
+    pipeline/workspace/sources.toml); an attachment of an HTML source has none and is
+    extracted with its parent, and a source without an extractor is archived only.
+    """
     raw_dir, sources = archive.raw_dir, archive.sources
     by_source: dict[str, list[ManifestEntry]] = {}
     for entry in archive.entries:
@@ -87,11 +80,7 @@ def plan_jobs(archive: Archive) -> list[ExtractJob]:
     for source in sources:
         if source.parent_source_id:
             continue  # extracted with its parent
-        module = (
-            TRANSCRIPTION_EXTRACTOR
-            if source.kind == "transcription"
-            else EXTRACTORS.get(source.source_id)
-        )
+        module = source.extractor_module
         children = [s.source_id for s in sources if s.parent_source_id == source.source_id]
         members = [source.source_id, *children]
         own = [e for sid in members for e in by_source.get(sid, [])]
@@ -105,7 +94,7 @@ def plan_jobs(archive: Archive) -> list[ExtractJob]:
             member_source_ids=members,
         )
         cited = raw_dir / CITED_SOURCES_FILE
-        if module == TRANSCRIPTION_EXTRACTOR and cited.exists():
+        if source.kind == "transcription" and cited.exists():
             job.files.append(cited)
             job.sha256s.append(sha256_file(cited))
         jobs.append(job)
@@ -113,8 +102,22 @@ def plan_jobs(archive: Archive) -> list[ExtractJob]:
 
 
 def _run(job: ExtractJob) -> ExtractOutput:
-    module = importlib.import_module(job.module)
-    return module.extract(job.source_id, job.files)
+    try:
+        module = importlib.import_module(job.module)
+    except ModuleNotFoundError as exc:
+        if exc.name is None or not (job.module + ".").startswith(exc.name + "."):
+            raise  # the extractor exists but imports something missing: a bug, with its name
+        raise SourceError(
+            job.source_id,
+            f"its extractor {job.module} does not exist (the source's `extractor` in the "
+            "sources registry names no module of pipeline/extract/)",
+        ) from exc
+    extract = getattr(module, "extract", None)
+    if not callable(extract):
+        raise SourceError(
+            job.source_id, f"its extractor {job.module} has no extract(source_id, files)"
+        )
+    return extract(job.source_id, job.files)
 
 
 def _run_safely(job: ExtractJob) -> tuple[ExtractOutput | None, SourceError | None]:
