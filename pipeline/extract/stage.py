@@ -1,8 +1,11 @@
 """Extract stage: run each source's extractor on its archived files, in parallel, with a cache.
 
-A source's extraction is a pure function of its files and of the code, so its result is cached
-under a key made of both; a rebuild with nothing changed re-extracts nothing. One bad source
-does not stop the others: every failure is collected and reported together.
+A source's extraction is a pure function of its files and of the code it runs, so its result
+is cached under a key made of both: the files' paths and hashes, and what its extractor depends
+on (its modules, their data files and the library versions, see ``pipeline.extract.cache``). A
+rebuild with nothing changed re-extracts nothing, and a change to code an extractor does not
+import (the report, the publish stage, another extractor) re-extracts nothing either. One bad
+source does not stop the others: every failure is collected and reported together.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from pipeline.errors import SourceError
+from pipeline.extract.cache import CODE_ROOT, code_key
 from pipeline.extract.result import ExtractOutput
 from pipeline.workspace import Archive
 from pipeline.workspace.files import atomic_write_bytes, sha256_file
@@ -39,12 +43,13 @@ class ExtractJob:
     sha256s: list[str]
     member_source_ids: list[str] = field(default_factory=list)  # parent + attachments
 
-    def cache_key(self, code_hash: str) -> str:
+    def cache_key(self, extractor_code_key: str) -> str:
+        """Key of this run: its source, extractor, the extractor's ``code_key`` and its files."""
         # Paths count too: an attachment's provenance is read from the folder it sits in.
         files = [
             f"{path.as_posix()} {sha}" for path, sha in zip(self.files, self.sha256s, strict=True)
         ]
-        text = "\n".join([self.source_id, self.module, code_hash, *files])
+        text = "\n".join([self.source_id, self.module, extractor_code_key, *files])
         return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -101,17 +106,21 @@ def plan_jobs(archive: Archive) -> list[ExtractJob]:
     return jobs
 
 
+def _missing_extractor(job: ExtractJob) -> SourceError:
+    return SourceError(
+        job.source_id,
+        f"its extractor {job.module} does not exist (the source's `extractor` in the "
+        "sources registry names no module of pipeline/extract/)",
+    )
+
+
 def _run(job: ExtractJob) -> ExtractOutput:
     try:
         module = importlib.import_module(job.module)
     except ModuleNotFoundError as exc:
         if exc.name is None or not (job.module + ".").startswith(exc.name + "."):
             raise  # the extractor exists but imports something missing: a bug, with its name
-        raise SourceError(
-            job.source_id,
-            f"its extractor {job.module} does not exist (the source's `extractor` in the "
-            "sources registry names no module of pipeline/extract/)",
-        ) from exc
+        raise _missing_extractor(job) from exc
     extract = getattr(module, "extract", None)
     if not callable(extract):
         raise SourceError(
@@ -130,12 +139,27 @@ def _run_safely(job: ExtractJob) -> tuple[ExtractOutput | None, SourceError | No
 
 
 def run_extract(
-    jobs: list[ExtractJob], cache_dir: Path, code_hash: str, workers: int | None = None
+    jobs: list[ExtractJob],
+    cache_dir: Path,
+    workers: int | None = None,
+    code_root: Path = CODE_ROOT,
 ) -> ExtractResult:
+    """Every job's output, from the cache when its key is there; ``code_root`` is where the
+    code hashed into the keys lives (the tests point it at a copy)."""
     result = ExtractResult(outputs={}, errors={}, from_cache=[])
     todo: list[tuple[ExtractJob, Path]] = []
+    code_keys: dict[str, str] = {}
     for job in jobs:
-        cached = cache_dir / f"{job.source_id}-{job.cache_key(code_hash)[:24]}.pickle"
+        if job.module not in code_keys:
+            try:
+                code_keys[job.module] = code_key(job.module, code_root)
+            except ModuleNotFoundError:
+                result.errors[job.source_id] = _missing_extractor(job)
+                continue
+            except SyntaxError as exc:  # as the import would fail: this source only
+                result.errors[job.source_id] = SourceError(job.source_id, f"SyntaxError: {exc}")
+                continue
+        cached = cache_dir / f"{job.source_id}-{job.cache_key(code_keys[job.module])[:24]}.pickle"
         if cached.exists():
             result.outputs[job.source_id] = pickle.loads(cached.read_bytes())
             result.from_cache.append(job.source_id)
