@@ -128,7 +128,7 @@ def build(config: BuildConfig, log=print) -> BuildOutcome:
         )
 
     jobs = plan_jobs(archive)
-    extracted = run_extract(jobs, config.extract_cache, code)
+    extracted = run_extract(jobs, config.extract_cache)
     if config.verbose:
         for job in jobs:
             how = "cached" if job.source_id in extracted.from_cache else "extracted"

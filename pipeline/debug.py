@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.extract.pdf import iter_pages, open_pdf
+from pipeline.workspace.registry import declared_extractors
 
 RESOLUTION = 90
 COLOURS: dict[str, tuple[tuple[int, int, int, int], tuple[int, int, int]]] = {
@@ -29,11 +30,9 @@ COLOURS: dict[str, tuple[tuple[int, int, int, int], tuple[int, int, int]]] = {
 }
 
 
-def _marks_function(source_id: str) -> Any:
-    """The extractor's ``debug_marks`` for this source, if it has one."""
-    from pipeline.extract.stage import EXTRACTORS
-
-    module_name = EXTRACTORS.get(source_id)
+def _marks_function(source_id: str, registry_file: Path | None = None) -> Any:
+    """The ``debug_marks`` of the extractor the registry names for this source, if it has one."""
+    module_name = declared_extractors(registry_file).get(source_id)
     if not module_name:
         return None
     try:
@@ -44,14 +43,20 @@ def _marks_function(source_id: str) -> Any:
 
 
 def render_debug(
-    source_id: str, path: Path, out_dir: Path, pages: list[int] | None = None
+    source_id: str,
+    path: Path,
+    out_dir: Path,
+    pages: list[int] | None = None,
+    registry_file: Path | None = None,
 ) -> list[Path]:
     """Write one PNG per page (all pages unless ``pages``); returns the files written.
 
-    Pages are rendered even when their text layer is garbage, so the picture shows why.
+    Pages are rendered even when their text layer is garbage, so the picture shows why. The
+    extractor whose marks are drawn is the one ``registry_file`` (default: the bundled
+    registry) names for the source.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
-    marks_for = _marks_function(source_id)
+    marks_for = _marks_function(source_id, registry_file)
     written: list[Path] = []
     with open_pdf(source_id, path) as pdf:
         page_list = pdf.pages  # built once: the picture needs the pdfplumber page too

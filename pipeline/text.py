@@ -1,7 +1,8 @@
 """Japanese text clean-up: pure functions on strings, used by the extract and normalize stages.
 
 Full/half width, legal-entity marks (``(株)``/``㈱``/``株式会社``), spaces inside names, footnote
-marks, and the key under which two lists' area texts compare.
+marks, the key under which two lists' area texts compare, a prefecture printed before an
+area, and years written in a Japanese era (平成30年度).
 """
 
 from __future__ import annotations
@@ -38,6 +39,12 @@ def text_or_empty(value: object) -> str:
     return "" if value is None or pd.isna(value) else str(value)
 
 
+def nfkc_no_whitespace(text: str | None) -> str:
+    """NFKC without any whitespace: how anchors, header cells and name fragments are compared,
+    since PDFs space Japanese text arbitrarily (``地　域``, ``日 立 市``)."""
+    return _SPACE_RE.sub("", unicodedata.normalize("NFKC", text or ""))
+
+
 def normalize_text(text: str | None) -> str:
     """NFKC, one space at most, and no space between Japanese characters."""
     text = unicodedata.normalize("NFKC", text_or_empty(text))
@@ -71,3 +78,29 @@ def area_key(text: str) -> str:
     key = normalize_text(text).replace(" ", "")
     key = _LEADING_PREFECTURE_RE.sub("", _BRACKETED_PREFECTURE_RE.sub("", key))
     return _LIST_SEPARATOR_RE.sub("・", key)
+
+
+PREFECTURES = (
+    "北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県", "茨城県", "栃木県",
+    "群馬県", "埼玉県", "千葉県", "東京都", "神奈川県", "新潟県", "富山県", "石川県", "福井県",
+    "山梨県", "長野県", "岐阜県", "静岡県", "愛知県", "三重県", "滋賀県", "京都府", "大阪府",
+    "兵庫県", "奈良県", "和歌山県", "鳥取県", "島根県", "岡山県", "広島県", "山口県", "徳島県",
+    "香川県", "愛媛県", "高知県", "福岡県", "佐賀県", "長崎県", "熊本県", "大分県", "宮崎県",
+    "鹿児島県", "沖縄県",
+)
+_PREFECTURE_NAME_RE = re.compile("^(" + "|".join(PREFECTURES) + ")")
+
+
+def split_prefecture(area: str) -> tuple[str | None, str]:
+    """A leading prefecture name of an area as printed (``茨城県日立市`` -> 茨城県)."""
+    match = _PREFECTURE_NAME_RE.match(area.strip())
+    return (match.group(1), area) if match else (None, area)
+
+
+# The western year before year 1 (元年) of each era, by its name and its initial.
+ERA_START: dict[str, int] = {"平成": 1988, "H": 1988, "令和": 2018, "R": 2018}
+
+
+def western_year(era: str, year_in_era: str) -> int:
+    """The western year of a year written in an era (``平成``, ``30`` -> 2018; ``元`` is 1)."""
+    return ERA_START[era] + (1 if year_in_era == "元" else int(year_in_era))

@@ -11,7 +11,7 @@ import pytest
 from pipeline.announced import ANNOUNCED_COUNTS
 from pipeline.errors import SourceError
 from pipeline.extract.cao_wg6_material import NO_TABLE_NOTE, extract, fiscal_years
-from pipeline.extract.smc_lists import SELECTION_EXTRACT_COLUMNS
+from pipeline.extract.result import SELECTION_EXTRACT_COLUMNS
 from tests.fixtures import make_cao_fixtures as fx
 from tests.fixtures.pdfkit import SYNTHETIC
 

@@ -13,7 +13,8 @@ import pytest
 from pipeline.announced import MEMBER_CATEGORIES, MEMBER_COMPOSITIONS
 from pipeline.debug import render_debug
 from pipeline.errors import SourceError
-from pipeline.extract.mlit_scpf_members import COLUMNS, extract, load_layout
+from pipeline.extract.mlit_scpf_members import extract, load_layout
+from pipeline.extract.result import MEMBER_EXTRACT_COLUMNS as COLUMNS
 from pipeline.extract.result import ExtractOutput
 from tests.fixtures.make_bad_fixtures import make_bad_fixtures
 from tests.fixtures.make_member_fixtures import (

@@ -14,10 +14,10 @@ import pytest
 from pipeline.announced import SMC_ANNOUNCED_ON, SMC_SELECTED_BY_BOTH, SMC_TOTAL_SELECTED
 from pipeline.errors import SourceError
 from pipeline.extract import meti_smc_release, mlit_smc_meti_list, mlit_smc_model_list
+from pipeline.extract.result import SELECTION_EXTRACT_COLUMNS
 from pipeline.extract.smc_lists import (
     METI_PILOT,
     MLIT_MODEL,
-    SELECTION_EXTRACT_COLUMNS,
     announced_for,
     list_key,
 )

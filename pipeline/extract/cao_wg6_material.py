@@ -22,17 +22,15 @@ import pandas as pd
 from pipeline.announced import ANNOUNCED_COUNTS
 from pipeline.errors import SourceError
 from pipeline.extract.pdf import PageView, check_text_layer
-from pipeline.extract.result import ExtractOutput
-from pipeline.extract.smc_lists import (
+from pipeline.extract.result import ExtractOutput, selections_frame
+from pipeline.extract.tables import (
     FoundTable,
     PdfScan,
     load_aliases,
-    norm,
     scan_pdf,
-    selections_frame,
-    split_prefecture,
     table_debug_marks,
 )
+from pipeline.text import nfkc_no_whitespace, split_prefecture, western_year
 
 PROGRAM_ID = "near_future_tech_2018"
 TRACK = "selected_project"
@@ -48,7 +46,6 @@ HEADING_YEAR_RE = re.compile(rf"(?:{_ERA}|(?P<west>20\d\d))\s*年度")
 # In a 選定年度 column the bare forms H30, R1, 2018 are years too.
 CELL_YEAR_RE = re.compile(rf"(?:{_ERA}|(?P<west>20\d\d))(?:\s*年度?)?")
 CLAIM_RE = re.compile(r"(\d{1,3})\s*(?:事業|件|団体|自治体|地域|プロジェクト)")
-_ERA_START = {"平成": 1988, "H": 1988, "令和": 2018, "R": 2018}
 
 
 def _header_ok(roles: list[str | None]) -> bool:
@@ -68,8 +65,7 @@ def fiscal_years(text: str | None, pattern: re.Pattern = HEADING_YEAR_RE) -> lis
         if m.group("west"):
             year = int(m.group("west"))
         else:
-            n = 1 if m.group("n") == "元" else int(m.group("n"))
-            year = _ERA_START[m.group("era")] + n
+            year = western_year(m.group("era"), m.group("n"))
         if year not in found:
             found.append(year)
     return found
@@ -193,7 +189,7 @@ def _programme_tables(scan: PdfScan) -> tuple[list[FoundTable], list[int]]:
     kept: list[FoundTable] = []
     skipped: list[int] = []
     for table in scan.tables:
-        named = PROGRAM_ANCHOR in norm(scan.text(table.page))
+        named = PROGRAM_ANCHOR in nfkc_no_whitespace(scan.text(table.page))
         continues = bool(kept) and table.page - kept[-1].page <= 1 and (
             table.continued or table.roles == kept[-1].roles
         )

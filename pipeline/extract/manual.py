@@ -25,7 +25,7 @@ import pandas as pd
 
 from pipeline.announced import TRACKS
 from pipeline.errors import SourceError
-from pipeline.extract.result import ExtractOutput
+from pipeline.extract.result import SELECTION_EXTRACT_COLUMNS, ExtractOutput
 
 MANUAL_DIR = "manual"
 CITED_FILE = "cited_sources.csv"
@@ -37,11 +37,6 @@ TRANSCRIPTION_COLUMNS = [
     "participants_ja", "list_key", "note", "source_url", "other_urls",
 ]
 CITED_COLUMNS = ["source_id", "url", "title", "publisher", "authority"]
-SELECTION_EXTRACT_COLUMNS = [
-    "program_id", "track", "fiscal_year", "round", "announced_on", "project_name_ja",
-    "lead_org_ja", "consortium_ja", "prefecture_ja", "area_ja", "note", "source_id", "page",
-    "list_key",
-]
 SOURCES_COLUMNS = [
     "source_id", "title", "publisher", "url", "parent_source_id", "media_type", "origin",
     "authority", "status", "status_detail", "retrieved_at", "sha256", "bytes", "file_path",

@@ -22,7 +22,7 @@ from bs4 import BeautifulSoup
 
 from pipeline.announced import SMC_ANNOUNCED_ON
 from pipeline.errors import SourceError
-from pipeline.extract.result import ExtractOutput
+from pipeline.extract.result import ExtractOutput, selections_frame
 from pipeline.extract.smc_lists import (
     LIST_NAMES,
     METI_PILOT,
@@ -33,11 +33,10 @@ from pipeline.extract.smc_lists import (
     check_count,
     debug_marks,
     no_header_error,
-    norm,
     read_smc_list,
-    selections_frame,
     smc_frame,
 )
+from pipeline.text import nfkc_no_whitespace, western_year
 from pipeline.workspace.registry import attachment_source_id
 
 __all__ = ["debug_marks", "extract", "read_release"]
@@ -57,7 +56,6 @@ _ERROR_PAGE_RE = re.compile(
 _CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
 _DATE_RE = re.compile(r"(?P<era>令和|平成)?\s*(?P<y>\d{4}|\d{1,2}|元)\s*年\s*(?P<m>\d{1,2})\s*月"
                       r"\s*(?P<d>\d{1,2})\s*日")
-_ERA_START = {"令和": 2018, "平成": 1988}
 # An Internet Archive capture rewrites links to /web/<timestamp>/<original URL>.
 _WAYBACK_RE = re.compile(r"^(?:https?://web\.archive\.org)?/web/[0-9a-z_]+/(?P<url>https?://.+)$")
 
@@ -100,7 +98,7 @@ def _dates(text: str) -> list[str]:
     for match in _DATE_RE.finditer(unicodedata.normalize("NFKC", text)):
         y, era = match.group("y"), match.group("era")
         if era:
-            year = (1 if y == "元" else int(y)) + _ERA_START[era]
+            year = western_year(era, y)
         elif len(y) == 4:
             year = int(y)
         else:
@@ -146,7 +144,7 @@ def read_release(source_id: str, path: Path) -> Release:
     heading = h1.get_text(" ", strip=True) if h1 else ""
     text = soup.get_text("\n", strip=True)
     if _ERROR_PAGE_RE.search(f"{title}\n{heading}") or (
-        len(norm(text)) < 400 and _ERROR_PAGE_RE.search(text)
+        len(nfkc_no_whitespace(text)) < 400 and _ERROR_PAGE_RE.search(text)
     ):
         raise SourceError(
             source_id,
@@ -154,7 +152,7 @@ def read_release(source_id: str, path: Path) -> Release:
             f"{heading!r}): the page moved? fetch it again or use an archived copy",
             path=path,
         )
-    if norm(RELEASE_ANCHOR) not in norm(text):
+    if nfkc_no_whitespace(RELEASE_ANCHOR) not in nfkc_no_whitespace(text):
         raise SourceError(
             source_id,
             f"the page does not mention {RELEASE_ANCHOR}: not the Smart Mobility Challenge "

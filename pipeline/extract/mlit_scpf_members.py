@@ -27,7 +27,6 @@ from __future__ import annotations
 import csv
 import re
 import sys
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -47,10 +46,10 @@ from pipeline.extract.pdf import (
     open_pdf,
     split_cells,
 )
-from pipeline.extract.result import ExtractOutput
+from pipeline.extract.result import MEMBER_EXTRACT_COLUMNS, ExtractOutput
+from pipeline.text import nfkc_no_whitespace
 
 TABLE = "platform_members"
-COLUMNS = ["name_ja", "category", "category_ja", "prefecture_ja", "source_id", "page"]
 LAYOUT_FILE = Path(__file__).parent / "layouts" / "mlit_scpf_members.csv"
 
 # After NFKC: optional bullet/bracket, label, optional bracket, optional (count 団体), optional
@@ -64,11 +63,6 @@ _PREFECTURE_RE = re.compile(
     r"^[【\[■□●○◆◇・<〈《(]+(?P<pref>北海道|東京都|京都府|大阪府|[^\s()<>]{2,3}県)[】\]>〉》)]*$"
 )
 _CID_RE = re.compile(r"\(cid:\d+\)")
-
-
-def norm(text: str) -> str:
-    """Comparison form of an anchor text: NFKC, no spaces (not used for published names)."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
 @dataclass(frozen=True)
@@ -91,9 +85,9 @@ def load_layout(path: Path = LAYOUT_FILE) -> Layout:
         for row in csv.DictReader(fh):
             kind, text, value = row["kind"], row["text"], row["value"]
             if kind == "heading":
-                headings[norm(text)] = value
+                headings[nfkc_no_whitespace(text)] = value
             elif kind == "column":
-                columns[norm(text)] = value
+                columns[nfkc_no_whitespace(text)] = value
             elif kind == "furniture":
                 furniture.append(re.compile(text))
             elif kind == "margin":
@@ -243,11 +237,11 @@ class _Parser:
         return SourceError(self.source_id, message, path=self.path, page=page)
 
     def heading(self, text: str) -> tuple[str, int | None] | None:
-        m = _HEADING_RE.match(norm(text))
-        if not m or norm(m["label"]) not in self.layout.headings:
+        m = _HEADING_RE.match(nfkc_no_whitespace(text))
+        if not m or nfkc_no_whitespace(m["label"]) not in self.layout.headings:
             return None
         count = int(m["count"].replace(",", "")) if m["count"] else None
-        return self.layout.headings[norm(m["label"])], count
+        return self.layout.headings[nfkc_no_whitespace(m["label"])], count
 
     def feed(self, page: int, rows: Iterable[list[Cell]], height: float) -> None:
         for cells in rows:
@@ -260,13 +254,13 @@ class _Parser:
         patterns = list(self.layout.furniture)
         if not 0.1 * height < cells[0].top < 0.9 * height:
             patterns += self.layout.margin
-        return any(p.search(text) or p.search(norm(text)) for p in patterns)
+        return any(p.search(text) or p.search(nfkc_no_whitespace(text)) for p in patterns)
 
     def row(self, page: int, cells: list[Cell], height: float = 0) -> None:
         if self.is_furniture(cells, height):
             return
         text = " ".join(c.text for c in cells)
-        roles = [self.layout.columns.get(norm(c.text)) for c in cells]
+        roles = [self.layout.columns.get(nfkc_no_whitespace(c.text)) for c in cells]
         if "name" in roles and sum(r is not None for r in roles) >= 2:
             self.table = sorted(
                 (c.x0, r) for c, r in zip(cells, roles, strict=True) if r is not None
@@ -283,7 +277,7 @@ class _Parser:
                 f"found {len(found)} category headings in one line ({text!r}), expected a "
                 "table or a name grid",
             )
-        if len(cells) == 1 and (m := _PREFECTURE_RE.match(norm(text))):
+        if len(cells) == 1 and (m := _PREFECTURE_RE.match(nfkc_no_whitespace(text))):
             if self.category is None:
                 raise self.fail(page, f"prefecture heading {text!r} before any category heading")
             self.prefecture = m["pref"]
@@ -303,7 +297,7 @@ class _Parser:
         self, page: int, category: str, cells: list[Cell], count: int | None
     ) -> None:
         printed = " ".join(c.text for c in cells)
-        m = _HEADING_RE.match(norm(printed))
+        m = _HEADING_RE.match(nfkc_no_whitespace(printed))
         label = m["label"] if m else printed
         # category_ja as printed: the heading text without brackets, count and continuation
         raw = cells[0].text
@@ -385,27 +379,27 @@ def debug_marks(view: PageView) -> list[tuple[tuple[float, float, float, float],
         box = (min(c.x0 for c in cells), min(c.top for c in cells),
                max(c.x1 for c in cells), max(c.bottom for c in cells))
         text = " ".join(c.text for c in cells)
-        roles = [parser.layout.columns.get(norm(c.text)) for c in cells]
+        roles = [parser.layout.columns.get(nfkc_no_whitespace(c.text)) for c in cells]
         if parser.is_furniture(cells, view.height):
             marks.append((box, "furniture"))
         elif "name" in roles and sum(r is not None for r in roles) >= 2:
             marks.append((box, "header"))
         elif parser.heading(text):
             marks.append((box, "heading"))
-        elif len(cells) == 1 and _PREFECTURE_RE.match(norm(text)):
+        elif len(cells) == 1 and _PREFECTURE_RE.match(nfkc_no_whitespace(text)):
             marks.append((box, "prefecture"))
     return marks
 
 
 def _printed_label(raw: str, label: str) -> str:
     """The heading label as printed (original widths), cut where its comparison form ends."""
-    target = norm(label)
+    target = nfkc_no_whitespace(label)
     out = ""
     for ch in raw:
-        if norm(out) == target:
+        if nfkc_no_whitespace(out) == target:
             break
         out += ch
-    return out.strip() if norm(out) == target else label
+    return out.strip() if nfkc_no_whitespace(out) == target else label
 
 
 def parse_rows(
@@ -502,7 +496,7 @@ def _frame(members: Members, source_id: str) -> pd.DataFrame:
     columns["source_id"] = pd.Series([source_id] * len(members.page), dtype="str")
     columns["page"] = pd.Series(members.page, dtype="int64")
     members.page = []
-    return pd.DataFrame(columns, copy=False)[COLUMNS]
+    return pd.DataFrame(columns, copy=False)[MEMBER_EXTRACT_COLUMNS]
 
 
 def extract(source_id: str, files: list[Path]) -> ExtractOutput:

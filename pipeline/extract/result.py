@@ -7,8 +7,21 @@ are invisible to a reader following where a value comes from.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
+
+# Columns of a ``selections`` extract: what every selection extractor hands the normalize
+# stage, which derives the published selections and selection_areas tables from it.
+SELECTION_EXTRACT_COLUMNS = [
+    "program_id", "track", "fiscal_year", "round", "announced_on", "project_name_ja",
+    "lead_org_ja", "consortium_ja", "prefecture_ja", "area_ja", "note", "source_id", "page",
+    "list_key",
+]
+# Columns of a ``platform_members`` extract (the member list), before normalization.
+MEMBER_EXTRACT_COLUMNS = [
+    "name_ja", "category", "category_ja", "prefecture_ja", "source_id", "page",
+]
 
 
 @dataclass
@@ -31,3 +44,11 @@ class ExtractOutput:
     def note(self) -> str:
         """The notes as one line, as the build prints them."""
         return "; ".join(self.notes)
+
+
+def selections_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
+    """A selection extract frame with the contract's columns and types (also when empty)."""
+    frame = pd.DataFrame.from_records(records, columns=SELECTION_EXTRACT_COLUMNS)
+    frame["fiscal_year"] = frame["fiscal_year"].astype("int64")
+    frame["page"] = frame["page"].astype("Int64")
+    return frame

@@ -7,10 +7,10 @@ list a PDF holds is read from its own title words (パイロット地域 / 先�
 Counts are checked against ``pipeline.announced`` at extraction time, so a layout the reader
 does not understand fails with the file and page to look at instead of publishing a short list.
 
-The table reader in the first half of this module is not SMC-specific (the Cabinet Office
-extractor uses it too): it handles ruled tables (pdfplumber's table finder), unruled tables
-(columns from the header words and the white gutters between data words), wrapped cells,
-section rows (``観光地型``) and tables continued on the next page without a header.
+The tables are read by the shared header-anchored reader (``pipeline.extract.tables``: ruled
+and unruled tables, wrapped cells, section rows such as ``観光地型``, tables continued on the
+next page without a header); this module adds what is about the two lists: which list a PDF
+holds, the announced counts, and the rows as selection extracts.
 
 ``list_key`` (how the normalize stage links one region selected in both lists): the area text
 as printed, NFKC, without spaces, without a leading prefecture name or a trailing
@@ -21,16 +21,9 @@ same key get ``#2``, ``#3`` suffixes, so they never merge with each other.
 
 from __future__ import annotations
 
-import copy
-import csv
 import re
-import statistics
-import unicodedata
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from functools import cache
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
@@ -41,26 +34,16 @@ from pipeline.announced import (
     SMC_TOTAL_SELECTED,
 )
 from pipeline.errors import SourceError
-from pipeline.extract.pdf import (
-    PageView,
-    Word,
-    check_text_layer,
-    cluster_positions,
-    group_lines,
-    iter_pages,
-    merge_words,
-    open_pdf,
+from pipeline.extract.pdf import PageView
+from pipeline.extract.result import ExtractOutput, selections_frame
+from pipeline.extract.tables import (
+    PdfScan,
+    Row,
+    load_aliases,
+    scan_pdf,
+    table_debug_marks,
 )
-from pipeline.extract.result import ExtractOutput
-from pipeline.text import area_key, text_or_empty
-
-LAYOUTS = Path(__file__).with_name("layouts")
-
-SELECTION_EXTRACT_COLUMNS = [
-    "program_id", "track", "fiscal_year", "round", "announced_on", "project_name_ja",
-    "lead_org_ja", "consortium_ja", "prefecture_ja", "area_ja", "note", "source_id", "page",
-    "list_key",
-]
+from pipeline.text import area_key, nfkc_no_whitespace, split_prefecture, text_or_empty
 
 PROGRAM_ID = "smart_mobility_challenge_2019"
 METI_PILOT = "meti_pilot"
@@ -78,41 +61,8 @@ WEAK_ANCHORS = {
     MLIT_MODEL: ("国土交通省", "国交省"),
 }
 
-PREFECTURES = (
-    "北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県", "茨城県", "栃木県",
-    "群馬県", "埼玉県", "千葉県", "東京都", "神奈川県", "新潟県", "富山県", "石川県", "福井県",
-    "山梨県", "長野県", "岐阜県", "静岡県", "愛知県", "三重県", "滋賀県", "京都府", "大阪府",
-    "兵庫県", "奈良県", "和歌山県", "鳥取県", "島根県", "岡山県", "広島県", "山口県", "徳島県",
-    "香川県", "愛媛県", "高知県", "福岡県", "佐賀県", "長崎県", "熊本県", "大分県", "宮崎県",
-    "鹿児島県", "沖縄県",
-)
-_PREFECTURE_RE = re.compile("^(" + "|".join(PREFECTURES) + ")")
-
 # A row with one filled cell that matches this is a section heading inside the table.
 SMC_SECTION_RE = re.compile(r"型|タイプ")
-# Lines that end a table (notes under it) and lines that are only page furniture.
-_NOTE_RE = re.compile(r"^[\s　]*(※|\*|＊|注[\d０-９]*[:：.．)）]|（注|\(注|出典|備考|資料[:：])")
-_PAGE_NUMBER_RE = re.compile(r"^[\s\-－―—–]*\d{1,3}(\s*/\s*\d{1,3})?[\s\-－―—–]*$")
-_NUMBER_CELL_RE = re.compile(r"^[\d０-９]{1,3}[.．]?$|^[①-⑳❶-❿]$")
-
-
-# --- text helpers ---------------------------------------------------------------------------
-
-def norm(text: str | None) -> str:
-    """NFKC without any whitespace: how header cells and anchors are compared."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
-
-
-def join_wrapped(parts: Iterable[str]) -> str:
-    """Join the lines of a wrapped cell without a space: Japanese text wraps anywhere, even
-    inside a Latin word (``Maa`` / ``S``), so a line end is not a word boundary."""
-    return "".join(p.strip() for p in parts)
-
-
-def split_prefecture(area: str) -> tuple[str | None, str]:
-    """A leading prefecture name of an area as printed (``茨城県日立市`` -> 茨城県)."""
-    match = _PREFECTURE_RE.match(area.strip())
-    return (match.group(1), area) if match else (None, area)
 
 
 def list_key(area: str | None) -> str | None:
@@ -121,487 +71,6 @@ def list_key(area: str | None) -> str | None:
     text = area_key(text_or_empty(area)).strip("・")
     return f"smc:{text}" if text else None
 
-
-@cache
-def load_aliases(file_name: str) -> dict[str, str]:
-    """Header alias -> column role, from a layouts CSV (role,alias,note)."""
-    with (LAYOUTS / file_name).open(encoding="utf-8", newline="") as fh:
-        return {norm(row["alias"]): row["role"] for row in csv.DictReader(fh)}
-
-
-def role_of(text: str | None, aliases: dict[str, str]) -> str | None:
-    """Role of a header cell; a trailing bracket (``事業名（概要）``) or mark is ignored."""
-    key = norm(text)
-    if key in aliases:
-        return aliases[key]
-    key = re.sub(r"[（(][^）)]*[）)]$|[※*＊]\d*$", "", key)
-    return aliases.get(key)
-
-
-# --- generic header-anchored table reader -----------------------------------------------------
-
-@dataclass
-class Row:
-    """One table row: cell text by column role, the section heading in effect, its page."""
-
-    cells: dict[str, str]
-    section: str | None
-    page: int
-    top: float
-
-
-@dataclass
-class Carry:
-    """What runs on from one table (or page) to the next: the section heading in effect and
-    group labels printed once for several rows (類型, 選定年度)."""
-
-    section: str | None = None
-    values: dict[str, str] = field(default_factory=dict)
-
-
-CARRIED_ROLES = ("type", "fiscal_year")
-
-
-@dataclass
-class FoundTable:
-    page: int
-    roles: list[str | None]
-    header_texts: list[str]
-    rows: list[Row]
-    above: list[str]  # lines above the header on its page, top to bottom
-    section_lines: list[str] = field(default_factory=list)
-    col_xs: list[float] = field(default_factory=list)
-    bottom: float = 0.0
-    page_height: float = 0.0
-    continued: bool = False
-    ruled: bool = False
-
-
-@dataclass
-class PdfScan:
-    """Everything read from one PDF: tables with a recognised header and each page's text."""
-
-    source_id: str
-    path: Path
-    tables: list[FoundTable]
-    page_lines: dict[int, list[str]]
-    no_text_pages: list[int]
-    header_candidates: dict[int, list[str]]  # page -> header-like lines that were rejected
-
-    def text(self, page: int) -> str:
-        return "\n".join(self.page_lines.get(page, []))
-
-
-HeaderTest = Callable[[list[str | None]], bool]
-
-
-def _line_text(line: list[Word]) -> str:
-    return " ".join(w["text"] for w in line)
-
-
-def _unique_roles(roles: list[str | None]) -> list[str | None]:
-    """A role used by two columns keeps only its first column (e.g. 事業名 and 事業概要)."""
-    seen: set[str] = set()
-    out: list[str | None] = []
-    for role in roles:
-        out.append(None if role in seen else role)
-        if role:
-            seen.add(role)
-    return out
-
-
-def _ruled_tables(
-    view: PageView,
-    aliases: dict[str, str],
-    header_ok: HeaderTest,
-    section_re: re.Pattern,
-    carry: Carry,
-) -> list[FoundTable]:
-    found: list[FoundTable] = []
-    lines = group_lines(view.words)
-    for table in view.tables:
-        for h, header in enumerate(table.rows[:3]):
-            roles = _unique_roles([role_of(c, aliases) for c in header])
-            if not header_ok(roles):
-                continue
-            top = table.bbox[1]
-            above = [_line_text(ln) for ln in lines if ln[0]["bottom"] <= top + 1]
-            ft = FoundTable(
-                page=view.number,
-                roles=roles,
-                header_texts=[norm(c) for c in header],
-                rows=[],
-                above=above,
-                col_xs=cluster_positions(c[0] for c in table.cells),
-                bottom=table.bbox[3],
-                page_height=view.height,
-                ruled=True,
-            )
-            _add_ruled_rows(ft, table.rows[h + 1:], view.number, top, section_re, carry)
-            found.append(ft)
-            break
-    return found
-
-
-def _add_ruled_rows(
-    ft: FoundTable,
-    rows: list[list[str | None]],
-    page: int,
-    top: float,
-    section_re: re.Pattern,
-    carry: Carry,
-) -> None:
-    """Rows of a pdfplumber table; a merged cell's value is carried down its column."""
-    carried = carry.values
-    for i, raw in enumerate(rows):
-        texts = [join_wrapped((c or "").split("\n")) for c in raw]
-        filled = [t for t in texts if t]
-        if not filled:
-            continue
-        if len(filled) == 1 and texts[0] and section_re.search(filled[0]):
-            carry.section = filled[0]
-            ft.section_lines.append(filled[0])
-            continue
-        cells: dict[str, str] = {}
-        for role, text, cell in zip(ft.roles, texts, raw, strict=False):
-            if role is None:
-                continue
-            if not text and (cell is None or role in CARRIED_ROLES):
-                text = carried.get(role, "")  # vertically merged cell, or a group's label
-            cells[role] = text
-            if text:
-                carried[role] = text
-        ft.rows.append(Row(cells, carry.section, page, top + i))
-
-
-def _header_line(
-    line: list[Word], aliases: dict[str, str], header_ok: HeaderTest
-) -> list[Word] | None:
-    """The header cells of a line, if it is a table header (words, or letter-spaced words)."""
-    roles = _unique_roles([role_of(w["text"], aliases) for w in line])
-    if header_ok(roles):
-        return line
-    # letter-spaced headers (地　域 drawn as separate characters): merge close words
-    merged: list[list[Word]] = []
-    for w in line:
-        if merged and w["x0"] - merged[-1][-1]["x1"] <= max(6.0, w.get("size", 10) * 0.9):
-            merged[-1].append(w)
-        else:
-            merged.append([w])
-    cells = [merge_words(m) if len(m) > 1 else m[0] for m in merged]
-    roles = _unique_roles([role_of(w["text"], aliases) for w in cells])
-    return cells if header_ok(roles) else None
-
-
-def _boundaries(
-    header: list[Word], data_words: list[Word], v_rules: list[dict[str, Any]], top: float
-) -> list[float]:
-    """x positions between columns: a vertical rule, else the widest white gutter."""
-    centers = [(w["x0"] + w["x1"]) / 2 for w in header]
-    regular = [
-        w for w in data_words
-        if sum(1 for c in centers if w["x0"] < c < w["x1"]) < 2  # not a spanning section row
-    ]
-    bounds: list[float] = []
-    for left, right in zip(centers, centers[1:], strict=False):
-        rules = [
-            r["x0"] for r in v_rules
-            if left < r["x0"] < right and r["top"] <= top + 2 and r["bottom"] >= top
-        ]
-        if rules:
-            bounds.append(min(rules, key=lambda x: abs(x - (left + right) / 2)))
-            continue
-        covered = sorted(
-            (max(left, w["x0"]), min(right, w["x1"]))
-            for w in regular + header
-            if w["x1"] > left and w["x0"] < right
-        )
-        gaps: list[tuple[float, float]] = []
-        cursor = left
-        for x0, x1 in covered:
-            if x0 > cursor:
-                gaps.append((cursor, x0))
-            cursor = max(cursor, x1)
-        if cursor < right:
-            gaps.append((cursor, right))
-        if gaps:
-            g = max(gaps, key=lambda g: g[1] - g[0])
-            bounds.append((g[0] + g[1]) / 2)
-        else:
-            bounds.append((left + right) / 2)
-    return bounds
-
-
-def _column(word: Word, bounds: list[float]) -> int:
-    mid = (word["x0"] + word["x1"]) / 2
-    return sum(1 for b in bounds if b < mid)
-
-
-def _is_furniture(line: list[Word]) -> bool:
-    return bool(_PAGE_NUMBER_RE.match(_line_text(line)))
-
-
-def _word_rows(
-    ft: FoundTable,
-    lines: list[list[Word]],
-    bounds: list[float],
-    h_rules: list[float],
-    section_re: re.Pattern,
-    carry: Carry,
-) -> None:
-    """Group visual lines into rows: by horizontal rules, a number cell, or wider spacing."""
-    n_cols = len(ft.roles)
-    number_col = ft.roles.index("number") if "number" in ft.roles else None
-    parsed: list[tuple[list[Word], dict[int, list[Word]]]] = []
-    for line in lines:
-        cols: dict[int, list[Word]] = {}
-        for w in line:
-            cols.setdefault(min(_column(w, bounds), n_cols - 1), []).append(w)
-        parsed.append((line, cols))
-    sections = [
-        len(line) == 1
-        and bool(section_re.search(line[0]["text"]))
-        and (not bounds or line[0]["x0"] < bounds[0])  # starts in the first column
-        and (number_col is None or not cols.get(number_col))
-        for line, cols in parsed
-    ]
-    gaps = [  # spacing inside a wrapped cell vs between rows (section lines left out)
-        b[0][0]["top"] - max(w["bottom"] for w in a[0])
-        for a, b, sa, sb in zip(parsed, parsed[1:], sections, sections[1:], strict=False)
-        if not (sa or sb)
-    ]
-    threshold = None
-    if gaps:
-        lo, hi = min(gaps), max(gaps)
-        if hi - lo > 2 and hi > 1.6 * max(lo, 0.5):
-            threshold = (lo + hi) / 2
-    current: dict[int, list[str]] | None = None
-    current_top = 0.0
-    previous_line: list[Word] | None = None
-
-    def flush() -> None:
-        if current is None:
-            return
-        cells = {
-            role: join_wrapped(current.get(i, []))
-            for i, role in enumerate(ft.roles)
-            if role is not None
-        }
-        if not any(cells.values()):
-            return
-        for role in CARRIED_ROLES:  # printed once for a group of rows
-            if role in cells:
-                cells[role] = cells[role] or carry.values.get(role, "")
-                carry.values[role] = cells[role]
-        ft.rows.append(Row(cells, carry.section, ft.page, current_top))
-
-    for (line, cols), is_section in zip(parsed, sections, strict=True):
-        text = _line_text(line)
-        if is_section:
-            flush()
-            current, previous_line = None, line
-            carry.section = norm(text)
-            ft.section_lines.append(carry.section)
-            continue
-        top = line[0]["top"]
-        if current is None:
-            new_row = True
-        elif h_rules:
-            new_row = any(current_top - 1 < y < top + 1 for y in h_rules)
-        elif number_col is not None:
-            new_row = bool(cols.get(number_col))
-        elif threshold is not None and previous_line is not None:
-            new_row = top - max(w["bottom"] for w in previous_line) > threshold
-        else:
-            new_row = True
-        if new_row:
-            flush()
-            current, current_top = {}, top
-        assert current is not None
-        for i, words in cols.items():
-            current.setdefault(i, []).append(join_wrapped(w["text"] for w in words))
-        previous_line = line
-    flush()
-
-
-def _table_lines(lines: list[list[Word]], start: int, stop_at: set[int]) -> list[list[Word]]:
-    """Data lines after a header: up to the next header, a note line, or a wide vertical gap."""
-    out: list[list[Word]] = []
-    heights: list[float] = []
-    for i in range(start, len(lines)):
-        line = lines[i]
-        if i in stop_at or _NOTE_RE.match(_line_text(line)):
-            break
-        if _is_furniture(line):
-            continue
-        if out:
-            gap = line[0]["top"] - max(w["bottom"] for w in out[-1])
-            if gap > max(40.0, 4 * statistics.median(heights)):
-                break
-        out.append(line)
-        heights.append(max(w["bottom"] - w["top"] for w in line))
-    return out
-
-
-def _word_tables(
-    view: PageView,
-    aliases: dict[str, str],
-    header_ok: HeaderTest,
-    section_re: re.Pattern,
-    rejected: list[str],
-    carry: Carry,
-) -> list[FoundTable]:
-    lines = group_lines(view.words)
-    headers: dict[int, list[Word]] = {}
-    for i, line in enumerate(lines):
-        cells = _header_line(line, aliases, header_ok)
-        if cells is not None:
-            headers[i] = cells
-        elif sum(1 for w in line if role_of(w["text"], aliases)) >= 1 and len(line) >= 2:
-            rejected.append(_line_text(line))
-    found: list[FoundTable] = []
-    for i, header in headers.items():
-        roles = _unique_roles([role_of(w["text"], aliases) for w in header])
-        data = _table_lines(lines, i + 1, set(headers))
-        top = min(w["top"] for w in header)
-        bounds = _boundaries(header, [w for ln in data for w in ln], view.v_rules, top)
-        x_min = min(w["x0"] for w in header) - 50
-        ft = FoundTable(
-            page=view.number,
-            roles=roles,
-            header_texts=[norm(w["text"]) for w in header],
-            rows=[],
-            above=[_line_text(ln) for ln in lines[:i]],
-            col_xs=[x_min, *bounds],
-            bottom=max((w["bottom"] for ln in data for w in ln), default=top),
-            page_height=view.height,
-        )
-        h_rules = _row_rules(view, header, data)
-        _word_rows(ft, data, bounds, h_rules, section_re, carry)
-        found.append(ft)
-    return found
-
-
-def _row_rules(view: PageView, header: list[Word], data: list[list[Word]]) -> list[float]:
-    """y of horizontal rules crossing the table's width below the header (ruled, unfound)."""
-    if not data:
-        return []
-    x0 = min(w["x0"] for w in header)
-    x1 = max(w["x1"] for w in header)
-    top = max(w["bottom"] for w in header)
-    bottom = max(w["bottom"] for ln in data for w in ln)
-    ys = [
-        r["top"] for r in view.h_rules
-        if r["x0"] <= x0 + 5 and r["x1"] >= x1 - 5 and top <= r["top"] <= bottom
-    ]
-    ys = cluster_positions(ys)
-    return ys if len(ys) >= 2 else []
-
-
-def _continuation(
-    view: PageView, prev: FoundTable, section_re: re.Pattern, carry: Carry
-) -> list[FoundTable]:
-    """A table continued from the previous page without repeating its header."""
-    if prev.ruled:
-        for table in view.tables:
-            xs = cluster_positions(c[0] for c in table.cells)
-            if len(xs) == len(prev.col_xs) and all(
-                abs(a - b) <= 3 for a, b in zip(xs, prev.col_xs, strict=True)
-            ):
-                ft = FoundTable(
-                    page=view.number, roles=prev.roles, header_texts=prev.header_texts,
-                    rows=[], above=[], col_xs=xs, bottom=table.bbox[3],
-                    page_height=view.height, continued=True, ruled=True,
-                )
-                _add_ruled_rows(ft, table.rows, view.number, table.bbox[1], section_re, carry)
-                return [ft] if ft.rows else []
-        return []
-    # unruled: only if the previous table ran to the bottom of its page and this page starts
-    # with a line that fills at least two columns
-    if prev.bottom < 0.75 * prev.page_height:
-        return []
-    lines = [ln for ln in group_lines(view.words) if not _is_furniture(ln)]
-    if not lines:
-        return []
-    bounds = prev.col_xs[1:]
-    first_cols = {_column(w, bounds) for w in lines[0]}
-    if len(first_cols) < 2:
-        return []
-    data = _table_lines(lines, 0, set())
-    ft = FoundTable(
-        page=view.number, roles=prev.roles, header_texts=prev.header_texts, rows=[],
-        above=[], col_xs=prev.col_xs, page_height=view.height, continued=True,
-        bottom=max((w["bottom"] for ln in data for w in ln), default=0.0),
-    )
-    _word_rows(ft, data, bounds, [], section_re, carry)
-    return [ft] if ft.rows else []
-
-
-def scan_pdf(
-    source_id: str,
-    path: Path,
-    aliases: dict[str, str],
-    header_ok: HeaderTest,
-    section_re: re.Pattern = SMC_SECTION_RE,
-) -> PdfScan:
-    """Read every page: its lines of text and every table with a recognised header.
-
-    Pages without text are recorded, not fatal: an attachment may be a map or a photo. Pages
-    whose text is mostly unmapped glyphs still fail (``check_text_layer``).
-    """
-    scan = PdfScan(source_id, Path(path), [], {}, [], {})
-    with open_pdf(source_id, path) as pdf:
-        prev: FoundTable | None = None
-        carry = Carry()
-        for view in iter_pages(source_id, path, pdf, check_text=False, tables=True):
-            lines = group_lines(view.words)
-            scan.page_lines[view.number] = [_line_text(ln) for ln in lines]
-            if not view.words:
-                scan.no_text_pages.append(view.number)
-                prev, carry = None, Carry()
-                continue
-            check_text_layer(source_id, path, view.number, view.text)
-            rejected: list[str] = []
-            trial = copy.deepcopy(carry)  # kept only if the ruled tables are
-            found = _ruled_tables(view, aliases, header_ok, section_re, trial)
-            if any(t.rows for t in found):
-                carry = trial
-            else:  # no ruled table, or its body split off: read the words instead
-                found = []
-            if not found:
-                found = _word_tables(view, aliases, header_ok, section_re, rejected, carry)
-            if not found and prev is not None:
-                found = _continuation(view, prev, section_re, carry)
-            if rejected:
-                scan.header_candidates[view.number] = rejected
-            scan.tables.extend(found)
-            prev = found[-1] if found else None
-            if prev is None:
-                carry = Carry()  # a page without a table ends what ran on
-    return scan
-
-
-def table_debug_marks(
-    view: PageView, aliases: dict[str, str], header_ok: HeaderTest, section_re: re.Pattern
-) -> list[tuple[tuple[float, float, float, float], str]]:
-    """Boxes for ``pipeline.debug``: recognised header cells, section lines, page furniture."""
-    marks: list[tuple[tuple[float, float, float, float], str]] = []
-    for line in group_lines(view.words):
-        cells = _header_line(line, aliases, header_ok)
-        if cells is not None:
-            marks += [((w["x0"], w["top"], w["x1"], w["bottom"]), "header") for w in cells]
-            continue
-        label = (
-            "heading" if len(line) == 1 and section_re.search(line[0]["text"])
-            else "furniture" if _is_furniture(line) or _NOTE_RE.match(_line_text(line))
-            else None
-        )
-        if label:
-            marks += [((w["x0"], w["top"], w["x1"], w["bottom"]), label) for w in line]
-    return marks
-
-
-# --- the SMC lists ----------------------------------------------------------------------------
 
 def debug_marks(view: PageView) -> list[tuple[tuple[float, float, float, float], str]]:
     """What the SMC list reader recognises on a page (``python -m pipeline debug``)."""
@@ -630,9 +99,11 @@ class SmcList:
 
 def _anchor_kind(text: str) -> tuple[str | None, str]:
     """Which list a title names: strong words first, then the ministry; '' if both."""
-    t = norm(text)
+    t = nfkc_no_whitespace(text)
     for anchors in (STRONG_ANCHORS, WEAK_ANCHORS):
-        kinds = {k for k, words in anchors.items() if any(norm(w) in t for w in words)}
+        kinds = {
+            k for k, words in anchors.items() if any(nfkc_no_whitespace(w) in t for w in words)
+        }
         if len(kinds) == 1:
             return kinds.pop(), "named"
         if len(kinds) == 2:
@@ -644,9 +115,9 @@ def anchors_seen(scan: PdfScan) -> dict[str, list[int]]:
     """Pages on which each list's strong title words appear."""
     seen: dict[str, list[int]] = {}
     for page, lines in scan.page_lines.items():
-        t = norm("".join(lines))
+        t = nfkc_no_whitespace("".join(lines))
         for kind, words in STRONG_ANCHORS.items():
-            if any(norm(w) in t for w in words):
+            if any(nfkc_no_whitespace(w) in t for w in words):
                 seen.setdefault(kind, []).append(page)
     return seen
 
@@ -659,7 +130,9 @@ def read_smc_list(
     The first run of consecutive table pages is the list; a later table (a 概要 page of
     "一覧および概要") is not read and is named in count errors.
     """
-    scan = scan_pdf(source_id, path, load_aliases("smc_lists.csv"), smc_header_ok)
+    scan = scan_pdf(
+        source_id, path, load_aliases("smc_lists.csv"), smc_header_ok, SMC_SECTION_RE
+    )
     if not scan.tables:
         if expected is not None:
             raise no_header_error(scan, expected)
@@ -805,14 +278,6 @@ def smc_frame(lst: SmcList, announced_on: str = SMC_ANNOUNCED_ON) -> pd.DataFram
             "list_key": key,
         })
     return selections_frame(records)
-
-
-def selections_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
-    """A selection extract frame with the contract's columns and types (also when empty)."""
-    frame = pd.DataFrame.from_records(records, columns=SELECTION_EXTRACT_COLUMNS)
-    frame["fiscal_year"] = frame["fiscal_year"].astype("int64")
-    frame["page"] = frame["page"].astype("Int64")
-    return frame
 
 
 def extract_single_list(source_id: str, files: list[Path], track: str) -> ExtractOutput:

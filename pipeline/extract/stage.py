@@ -1,8 +1,11 @@
 """Extract stage: run each source's extractor on its archived files, in parallel, with a cache.
 
-A source's extraction is a pure function of its files and of the code, so its result is cached
-under a key made of both; a rebuild with nothing changed re-extracts nothing. One bad source
-does not stop the others: every failure is collected and reported together.
+A source's extraction is a pure function of its files and of the code it runs, so its result
+is cached under a key made of both: the files' paths and hashes, and what its extractor depends
+on (its modules, their data files and the library versions, see ``pipeline.extract.cache``). A
+rebuild with nothing changed re-extracts nothing, and a change to code an extractor does not
+import (the report, the publish stage, another extractor) re-extracts nothing either. One bad
+source does not stop the others: every failure is collected and reported together.
 """
 
 from __future__ import annotations
@@ -20,23 +23,12 @@ import pandas as pd
 from tqdm import tqdm
 
 from pipeline.errors import SourceError
+from pipeline.extract.cache import CODE_ROOT, code_key
 from pipeline.extract.result import ExtractOutput
 from pipeline.workspace import Archive
 from pipeline.workspace.files import atomic_write_bytes, sha256_file
 from pipeline.workspace.manifest import ManifestEntry
 
-# Which module extracts which source. Transcriptions share one extractor; attachments of an
-# HTML source are extracted together with their parent.
-EXTRACTORS: dict[str, str] = {
-    "document": "pipeline.extract.document",
-    "mlit_scpf_members": "pipeline.extract.mlit_scpf_members",
-    "meti_smc_release": "pipeline.extract.meti_smc_release",
-    "mlit_smc_model_list": "pipeline.extract.mlit_smc_model_list",
-    "mlit_smc_meti_list": "pipeline.extract.mlit_smc_meti_list",
-    "cao_wg6_material": "pipeline.extract.cao_wg6_material",
-    "manual_cited_sources": "pipeline.extract.cited_sources",
-}
-TRANSCRIPTION_EXTRACTOR = "pipeline.extract.manual"
 # Every transcription row cites a URL listed here, so this file is an input of each of them.
 CITED_SOURCES_FILE = "manual/cited_sources.csv"
 
@@ -51,12 +43,13 @@ class ExtractJob:
     sha256s: list[str]
     member_source_ids: list[str] = field(default_factory=list)  # parent + attachments
 
-    def cache_key(self, code_hash: str) -> str:
+    def cache_key(self, extractor_code_key: str) -> str:
+        """Key of this run: its source, extractor, the extractor's ``code_key`` and its files."""
         # Paths count too: an attachment's provenance is read from the folder it sits in.
         files = [
             f"{path.as_posix()} {sha}" for path, sha in zip(self.files, self.sha256s, strict=True)
         ]
-        text = "\n".join([self.source_id, self.module, code_hash, *files])
+        text = "\n".join([self.source_id, self.module, extractor_code_key, *files])
         return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -78,7 +71,12 @@ class ExtractResult:
 
 
 def plan_jobs(archive: Archive) -> list[ExtractJob]:
-    """Group archived files into extractor runs; sources without files get no job."""
+    """Group archived files into extractor runs; sources without files get no job.
+
+    Which module extracts a source is declared in the registry (``extractor`` in
+    pipeline/workspace/sources.toml); an attachment of an HTML source has none and is
+    extracted with its parent, and a source without an extractor is archived only.
+    """
     raw_dir, sources = archive.raw_dir, archive.sources
     by_source: dict[str, list[ManifestEntry]] = {}
     for entry in archive.entries:
@@ -87,11 +85,7 @@ def plan_jobs(archive: Archive) -> list[ExtractJob]:
     for source in sources:
         if source.parent_source_id:
             continue  # extracted with its parent
-        module = (
-            TRANSCRIPTION_EXTRACTOR
-            if source.kind == "transcription"
-            else EXTRACTORS.get(source.source_id)
-        )
+        module = source.extractor_module
         children = [s.source_id for s in sources if s.parent_source_id == source.source_id]
         members = [source.source_id, *children]
         own = [e for sid in members for e in by_source.get(sid, [])]
@@ -105,16 +99,34 @@ def plan_jobs(archive: Archive) -> list[ExtractJob]:
             member_source_ids=members,
         )
         cited = raw_dir / CITED_SOURCES_FILE
-        if module == TRANSCRIPTION_EXTRACTOR and cited.exists():
+        if source.kind == "transcription" and cited.exists():
             job.files.append(cited)
             job.sha256s.append(sha256_file(cited))
         jobs.append(job)
     return jobs
 
 
+def _missing_extractor(job: ExtractJob) -> SourceError:
+    return SourceError(
+        job.source_id,
+        f"its extractor {job.module} does not exist (the source's `extractor` in the "
+        "sources registry names no module of pipeline/extract/)",
+    )
+
+
 def _run(job: ExtractJob) -> ExtractOutput:
-    module = importlib.import_module(job.module)
-    return module.extract(job.source_id, job.files)
+    try:
+        module = importlib.import_module(job.module)
+    except ModuleNotFoundError as exc:
+        if exc.name is None or not (job.module + ".").startswith(exc.name + "."):
+            raise  # the extractor exists but imports something missing: a bug, with its name
+        raise _missing_extractor(job) from exc
+    extract = getattr(module, "extract", None)
+    if not callable(extract):
+        raise SourceError(
+            job.source_id, f"its extractor {job.module} has no extract(source_id, files)"
+        )
+    return extract(job.source_id, job.files)
 
 
 def _run_safely(job: ExtractJob) -> tuple[ExtractOutput | None, SourceError | None]:
@@ -127,12 +139,27 @@ def _run_safely(job: ExtractJob) -> tuple[ExtractOutput | None, SourceError | No
 
 
 def run_extract(
-    jobs: list[ExtractJob], cache_dir: Path, code_hash: str, workers: int | None = None
+    jobs: list[ExtractJob],
+    cache_dir: Path,
+    workers: int | None = None,
+    code_root: Path = CODE_ROOT,
 ) -> ExtractResult:
+    """Every job's output, from the cache when its key is there; ``code_root`` is where the
+    code hashed into the keys lives (the tests point it at a copy)."""
     result = ExtractResult(outputs={}, errors={}, from_cache=[])
     todo: list[tuple[ExtractJob, Path]] = []
+    code_keys: dict[str, str] = {}
     for job in jobs:
-        cached = cache_dir / f"{job.source_id}-{job.cache_key(code_hash)[:24]}.pickle"
+        if job.module not in code_keys:
+            try:
+                code_keys[job.module] = code_key(job.module, code_root)
+            except ModuleNotFoundError:
+                result.errors[job.source_id] = _missing_extractor(job)
+                continue
+            except SyntaxError as exc:  # as the import would fail: this source only
+                result.errors[job.source_id] = SourceError(job.source_id, f"SyntaxError: {exc}")
+                continue
+        cached = cache_dir / f"{job.source_id}-{job.cache_key(code_keys[job.module])[:24]}.pickle"
         if cached.exists():
             result.outputs[job.source_id] = pickle.loads(cached.read_bytes())
             result.from_cache.append(job.source_id)

@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from pipeline.text import nfkc_no_whitespace as _clean  # the text as reported in ``parts``
+
 NOT_A_LOCAL_GOVERNMENT = "not a local government name"
 
 _VARIANTS = str.maketrans(
@@ -54,7 +56,6 @@ _VARIANTS = str.maketrans(
         "ノ": "の",
     }
 )
-_SPACE_RE = re.compile(r"\s+")
 # List separators (after NFKC). Brackets also separate: "(県)" is its own fragment.
 _SEPARATOR_RE = re.compile(
     r"[・、,/;:\n]|及び|および|並びに|ならびに|[()\[\]「」『』【】<>〈〉《》]"
@@ -67,11 +68,6 @@ _TRAILING_RE = re.compile(
 )
 # Short forms of a prefecture's name and the suffix they stand for.
 _SHORT_FORMS = {"都": "都", "道": "道", "府": "府", "県": "県"}
-
-
-def _clean(text: str) -> str:
-    """NFKC without whitespace: the text as it is reported in ``parts``."""
-    return _SPACE_RE.sub("", unicodedata.normalize("NFKC", text or ""))
 
 
 def name_key(text: str) -> str:

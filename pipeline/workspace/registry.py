@@ -7,6 +7,7 @@ written down in exactly one place: the document.
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import tomllib
 from dataclasses import dataclass
@@ -18,6 +19,9 @@ from pipeline.errors import PipelineError
 DEFAULT_REGISTRY = Path(__file__).with_name("sources.toml")
 DOCUMENT_ID = "document"
 SOURCE_KINDS = ("bundled", "linked", "remote", "transcription")
+# A source's ``extractor`` names a module of this package.
+EXTRACTOR_PACKAGE = "pipeline.extract"
+_MODULE_NAME_RE = re.compile(r"^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*$")
 
 # A URL in running text ends at whitespace or at a closing bracket the writer put after it.
 _URL_RE = re.compile(r"https?://[^\s()\[\]<>\"'（）]+")
@@ -37,6 +41,12 @@ class Source:
     parent_source_id: str | None = None
     authority: str = "official"
     follow_attachments: bool = False
+    extractor: str | None = None  # module of pipeline.extract; attachments use their parent's
+
+    @property
+    def extractor_module(self) -> str | None:
+        """The extractor's full module name (``pipeline.extract.<extractor>``), if any."""
+        return f"{EXTRACTOR_PACKAGE}.{self.extractor}" if self.extractor else None
 
     @property
     def host(self) -> str | None:
@@ -58,11 +68,7 @@ def document_links(text: str) -> list[str]:
 def load_registry(raw_dir: Path, registry_file: Path | None = None) -> list[Source]:
     """Read the registry and resolve linked URLs from the root document under ``raw_dir``."""
     registry_file = registry_file or DEFAULT_REGISTRY
-    try:
-        entries = tomllib.loads(registry_file.read_text(encoding="utf-8"))["source"]
-    except (OSError, KeyError, tomllib.TOMLDecodeError) as exc:
-        raise PipelineError(f"sources registry {registry_file}: cannot read it ({exc})") from exc
-
+    entries = _read_entries(registry_file)
     links: list[str] | None = None
     sources: list[Source] = []
     for entry in entries:
@@ -85,6 +91,42 @@ def load_registry(raw_dir: Path, registry_file: Path | None = None) -> list[Sour
     if duplicates:
         raise PipelineError(f"sources registry {registry_file}: duplicate ids {duplicates}")
     return sources
+
+
+def declared_extractors(registry_file: Path | None = None) -> dict[str, str]:
+    """Source id -> full extractor module name, read without resolving links (no raw/ needed)."""
+    return {
+        entry["source_id"]: f"{EXTRACTOR_PACKAGE}.{entry['extractor']}"
+        for entry in _read_entries(registry_file or DEFAULT_REGISTRY)
+        if entry.get("extractor")
+    }
+
+
+def _read_entries(registry_file: Path) -> list[dict]:
+    """The registry's ``[[source]]`` tables, each naming an extractor module that exists."""
+    try:
+        entries = tomllib.loads(registry_file.read_text(encoding="utf-8"))["source"]
+    except (OSError, KeyError, tomllib.TOMLDecodeError) as exc:
+        raise PipelineError(f"sources registry {registry_file}: cannot read it ({exc})") from exc
+    for entry in entries:
+        extractor = entry.get("extractor")
+        if extractor is not None and not _extractor_exists(extractor):
+            raise PipelineError(
+                f"sources registry {registry_file}: {entry.get('source_id')!r} names extractor "
+                f"{extractor!r}, but there is no module {EXTRACTOR_PACKAGE}.{extractor} "
+                f"(expected pipeline/extract/{str(extractor).replace('.', '/')}.py)"
+            )
+    return entries
+
+
+def _extractor_exists(name: object) -> bool:
+    """Whether ``name`` is a module of the extract package (found, not imported)."""
+    if not isinstance(name, str) or not _MODULE_NAME_RE.match(name):
+        return False
+    try:
+        return importlib.util.find_spec(f"{EXTRACTOR_PACKAGE}.{name}") is not None
+    except ImportError:  # a parent package of a dotted name does not exist
+        return False
 
 
 def _document_text(raw_dir: Path, entries: list[dict]) -> str:
