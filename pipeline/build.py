@@ -59,7 +59,11 @@ class BuildOutcome:
 
 
 def code_hash() -> str:
-    """Hash of the pipeline's own code and data files: a code change invalidates every cache."""
+    """Hash of all the code and data files: any code change makes the publication out of date.
+
+    Only the publication stamp uses it; each extraction is cached on its own key
+    (:mod:`pipeline.extract.cache`), so editing the report re-extracts nothing.
+    """
     digest = hashlib.sha256()
     for root in CODE_ROOTS:
         for path in sorted(root.rglob("*")):

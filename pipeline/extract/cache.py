@@ -39,6 +39,7 @@ EXTRACT_LIBRARIES = (
     "pyarrow",
     "pdfplumber",
     "pdfminer.six",
+    "pandera",  # schemas/ (the vocabularies) is imported through its package __init__
     "beautifulsoup4",
 )
 
