@@ -56,6 +56,21 @@ MEMBER_COMPOSITIONS: tuple[MemberComposition, ...] = (
     ),
 )
 
+def matching_composition(
+    counts: dict[str, int], compositions: tuple[MemberComposition, ...] = MEMBER_COMPOSITIONS
+) -> MemberComposition | None:
+    """The announced composition that ``counts`` (members per category) equal exactly, if any.
+
+    The one comparison of member counts with the announcements: the extractor uses it to reject
+    a misread list, validation to check the published table.
+    """
+    held = {category: n for category, n in counts.items() if n}
+    for composition in compositions:
+        if held == composition.counts:
+            return composition
+    return None
+
+
 # The 12 ministries and economic organisations, named by the MIC copy of the release.
 PLATFORM_MINISTRIES_AND_BODIES: tuple[str, ...] = (
     "内閣官房", "警察庁", "金融庁", "文部科学省", "厚生労働省", "農林水産省", "環境省",

@@ -23,6 +23,7 @@ from pipeline.announced import (
     MEMBER_COMPOSITIONS,
     SMC_SELECTED_BY_BOTH,
     announced_count,
+    matching_composition,
 )
 from pipeline.errors import Problem, ValidationFailed
 from pipeline.transform.coverage import held_counts
@@ -414,10 +415,10 @@ def check_member_composition(
         )
         return []
     counts = from_list["category"].astype(str).value_counts().to_dict()
-    for composition in MEMBER_COMPOSITIONS:
-        if counts == composition.counts:
-            report.member_composition = composition.label
-            return []
+    matched = matching_composition(counts)
+    if matched is not None:
+        report.member_composition = matched.label
+        return []
     wanted = " or ".join(
         f"{c.label} {dict(sorted(c.counts.items()))} (total {c.total})"
         for c in MEMBER_COMPOSITIONS

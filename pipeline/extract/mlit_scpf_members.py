@@ -35,7 +35,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.announced import MEMBER_COMPOSITIONS, MemberComposition
+from pipeline.announced import MEMBER_COMPOSITIONS, MemberComposition, matching_composition
 from pipeline.errors import SourceError
 from pipeline.extract.pdf import (
     PageView,
@@ -433,11 +433,9 @@ def check_counts(
                 f"were found under them ({_diff(counts[cat], announced)})",
                 path=path,
             )
-    for comp in compositions:
-        if all(counts.get(k, 0) == v for k, v in comp.counts.items()) and set(counts) <= set(
-            comp.counts
-        ):
-            return comp
+    matched = matching_composition(dict(counts), tuple(compositions))
+    if matched is not None:
+        return matched
     found = ", ".join(f"{k} {counts.get(k, 0)}" for k in compositions[0].counts)
     detail = []
     for comp in compositions:
