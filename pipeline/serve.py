@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -122,9 +123,9 @@ def front_page_html(package: dict) -> str:
     else:
         parts.append("<p>Every programme track holds as many selections as were announced.</p>")
     official = [s for s in package.get("sources", []) if s.get("authority") == "official"
-                and s.get("path")]
+                and s.get("path") and s.get("status") == "ok"]
     if official:
-        parts.append("<p>Official sources:</p>")
+        parts.append("<p>Official sources read for this build:</p>")
         parts.append(_list([
             f"<code>{e(s['source_id'])}</code> <a href=\"{e(s['path'])}\">{e(_title(s))}</a>"
             f" ({e(s.get('status', ''))})"
@@ -244,7 +245,27 @@ def serve(out_dir: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> 
             encoding="utf-8",
         )
         print(f"serving {database} on http://{host}:{port}/ (Ctrl-C stops it)", flush=True)
+        return _run_until_stopped(datasette_command(out_dir, metadata_file, host, port))
+
+
+def _run_until_stopped(command: list[str]) -> int:
+    """Run the server; Ctrl-C or SIGTERM stop it too, so no server outlives this process."""
+    child = subprocess.Popen(command)
+
+    def stop(signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        return child.wait()
+    except KeyboardInterrupt:
+        if child.poll() is None:
+            child.send_signal(signal.SIGINT)
         try:
-            return subprocess.call(datasette_command(out_dir, metadata_file, host, port))
-        except KeyboardInterrupt:
-            return 0
+            child.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+        return 0
+    finally:
+        signal.signal(signal.SIGTERM, previous)

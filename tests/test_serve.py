@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -144,7 +145,7 @@ def test_metadata_comes_from_the_schemas_and_the_datapackage(
     assert tables["municipalities"]["label_column"] == "name_ja"
     assert metadata["license_url"] == package["licenses"][0]["path"]
     official = [s for s in package["sources"] if s.get("authority") == "official"
-                and s.get("path")]
+                and s.get("path") and s.get("status") == "ok"]
     assert official and all(s["path"] in metadata["description_html"] for s in official)
     queries = metadata["databases"][DATABASE]["queries"]
     assert list(queries) == list(named_queries()) and len(queries) == 10
@@ -177,13 +178,8 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(fixture_build: tuple[Path, Path]) -> Iterator[str]:
-    """`python -m pipeline serve` on a free loopback port; stopped with SIGINT (Ctrl-C)."""
-    require(datasette_installed(), "Datasette (the serve extra: pip install -e '.[serve]')")
-    _, out = fixture_build
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
+def start_serve(out: Path, port: int) -> subprocess.Popen[str]:
+    """`python -m pipeline serve` in its own process group; returns once it answers."""
     process = subprocess.Popen(
         [sys.executable, "-m", "pipeline", "serve", "--out-dir", str(out), "--port", str(port)],
         cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -192,20 +188,37 @@ def server(fixture_build: tuple[Path, Path]) -> Iterator[str]:
     deadline = time.monotonic() + STARTUP_SECONDS
     while True:
         try:
-            urllib.request.urlopen(f"{base}/-/versions.json", timeout=2).close()
-            break
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/-/versions.json", timeout=2).close()
+            return process
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
+                kill_group(process)
                 pytest.fail(f"the server did not start: {process.communicate()[0]}")
             time.sleep(0.3)
+
+
+def kill_group(process: subprocess.Popen[str]) -> None:
+    """Whatever is left of the server's process group (the test's own processes only)."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(fixture_build: tuple[Path, Path]) -> Iterator[str]:
+    """`python -m pipeline serve` on a free loopback port; stopped with SIGINT (Ctrl-C)."""
+    require(datasette_installed(), "Datasette (the serve extra: pip install -e '.[serve]')")
+    _, out = fixture_build
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    process = start_serve(out, port)
     yield base
-    os.killpg(process.pid, signal.SIGINT)
+    os.killpg(process.pid, signal.SIGINT)  # Ctrl-C reaches the terminal's process group
     try:
         assert process.wait(timeout=20) == 0, process.communicate()[0]
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
+        kill_group(process)
 
 
 def get_json(base: str, path: str, **params: str) -> dict | list:
@@ -277,6 +290,22 @@ def test_server_is_read_only(server: str) -> None:
                     _shape="array") == [{"n": 6}]
 
 
+def test_stopping_serve_stops_the_server(fixture_build: tuple[Path, Path]) -> None:
+    """SIGTERM to `pipeline serve` (not to its group) leaves no Datasette behind on the port."""
+    require(datasette_installed(), "Datasette (the serve extra: pip install -e '.[serve]')")
+    _, out = fixture_build
+    port = free_port()
+    process = start_serve(out, port)
+    try:
+        process.terminate()  # the parent only, as `kill PID` would
+        assert process.wait(timeout=20) == 0
+        time.sleep(1)
+        with pytest.raises(OSError):
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/-/versions.json", timeout=2)
+    finally:
+        kill_group(process)
+
+
 def test_serve_listens_on_loopback_by_default() -> None:
     from pipeline.cli import _parser
 
@@ -327,3 +356,13 @@ def test_browser_renders_a_table_page(server: str, tmp_path: Path) -> None:
     chromium(f"--screenshot={screenshot}", url)
     assert png_size(screenshot) == WINDOW
     assert screenshot.stat().st_size > 20_000  # a page with text, not a blank window
+
+
+def test_readme_shows_how_to_browse_and_stop() -> None:
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    assert "make serve" in text and "Ctrl-C" in text
+    images = re.findall(r"!\[[^\]]*\]\((docs/img/[^)]+\.png)\)", text)
+    assert len(images) >= 2
+    for image in images:
+        width, height = png_size(REPO / image)
+        assert width >= 800 and height >= 600 and (REPO / image).stat().st_size < 300_000
