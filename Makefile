@@ -4,9 +4,13 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 PIPELINE := $(PY) -m pipeline
+# The serve extra (Datasette), installed for make serve and make test.
+SERVE_STAMP := $(VENV)/.serve-installed
+HOST ?= 127.0.0.1
+PORT ?= 8001
 
 .DEFAULT_GOAL := all
-.PHONY: all fetch build check test lint bench report dist sql clean distclean help
+.PHONY: all fetch build check test lint bench report dist sql serve clean distclean help
 
 all: $(STAMP) ## fetch what can be fetched, then build and publish processed/
 	$(PIPELINE) all
@@ -20,7 +24,7 @@ build: $(STAMP) ## extract, validate and publish from raw/ only, no network
 check: $(STAMP) ## strict build: fails if a source is missing or anything fails validation
 	$(PIPELINE) check
 
-test: $(STAMP) ## run the whole test suite (no network needed)
+test: $(STAMP) $(SERVE_STAMP) ## run the whole test suite (no network needed)
 	$(PY) -m pytest -q
 
 lint: $(STAMP) ## ruff
@@ -34,6 +38,15 @@ dist: $(STAMP) ## zip a versioned release bundle into dist/ (with SHA256SUMS)
 
 sql: $(STAMP) ## run a query: make sql Q="select * from programs"
 	$(PIPELINE) sql "$(Q)"
+
+# --- serve: Datasette on the published SQLite copy (its own stamp: the serve extra) ---
+serve: $(SERVE_STAMP) ## browse processed/ in a web browser (Datasette); Ctrl-C stops it
+	$(PIPELINE) serve --host $(HOST) --port $(PORT)
+
+$(SERVE_STAMP): $(STAMP) pyproject.toml
+	$(PY) -m pip install --quiet -e '.[serve]'
+	touch $@
+# --- end serve ---
 
 bench: $(STAMP) ## extraction speed and memory benchmark (prints ratios, writes benchmarks/results/)
 	$(PY) benchmarks/bench_extract.py

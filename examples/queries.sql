@@ -1,6 +1,10 @@
 -- Named example queries on processed/smartcity.duckdb.
 -- Each block starts with "-- name:" and a one-line question; the test suite runs every one
 -- against a dataset built from the test fixtures and checks its result.
+-- They are written to run unchanged on SQLite 3.44+ as well (processed/smartcity.sqlite):
+-- `make serve` offers each one as a canned query, and tests/test_serve.py checks that Datasette
+-- gives the same rows as DuckDB. So: no DISTINCT inside a multi-argument aggregate, no list
+-- functions; string_agg(x, sep ORDER BY y) is fine in both.
 -- Run one:  .venv/bin/python -m pipeline sql "$(sed -n '/name: members_by_category/,/;/p' examples/queries.sql)"
 
 -- name: programmes_by_agency
@@ -31,12 +35,12 @@ ORDER BY selections DESC, m.prefecture_ja;
 -- name: local_governments_in_several_programmes
 -- Which local governments took part in more than one programme?
 SELECT m.lg_code, m.prefecture_ja, m.name_ja,
-       string_agg(DISTINCT s.program_id, ', ' ORDER BY s.program_id) AS programs
-FROM selection_areas sa
-JOIN selections s USING (selection_id)
+       string_agg(t.program_id, ', ' ORDER BY t.program_id) AS programs
+FROM (SELECT DISTINCT sa.lg_code, s.program_id
+      FROM selection_areas sa JOIN selections s USING (selection_id)) t
 JOIN municipalities m USING (lg_code)
 GROUP BY m.lg_code, m.prefecture_ja, m.name_ja
-HAVING count(DISTINCT s.program_id) > 1
+HAVING count(*) > 1
 ORDER BY m.lg_code;
 
 -- name: platform_members_without_selection

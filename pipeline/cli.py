@@ -102,6 +102,11 @@ def _parser() -> argparse.ArgumentParser:
         "sql", parents=[common], help="run a SQL query on the published DuckDB file"
     )
     sql.add_argument("query")
+    serve = sub.add_parser(
+        "serve", parents=[common], help="browse the publication with Datasette (read-only)"
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (%(default)s)")
+    serve.add_argument("--port", type=int, default=8001, help="port (%(default)s)")
     return parser
 
 
@@ -237,6 +242,12 @@ def cmd_dist(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from pipeline.serve import serve
+
+    return serve(args.out_dir, host=args.host, port=args.port)
+
+
 COMMANDS = {
     "report": cmd_report,
     "dist": cmd_dist,
@@ -247,4 +258,5 @@ COMMANDS = {
     "sources": cmd_sources,
     "debug": cmd_debug,
     "sql": cmd_sql,
+    "serve": cmd_serve,
 }

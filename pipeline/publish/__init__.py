@@ -6,7 +6,8 @@ This module only orders the steps. ``writers`` prepares the tables and writes th
 ``diff`` compares with the previous publication and ``swap`` owns the temporary folders and the
 two renames, so a crash leaves the previous publication or the new one, never a mix. Parquet,
 CSV and JSON files are reproducible (sorted rows, fixed column order, no wall-clock time); the
-DuckDB file is not byte-reproducible (its storage format carries internal state) and says so.
+DuckDB file is not byte-reproducible (its storage format carries internal state) and says so;
+the SQLite copy (for Datasette) is, for a given SQLite library version.
 """
 
 from __future__ import annotations
@@ -22,12 +23,14 @@ from pipeline.errors import ValidationFailed
 from pipeline.publish import descriptors, swap, writers
 from pipeline.publish.descriptors import DUCKDB_NAME, VIEW_NAME
 from pipeline.publish.diff import diff_publications, last_diff_summary
+from pipeline.publish.sqlite import SQLITE_NAME, write_sqlite
 from pipeline.publish.swap import recover
 from pipeline.validate import ValidationReport, require_validation_enabled
 from schemas import TABLES
 
 __all__ = [
     "DUCKDB_NAME",
+    "SQLITE_NAME",
     "VIEW_NAME",
     "diff_publications",
     "last_diff_summary",
@@ -52,6 +55,7 @@ def write_publication(root: Path, frames: dict[str, pd.DataFrame], report: Valid
         writers.write_parquet(root / "parquet" / f"{table}.parquet", table, frame, meta, sources)
         writers.write_csv(root / "csv" / f"{table}.csv", frame)
     writers.write_duckdb(root / DUCKDB_NAME, frames)
+    write_sqlite(root / SQLITE_NAME, frames)
     (root / "validation_report.json").write_text(report.to_json(), encoding="utf-8")
     (root / "diff.json").write_text(_json(diff), encoding="utf-8")
     (root / "DATA_DICTIONARY.md").write_text(descriptors.data_dictionary(frames, meta),

@@ -29,6 +29,7 @@ from schemas import (
 DATASET_NAME = "jp-smartcity"
 DATASET_TITLE = "Japan smart-city initiatives"
 DUCKDB_NAME = "smartcity.duckdb"
+SQLITE_NAME = "smartcity.sqlite"  # the same tables for Datasette (pipeline/publish/sqlite.py)
 VIEW_NAME = "municipality_participation"
 VIEW_DESCRIPTION = (
     "One row per local government that appears anywhere (selection_areas or platform_members): "
@@ -215,7 +216,8 @@ def data_dictionary(frames: dict[str, pd.DataFrame], meta: dict) -> str:
                 f"{_md(text, 400)} | {_md(example)} |"
             )
         lines.append("")
-    lines += [f"## View `{VIEW_NAME}` (DuckDB only)", "", VIEW_DESCRIPTION, ""]
+    lines += [f"## View `{VIEW_NAME}` (`{DUCKDB_NAME}`, `{SQLITE_NAME}`)", "", VIEW_DESCRIPTION,
+              "", "In SQLite, `programs` and `tracks` are JSON arrays and booleans are 0/1.", ""]
     return "\n".join(lines)
 
 
@@ -236,6 +238,7 @@ Tables (see `DATA_DICTIONARY.md`; keys and descriptions also in `datapackage.jso
 | `csv/<table>.csv` | the same rows; UTF-8 **with BOM**, `\\n` line endings; empty = null |
 | | except in `round`, where an empty string means the year had a single round |
 | `{DUCKDB_NAME}` | every table with primary and foreign keys, comments, view `{VIEW_NAME}` |
+| `{SQLITE_NAME}` | the same tables, keys and view in SQLite (what `make serve` browses) |
 | `datapackage.json` | Frictionless Data Package: fields, types, keys, sources, licence |
 | `validation_report.json` | what validation checked and found |
 | `diff.json` | rows added, removed, changed since the previous publication |
@@ -281,6 +284,7 @@ byte-order mark so that Excel shows Japanese text; most readers drop it (`utf-8-
 The same input tables give byte-identical Parquet, CSV and JSON files (rows sorted by primary
 key, fixed column order, no timestamps of the build). `{DUCKDB_NAME}` holds the same rows but is
 **not byte-reproducible** (DuckDB's storage format); compare it by content, not by checksum.
+`{SQLITE_NAME}` is byte-reproducible for the same SQLite library version (its header records it).
 `diff.json` depends on the previous publication in this folder.
 
 ## Licence

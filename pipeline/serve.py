@@ -1,0 +1,271 @@
+"""Browse the publication with Datasette (``make serve``): the SQLite copy, read-only, with
+metadata generated from the schemas and the publication's own ``datapackage.json``.
+
+Nothing here describes the data by hand: titles and descriptions come from ``schemas/``, the
+licence and attribution from ``pipeline.publish.descriptors``, what the build holds and lacks
+from ``datapackage.json``, the canned queries from ``examples/queries.sql``. The server opens the
+file immutable (no write can reach it), enables no plugin beyond Datasette's own and listens on
+the loopback address unless told otherwise.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from pipeline.errors import PipelineError
+from pipeline.publish.descriptors import (
+    ATTRIBUTION,
+    DATASET_TITLE,
+    LICENSE,
+    SQLITE_NAME,
+    VIEW_DESCRIPTION,
+    VIEW_NAME,
+)
+from schemas import (
+    FOREIGN_KEYS,
+    TABLES,
+    column_descriptions,
+    columns,
+    table_description,
+    table_title,
+)
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8001
+DATABASE = Path(SQLITE_NAME).stem  # Datasette names a database after its file
+QUERIES_FILE = Path(__file__).resolve().parent.parent / "examples" / "queries.sql"
+
+# Columns worth a facet wherever a table (or the view) has them.
+FACET_COLUMNS = ("program_id", "track", "fiscal_year", "prefecture_ja", "category", "evidence",
+                 "authority", "status", "origin", "kind", "role", "complete",
+                 "is_platform_member")
+# What a foreign key shows instead of the id: the first of these the referenced table has.
+LABEL_COLUMNS = ("name_ja", "title", "area_ja")
+VIEW_COLUMNS = ("lg_code", "prefecture_ja", "name_ja", "kind", "programs", "tracks",
+                "selection_count", "is_platform_member")
+SERVE_EXTRA = "pip install -e '.[serve]'"
+
+
+def named_queries(path: Path = QUERIES_FILE) -> dict[str, dict[str, str]]:
+    """``-- name: x`` blocks of examples/queries.sql: name -> {title (the question), sql}."""
+    if not path.is_file():
+        return {}
+    queries: dict[str, dict[str, str]] = {}
+    for block in re.split(r"^-- name: ", path.read_text(encoding="utf-8"), flags=re.M)[1:]:
+        name, body = block.split("\n", 1)
+        question = re.match(r"\s*-- (.*)", body)
+        sql = "\n".join(line for line in body.strip().splitlines() if not line.startswith("--"))
+        queries[name.strip()] = {
+            "title": question.group(1).strip() if question else name.strip(),
+            "sql": sql.strip().rstrip(";").strip(),
+        }
+    return queries
+
+
+def label_column(table: str) -> str | None:
+    return next((c for c in LABEL_COLUMNS if c in columns(table)), None)
+
+
+def _title(source: dict) -> str:
+    """A datapackage source's title without the ``source_id: `` prefix it carries."""
+    title = str(source.get("title", ""))
+    prefix = f"{source.get('source_id')}: "
+    return title[len(prefix):] if title.startswith(prefix) else title
+
+
+def _gap_text(gap: dict) -> str:
+    """One coverage gap: programme, track, year and round, held against announced."""
+    e = html.escape
+    year = f"FY{gap['fiscal_year']}" if gap.get("fiscal_year") is not None else "year unknown"
+    round_ = f" {e(str(gap['round']))}" if gap.get("round") else ""
+    announced = gap.get("announced_count")
+    counts = (f"{gap['held_count']} held of {announced} announced" if announced is not None
+              else f"{gap['held_count']} held, number announced not known")
+    return f"<code>{e(str(gap['program_id']))}</code> {e(str(gap['track']))} {year}{round_}: " \
+        + counts
+
+
+def _list(items: list[str]) -> str:
+    return "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
+
+
+def front_page_html(package: dict) -> str:
+    """What the build holds and lacks, from its datapackage.json, as the front page says it."""
+    e = html.escape
+    complete = bool(package.get("complete"))
+    parts = [f"<p>{e(package.get('description', ''))}</p>",
+             f"<p>Version {e(str(package.get('version', '')))}. "
+             + ("<strong>Complete</strong>: every source was read.</p>" if complete else
+                "<strong>Incomplete</strong>: some sources are missing or failed; "
+                "absence from this dataset is not absence from the programme.</p>")]
+    lacking = [s for s in package.get("sources", []) if s.get("status") != "ok"]
+    if lacking:
+        parts.append("<p>Sources not in this build (see the <a href=\"/" + DATABASE
+                     + "/sources?status__not=ok\">sources table</a> for what to do):</p>")
+        parts.append(_list([
+            f"<code>{e(s['source_id'])}</code> {e(s.get('status', ''))}: "
+            + (f"<a href=\"{e(s['path'])}\">{e(_title(s))}</a>" if s.get("path")
+               else e(_title(s)))
+            for s in lacking
+        ]))
+    gaps = package.get("incomplete_coverage") or []
+    if gaps:
+        parts.append("<p>Programme tracks holding fewer selections than announced "
+                     f"(<a href=\"/{DATABASE}/coverage?complete=0\">coverage</a>):</p>")
+        parts.append(_list([_gap_text(g) for g in gaps]))
+    else:
+        parts.append("<p>Every programme track holds as many selections as were announced.</p>")
+    official = [s for s in package.get("sources", []) if s.get("authority") == "official"
+                and s.get("path") and s.get("status") == "ok"]
+    if official:
+        parts.append("<p>Official sources read for this build:</p>")
+        parts.append(_list([
+            f"<code>{e(s['source_id'])}</code> <a href=\"{e(s['path'])}\">{e(_title(s))}</a>"
+            f" ({e(s.get('status', ''))})"
+            for s in official
+        ]))
+    parts.append(f"<p>{e(ATTRIBUTION)}</p>")
+    return "\n".join(parts)
+
+
+def datasette_metadata(out_dir: Path, queries: dict[str, dict[str, str]] | None = None) -> dict:
+    """Datasette's metadata.json for a publication folder."""
+    package_file = Path(out_dir) / "datapackage.json"
+    if not package_file.is_file():
+        raise PipelineError(f"{package_file} does not exist: run `make` first")
+    package = json.loads(package_file.read_text(encoding="utf-8"))
+    referenced = {ref for _, _, ref, _ in FOREIGN_KEYS}
+    tables: dict[str, dict] = {}
+    for table in TABLES:
+        entry: dict = {
+            "title": table_title(table),
+            "description": table_description(table),
+            "columns": column_descriptions(table),
+            "facets": [c for c in FACET_COLUMNS if c in columns(table)],
+        }
+        if table in referenced and label_column(table):
+            entry["label_column"] = label_column(table)
+        tables[table] = entry
+    tables[VIEW_NAME] = {
+        "title": "Municipality participation",
+        "description": VIEW_DESCRIPTION + " programs and tracks are JSON arrays.",
+        "facets": [c for c in FACET_COLUMNS if c in VIEW_COLUMNS],
+    }
+    return {
+        "title": package.get("title", DATASET_TITLE),
+        "description_html": front_page_html(package),
+        "license": LICENSE["title"],
+        "license_url": LICENSE["path"],
+        "source": "the sources table (each row's URL)",
+        "source_url": f"/{DATABASE}/sources",
+        "databases": {
+            DATABASE: {
+                "title": package.get("title", DATASET_TITLE),
+                "description_html": front_page_html(package),
+                "tables": tables,
+                "queries": queries if queries is not None else named_queries(),
+            }
+        },
+    }
+
+
+def runnable_queries(database: Path, queries: dict[str, dict[str, str]]
+                     ) -> tuple[dict[str, dict[str, str]], dict[str, str]]:
+    """The queries Datasette's SQLite can prepare, and why the others cannot (an older SQLite
+    lacks ``ORDER BY`` inside aggregates: 3.44+ is needed)."""
+    from datasette.utils.sqlite import sqlite3  # pysqlite3 when installed, as Datasette does
+
+    ok: dict[str, dict[str, str]] = {}
+    failed: dict[str, str] = {}
+    connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    try:
+        for name, query in queries.items():
+            try:
+                connection.execute("EXPLAIN " + query["sql"])
+            except sqlite3.Error as exc:
+                failed[name] = f"{exc} (SQLite {sqlite3.sqlite_version})"
+            else:
+                ok[name] = query
+    finally:
+        connection.close()
+    return ok, failed
+
+
+def third_party_plugins() -> list[str]:
+    """Installed Datasette plugins other than Datasette's own: serve refuses to load them."""
+    from datasette.plugins import get_plugins
+
+    return sorted(p["name"] for p in get_plugins() if not p["name"].startswith("datasette."))
+
+
+def datasette_command(out_dir: Path, metadata_file: Path, host: str, port: int) -> list[str]:
+    """``datasette serve``, immutable, with the generated metadata and no extra plugin dir."""
+    return [
+        sys.executable, "-m", "datasette", "serve",
+        "--immutable", str(Path(out_dir) / SQLITE_NAME),
+        "--metadata", str(metadata_file),
+        "--host", host,
+        "--port", str(port),
+        "--setting", "default_facet_size", "50",
+        "--setting", "suggest_facets", "off",
+    ]
+
+
+def serve(out_dir: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> int:
+    """Run Datasette on the publication until Ctrl-C; returns its exit code."""
+    try:
+        import datasette  # noqa: F401
+    except ImportError as exc:
+        raise PipelineError(f"Datasette is not installed: {SERVE_EXTRA} (or `make serve`)"
+                            ) from exc
+    database = Path(out_dir) / SQLITE_NAME
+    if not database.is_file():
+        raise PipelineError(f"{database} does not exist: run `make` first")
+    plugins = third_party_plugins()
+    if plugins:
+        raise PipelineError("refusing to serve with third-party Datasette plugins installed "
+                            f"(they could write or upload): {', '.join(plugins)}")
+    queries, failed = runnable_queries(database, named_queries())
+    for name, reason in failed.items():
+        print(f"serve: canned query {name} left out: {reason}", file=sys.stderr)
+    if not QUERIES_FILE.is_file():
+        print(f"serve: no canned queries ({QUERIES_FILE} is not here: not a checkout)",
+              file=sys.stderr)
+    with tempfile.TemporaryDirectory(prefix="datasette-") as folder:
+        metadata_file = Path(folder) / "metadata.json"
+        metadata_file.write_text(
+            json.dumps(datasette_metadata(out_dir, queries), ensure_ascii=False, indent=2),
+            encoding="utf-8",
+        )
+        print(f"serving {database} on http://{host}:{port}/ (Ctrl-C stops it)", flush=True)
+        return _run_until_stopped(datasette_command(out_dir, metadata_file, host, port))
+
+
+def _run_until_stopped(command: list[str]) -> int:
+    """Run the server; Ctrl-C or SIGTERM stop it too, so no server outlives this process."""
+    child = subprocess.Popen(command)
+
+    def stop(signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        return child.wait()
+    except KeyboardInterrupt:
+        if child.poll() is None:
+            child.send_signal(signal.SIGINT)
+        try:
+            child.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+        return 0
+    finally:
+        signal.signal(signal.SIGTERM, previous)
