@@ -69,13 +69,27 @@ GROUP BY selection_group_id
 HAVING count(DISTINCT track) = 2
 ORDER BY area_ja;
 
--- name: selections_by_authority
--- How many selections rest on official sources, and how many on secondary ones?
-SELECT s.program_id, src.authority, count(*) AS selections
-FROM selections s
-JOIN sources src USING (source_id)
-GROUP BY s.program_id, src.authority
-ORDER BY s.program_id, src.authority;
+-- name: selections_by_evidence
+-- How many selections rest on an official list, an official page, or a secondary source?
+SELECT program_id, evidence, count(*) AS selections
+FROM selections
+GROUP BY program_id, evidence
+ORDER BY program_id, evidence;
+
+-- name: official_facts_only
+-- Which selections does a government body's own list or page state?
+SELECT program_id, track, fiscal_year, area_ja, evidence, source_id
+FROM selections
+WHERE evidence IN ('official_list', 'official_page')
+ORDER BY program_id, track, fiscal_year, area_ja;
+
+-- name: participation_of_osaka
+-- Was 大阪市 selected, not selected, or is it unknown, track by track?
+SELECT p.program_id, p.track, p.status, p.basis
+FROM participation p
+JOIN municipalities m USING (lg_code)
+WHERE m.name_ja = '大阪市'
+ORDER BY p.program_id, p.track;
 
 -- name: participation_of_maebashi
 -- In which programmes did 前橋市 take part, and is it a platform member?

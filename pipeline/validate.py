@@ -26,7 +26,8 @@ from pipeline.announced import (
     matching_composition,
 )
 from pipeline.errors import Problem, ValidationFailed
-from pipeline.transform.coverage import held_counts
+from pipeline.transform.coverage import PLATFORM_COMPOSITION, held_counts, member_held_counts
+from pipeline.transform.sources import evidence_by_source
 from schemas import FOREIGN_KEYS, PRIMARY_KEYS, TABLES, columns
 from schemas.vocabularies import EXTRACTED_ORIGINS
 
@@ -411,8 +412,19 @@ def check_member_composition(
     list_sources = sorted({str(s) for s in from_list["source_id"]})
     if not len(from_list) or set(list_sources) & missing:
         report.notes.append(
-            "platform member composition not checked: the member list is not archived"
+            "platform member composition not checked: the member list is not archived "
+            "(transcribed members are partial by design)"
         )
+        # A partial (transcribed) list may hold fewer members per category, never more.
+        counts = members["category"].astype(str).value_counts().to_dict()
+        most = {
+            c: max(m.counts[c] for m in MEMBER_COMPOSITIONS) for c in PLATFORM_COMPOSITION.counts
+        }
+        over = [{"category": c, "held": int(n), "announced": most.get(c, 0)}
+                for c, n in sorted(counts.items()) if n > most.get(c, 0)]
+        if over:
+            return [Failure("platform_members", "category", "held_not_above_announced_count",
+                            len(over), tuple(over), "more members held than announced")]
         return []
     counts = from_list["category"].astype(str).value_counts().to_dict()
     matched = matching_composition(counts)
@@ -519,12 +531,33 @@ def _check_smc_both(
     return []
 
 
+def check_evidence(frames: dict[str, pd.DataFrame]) -> list[Failure]:
+    """Each fact row's evidence grade is the one its source gives (sources.authority, origin)."""
+    grades = evidence_by_source(frames["sources"])
+    failures = []
+    for table in ("selections", "platform_members"):
+        frame = frames[table]
+        if not len(frame):
+            continue
+        expected = [grades.get(str(s)) for s in frame["source_id"]]
+        bad = [i for i, (e, g) in enumerate(zip(expected, frame["evidence"], strict=True))
+               if e is not None and e != g]
+        failure = _rows_failure(
+            table, "evidence", "evidence_matches_source", frame, bad,
+            "evidence differs from the grade its source gives (origin and authority)",
+            lambda r, f=frame: f["evidence"].iloc[r],
+        )
+        if failure:
+            failures.append(failure)
+    return failures
+
+
 def check_coverage_counts(frames: dict[str, pd.DataFrame]) -> list[Failure]:
     """coverage.held_count is the number of selection rows of its key."""
     coverage, selections = frames["coverage"], frames["selections"]
     if not len(coverage):
         return []
-    per_key = held_counts(selections)
+    per_key = held_counts(selections) | member_held_counts(frames["platform_members"])
     bad = []
     for i, row in enumerate(coverage.itertuples(index=False)):
         key = (str(row.program_id), str(row.track), plain_value(row.fiscal_year),
@@ -580,7 +613,7 @@ def _problem_failures(problems: Iterable[Problem]) -> list[Failure]:
 
 
 _CROSS_CHECKS = ("fiscal years", "member composition", "announced counts", "coverage counts",
-                 "missing sources")
+                 "missing sources", "evidence")
 
 
 def validate_tables(
@@ -605,6 +638,7 @@ def validate_tables(
         lambda: check_announced_counts(frames, missing, report),
         lambda: check_coverage_counts(frames),
         lambda: check_missing_sources(frames, missing),
+        lambda: check_evidence(frames),
     ]
     for name, run in zip(_CROSS_CHECKS, runs, strict=True):
         try:

@@ -14,6 +14,7 @@ import pandera.pandas as pa
 from schemas.agencies import Agencies
 from schemas.coverage import Coverage
 from schemas.municipalities import Municipalities
+from schemas.participation import Participation
 from schemas.platform_members import PlatformMembers
 from schemas.program_agencies import ProgramAgencies
 from schemas.programs import Programs
@@ -31,6 +32,7 @@ TABLES: dict[str, type[pa.DataFrameModel]] = {
     "selections": Selections,
     "selection_areas": SelectionAreas,
     "coverage": Coverage,
+    "participation": Participation,
 }
 
 PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
@@ -43,6 +45,7 @@ PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
     "selections": ("selection_id",),
     "selection_areas": ("selection_id", "lg_code"),
     "coverage": ("program_id", "track", "fiscal_year", "round"),
+    "participation": ("lg_code", "program_id", "track"),
 }
 
 # (table, column, referenced table, referenced column). Null values reference nothing.
@@ -63,6 +66,8 @@ FOREIGN_KEYS: list[tuple[str, str, str, str]] = [
     ("selection_areas", "source_id", "sources", "source_id"),
     ("coverage", "program_id", "programs", "program_id"),
     ("coverage", "announced_source_id", "sources", "source_id"),
+    ("participation", "lg_code", "municipalities", "lg_code"),
+    ("participation", "program_id", "programs", "program_id"),
 ]
 
 

@@ -12,20 +12,29 @@ from pandera import extensions
 
 from schemas.codes import is_valid_lg_code
 from schemas.vocabularies import (  # noqa: F401  (re-exported for the table models)
+    AREA_LINKS,
     AUTHORITIES,
+    EVIDENCE,
     EXTRACTED_ORIGINS,
     MEMBER_CATEGORIES,
     MUNICIPALITY_KINDS,
     ORIGINS,
     PLATFORM_AS_OF,
+    PLATFORM_PARTICIPATION,
+    PLATFORM_PROGRAM_ID,
     ROLES,
     STATUSES,
+    TRACK_PARTICIPATION,
     TRACKS,
 )
 
 CATEGORIES = tuple(sorted(MEMBER_CATEGORIES))
 ALL_TRACKS = tuple(sorted({track for tracks in TRACKS.values() for track in tracks}))
 PROGRAM_TRACKS = frozenset((p, t) for p, tracks in TRACKS.items() for t in tracks)
+# coverage and participation also count the platform's members, one "track" per category.
+PLATFORM_TRACKS = frozenset((PLATFORM_PROGRAM_ID, c) for c in MEMBER_CATEGORIES)
+COVERAGE_TRACKS = PROGRAM_TRACKS | PLATFORM_TRACKS
+ALL_COVERAGE_TRACKS = tuple(sorted({t for _, t in COVERAGE_TRACKS}))
 AS_OF = PLATFORM_AS_OF
 
 ID_RE = r"^[a-z0-9][a-z0-9_\-.]*$"
@@ -63,4 +72,14 @@ def page_field(*, nullable: bool):
         ge=1,
         description="Page of the source file the row was read from (1-based)"
         + ("; null when the source has no pages (web page, transcription)." if nullable else "."),
+    )
+
+
+def evidence_field(what: str):
+    return pa.Field(
+        isin=list(EVIDENCE),
+        description=f"How the {what} is backed, from its source: official_list (read from an "
+        "official list file archived and extracted by the pipeline), official_page (transcribed "
+        "from a government body's own web page), secondary (transcribed from news, company "
+        "releases, blogs, or mirrors and copies of government pages).",
     )

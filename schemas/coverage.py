@@ -6,15 +6,19 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from schemas._common import ALL_TRACKS, ID_RE, PROGRAM_TRACKS
+from schemas._common import ALL_COVERAGE_TRACKS, COVERAGE_TRACKS, ID_RE
 
 
 class Coverage(pa.DataFrameModel):
     """How many selections each programme announced per track, fiscal year and round, against
-    how many rows this dataset holds: gaps are published, not hidden."""
+    how many rows this dataset holds: gaps are published, not hidden. The platform (scpf_2019)
+    has one row per member category (track = category, e.g. local_government: 7 / 112)."""
 
     program_id: Series[str] = pa.Field(str_matches=ID_RE, description="A programs.program_id.")
-    track: Series[str] = pa.Field(isin=list(ALL_TRACKS), description="Track in the programme.")
+    track: Series[str] = pa.Field(
+        isin=list(ALL_COVERAGE_TRACKS),
+        description="Track in the programme; for scpf_2019 the member category.",
+    )
     fiscal_year: Series[int] = pa.Field(ge=1990, le=2100, description="Fiscal year.")
     round: Series[str] = pa.Field(
         description="Call round; empty string when the year had one round."
@@ -31,7 +35,9 @@ class Coverage(pa.DataFrameModel):
         description="sources.source_id of the page that announced the figure.",
     )
     held_count: Series[int] = pa.Field(
-        ge=0, description="Number of rows of the selections table for this key."
+        ge=0,
+        description="Number of rows of the selections table for this key (for scpf_2019, "
+        "of platform_members in this category).",
     )
     complete: Series[bool] = pa.Field(
         description="True when held_count equals announced_count."
@@ -47,7 +53,7 @@ class Coverage(pa.DataFrameModel):
     @pa.dataframe_check(name="track_belongs_to_program")
     def _track_of_program(cls, df: pd.DataFrame) -> pd.Series:
         pairs = zip(df["program_id"], df["track"], strict=True)
-        return pd.Series([p in PROGRAM_TRACKS for p in pairs], index=df.index, dtype=bool)
+        return pd.Series([p in COVERAGE_TRACKS for p in pairs], index=df.index, dtype=bool)
 
     @pa.dataframe_check(name="complete_iff_held_equals_announced")
     def _complete(cls, df: pd.DataFrame) -> pd.Series:

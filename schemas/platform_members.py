@@ -6,12 +6,22 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from schemas._common import AS_OF, CATEGORIES, ID_RE, lg_code_field, page_field, source_id_field
+from schemas._common import (
+    AS_OF,
+    CATEGORIES,
+    ID_RE,
+    evidence_field,
+    lg_code_field,
+    page_field,
+    source_id_field,
+)
 
 
 class PlatformMembers(pa.DataFrameModel):
     """Member organisations of the Smart City Public-Private Partnership Platform
-    (スマートシティ官民連携プラットフォーム), as listed by MLIT on 2019-08-08."""
+    (スマートシティ官民連携プラットフォーム) as of 2019-08-08: the official MLIT list when it is
+    archived, otherwise the members named by the transcribed pages (partial by design; coverage
+    shows held against announced per category)."""
 
     member_id: Series[str] = pa.Field(
         unique=True,
@@ -43,8 +53,9 @@ class PlatformMembers(pa.DataFrameModel):
         isin=[pd.Timestamp(AS_OF).date()],
         description=f"Date of the member list ({AS_OF}).",
     )
+    evidence: Series[str] = evidence_field("membership")
     source_id: Series[str] = source_id_field()
-    page: Series[pd.Int64Dtype] = page_field(nullable=False)
+    page: Series[pd.Int64Dtype] = page_field(nullable=True)
 
     class Config:
         name = "platform_members"

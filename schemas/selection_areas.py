@@ -6,18 +6,26 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from schemas._common import ID_RE, lg_code_field, page_field, source_id_field
+from schemas._common import AREA_LINKS, ID_RE, lg_code_field, page_field, source_id_field
 
 
 class SelectionAreas(pa.DataFrameModel):
     """The local governments each selection covers, matched from its area text: the table to
-    join selections to municipalities and to other statistics by lg_code."""
+    join selections to municipalities and to other statistics by lg_code. A selection whose
+    area is a region no source maps to local governments (八重山地域) is linked to the
+    prefecture(s) it lies in with link = within_prefecture, so per-prefecture counts keep it."""
 
     selection_id: Series[str] = pa.Field(
         str_matches=ID_RE, description="A selections.selection_id."
     )
     lg_code: Series[str] = lg_code_field(
         "JIS X 0402 code of a local government the selection covers (municipalities.lg_code)."
+    )
+    link: Series[str] = pa.Field(
+        isin=list(AREA_LINKS),
+        description="local_government: the area names this local government (it took part); "
+        "within_prefecture: the area is a region inside this prefecture that no source maps to "
+        "local governments (the prefectural government itself is not thereby selected).",
     )
     area_part_ja: Series[str] = pa.Field(
         nullable=True, description="The fragment of the area text that matched this code."

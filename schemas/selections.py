@@ -6,7 +6,14 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from schemas._common import ALL_TRACKS, ID_RE, PROGRAM_TRACKS, page_field, source_id_field
+from schemas._common import (
+    ALL_TRACKS,
+    ID_RE,
+    PROGRAM_TRACKS,
+    evidence_field,
+    page_field,
+    source_id_field,
+)
 
 
 class Selections(pa.DataFrameModel):
@@ -56,6 +63,7 @@ class Selections(pa.DataFrameModel):
         "list); otherwise equal to selection_id.",
     )
     note: Series[str] = pa.Field(nullable=True, description="Curators' note, with URLs.")
+    evidence: Series[str] = evidence_field("selection")
     source_id: Series[str] = source_id_field()
     page: Series[pd.Int64Dtype] = page_field(nullable=True)
 

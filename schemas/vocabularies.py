@@ -9,7 +9,25 @@ from __future__ import annotations
 ORIGINS = ("bundled", "fetched", "wayback", "manual", "cited")
 # Origins of files the pipeline itself archived and extracted (not a cited web page).
 EXTRACTED_ORIGINS = ("bundled", "fetched", "wayback", "manual")
+# official: a government body's own publication (go.jp, lg.jp, a prefecture's or municipality's
+# own host); everything else, including company releases and copies or mirrors of government
+# pages, is secondary.
 AUTHORITIES = ("official", "secondary")
+# How a fact row (a selection, a platform member) is backed, derived from its source:
+# official_list: read from an official list file the pipeline archived and extracted;
+# official_page: transcribed from a government body's own web page (a cited official source);
+# secondary: transcribed from news, company releases, blogs, mirrors and copies of official pages.
+EVIDENCE = ("official_list", "official_page", "secondary")
+# How a selection_areas row links a selection to a local government: local_government, the
+# area names it; within_prefecture, the area is a region no source maps to local governments
+# (八重山地域) and this is the prefecture it lies in (the prefectural government itself is not
+# thereby selected).
+AREA_LINKS = ("local_government", "within_prefecture")
+# Participation of a local government in a programme track (or in the platform): selected /
+# member, not_selected / not_member only where that track's list is held complete, otherwise
+# unknown (absence from an incomplete list is not "no").
+TRACK_PARTICIPATION = ("selected", "not_selected", "unknown")
+PLATFORM_PARTICIPATION = ("member", "not_member", "unknown")
 STATUSES = ("ok", "missing", "failed")
 MUNICIPALITY_KINDS = (
     "prefecture", "designated_city", "ward", "special_ward", "city", "town", "village",
@@ -21,6 +39,8 @@ ROLES = ("lead", "co_lead", "secretariat", "member")
 # The date the member list is "as of" (MLIT list of 2019-08-08; METI release of that day:
 # https://www.meti.go.jp/press/2019/08/20190808001/20190808001.html).
 PLATFORM_AS_OF = "2019-08-08"
+PLATFORM_PROGRAM_ID = "scpf_2019"
+PLATFORM_FISCAL_YEAR = 2019  # the fiscal year the member list is counted in (coverage)
 
 # Member categories of the Smart City Public-Private Partnership Platform, with the heading
 # the official breakdown uses for each.

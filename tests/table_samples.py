@@ -14,6 +14,8 @@ from pipeline.announced import MEMBER_CATEGORIES, MEMBER_COMPOSITIONS, PLATFORM_
 
 MEMBER_SOURCE = "mlit_scpf_members"
 METI_LIST = "mlit_smc_meti_list"
+EVIDENCE_OF = {"cited_energy": "official_page", METI_LIST: "official_list",
+               "cited_smc": "secondary"}
 
 
 def fake_sha(text: str) -> str:
@@ -101,6 +103,7 @@ def members(counts: dict[str, int] | None = None, source_id: str = MEMBER_SOURCE
                     "prefecture_ja": None,
                     "lg_code": lg,
                     "as_of": PLATFORM_AS_OF,
+                    "evidence": "official_list" if source_id == MEMBER_SOURCE else "secondary",
                     "source_id": source_id,
                     "page": 1 + n // 40,
                 }
@@ -124,6 +127,7 @@ def _selection(sid, program, track, year, source, *, page=None, group=None, area
         "area_ja": area,
         "selection_group_id": group or sid,
         "note": None,
+        "evidence": EVIDENCE_OF[source],
         "source_id": source,
         "page": page,
     }
@@ -160,9 +164,11 @@ def _selection_areas() -> pd.DataFrame:
         (f"{smc}-mlit_model-2019-01", "011002", "札幌市", "cited_smc", None),
         (f"{smc}-mlit_model-2019-02", "232114", "豊田市", "cited_smc", None),
     ]
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         rows, columns=["selection_id", "lg_code", "area_part_ja", "source_id", "page"]
     )
+    frame.insert(2, "link", "local_government")
+    return frame
 
 
 def _coverage() -> pd.DataFrame:
@@ -171,6 +177,10 @@ def _coverage() -> pd.DataFrame:
         ("energy_demo_2010", "demonstration_area", 2010, "", 4, "cited_energy", 4, True),
         (smc, "meti_pilot", 2019, "", 13, "cited_smc", 13, True),
         (smc, "mlit_model", 2019, "", 19, "cited_smc", 2, False),
+    ]
+    rows += [
+        ("scpf_2019", category, 2019, "", count, "cited_smc", count, True)
+        for category, count in sorted(MEMBER_COMPOSITIONS[0].counts.items())
     ]
     return pd.DataFrame(
         rows,
@@ -181,7 +191,7 @@ def _coverage() -> pd.DataFrame:
 
 def sample_tables() -> dict[str, pd.DataFrame]:
     """Every published table, small and valid, in publication order."""
-    return {
+    tables = {
         "sources": _sources(),
         "agencies": pd.DataFrame(
             [
@@ -221,6 +231,16 @@ def sample_tables() -> dict[str, pd.DataFrame]:
         "selection_areas": _selection_areas(),
         "coverage": _coverage(),
     }
+    tables["participation"] = _participation(tables)
+    return tables
+
+
+def _participation(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    from pipeline.transform.participation import build_participation
+
+    return build_participation(tables["municipalities"], tables["selections"],
+                               tables["selection_areas"], tables["coverage"],
+                               tables["platform_members"])
 
 
 def without_member_source(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
@@ -234,4 +254,25 @@ def without_member_source(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataF
     sources.loc[at, "status"] = "missing"
     sources.loc[at, "status_detail"] = "not archived (synthetic)"
     tables["sources"] = sources
+    coverage = tables["coverage"].copy()
+    platform = coverage["program_id"] == "scpf_2019"
+    coverage.loc[platform, "held_count"] = 0
+    coverage.loc[platform, "complete"] = False
+    tables["coverage"] = coverage
+    tables["participation"] = _participation(tables)
+    return tables
+
+
+def with_members(tables: dict[str, pd.DataFrame], frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The tables with other member rows, and the coverage and participation they imply."""
+    tables = dict(tables)
+    tables["platform_members"] = frame
+    coverage = tables["coverage"].copy()
+    counts = frame["category"].value_counts().to_dict() if len(frame) else {}
+    for i in coverage.index[coverage["program_id"] == "scpf_2019"]:
+        held = int(counts.get(coverage.at[i, "track"], 0))
+        coverage.at[i, "held_count"] = held
+        coverage.at[i, "complete"] = held == coverage.at[i, "announced_count"]
+    tables["coverage"] = coverage
+    tables["participation"] = _participation(tables)
     return tables

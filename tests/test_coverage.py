@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.announced import ANNOUNCED_COUNTS
+from pipeline.announced import ANNOUNCED_COUNTS, MEMBER_CATEGORIES, MEMBER_COMPOSITIONS
 from pipeline.errors import PipelineError
 from pipeline.extract import manual
 from pipeline.transform.coverage import COVERAGE_COLUMNS, build_coverage, coverage_summary
@@ -24,7 +24,10 @@ def coverage(repo_raw: Path, cited: pd.DataFrame) -> pd.DataFrame:
         manual.extract(f"manual_{p.stem}", [p])["selections"]
         for p in manual.transcription_files(repo_raw)
     ]
-    return build_coverage(pd.concat(frames, ignore_index=True), cited)
+    members = manual.extract(
+        "manual_scpf_2019_members", [repo_raw / "manual" / manual.MEMBERS_FILE]
+    )["platform_members"]
+    return build_coverage(pd.concat(frames, ignore_index=True), cited, members)
 
 
 def _row(coverage: pd.DataFrame, program_id: str, track: str, year: int, round_: str = ""):
@@ -41,11 +44,12 @@ def _row(coverage: pd.DataFrame, program_id: str, track: str, year: int, round_:
 def test_one_row_per_announced_figure_plus_unannounced_keys(coverage):
     assert list(coverage.columns) == COVERAGE_COLUMNS
     announced = coverage[coverage.announced_count.notna()]
-    assert len(announced) == len(ANNOUNCED_COUNTS)
+    assert len(announced) == len(ANNOUNCED_COUNTS) + len(MEMBER_CATEGORIES)
     extra = coverage[coverage.announced_count.isna()]
-    # 高松市 (FY2017, round not confirmed) is held under round '' which has no announced figure.
+    # 高松市 and 加古川市 (FY2017, round not confirmed) are held under round '', which has no
+    # announced figure.
     assert extra[["program_id", "fiscal_year", "round", "held_count"]].values.tolist() == [
-        ["data_smartcity_2017", 2017, "", 1]
+        ["data_smartcity_2017", 2017, "", 2]
     ]
     assert not extra.complete.any() and extra.announced_source_id.isna().all()
 
@@ -57,12 +61,16 @@ def test_completeness_on_the_real_transcriptions(coverage):
         ("data_smartcity_2017", "subsidy", 2018, "first"): (1, 0, False),
         ("data_smartcity_2017", "subsidy", 2018, "additional"): (3, 2, False),
         ("data_smartcity_2017", "subsidy", 2019, "first"): (4, 1, False),
-        ("near_future_tech_2018", "selected_project", 2018, ""): (14, 0, False),
+        ("near_future_tech_2018", "selected_project", 2018, ""): (14, 3, False),
         ("near_future_tech_2018", "selected_project", 2019, ""): (8, 0, False),
         ("smartcity_model_2019", "leading_model", 2019, ""): (15, 15, True),
         ("smartcity_model_2019", "priority", 2019, ""): (23, 3, False),
         ("smart_mobility_challenge_2019", "meti_pilot", 2019, ""): (13, 13, True),
-        ("smart_mobility_challenge_2019", "mlit_model", 2019, ""): (19, 17, False),
+        ("smart_mobility_challenge_2019", "mlit_model", 2019, ""): (19, 19, True),
+        ("scpf_2019", "local_government", 2019, ""): (112, 7, False),
+        ("scpf_2019", "ministry_economic_org", 2019, ""): (12, 12, True),
+        ("scpf_2019", "company", 2019, ""): (304, 13, False),
+        ("scpf_2019", "university_research", 2019, ""): (43, 1, False),
     }
     for key, (announced, held, complete) in expected.items():
         row = _row(coverage, *key)
@@ -85,12 +93,14 @@ def test_types(coverage):
 
 # --- synthetic ---------------------------------------------------------------------------------
 
+_CITATIONS = [a.citation for a in ANNOUNCED_COUNTS] + [MEMBER_COMPOSITIONS[0].citation]
 SYNTHETIC_CITED = pd.DataFrame(
     {
-        "source_id": [f"cited_synthetic_{i}" for i in range(len(ANNOUNCED_COUNTS))],
-        "url": [a.citation for a in ANNOUNCED_COUNTS],
+        "source_id": [f"cited_synthetic_{i}" for i in range(len(_CITATIONS))],
+        "url": _CITATIONS,
     }
 ).drop_duplicates("url")
+PLATFORM_ROWS = len(MEMBER_CATEGORIES)  # one coverage row per member category
 
 
 def _selections(keys: list[tuple[str, str, int, str | None]]) -> pd.DataFrame:
@@ -105,7 +115,7 @@ def test_synthetic_counts():
         + [("smartcity_model_2019", "priority", 2020, "")]
     )
     coverage = build_coverage(frame, SYNTHETIC_CITED)
-    assert len(coverage) == len(ANNOUNCED_COUNTS) + 1
+    assert len(coverage) == len(ANNOUNCED_COUNTS) + PLATFORM_ROWS + 1
     energy = _row(coverage, "energy_demo_2010", "demonstration_area", 2010)
     assert (energy.held_count, bool(energy.complete)) == (4, True)
     priority = _row(coverage, "smartcity_model_2019", "priority", 2019)
@@ -130,7 +140,7 @@ def test_synthetic_more_than_announced_is_not_complete():
 def test_empty_selections_give_every_announced_row_with_zero_held():
     for empty in (pd.DataFrame(), _selections([])):
         coverage = build_coverage(empty, SYNTHETIC_CITED)
-        assert len(coverage) == len(ANNOUNCED_COUNTS)
+        assert len(coverage) == len(ANNOUNCED_COUNTS) + PLATFORM_ROWS
         assert (coverage.held_count == 0).all() and not coverage.complete.any()
 
 

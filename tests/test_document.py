@@ -30,7 +30,7 @@ def test_real_document_has_six_programmes_with_years(repo_raw: Path) -> None:
         "smart_mobility_challenge_2019",
         "scpf_2019",
     ]
-    assert programs.loc["energy_demo_2010", ["start_year", "end_year"]].tolist() == [2010, 2013]
+    assert programs.loc["energy_demo_2010", ["start_year", "end_year"]].tolist() == [2010, 2014]
     assert programs.loc["scpf_2019", "start_year"] == 2019
     assert programs.loc["near_future_tech_2018", "name_ja"] == "近未来技術等社会実装事業"
     assert "FY2010-FY2014" in programs.loc["energy_demo_2010", "note"]

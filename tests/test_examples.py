@@ -82,15 +82,34 @@ def test_smart_mobility_selected_by_both(db) -> None:
     assert {tracks for _, tracks, _ in result} == {"meti_pilot + mlit_model"}
 
 
-def test_selections_by_authority(db) -> None:
+def test_selections_by_evidence(db) -> None:
     result = {
-        (program, authority): n for program, authority, n in rows(db, "selections_by_authority")
+        (program, evidence): n for program, evidence, n in rows(db, "selections_by_evidence")
     }
-    assert result[("smart_mobility_challenge_2019", "official")] == 32
-    assert (
-        result[("energy_demo_2010", "secondary")] + result.get(("energy_demo_2010", "official"), 0)
-        == 4
-    )
+    # The fixtures hold both official Smart Mobility Challenge lists (13 + 19).
+    assert result[("smart_mobility_challenge_2019", "official_list")] == 32
+    assert sum(n for (p, _), n in result.items() if p == "energy_demo_2010") == 4
+    assert {e for _, e in result} <= {"official_list", "official_page", "secondary"}
+
+
+def test_official_facts_only(db) -> None:
+    result = rows(db, "official_facts_only")
+    assert result and {evidence for *_, evidence, _ in result} <= {
+        "official_list", "official_page"
+    }
+    official = db.execute(
+        "select count(*) from selections where evidence <> 'secondary'"
+    ).fetchone()[0]
+    assert len(result) == official
+
+
+def test_participation_of_osaka(db) -> None:
+    result = {(p, t): status for p, t, status, _ in rows(db, "participation_of_osaka")}
+    assert result[("smartcity_model_2019", "priority")] == "unknown"
+    assert set(result.values()) <= {"selected", "not_selected", "unknown", "member",
+                                    "not_member"}
+    # The fixture build holds the official member list, so membership is known.
+    assert result[("scpf_2019", "local_government")] in {"member", "not_member"}
 
 
 def test_participation_of_maebashi(db) -> None:

@@ -38,7 +38,7 @@ def test_missing_cells_read_as_empty(missing) -> None:
 
 def test_a_prefecture_without_an_area_matches_the_prefecture(matcher: Matcher) -> None:
     frame = pd.DataFrame([selection(prefecture_ja="京都府", area_ja=np.nan)])
-    _, areas, problems = normalize_selections(frame, matcher)
+    _, areas, problems = normalize_selections(frame, matcher, {})
     assert problems == []
     assert areas.lg_code.tolist() == ["260002"]
 
@@ -78,8 +78,8 @@ def test_organisation_names_normalize(printed: str, expected: str) -> None:
 
 def test_selection_ids_survive_reordering_and_repeat_areas(matcher: Matcher) -> None:
     rows = [selection(area_ja="富山市"), selection(area_ja="京都府"), selection(area_ja="富山市")]
-    first, _, _ = normalize_selections(pd.DataFrame(rows), matcher)
-    reordered, _, _ = normalize_selections(pd.DataFrame([rows[1], rows[0], rows[2]]), matcher)
+    first, _, _ = normalize_selections(pd.DataFrame(rows), matcher, {})
+    reordered, _, _ = normalize_selections(pd.DataFrame([rows[1], rows[0], rows[2]]), matcher, {})
 
     def kyoto_id(frame: pd.DataFrame) -> str:
         return frame.loc[frame.area_ja == "京都府", "selection_id"].item()

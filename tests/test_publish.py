@@ -236,7 +236,10 @@ def test_duckdb_enforces_foreign_keys(published, tmp_path):
     copy.write_bytes((published / DUCKDB_NAME).read_bytes())
     with duckdb.connect(str(copy)) as db:
         with pytest.raises(duckdb.ConstraintException):
-            db.execute("INSERT INTO selection_areas VALUES ('nope', '011002', 'x', 'document', 1)")
+            db.execute(
+                "INSERT INTO selection_areas "
+                "VALUES ('nope', '011002', 'local_government', 'x', 'document', 1)"
+            )
         with pytest.raises(duckdb.ConstraintException):
             db.execute("INSERT INTO agencies VALUES ('meti', 'x', 'x', NULL)")
 

@@ -27,12 +27,14 @@ CONTRACT = {
     "municipalities": "lg_code prefecture_code prefecture_ja name_ja name_kana name_en kind "
     "district_ja parent_lg_code source_id",
     "platform_members": "member_id name_ja name_normalized category category_ja prefecture_ja "
-    "lg_code as_of source_id page",
+    "lg_code as_of evidence source_id page",
     "selections": "selection_id program_id track fiscal_year round announced_on project_name_ja "
-    "lead_org_ja consortium_ja prefecture_ja area_ja selection_group_id note source_id page",
-    "selection_areas": "selection_id lg_code area_part_ja source_id page",
+    "lead_org_ja consortium_ja prefecture_ja area_ja selection_group_id note evidence source_id "
+    "page",
+    "selection_areas": "selection_id lg_code link area_part_ja source_id page",
     "coverage": "program_id track fiscal_year round announced_count announced_source_id "
     "held_count complete",
+    "participation": "lg_code program_id track status basis",
 }
 
 # Codes as published by MIC (全国地方公共団体コード).

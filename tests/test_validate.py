@@ -15,6 +15,7 @@ from tests.table_samples import (
     METI_LIST,
     members,
     sample_tables,
+    with_members,
     without_member_source,
 )
 
@@ -68,7 +69,7 @@ def test_foreign_key_to_a_missing_program_fails(tables):
     assert fk.examples[0]["value"] == "energy_demo_2010"
     assert fk.examples[0]["source_id"] == "cited_energy"
     assert "page" in fk.examples[0]
-    assert set(by_table) == {"selections", "coverage", "program_agencies"}
+    assert set(by_table) == {"selections", "coverage", "program_agencies", "participation"}
 
 
 def test_foreign_keys_to_municipalities_and_sources(tables):
@@ -109,7 +110,7 @@ def test_open_ended_programme_accepts_later_years(tables):
 def test_member_counts_must_match_an_announced_composition(tables):
     counts = {"company": 304, "university_research": 43, "local_government": 111,
               "ministry_economic_org": 12}
-    tables["platform_members"] = members(counts)
+    tables = with_members(tables, members(counts))
     report = validate_tables(tables, set())
     bad = failure(report, "member_counts_match_announced_composition")
     assert "local_government" in bad.message and "471" in bad.message
@@ -119,7 +120,7 @@ def test_member_counts_must_match_an_announced_composition(tables):
 def test_first_member_composition_is_accepted_too(tables):
     counts = {"company": 305, "university_research": 43, "local_government": 113,
               "ministry_economic_org": 12}
-    tables["platform_members"] = members(counts)
+    tables = with_members(tables, members(counts))
     report = validate_tables(tables, set())
     assert report.ok, report.summary_text()
     assert report.member_composition == "first_2019-08-08"

@@ -145,7 +145,9 @@ def extract(source_id: str, files: list[Path]) -> ExtractOutput:
                 "name_en": heading.name_en,
                 "name_ja": info.name_ja,
                 "start_year": heading.start_year,
-                "end_year": heading.end_year,
+                # A curated end year (with its citation) wins over the heading's where better
+                # evidence disagrees with the document; the note keeps the document's claim.
+                "end_year": int(info.end_year) if info.end_year else heading.end_year,
                 "description_en": _description(heading.body),
                 "note": info.note or None,
                 "source_id": source_id,

@@ -10,7 +10,9 @@ naming the file and line.
 
 Rows whose selection year is not confirmed carry ``status=year_unconfirmed`` and an empty
 ``fiscal_year``: they are published with ``fiscal_year`` null (never a guessed year), and their
-note says what is known (e.g. "FY2018 or FY2019 (not confirmed)").
+note says what is known (e.g. "FY2018 or FY2019 (not confirmed)"). Rows whose *selection itself*
+no source confirms carry ``status=selection_unconfirmed``: they stay in the file with their note
+(so the evidence and the reason are kept) but are never published.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from pipeline.extract.result import SELECTION_EXTRACT_COLUMNS, ExtractOutput
 
 MANUAL_DIR = "manual"
 CITED_FILE = "cited_sources.csv"
+MEMBERS_FILE = "platform_members.csv"  # read by pipeline.extract.manual_members
 CITED_ID = "cited_sources"  # the name errors about the cited-sources file carry
 
 TRANSCRIPTION_COLUMNS = [
@@ -44,7 +47,8 @@ SOURCES_COLUMNS = [
 
 SELECTED = "selected"
 YEAR_UNCONFIRMED = "year_unconfirmed"
-STATUSES = (SELECTED, YEAR_UNCONFIRMED)
+SELECTION_UNCONFIRMED = "selection_unconfirmed"  # kept in the file, never published
+STATUSES = (SELECTED, YEAR_UNCONFIRMED, SELECTION_UNCONFIRMED)
 ROUNDS = ("", "first", "additional")
 AUTHORITIES = ("official", "secondary")
 URL_SEPARATOR = " ; "
@@ -321,26 +325,42 @@ def extract(source_id: str, files: list[Path]) -> ExtractOutput:
     if not transcriptions:
         raise SourceError(source_id, "no transcription file to extract")
     urls = url_index(read_cited(cited_path))
+    from pipeline.extract.manual_members import read_members  # it imports this module
+
+    if [p.name for p in transcriptions] == [MEMBERS_FILE]:
+        members = read_members(source_id, transcriptions[0], urls)
+        counts = members["category"].value_counts().sort_index().to_dict()
+        return ExtractOutput(
+            {"platform_members": members},
+            notes=[f"{len(members)} platform member(s) transcribed (partial list): {counts}"],
+        )
     rows = pd.concat(
         [read_transcription(source_id, path, urls) for path in sorted(transcriptions)],
         ignore_index=True,
     )
-    frame = selections_frame(rows.reset_index(drop=True))
+    held_back = rows[rows["status"] == SELECTION_UNCONFIRMED]
+    published = rows[rows["status"] != SELECTION_UNCONFIRMED]
+    frame = selections_frame(published.reset_index(drop=True))
     unconfirmed = int((rows["status"] == YEAR_UNCONFIRMED).sum())
     notes = (
         [f"{unconfirmed} row(s) published with fiscal_year null (selection year not confirmed)"]
         if unconfirmed
         else []
     )
+    if len(held_back):
+        areas = ", ".join(sorted(str(a) for a in held_back["area_ja"]))
+        notes.append(f"{len(held_back)} row(s) not published, selection not confirmed: {areas}")
     return ExtractOutput(
-        {"selections": frame}, notes=notes, facts={"year_unconfirmed": unconfirmed}
+        {"selections": frame},
+        notes=notes,
+        facts={"year_unconfirmed": unconfirmed, "selection_unconfirmed": len(held_back)},
     )
 
 
 def transcription_files(raw_dir: Path) -> list[Path]:
     """Every transcription CSV under ``raw/manual/`` (the cited-sources list excluded)."""
     folder = Path(raw_dir) / MANUAL_DIR
-    return sorted(p for p in folder.glob("*.csv") if p.name != CITED_FILE)
+    return sorted(p for p in folder.glob("*.csv") if p.name not in (CITED_FILE, MEMBERS_FILE))
 
 
 def year_unconfirmed_rows(raw_dir: Path) -> pd.DataFrame:

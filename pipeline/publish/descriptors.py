@@ -32,10 +32,11 @@ DUCKDB_NAME = "smartcity.duckdb"
 SQLITE_NAME = "smartcity.sqlite"  # the same tables for Datasette (pipeline/publish/sqlite.py)
 VIEW_NAME = "municipality_participation"
 VIEW_DESCRIPTION = (
-    "One row per local government that appears anywhere (selection_areas or platform_members): "
-    "the programmes and tracks it was selected in, how many selections, and whether it is a "
-    "member of the Smart City Public-Private Partnership Platform (NULL when the build holds "
-    "no member list)."
+    "One row per local government that appears anywhere (selection_areas or platform_members), "
+    "read from the participation table: the programmes and tracks it was selected in, how many "
+    "selections, the tracks where it was not selected (only tracks whose list is held "
+    "complete) and those where it is unknown, and whether it is a member of the Smart City "
+    "Public-Private Partnership Platform (NULL when unknown: the member list held is partial)."
 )
 
 LICENSE = {

@@ -36,35 +36,49 @@ DUCKDB_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "boolean": "BOOLEAN", 
 
 VIEW_SQL = f"""
 CREATE VIEW {VIEW_NAME} AS
-WITH selected AS (
-    SELECT a.lg_code, s.program_id, s.track, s.selection_id
+WITH local_links AS (
+    SELECT a.lg_code, s.selection_id
     FROM selection_areas AS a
     JOIN selections AS s ON s.selection_id = a.selection_id
-),
-members AS (
-    SELECT DISTINCT lg_code FROM platform_members WHERE lg_code IS NOT NULL
+    WHERE a.link = 'local_government'
 ),
 codes AS (
-    SELECT lg_code FROM selected UNION SELECT lg_code FROM members
+    SELECT lg_code FROM local_links
+    UNION SELECT lg_code FROM platform_members WHERE lg_code IS NOT NULL
+),
+tracks AS (
+    SELECT p.lg_code,
+        list_sort(list_distinct(list(p.program_id) FILTER (WHERE p.status = 'selected')))
+            AS programs,
+        list_sort(list(p.track) FILTER (WHERE p.status = 'selected')) AS tracks,
+        list_sort(list(p.track) FILTER (WHERE p.status = 'not_selected')) AS tracks_not_selected,
+        list_sort(list(p.track) FILTER (WHERE p.status = 'unknown'
+                                          AND p.program_id <> 'scpf_2019')) AS tracks_unknown,
+        max(CASE WHEN p.program_id = 'scpf_2019' THEN p.status END) AS platform_status
+    FROM participation AS p
+    GROUP BY p.lg_code
 )
 SELECT
     c.lg_code,
     m.prefecture_ja,
     m.name_ja,
     m.kind,
-    list_sort(list_distinct(list(s.program_id))) AS programs,
-    list_sort(list_distinct(list(s.track))) AS tracks,
-    count(DISTINCT s.selection_id) AS selection_count,
-    -- unknown (NULL), not false, when the build holds no member list at all
-    CASE WHEN (SELECT count(*) FROM platform_members) = 0 THEN NULL
-         ELSE c.lg_code IN (SELECT lg_code FROM members) END AS is_platform_member
+    coalesce(t.programs, []) AS programs,
+    coalesce(t.tracks, []) AS tracks,
+    (SELECT count(DISTINCT l.selection_id) FROM local_links AS l WHERE l.lg_code = c.lg_code)
+        AS selection_count,
+    coalesce(t.tracks_not_selected, []) AS tracks_not_selected,
+    coalesce(t.tracks_unknown, []) AS tracks_unknown,
+    -- NULL (unknown), not false, unless the complete member list is held
+    CASE t.platform_status WHEN 'member' THEN TRUE WHEN 'not_member' THEN FALSE END
+        AS is_platform_member
 FROM codes AS c
 LEFT JOIN municipalities AS m ON m.lg_code = c.lg_code
-LEFT JOIN selected AS s ON s.lg_code = c.lg_code
-GROUP BY c.lg_code, m.prefecture_ja, m.name_ja, m.kind
+LEFT JOIN tracks AS t ON t.lg_code = c.lg_code
 ORDER BY c.lg_code
 """
-VIEW_TABLES = ("municipalities", "platform_members", "selections", "selection_areas")
+VIEW_TABLES = ("municipalities", "platform_members", "selections", "selection_areas",
+               "participation")
 
 
 # --- frames --------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import pandas as pd
 from pipeline.announced import PLATFORM_AS_OF
 from pipeline.errors import Problem
 from pipeline.extract.stage import ExtractResult
+from pipeline.text import normalize_org_name
 from pipeline.transform.coverage import build_coverage
 from pipeline.transform.matching import Matcher
 from pipeline.transform.normalize import (
@@ -22,12 +23,13 @@ from pipeline.transform.normalize import (
     normalize_members,
     normalize_selections,
 )
+from pipeline.transform.participation import build_participation
 from pipeline.transform.reference import (
     REFERENCE_SOURCE_ID,
     build_municipalities,
     check_counts,
 )
-from pipeline.transform.sources import sources_table
+from pipeline.transform.sources import evidence_by_source, sources_table
 from pipeline.workspace import Archive
 from schemas import columns
 
@@ -61,10 +63,21 @@ def assemble_tables(archive: Archive, extracted: ExtractResult) -> Assembled:
     ]  # a registry upgrade that changes the counts is reported, not passed silently
     matcher = Matcher(municipalities)
 
-    members = _concat(extracted.frames("platform_members", official))
+    cited = _concat(extracted.frames("cited_sources"), columns("sources"))
+    sources = sources_table(archive, extracted.errors, cited)
+    evidence = evidence_by_source(sources)
+
+    transcribed = {sid for sid, kind in kind_of.items() if kind == "transcription"}
     platform_members = pd.DataFrame(columns=MEMBER_COLUMNS)
+    members, member_notes = choose_member_rows(
+        _concat(extracted.frames("platform_members", official)),
+        _concat(extracted.frames("platform_members", transcribed)),
+    )
+    result.notes += member_notes
     if len(members):
-        platform_members, member_problems = normalize_members(members, matcher, PLATFORM_AS_OF)
+        platform_members, member_problems = normalize_members(
+            members, matcher, PLATFORM_AS_OF, evidence
+        )
         result.problems += member_problems
 
     order = {s.source_id: i for i, s in enumerate(archive.sources)}
@@ -78,20 +91,51 @@ def assemble_tables(archive: Archive, extracted: ExtractResult) -> Assembled:
     )
     chosen, differences = choose_selection_rows(candidates)
     result.notes += [f"selection lists disagree: {d}" for d in differences]
-    selections, selection_areas, area_problems = normalize_selections(chosen, matcher)
+    selections, selection_areas, area_problems = normalize_selections(chosen, matcher, evidence)
     result.problems += area_problems
 
-    cited = _concat(extracted.frames("cited_sources"), columns("sources"))
+    coverage = build_coverage(selections, cited, platform_members)
     result.tables = {
-        "sources": sources_table(archive, extracted.errors, cited),
+        "sources": sources,
         **{table: _concat(extracted.frames(table)) for table in DOCUMENT_TABLES},
         "municipalities": municipalities,
         "platform_members": platform_members,
         "selections": selections,
         "selection_areas": selection_areas,
-        "coverage": build_coverage(selections, cited),
+        "coverage": coverage,
+        "participation": build_participation(
+            municipalities, selections, selection_areas, coverage, platform_members
+        ),
     }
     return result
+
+
+def choose_member_rows(
+    official: pd.DataFrame, transcribed: pd.DataFrame
+) -> tuple[pd.DataFrame, list[str]]:
+    """The official member list when one was extracted, else the transcribed members.
+
+    The transcription is partial by design, so only its names the official list lacks (or
+    lists under another category) are differences; each is returned as a note to print.
+    """
+    if not len(official):
+        return transcribed, []
+    if not len(transcribed):
+        return official, []
+    listed = {
+        normalize_org_name(n): c for n, c in zip(official["name_ja"], official["category"],
+                                                 strict=True)
+    }
+    notes = []
+    for name, category in zip(transcribed["name_ja"], transcribed["category"], strict=True):
+        found = listed.get(normalize_org_name(name))
+        if found is None:
+            notes.append(f"member lists disagree: {name!r} ({category}) is transcribed, "
+                         "not in the official list")
+        elif found != category:
+            notes.append(f"member lists disagree: {name!r} is {category} in the transcription, "
+                         f"{found} in the official list")
+    return official, notes
 
 
 def _concat(frames: list[pd.DataFrame], empty_columns: list[str] | None = None) -> pd.DataFrame:

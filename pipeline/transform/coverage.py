@@ -4,16 +4,21 @@ The published ``coverage`` table makes gaps visible instead of hidden: one row p
 figure in :data:`pipeline.announced.ANNOUNCED_COUNTS`, plus one row per programme / track /
 year / round that we hold rows for but no figure was announced (``announced_count`` null,
 never complete). ``announced_source_id`` is the cited source of the figure, so a reader can
-check it.
+check it. The platform's members are counted per category (program scpf_2019, track = the
+category), against the corrected composition of the release (471 = 304 + 43 + 112 + 12).
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from pipeline.announced import ANNOUNCED_COUNTS
+from pipeline.announced import ANNOUNCED_COUNTS, MEMBER_COMPOSITIONS
 from pipeline.errors import PipelineError
 from schemas import PRIMARY_KEYS, columns
+from schemas.vocabularies import PLATFORM_FISCAL_YEAR, PLATFORM_PROGRAM_ID
+
+# The composition coverage counts against: the release as corrected on 2019-08-29.
+PLATFORM_COMPOSITION = MEMBER_COMPOSITIONS[0]
 
 COVERAGE_COLUMNS = columns("coverage")
 KEY = list(PRIMARY_KEYS["coverage"])  # programme, track, fiscal year, round
@@ -37,8 +42,24 @@ def held_counts(selections: pd.DataFrame) -> dict[tuple[str, str, int, str], int
     }
 
 
-def build_coverage(selections: pd.DataFrame, cited_sources: pd.DataFrame) -> pd.DataFrame:
-    """Announced against held selections per programme, track, fiscal year and round.
+def member_held_counts(members: pd.DataFrame | None) -> dict[tuple[str, str, int, str], int]:
+    """Platform members held per category, keyed like :func:`held_counts` (every category)."""
+    counts = (
+        members["category"].astype(str).value_counts().to_dict()
+        if members is not None and len(members)
+        else {}
+    )
+    return {
+        (PLATFORM_PROGRAM_ID, category, PLATFORM_FISCAL_YEAR, ""): int(counts.get(category, 0))
+        for category in PLATFORM_COMPOSITION.counts
+    }
+
+
+def build_coverage(
+    selections: pd.DataFrame, cited_sources: pd.DataFrame, members: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Announced against held selections per programme, track, fiscal year and round, and
+    announced against held platform members per category.
 
     ``cited_sources`` is the frame of :func:`pipeline.extract.manual.cited_sources` (or the
     cited list itself): it maps each announced figure's citation URL to its source id.
@@ -68,6 +89,25 @@ def build_coverage(selections: pd.DataFrame, cited_sources: pd.DataFrame) -> pd.
                 "announced_source_id": url_to_id[figure.citation],
                 "held_count": count,
                 "complete": count == figure.count,
+            }
+        )
+    if PLATFORM_COMPOSITION.citation not in url_to_id:
+        raise PipelineError(
+            f"coverage: the citation {PLATFORM_COMPOSITION.citation} of the member composition "
+            "is not in raw/manual/cited_sources.csv; add it there"
+        )
+    for key, count in member_held_counts(members).items():
+        announced = PLATFORM_COMPOSITION.counts[key[1]]
+        rows.append(
+            {
+                "program_id": key[0],
+                "track": key[1],
+                "fiscal_year": key[2],
+                "round": key[3],
+                "announced_count": announced,
+                "announced_source_id": url_to_id[PLATFORM_COMPOSITION.citation],
+                "held_count": count,
+                "complete": count == announced,
             }
         )
     for key, count in held.items():
@@ -112,11 +152,15 @@ def coverage_summary(coverage: pd.DataFrame) -> str:
             mark = f"{row.held_count - row.announced_count} MORE than announced"
         lines.append(f"  {label}: {row.held_count} / {row.announced_count} ({mark})")
     announced = coverage.dropna(subset=["announced_count"])
-    held_of_announced = int(
-        sum(min(h, a) for h, a in zip(announced.held_count, announced.announced_count, strict=True))
-    )
-    lines.append(
-        f"  total: {held_of_announced} of {int(announced.announced_count.sum())} announced "
-        f"selections held; {int(coverage.complete.sum())} of {len(coverage)} rows complete"
-    )
+    platform = announced["program_id"] == PLATFORM_PROGRAM_ID
+    for label, part in (("selections", announced[~platform]), ("platform members",
+                                                               announced[platform])):
+        held_of_announced = int(
+            sum(min(h, a) for h, a in zip(part.held_count, part.announced_count, strict=True))
+        )
+        lines.append(
+            f"  total: {held_of_announced} of {int(part.announced_count.sum())} announced "
+            f"{label} held"
+        )
+    lines.append(f"  {int(coverage.complete.sum())} of {len(coverage)} rows complete")
     return "\n".join(lines)

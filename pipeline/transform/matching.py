@@ -215,6 +215,11 @@ class Matcher:
             )
         return result
 
+    def prefecture_code_of(self, name: str) -> str | None:
+        """The lg_code of a prefecture named exactly (沖縄県, 沖縄), or None."""
+        code = self._pref_lookup.get(name_key(name.strip()))
+        return self._prefectures[code].lg_code if code else None
+
     def label(self, lg_code: str) -> str:
         """Prefecture + name of a code, for messages."""
         return self._by_code[lg_code].label

@@ -24,9 +24,11 @@ MEMBER_COLUMNS = columns("platform_members")
 
 
 def normalize_members(
-    extracted: pd.DataFrame, matcher: Matcher, as_of: str
+    extracted: pd.DataFrame, matcher: Matcher, as_of: str, evidence: dict[str, str]
 ) -> tuple[pd.DataFrame, list[Problem]]:
-    """Add ids, comparable names and, for local governments, the JIS X 0402 code."""
+    """Add ids, comparable names, the evidence grade (``evidence``: source id -> grade, from
+    :func:`pipeline.transform.sources.evidence_by_source`) and, for local governments, the
+    JIS X 0402 code."""
     problems: list[Problem] = []
     frame = extracted.copy()
     frame["name_normalized"] = frame["name_ja"].map(normalize_org_name)
@@ -58,6 +60,7 @@ def normalize_members(
         )
     frame["lg_code"] = codes
     frame["as_of"] = as_of
+    frame["evidence"] = [evidence.get(str(s), "secondary") for s in frame["source_id"]]
     return frame[MEMBER_COLUMNS], problems
 
 
@@ -66,6 +69,7 @@ def normalize_members(
 SELECTION_COLUMNS = columns("selections")
 SELECTION_AREA_COLUMNS = columns("selection_areas")
 _NOT_A_LOCAL_GOVERNMENT = "not a local government"
+PREFECTURE_SEPARATOR = "、"
 
 
 def choose_selection_rows(
@@ -131,9 +135,10 @@ def _selection_ids(frame: pd.DataFrame) -> list[str]:
 
 
 def normalize_selections(
-    extracted: pd.DataFrame, matcher: Matcher
+    extracted: pd.DataFrame, matcher: Matcher, evidence: dict[str, str]
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
-    """Give each selection a stable id, link rows selected in several tracks, match areas."""
+    """Give each selection a stable id and its evidence grade, link rows selected in several
+    tracks, match areas."""
     if not len(extracted):
         return (
             pd.DataFrame(columns=SELECTION_COLUMNS),
@@ -144,6 +149,7 @@ def normalize_selections(
     frame["round"] = frame["round"].fillna("")
     frame["selection_id"] = _selection_ids(frame)
     frame["selection_group_id"] = frame["selection_id"]
+    frame["evidence"] = [evidence.get(str(s), "secondary") for s in frame["source_id"]]
     linked = frame[frame["list_key"].notna() & (frame["list_key"] != "")]
     for _, group in linked.groupby(["program_id", "list_key"]):
         frame.loc[group.index, "selection_group_id"] = min(group["selection_id"])
@@ -151,9 +157,17 @@ def normalize_selections(
     problems: list[Problem] = []
     areas: list[dict] = []
     for row in frame.itertuples():
-        prefecture = text_or_empty(row.prefecture_ja) or None
+        # A region over several prefectures may print them all (山陰エリア: 島根県、鳥取県).
+        printed = [p for p in text_or_empty(row.prefecture_ja).split(PREFECTURE_SEPARATOR) if p]
+        prefecture = printed[0] if len(printed) == 1 else None
         text = text_or_empty(row.area_ja) or prefecture or ""
         match = matcher.match(text, prefecture=prefecture)
+        prefecture_codes = [c for p in printed if (c := matcher.prefecture_code_of(p))]
+        if len(prefecture_codes) != len(printed):
+            real_prefecture = f"prefecture_ja {row.prefecture_ja!r} names an unknown prefecture"
+            problems.append(Problem("selection_areas", "lg_code", "area_matches_local_governments",
+                                    f"{row.selection_id}: {real_prefecture}", row.source_id,
+                                    row.page))
         real = [p for p in match.problems if _NOT_A_LOCAL_GOVERNMENT not in p]
         for problem in real:
             problems.append(
@@ -166,11 +180,18 @@ def normalize_selections(
                     row.page,
                 )
             )
-        for code, part in zip(match.codes, match.parts, strict=True):
+        links = [(code, part, "local_government") for code, part in zip(
+            match.codes, match.parts, strict=True)]
+        if not links and not real:
+            # A region no source maps to local governments (八重山地域): link the prefecture(s)
+            # it is printed in, so per-prefecture counts keep it; never its municipalities.
+            links = [(code, text, "within_prefecture") for code in prefecture_codes]
+        for code, part, link in links:
             areas.append(
                 {
                     "selection_id": row.selection_id,
                     "lg_code": code,
+                    "link": link,
                     "area_part_ja": part,
                     "source_id": row.source_id,
                     "page": row.page,

@@ -12,6 +12,7 @@ from pipeline.errors import SourceError
 from pipeline.transform.reference import reference_source_meta
 from pipeline.workspace import Archive
 from pipeline.workspace.manifest import ManifestEntry
+from schemas.vocabularies import EXTRACTED_ORIGINS
 
 
 def sources_table(
@@ -75,3 +76,25 @@ def sources_table(
     )
     table = pd.concat([pd.DataFrame(rows), cited], ignore_index=True)
     return table.drop_duplicates("source_id", keep="first")
+
+
+def evidence_by_source(sources: pd.DataFrame) -> dict[str, str]:
+    """Source id -> the evidence grade of the fact rows it backs (schemas.vocabularies.EVIDENCE).
+
+    official_list: an official file the pipeline archived and extracted (origin bundled,
+    fetched, wayback or manual, authority official); official_page: a cited government page
+    (origin cited, authority official); secondary: anything else, including a transcription's
+    cited news page, a company release, or a copy of a government page.
+    """
+    grades: dict[str, str] = {}
+    for source_id, origin, authority in zip(
+        sources["source_id"], sources["origin"], sources["authority"], strict=True
+    ):
+        if authority == "official" and origin in EXTRACTED_ORIGINS:
+            grade = "official_list"
+        elif authority == "official" and origin == "cited":
+            grade = "official_page"
+        else:
+            grade = "secondary"
+        grades[str(source_id)] = grade
+    return grades
