@@ -9,7 +9,7 @@ import pytest
 
 from pipeline.announced import ANNOUNCED_COUNTS, MEMBER_CATEGORIES, MEMBER_COMPOSITIONS
 from pipeline.errors import PipelineError
-from pipeline.extract import manual
+from pipeline.extract import manual, manual_members
 from pipeline.transform.coverage import COVERAGE_COLUMNS, build_coverage, coverage_summary
 
 
@@ -24,7 +24,7 @@ def coverage(repo_raw: Path, cited: pd.DataFrame) -> pd.DataFrame:
         manual.extract(f"manual_{p.stem}", [p])["selections"]
         for p in manual.transcription_files(repo_raw)
     ]
-    members = manual.extract(
+    members = manual_members.extract(
         "manual_scpf_2019_members", [repo_raw / "manual" / manual.MEMBERS_FILE]
     )["platform_members"]
     return build_coverage(pd.concat(frames, ignore_index=True), cited, members)

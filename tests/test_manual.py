@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import importlib
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -11,7 +12,7 @@ import pytest
 
 from pipeline import announced
 from pipeline.errors import SourceError
-from pipeline.extract import manual
+from pipeline.extract import manual, manual_members
 from pipeline.extract.result import ExtractOutput
 from pipeline.workspace.registry import load_registry
 
@@ -67,7 +68,9 @@ def extracted(outputs: dict[str, ExtractOutput]) -> dict[str, pd.DataFrame]:
 @pytest.fixture(scope="module")
 def outputs(repo_raw: Path, transcription_sources) -> dict[str, ExtractOutput]:
     return {
-        s.source_id: manual.extract(s.source_id, [repo_raw / s.path])
+        s.source_id: importlib.import_module(s.extractor_module).extract(
+            s.source_id, [repo_raw / s.path]
+        )
         for s in transcription_sources
     }
 
@@ -206,7 +209,7 @@ def test_cited_sources_are_exactly_what_is_cited(repo_raw: Path, cited):
         used |= {i for ids in rows["other_source_ids"] for i in ids}
     used |= {urls[u] for u in _announced_urls()}
     members = repo_raw / "manual" / manual.MEMBERS_FILE
-    used |= set(manual.extract("m", [members])["platform_members"]["source_id"])
+    used |= set(manual_members.extract("m", [members])["platform_members"]["source_id"])
     assert used == set(cited["source_id"])
 
 

@@ -148,7 +148,7 @@ def test_metadata_comes_from_the_schemas_and_the_datapackage(
                 and s.get("path") and s.get("status") == "ok"]
     assert official and all(s["path"] in metadata["description_html"] for s in official)
     queries = metadata["databases"][DATABASE]["queries"]
-    assert list(queries) == list(named_queries()) and len(queries) == 10
+    assert list(queries) == list(named_queries()) and len(queries) >= 10
     assert all(q["title"].endswith("?") for q in queries.values())
 
 
@@ -253,7 +253,7 @@ def test_canned_queries_give_duckdb_rows(server: str, fixture_build) -> None:
             result = get_json(server, f"/smartcity/{name}.json", _shape="arrays")
             assert result["rows"] == expected, name
             with_rows += bool(expected)
-    assert len(queries) == 10 and with_rows >= 9  # missing_sources is empty: a complete build
+    assert len(queries) >= 10 and with_rows >= len(queries) - 1  # missing_sources: none here
 
 
 def test_facet_counts(server: str, fixture_build) -> None:

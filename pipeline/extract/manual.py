@@ -31,7 +31,7 @@ from pipeline.extract.result import SELECTION_EXTRACT_COLUMNS, ExtractOutput
 
 MANUAL_DIR = "manual"
 CITED_FILE = "cited_sources.csv"
-MEMBERS_FILE = "platform_members.csv"  # read by pipeline.extract.manual_members
+MEMBERS_FILE = "platform_members.csv"  # members, not selections: pipeline.extract.manual_members
 CITED_ID = "cited_sources"  # the name errors about the cited-sources file carry
 
 TRANSCRIPTION_COLUMNS = [
@@ -325,15 +325,6 @@ def extract(source_id: str, files: list[Path]) -> ExtractOutput:
     if not transcriptions:
         raise SourceError(source_id, "no transcription file to extract")
     urls = url_index(read_cited(cited_path))
-    from pipeline.extract.manual_members import read_members  # it imports this module
-
-    if [p.name for p in transcriptions] == [MEMBERS_FILE]:
-        members = read_members(source_id, transcriptions[0], urls)
-        counts = members["category"].value_counts().sort_index().to_dict()
-        return ExtractOutput(
-            {"platform_members": members},
-            notes=[f"{len(members)} platform member(s) transcribed (partial list): {counts}"],
-        )
     rows = pd.concat(
         [read_transcription(source_id, path, urls) for path in sorted(transcriptions)],
         ignore_index=True,

@@ -15,15 +15,13 @@ import pandas as pd
 
 from pipeline.errors import SourceError
 from pipeline.extract.manual import MEMBERS_FILE as MEMBERS_FILE
-from pipeline.extract.manual import _cited_id, _read_csv
+from pipeline.extract.manual import _cited_id, _read_csv, _split_files, read_cited, url_index
+from pipeline.extract.result import MEMBER_EXTRACT_COLUMNS, ExtractOutput
 from schemas.vocabularies import MEMBER_CATEGORIES
 
 MEMBER_TRANSCRIPTION_COLUMNS = [
     "category", "category_ja", "name_ja", "prefecture_ja", "note", "source_url",
 ]
-MEMBER_EXTRACT_COLUMNS = ["name_ja", "category", "category_ja", "prefecture_ja", "source_id",
-                          "page"]
-
 
 def read_members(source_id: str, path: Path, urls: dict[str, str]) -> pd.DataFrame:
     """The transcribed members, validated, as member extract rows (``source_id`` = the cited
@@ -70,3 +68,16 @@ def read_members(source_id: str, path: Path, urls: dict[str, str]) -> pd.DataFra
     frame = pd.DataFrame.from_records(records, columns=MEMBER_EXTRACT_COLUMNS)
     frame["page"] = frame["page"].astype("Int64")
     return frame
+
+
+def extract(source_id: str, files: list[Path]) -> ExtractOutput:
+    """The transcribed members; ``files`` may include ``cited_sources.csv`` (the cache key's)."""
+    transcriptions, cited_path = _split_files(files)
+    if len(transcriptions) != 1:
+        raise SourceError(source_id, f"expected one member transcription, found {transcriptions}")
+    members = read_members(source_id, transcriptions[0], url_index(read_cited(cited_path)))
+    counts = members["category"].value_counts().sort_index().to_dict()
+    return ExtractOutput(
+        {"platform_members": members},
+        notes=[f"{len(members)} platform member(s) transcribed (partial list): {counts}"],
+    )

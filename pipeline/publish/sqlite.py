@@ -32,16 +32,15 @@ SQLITE_TYPES = {"string": "TEXT", "integer": "INTEGER", "boolean": "INTEGER", "d
 # DuckDB view row by row.
 SQLITE_VIEW_SQL = f"""
 CREATE VIEW {VIEW_NAME} AS
-WITH selected AS (
-    SELECT a.lg_code, s.program_id, s.track, s.selection_id
+WITH local_links AS (
+    SELECT a.lg_code, s.selection_id
     FROM selection_areas AS a
     JOIN selections AS s ON s.selection_id = a.selection_id
-),
-members AS (
-    SELECT DISTINCT lg_code FROM platform_members WHERE lg_code IS NOT NULL
+    WHERE a.link = 'local_government'
 ),
 codes AS (
-    SELECT lg_code FROM selected UNION SELECT lg_code FROM members
+    SELECT lg_code FROM local_links
+    UNION SELECT lg_code FROM platform_members WHERE lg_code IS NOT NULL
 )
 SELECT
     c.lg_code,
@@ -49,16 +48,23 @@ SELECT
     m.name_ja,
     m.kind,
     (SELECT json_group_array(program_id) FROM (
-        SELECT DISTINCT program_id FROM selected AS s
-        WHERE s.lg_code = c.lg_code ORDER BY program_id)) AS programs,
+        SELECT DISTINCT program_id FROM participation AS p
+        WHERE p.lg_code = c.lg_code AND p.status = 'selected' ORDER BY program_id)) AS programs,
     (SELECT json_group_array(track) FROM (
-        SELECT DISTINCT track FROM selected AS s
-        WHERE s.lg_code = c.lg_code ORDER BY track)) AS tracks,
-    (SELECT count(DISTINCT selection_id) FROM selected AS s
-     WHERE s.lg_code = c.lg_code) AS selection_count,
-    -- unknown (NULL), not false, when the build holds no member list at all
-    CASE WHEN (SELECT count(*) FROM platform_members) = 0 THEN NULL
-         ELSE c.lg_code IN (SELECT lg_code FROM members) END AS is_platform_member
+        SELECT track FROM participation AS p
+        WHERE p.lg_code = c.lg_code AND p.status = 'selected' ORDER BY track)) AS tracks,
+    (SELECT count(DISTINCT l.selection_id) FROM local_links AS l WHERE l.lg_code = c.lg_code)
+        AS selection_count,
+    (SELECT json_group_array(track) FROM (
+        SELECT track FROM participation AS p
+        WHERE p.lg_code = c.lg_code AND p.status = 'not_selected' ORDER BY track)) AS tracks_not_selected,
+    (SELECT json_group_array(track) FROM (
+        SELECT track FROM participation AS p
+        WHERE p.lg_code = c.lg_code AND p.status = 'unknown' AND p.program_id <> 'scpf_2019' ORDER BY track)) AS tracks_unknown,
+    -- NULL (unknown), not false, unless the complete member list is held
+    (SELECT CASE max(CASE WHEN p.program_id = 'scpf_2019' THEN p.status END)
+                WHEN 'member' THEN 1 WHEN 'not_member' THEN 0 END
+     FROM participation AS p WHERE p.lg_code = c.lg_code) AS is_platform_member
 FROM codes AS c
 LEFT JOIN municipalities AS m ON m.lg_code = c.lg_code
 ORDER BY c.lg_code
