@@ -1,16 +1,21 @@
 # Rebuild the Japan smart-city initiatives dataset. `make help` lists the targets.
-PYTHON ?= python3
-VENV   := .venv
-PY     := $(VENV)/bin/python
-STAMP  := $(VENV)/.installed
+PYTHON  ?= python3
+VENV    := .venv
+PY      := $(VENV)/bin/python
 PIPELINE := $(PY) -m pipeline
-# The serve extra (Datasette), installed for make serve and make test.
-SERVE_STAMP := $(VENV)/.serve-installed
+OUT_DIR ?= processed
+# Every package comes from a hashed lockfile in requirements/ (`make lock` refreshes them);
+# each install level has its own stamp, so `make` never installs the test or figure tools.
+INSTALL := $(PY) -m pip install --quiet --require-hashes --no-compile
+STAMP   := $(VENV)/.installed-base
+COMPAT  := .cache/compat/duckdb-1.1
+UV_VERSION := 0.13.9
+# make serve: Datasette on 127.0.0.1:8001 unless told otherwise
 HOST ?= 127.0.0.1
 PORT ?= 8001
 
 .DEFAULT_GOAL := all
-.PHONY: all fetch build check test lint bench report dist sql serve clean distclean help
+.PHONY: all fetch build check test lint bench report dist sql shell serve lock clean distclean help
 
 all: $(STAMP) ## fetch what can be fetched, then build and publish processed/
 	$(PIPELINE) all
@@ -24,32 +29,36 @@ build: $(STAMP) ## extract, validate and publish from raw/ only, no network
 check: $(STAMP) ## strict build: fails if a source is missing or anything fails validation
 	$(PIPELINE) check
 
-test: $(STAMP) $(SERVE_STAMP) ## run the whole test suite (no network needed)
+test: $(VENV)/.installed-dev $(VENV)/.installed-serve $(COMPAT)/.installed ## run the whole test suite (no network needed)
 	$(PY) -m pytest -q
 
-lint: $(STAMP) ## ruff
+lint: $(VENV)/.installed-dev ## ruff
 	$(VENV)/bin/ruff check pipeline schemas tests benchmarks
 
-report: $(STAMP) ## draw the figures into processed/report/ (PNG + README.md)
+report: $(VENV)/.installed-report ## draw the figures into processed/report/ (PNG + README.md)
 	$(PIPELINE) report
 
 dist: $(STAMP) ## zip a versioned release bundle into dist/ (with SHA256SUMS)
 	$(PIPELINE) dist
 
 sql: $(STAMP) ## run a query: make sql Q="select * from programs"
+	@if [ -z '$(Q)' ]; then echo 'usage: make sql Q="SELECT * FROM programs"' >&2; exit 2; fi
 	$(PIPELINE) sql "$(Q)"
 
-# --- serve: Datasette on the published SQLite copy (its own stamp: the serve extra) ---
-serve: $(SERVE_STAMP) ## browse processed/ in a web browser (Datasette); Ctrl-C stops it
+shell: $(STAMP) ## interactive DuckDB SQL shell on processed/smartcity.duckdb (read-only)
+	@if [ ! -f '$(OUT_DIR)/smartcity.duckdb' ]; then \
+	  echo '$(OUT_DIR)/smartcity.duckdb does not exist yet: run make first' >&2; exit 2; fi
+	@$(VENV)/bin/duckdb -readonly '$(OUT_DIR)/smartcity.duckdb'
+
+serve: $(VENV)/.installed-serve ## browse processed/ in a web browser (Datasette); Ctrl-C stops it
 	$(PIPELINE) serve --host $(HOST) --port $(PORT)
 
-$(SERVE_STAMP): $(STAMP) pyproject.toml
-	$(PY) -m pip install --quiet -e '.[serve]'
-	touch $@
-# --- end serve ---
-
-bench: $(STAMP) ## extraction speed and memory benchmark (prints ratios, writes benchmarks/results/)
+bench: $(VENV)/.installed-dev ## extraction speed and memory benchmark (prints ratios, writes benchmarks/results/)
 	$(PY) benchmarks/bench_extract.py
+
+lock: ## refresh the hashed lockfiles in requirements/ from pyproject.toml (needs PyPI)
+	$(PYTHON) -m pip install --quiet --target .cache/lock-tools uv==$(UV_VERSION)
+	$(PYTHON) requirements/lock.py .cache/lock-tools/bin/uv $(if $(UPGRADE),--upgrade)
 
 clean: ## remove the publication and caches (raw/ and .venv are kept)
 	rm -rf processed .cache dist build .pytest_cache .ruff_cache
@@ -58,11 +67,24 @@ clean: ## remove the publication and caches (raw/ and .venv are kept)
 help: ## this list
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-7s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+# The publishing level: the dependencies from the lock, then the project itself, without
+# letting pip resolve anything (--no-deps; setuptools, its build backend, is in the lock).
+$(STAMP): requirements/base.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(INSTALL) -r requirements/base.txt
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+# The other levels (dev: make test, report: make report, ...) on top of the publishing one.
+$(VENV)/.installed-%: requirements/%.txt $(STAMP)
+	$(INSTALL) -r $<
+	touch $@
+
+# The oldest DuckDB the published file must open in, kept apart from .venv for the tests.
+$(COMPAT)/.installed: requirements/compat-duckdb-1.1.txt $(STAMP)
+	rm -rf $(COMPAT)
+	$(INSTALL) --target $(COMPAT) -r $<
+	touch $@
 
 distclean: clean ## also remove the virtual environment
 	rm -rf $(VENV)

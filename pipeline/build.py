@@ -149,6 +149,7 @@ def build(config: BuildConfig, log=print) -> BuildOutcome:
     from pipeline.publish import last_diff_summary, publish
     from pipeline.transform import assemble_tables
     from pipeline.transform.coverage import coverage_summary
+    from pipeline.transform.reference import municipalities_as_of
     from pipeline.validate import validate_tables
 
     assembled = assemble_tables(archive, extracted)
@@ -185,6 +186,7 @@ def build(config: BuildConfig, log=print) -> BuildOutcome:
         "complete": complete,
         "missing_sources": missing,
         "inputs": stamp,
+        "municipalities_as_of": municipalities_as_of(),
     }
     publish(report.tables, config.out_dir, report=report, dataset_meta=meta)
     log(coverage_summary(report.tables["coverage"]))

@@ -11,12 +11,20 @@ from schemas._common import MUNICIPALITY_KINDS, lg_code_field, source_id_field
 
 class Municipalities(pa.DataFrameModel):
     """Japan's local governments (prefectures, municipalities, wards) with their JIS X 0402
-    codes: the key to join this dataset to other Japanese statistics (e-Stat, MIC lists)."""
+    codes: the key to join this dataset to other Japanese statistics (lg_code for MIC's code
+    lists, lg_code5 for e-Stat tables)."""
 
     lg_code: Series[str] = lg_code_field(
         "Local-government code: 6 digits, JIS X 0402 with its check digit, kept as a string "
         "(leading zero), e.g. 011002 for 札幌市.",
         unique=True,
+    )
+    lg_code5: Series[str] = pa.Field(
+        str_matches=r"^\d{5}$",
+        unique=True,
+        description="The same code without its check digit (lg_code[:5]): the 5-digit "
+        "標準地域コード that e-Stat tables use for areas; join e-Stat data on it, e.g. 01100 "
+        "for 札幌市.",
     )
     prefecture_code: Series[str] = pa.Field(
         str_matches=r"^(0[1-9]|[1-3]\d|4[0-7])$",
@@ -47,6 +55,10 @@ class Municipalities(pa.DataFrameModel):
         title = "Municipalities"
         strict = True
         coerce = True
+
+    @pa.dataframe_check(name="lg_code5_is_lg_code_without_check_digit")
+    def _code5_prefix(cls, df: pd.DataFrame) -> pd.Series:
+        return df["lg_code"].str[:5] == df["lg_code5"]
 
     @pa.dataframe_check(name="prefecture_code_is_lg_code_prefix")
     def _prefecture_prefix(cls, df: pd.DataFrame) -> pd.Series:

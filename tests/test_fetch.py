@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
 import socket
+import stat
 import threading
 import time
 from collections.abc import Iterator
@@ -156,6 +158,19 @@ def test_download_records_full_manifest_entry(raw, server, config):
     user_agent = server.hits[0].headers["User-Agent"]
     assert user_agent.startswith(f"jp-smartcity-dataset/{__version__} (+https://")
     assert not [p for p in raw.rglob(".*") if p.is_file()]  # no temporary file left
+
+
+def test_downloaded_file_is_readable_by_others(raw, server, config):
+    server.route("/common/001302313.pdf", Reply(200, PDF_V1))
+    source = pdf_source(server.url("/common/001302313.pdf"), "mlit_scpf_members")
+    previous = os.umask(0o022)
+    try:
+        result = fetch_all(raw, [source], config)[0]
+    finally:
+        os.umask(previous)
+    archived = raw / result.entries[0].path
+    assert stat.S_IMODE(archived.stat().st_mode) == 0o644  # not mkstemp's 0600
+    assert stat.S_IMODE((raw / MANIFEST_NAME).stat().st_mode) == 0o644
 
 
 def test_unchanged_source_costs_one_304_and_rewrites_nothing(raw, server, config):

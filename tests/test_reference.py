@@ -87,6 +87,8 @@ def test_columns_order_and_sorting(table: pd.DataFrame) -> None:
     assert (table["source_id"] == REFERENCE_SOURCE_ID).all()
     assert all(is_valid_lg_code(c) for c in table["lg_code"])
     assert (table["lg_code"].str[:2] == table["prefecture_code"]).all()
+    assert (table["lg_code"].str[:5] == table["lg_code5"]).all()
+    assert table.set_index("name_ja").loc["札幌市", "lg_code5"] == "01100"  # e-Stat's area code
 
 
 def test_counts_match_the_mic_figures(table: pd.DataFrame) -> None:

@@ -140,8 +140,9 @@ def synthetic_tables() -> dict[str, pd.DataFrame]:
         dict(program_id=p, agency_id=a, role=r, source_id=SYNTHETIC) for p, a, r in PROGRAM_AGENCIES
     ]
     t["municipalities"] = [
-        dict(lg_code=c, prefecture_code=pc, prefecture_ja=pj, name_ja=n, name_kana="",
-             name_en="", kind=k, district_ja=None, parent_lg_code=None, source_id=SYNTHETIC)
+        dict(lg_code=c, lg_code5=c[:5], prefecture_code=pc, prefecture_ja=pj, name_ja=n,
+             name_kana="", name_en="", kind=k, district_ja=None, parent_lg_code=None,
+             source_id=SYNTHETIC)
         for c, pc, pj, n, k in MUNICIPALITIES
     ]
     prefectures = {c: pj for c, _, pj, _, _ in MUNICIPALITIES}

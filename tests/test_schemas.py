@@ -24,8 +24,8 @@ CONTRACT = {
     "agencies": "agency_id name_en name_ja abbreviation",
     "programs": "program_id name_en name_ja start_year end_year description_en note source_id",
     "program_agencies": "program_id agency_id role source_id",
-    "municipalities": "lg_code prefecture_code prefecture_ja name_ja name_kana name_en kind "
-    "district_ja parent_lg_code source_id",
+    "municipalities": "lg_code lg_code5 prefecture_code prefecture_ja name_ja name_kana name_en "
+    "kind district_ja parent_lg_code source_id",
     "platform_members": "member_id name_ja name_normalized category category_ja prefecture_ja "
     "lg_code as_of evidence source_id page",
     "selections": "selection_id program_id track fiscal_year round announced_on project_name_ja "
@@ -110,6 +110,12 @@ def test_bad_lg_code_check_digit_fails(tables):
     areas = tables["selection_areas"].copy()
     areas.loc[0, "lg_code"] = "141000"
     assert "jis_lg_code" in failures("selection_areas", areas)
+
+
+def test_lg_code5_must_be_lg_code_without_its_check_digit(tables):
+    frame = tables["municipalities"].copy()
+    frame.loc[1, "lg_code5"] = "01101"  # 札幌市 is 011002, so 01100
+    assert "lg_code5_is_lg_code_without_check_digit" in failures("municipalities", frame)
 
 
 def test_unknown_category_fails(tables):

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from pipeline.fetch.discovery import wayback_capture
 from pipeline.fetch.http import Download, HttpClient, RequestFailure, file_content_problem
-from pipeline.workspace.files import safe_file_name, sha256_file
+from pipeline.workspace.files import new_file_mode, safe_file_name, sha256_file
 from pipeline.workspace.manifest import (
     ManifestEntry,
     read_manifest,
@@ -287,6 +287,7 @@ class Keeper:
             target = folder / f"{stem}.{download.sha256[:12]}{suffix}"
         try:
             _check_inside(folder, target)
+            os.chmod(download.tmp, new_file_mode())  # mkstemp made it 0600
             os.replace(download.tmp, target)
         except (_OutsideFolder, OSError) as exc:
             download.tmp.unlink(missing_ok=True)

