@@ -44,7 +44,13 @@ class BuildConfig:
 
     @property
     def extract_cache(self) -> Path:
-        return self.cache_dir or self.out_dir.parent / ".cache" / "extract"
+        """``cache_dir``, else ``.cache/extract`` in the workspace root (the checkout, or the
+        current folder when installed): never beside a user's ``--out-dir`` or ``--raw-dir``."""
+        if self.cache_dir is not None:
+            return self.cache_dir
+        from pipeline.cli import workspace_root
+
+        return workspace_root() / ".cache" / "extract"
 
 
 @dataclass
@@ -182,7 +188,7 @@ def build(config: BuildConfig, log=print) -> BuildOutcome:
         "missing_sources": missing,
         "inputs": stamp,
     }
-    publish(report.tables, config.out_dir, report=report, dataset_meta=meta)
+    publish(report.tables, config.out_dir, report=report, dataset_meta=meta, log=log)
     log(coverage_summary(report.tables["coverage"]))
     log(last_diff_summary(config.out_dir))
     outcome.published = True
