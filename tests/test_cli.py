@@ -98,3 +98,55 @@ def test_a_python_without_the_dependencies_says_run_make(tmp_path: Path) -> None
 def test_help_needs_no_dependencies(tmp_path: Path) -> None:
     done = cli("--help", python=[sys.executable, "-S"], cwd=tmp_path)
     assert done.returncode == EXIT_OK and "Exit codes" in done.stdout
+
+
+def _registry_pointing_at(base: str, target: Path) -> Path:
+    """The real registry with every fetched source's URL on ``base`` (TOML written by hand:
+    strings and booleans only, JSON-escaped, which TOML basic strings accept)."""
+    import json
+    import tomllib
+
+    from pipeline.workspace.registry import DEFAULT_REGISTRY
+
+    entries = tomllib.loads(DEFAULT_REGISTRY.read_text(encoding="utf-8"))["source"]
+    lines = []
+    for entry in entries:
+        entry = dict(entry)
+        if entry["kind"] in ("linked", "remote"):
+            entry.pop("link", None)
+            entry["url"] = f"{base}/{entry['source_id']}.pdf"
+        lines.append("[[source]]")
+        lines += [f"{key} = {json.dumps(value, ensure_ascii=False)}"
+                  for key, value in entry.items()]
+        lines.append("")
+    target.write_text("\n".join(lines), encoding="utf-8")
+    return target
+
+
+def test_make_with_a_network_that_never_answers_finishes_in_90_s(offline_raw, tmp_path):
+    """`python -m pipeline all` (what `make` runs) with default deadlines, every source host a
+    local server that accepts connections and never answers; any other host (the Internet
+    Archive) goes through it too, as a proxy, so nothing leaves 127.0.0.1."""
+    import time
+
+    from tests.fetch_server import SilentServer
+
+    with SilentServer() as silent:
+        registry = _registry_pointing_at(silent.base, tmp_path / "sources.toml")
+        env = {"HTTP_PROXY": silent.base, "HTTPS_PROXY": silent.base, "NO_PROXY": "",
+               "http_proxy": silent.base, "https_proxy": silent.base, "no_proxy": ""}
+        started = time.monotonic()
+        done = subprocess.run(
+            [sys.executable, "-m", "pipeline", "all", "--raw-dir", str(offline_raw),
+             "--out-dir", str(tmp_path / "processed"), "--sources", str(registry)],
+            cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO), **env},
+            capture_output=True, text=True, timeout=180,
+        )
+        elapsed = time.monotonic() - started
+    assert done.returncode == EXIT_OK, done.stderr[-2000:]
+    assert elapsed < 90, elapsed
+    assert "deadline" in done.stdout  # the fetch summary says why each source is missing
+    assert "fetch: " in done.stdout and "not archived" in done.stdout
+    assert f"GET {silent.base}/" in done.stderr  # progress was printed as it happened
+    assert "published (INCOMPLETE)" in done.stdout
+    assert (tmp_path / "processed" / "datapackage.json").exists()
