@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -44,13 +45,17 @@ class BuildConfig:
 
     @property
     def extract_cache(self) -> Path:
-        """``cache_dir``, else ``.cache/extract`` in the workspace root (the checkout, or the
-        current folder when installed): never beside a user's ``--out-dir`` or ``--raw-dir``."""
+        """``cache_dir``, else ``.cache/extract`` in the checkout, else (installed) the user's
+        cache folder: never beside a user's ``--out-dir`` or in the current folder."""
         if self.cache_dir is not None:
             return self.cache_dir
-        from pipeline.cli import workspace_root
+        from pipeline.cli import checkout_root
 
-        return workspace_root() / ".cache" / "extract"
+        checkout = checkout_root()
+        if checkout is not None:
+            return checkout / ".cache" / "extract"
+        user_cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+        return Path(user_cache) / "jp-smartcity" / "extract"
 
 
 @dataclass

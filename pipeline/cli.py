@@ -27,10 +27,15 @@ def workspace_root() -> Path:
     checkout, from whatever folder the command runs, so ``make`` works on the repository's
     folders. Installed from a wheel the package's parent is site-packages, so the current folder.
     """
+    return checkout_root() or Path.cwd()
+
+
+def checkout_root() -> Path | None:
+    """The checkout holding this code, or None when the package is installed (from a wheel)."""
     checkout = Path(__file__).resolve().parent.parent
     if (checkout / "pyproject.toml").is_file() and (checkout / "raw" / "document").is_dir():
         return checkout
-    return Path.cwd()
+    return None
 
 
 REPO = workspace_root()
