@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -44,7 +45,17 @@ class BuildConfig:
 
     @property
     def extract_cache(self) -> Path:
-        return self.cache_dir or self.out_dir.parent / ".cache" / "extract"
+        """``cache_dir``, else ``.cache/extract`` in the checkout, else (installed) the user's
+        cache folder: never beside a user's ``--out-dir`` or in the current folder."""
+        if self.cache_dir is not None:
+            return self.cache_dir
+        from pipeline.cli import checkout_root
+
+        checkout = checkout_root()
+        if checkout is not None:
+            return checkout / ".cache" / "extract"
+        user_cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+        return Path(user_cache) / "jp-smartcity" / "extract"
 
 
 @dataclass
@@ -188,7 +199,7 @@ def build(config: BuildConfig, log=print) -> BuildOutcome:
         "inputs": stamp,
         "municipalities_as_of": municipalities_as_of(),
     }
-    publish(report.tables, config.out_dir, report=report, dataset_meta=meta)
+    publish(report.tables, config.out_dir, report=report, dataset_meta=meta, log=log)
     log(coverage_summary(report.tables["coverage"]))
     log(last_diff_summary(config.out_dir))
     outcome.published = True

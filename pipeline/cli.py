@@ -1,7 +1,8 @@
 """Command line: ``python -m pipeline COMMAND``. Each command is one stage or a read-only view.
 
-Exit codes: 0 ok; 1 unexpected error; 2 bad arguments; 3 extraction or validation failed
-(nothing published); 4 strict mode (check) and a source is missing.
+Exit codes: 0 ok; 1 unexpected error; 2 bad arguments (including an --out-dir that must not be
+replaced and an unknown source id); 3 extraction or validation failed (nothing published);
+4 strict mode (check) and a source is missing.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from pipeline.errors import PipelineError, ValidationFailed
+from pipeline.errors import PipelineError, UsageError, ValidationFailed
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -26,10 +27,15 @@ def workspace_root() -> Path:
     checkout, from whatever folder the command runs, so ``make`` works on the repository's
     folders. Installed from a wheel the package's parent is site-packages, so the current folder.
     """
+    return checkout_root() or Path.cwd()
+
+
+def checkout_root() -> Path | None:
+    """The checkout holding this code, or None when the package is installed (from a wheel)."""
     checkout = Path(__file__).resolve().parent.parent
     if (checkout / "pyproject.toml").is_file() and (checkout / "raw" / "document").is_dir():
         return checkout
-    return Path.cwd()
+    return None
 
 
 REPO = workspace_root()
@@ -117,6 +123,9 @@ def main(argv: list[str] | None = None) -> int:
     except ValidationFailed as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INVALID
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except PipelineError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -133,7 +142,13 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     results = fetch_all(args.raw_dir, sources, FetchConfig(offline=args.offline))
     for result in results:
         print(f"{result.status:8} {result.source_id}: {result.message}")
-    missing = [r.source_id for r in results if r.status != "ok"]
+    stale = [r.source_id for r in results if r.status == "stale"]
+    missing = [r.source_id for r in results if r.status not in ("ok", "stale")]
+    if stale:
+        print(
+            f"fetch: {len(stale)} source(s) not refreshed, their archived copy is used: "
+            f"{', '.join(stale)}"
+        )
     if missing:
         print(
             f"fetch: {len(missing)} source(s) not archived: {', '.join(missing)}; "
@@ -144,7 +159,9 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
 def _build(args: argparse.Namespace, strict: bool) -> int:
     from pipeline.build import BuildConfig, build, print_outcome
+    from pipeline.publish.swap import check_out_dir
 
+    check_out_dir(args.out_dir)  # before any work: a refused --out-dir is a usage error
     config = BuildConfig(
         raw_dir=args.raw_dir,
         out_dir=args.out_dir,
@@ -174,6 +191,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_all(args: argparse.Namespace) -> int:
+    from pipeline.publish.swap import check_out_dir
+
+    check_out_dir(args.out_dir)  # refused before the fetch, not after it
     cmd_fetch(args)
     return _build(args, strict=False)
 
@@ -200,7 +220,13 @@ def cmd_debug(args: argparse.Namespace) -> int:
     from pipeline.debug import render_debug
     from pipeline.workspace import Archive
 
-    files = Archive(args.raw_dir, args.registry).files(args.source_id, "application/pdf")
+    archive = Archive(args.raw_dir, args.registry)
+    known = sorted({s.source_id for s in archive.sources} | {e.source_id for e in archive.entries})
+    if args.source_id not in known:
+        raise UsageError(
+            f"unknown source id {args.source_id!r}; known ids: {', '.join(known)}"
+        )
+    files = archive.files(args.source_id, "application/pdf")
     if not files:
         raise PipelineError(f"{args.source_id}: no archived PDF under {args.raw_dir}")
     out = REPO / "debug" / args.source_id  # outside processed/, which a publish replaces

@@ -1,10 +1,13 @@
 """The release bundle (``make dist``): one versioned, reproducible zip of the publication.
 
 The archive holds the published dataset as it is in ``processed/`` (under ``data/``, so that the
-paths in ``datapackage.json`` still resolve), the repository's README, licence, citation and
-changelog, and a ``SHA256SUMS`` file. Entries are sorted and carry fixed timestamps and
-permissions, so the same publication always gives the same zip bytes (and the same checksum
-for whoever mirrors or cites the release).
+paths in ``datapackage.json`` still resolve), the repository's licence, citation and changelog,
+a ``SHA256SUMS`` file, and a README written for the bundle: it lists exactly the files the zip
+holds and says whether the dataset is complete (the repository's README describes a checkout,
+``make`` and ``processed/``, none of which the zip holds). A publication that lacks a source is
+named ``jp-smartcity-<version>-incomplete``, so the file name alone already says it. Entries
+are sorted and carry fixed timestamps and permissions, so the same publication always gives the
+same zip bytes (and the same checksum for whoever mirrors or cites the release).
 """
 
 from __future__ import annotations
@@ -34,13 +37,33 @@ PUBLICATION_FILES = (
     "smartcity.duckdb",
     "validation_report.json",
 )
-# Files of the repository, at the top of the bundle.
-REPO_FILES = ("README.md", "LICENSE", "CITATION.cff", "CHANGELOG.md")
+# Files of the repository, at the top of the bundle (its README is written for the bundle).
+REPO_FILES = ("LICENSE", "CITATION.cff", "CHANGELOG.md")
+README_NAME = "README.md"
+INCOMPLETE_SUFFIX = "-incomplete"
 
 
-def bundle_name(version: str | None = None) -> str:
-    """``jp-smartcity-<version>``: the zip's stem and the folder it unpacks into."""
-    return f"{NAME}-{version or pipeline.__version__}"
+def bundle_name(version: str | None = None, complete: bool = True) -> str:
+    """``jp-smartcity-<version>``, with ``-incomplete`` when a source is missing: the zip's
+    stem and the folder it unpacks into."""
+    return f"{NAME}-{version or pipeline.__version__}{'' if complete else INCOMPLETE_SUFFIX}"
+
+
+def _read_datapackage(out_dir: Path) -> dict:
+    descriptor = out_dir / "datapackage.json"
+    try:
+        package = json.loads(descriptor.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise PipelineError(f"{descriptor} is not readable JSON: {exc}") from exc
+    return package if isinstance(package, dict) else {}
+
+
+def completeness(out_dir: Path) -> tuple[bool, list[str]]:
+    """Whether the publication says it is complete (a descriptor that does not say counts as
+    incomplete), and the sources it lacks."""
+    package = _read_datapackage(out_dir)
+    missing = package.get("missing_sources") or []
+    return package.get("complete") is True and not missing, sorted(str(m) for m in missing)
 
 
 def _datapackage_paths(out_dir: Path) -> list[str]:
@@ -50,10 +73,7 @@ def _datapackage_paths(out_dir: Path) -> list[str]:
     not match its contents.
     """
     descriptor = out_dir / "datapackage.json"
-    try:
-        package = json.loads(descriptor.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise PipelineError(f"{descriptor} is not readable JSON: {exc}") from exc
+    package = _read_datapackage(out_dir)
     version = package.get("version") if isinstance(package, dict) else None
     if version is not None and str(version) != pipeline.__version__:
         raise PipelineError(
@@ -123,6 +143,59 @@ def sha256sums(contents: dict[str, bytes]) -> str:
     )
 
 
+# What each bundled file is, by its path in the bundle (tables: by folder).
+_DESCRIPTIONS = {
+    f"{DATA_DIR}/datapackage.json": "Frictionless Data Package: fields, types, keys, sources, "
+    "licence, and whether the dataset is complete",
+    f"{DATA_DIR}/DATA_DICTIONARY.md": "every column of every table, described",
+    f"{DATA_DIR}/README.md": "the publication: its files and how to load them",
+    f"{DATA_DIR}/smartcity.duckdb": "every table in one DuckDB database, with keys and comments",
+    f"{DATA_DIR}/validation_report.json": "what validation checked and found",
+    f"{DATA_DIR}/parquet/": "table as Parquet (typed)",
+    f"{DATA_DIR}/csv/": "table as CSV (UTF-8 with BOM)",
+    "LICENSE": "the licence of the pipeline's code (MIT)",
+    "CITATION.cff": "how to cite the dataset (data CC-BY-4.0, code MIT)",
+    "CHANGELOG.md": "changes to the data and to the table contract",
+    SUMS_NAME: "sha256 of every other file: `sha256sum -c SHA256SUMS`",
+}
+
+
+def bundle_readme(root: str, names: list[str], complete: bool, missing: list[str]) -> str:
+    """The bundle's README: what the zip holds (every file, by name) and whether it is whole."""
+    if complete:
+        state = "Complete: every source the dataset expects was read."
+    else:
+        state = (
+            "**Incomplete**: built without "
+            + (", ".join(f"`{m}`" for m in missing) if missing else "some of its sources")
+            + " (see `data/datapackage.json`, `missing_sources`, and the `coverage` table)."
+        )
+    rows = []
+    for name in sorted([*names, README_NAME, SUMS_NAME]):
+        if name == README_NAME:
+            what = "this file"
+        else:
+            folder = name.rsplit("/", 1)[0] + "/" if "/" in name else ""
+            what = _DESCRIPTIONS.get(name) or _DESCRIPTIONS.get(folder, "")
+        rows.append(f"| `{name}` | {what} |")
+    return "\n".join([
+        f"# {root}",
+        "",
+        "Japan's national smart-city initiatives: an open dataset (release bundle, version "
+        f"{pipeline.__version__}).",
+        "",
+        state,
+        "",
+        "The data are under CC BY 4.0 (attribution to the ministries whose documents they come "
+        "from, see the `sources` table); the code that rebuilt them is under the MIT licence.",
+        "",
+        "| file | what |",
+        "| --- | --- |",
+        *rows,
+        "",
+    ])
+
+
 def _entry(name: str) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
     info.compress_type = zipfile.ZIP_DEFLATED
@@ -132,11 +205,14 @@ def _entry(name: str) -> zipfile.ZipInfo:
 
 
 def make_dist(out_dir: Path, dist_dir: Path, repo_dir: Path) -> Path:
-    """Write ``dist_dir/jp-smartcity-<version>.zip`` from the publication; return its path."""
+    """Write ``dist_dir/jp-smartcity-<version>[-incomplete].zip`` from the publication;
+    return its path."""
     files = bundle_files(out_dir, repo_dir)
+    complete, missing = completeness(out_dir)
+    root = bundle_name(complete=complete)
     contents = {name: path.read_bytes() for name, path in files.items()}
+    contents[README_NAME] = bundle_readme(root, list(files), complete, missing).encode("utf-8")
     contents[SUMS_NAME] = sha256sums(contents).encode("utf-8")
-    root = bundle_name()
     dist_dir.mkdir(parents=True, exist_ok=True)
     target = dist_dir / f"{root}.zip"
     fd, tmp = tempfile.mkstemp(dir=dist_dir, prefix=f".{target.name}.", suffix=".tmp")

@@ -10,6 +10,11 @@ class PipelineError(Exception):
     """Base class for errors the CLI reports as one readable line."""
 
 
+class UsageError(PipelineError):
+    """The command was asked for something it must refuse (a bad --out-dir, an unknown id):
+    exit code 2, like a bad argument."""
+
+
 class SourceError(PipelineError):
     """A source file does not look like what its extractor understands.
 

@@ -26,12 +26,12 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 
+from pipeline import REPORT_DIR
 from pipeline.announced import MEMBER_CATEGORIES, TRACKS
 from pipeline.errors import PipelineError
 from pipeline.workspace.files import atomic_write_bytes
 from schemas import TABLES, columns
 
-REPORT_DIR = "report"
 DPI = 120
 NO_DATA = "データなし / no data"
 

@@ -4,12 +4,15 @@ Each path has a script of replies, used in order (the last one repeats), so a te
 "500 then 200" or "429 with Retry-After then 200". Faults: status codes, extra headers,
 a delay before answering (read timeout), a body cut short after a larger Content-Length
 (connection dropped), a close-delimited body with no length (endless body), redirects, and a
-304 when the request's If-None-Match matches. Every request is recorded so tests can count
+304 when the request's If-None-Match matches, and a trickle (one byte at a time, a pause between
+bytes, which resets a read timeout at every byte). ``SilentServer`` accepts connections and
+never answers (a network that swallows requests). Every request is recorded so tests can count
 hits and read the headers the client sent. Unknown paths answer 404.
 """
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -47,6 +50,7 @@ class Reply:
     truncate_to: int | None = None  # announce len(body), send only this many bytes, close
     close_delimited: bool = False  # no Content-Length: send body, then close (endless body)
     etag: str | None = None  # sent as ETag; a matching If-None-Match gets a 304
+    trickle: float = 0.0  # seconds between two bytes of the body (a read timeout never fires)
 
 
 @dataclass
@@ -139,12 +143,12 @@ class FaultServer:
                     self.send_header(name, value)
                 if reply.etag:
                     self.send_header("ETag", reply.etag)
+                step = 1 if reply.trickle else 4096
                 if reply.close_delimited:
                     self.send_header("Connection", "close")
                     self.end_headers()
                     self.close_connection = True
-                    for start in range(0, len(reply.body), 4096):
-                        self.wfile.write(reply.body[start : start + 4096])
+                    self._write(reply.body, step, reply.trickle)
                     return
                 self.send_header("Content-Length", str(len(reply.body)))
                 if reply.truncate_to is not None:
@@ -155,6 +159,34 @@ class FaultServer:
                     self.close_connection = True
                     return
                 self.end_headers()
-                self.wfile.write(reply.body)
+                self._write(reply.body, step, reply.trickle)
+
+            def _write(self, body: bytes, step: int, pause: float) -> None:
+                for start in range(0, len(body), step):
+                    self.wfile.write(body[start : start + step])
+                    if pause:
+                        self.wfile.flush()
+                        time.sleep(pause)
 
         return Handler
+
+
+class SilentServer:
+    """A listening socket on 127.0.0.1 that never accepts: the kernel completes each connection
+    (up to the backlog) and the request is never read nor answered."""
+
+    def __init__(self) -> None:
+        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._socket.bind(("127.0.0.1", 0))
+        self.port = self._socket.getsockname()[1]
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> SilentServer:
+        self._socket.listen(256)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._socket.close()

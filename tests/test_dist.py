@@ -63,6 +63,8 @@ def write_publication(out_dir: Path) -> Path:
         "name": "jp-smartcity",
         "title": SYNTHETIC,
         "version": pipeline.__version__,
+        "complete": True,
+        "missing_sources": [],
         "resources": resources,
     }
     (out_dir / "datapackage.json").write_text(json.dumps(package, indent=2), encoding="utf-8")
@@ -89,6 +91,7 @@ def test_bundle_contents(publication: Path, tmp_path: Path) -> None:
     members = _members(target)
     expected = {
         "SHA256SUMS",
+        "README.md",
         *REPO_FILES,
         "data/datapackage.json",
         "data/DATA_DICTIONARY.md",
@@ -100,12 +103,43 @@ def test_bundle_contents(publication: Path, tmp_path: Path) -> None:
     }
     assert set(members) == {f"{root}/{name}" for name in expected}
     assert list(members) == sorted(members)
-    assert members[f"{root}/README.md"] == (REPO / "README.md").read_bytes()
     assert members[f"{root}/data/README.md"] == (publication / "README.md").read_bytes()
     assert members[f"{root}/LICENSE"].startswith(b"MIT License")
     assert members[f"{root}/data/parquet/agencies.parquet"] == (
         publication / "parquet" / "agencies.parquet"
     ).read_bytes()
+
+
+def test_bundle_readme_lists_exactly_what_the_zip_holds(publication, tmp_path) -> None:
+    import re
+
+    root = bundle_name()
+    members = _members(make_dist(publication, tmp_path / "dist", REPO))
+    readme = members[f"{root}/README.md"].decode("utf-8")
+    listed = set(re.findall(r"^\| `([^`]+)` \|", readme, re.MULTILINE))
+    assert listed == {name.removeprefix(f"{root}/") for name in members}
+    assert "Complete: every source" in readme and "Incomplete" not in readme
+    assert "make" not in readme.split() and "processed/" not in readme
+
+
+def test_an_incomplete_dataset_is_named_so(publication: Path, tmp_path: Path) -> None:
+    package = json.loads((publication / "datapackage.json").read_text())
+    package.update(complete=False, missing_sources=["mlit_scpf_members"])
+    (publication / "datapackage.json").write_text(json.dumps(package))
+    target = make_dist(publication, tmp_path / "dist", REPO)
+    root = f"jp-smartcity-{pipeline.__version__}-incomplete"
+    assert target.name == f"{root}.zip" and bundle_name(complete=False) == root
+    members = _members(target)
+    assert all(name.startswith(f"{root}/") for name in members)
+    readme = members[f"{root}/README.md"].decode("utf-8")
+    assert "**Incomplete**" in readme and "`mlit_scpf_members`" in readme
+
+
+def test_a_descriptor_that_does_not_say_complete_counts_as_incomplete(publication, tmp_path):
+    package = json.loads((publication / "datapackage.json").read_text())
+    del package["complete"]
+    (publication / "datapackage.json").write_text(json.dumps(package))
+    assert make_dist(publication, tmp_path / "dist", REPO).stem.endswith("-incomplete")
 
 
 def test_sha256sums_verify(publication: Path, tmp_path: Path) -> None:
@@ -194,7 +228,9 @@ def test_citation_is_cff_with_the_package_version() -> None:
         assert citation[key], key
     assert str(citation["version"]) == pipeline.__version__
     assert citation["authors"] == [{"name": "jp-smartcity contributors"}]
-    assert citation["license"] == "MIT"
+    assert citation["license"] == "CC-BY-4.0"  # the dataset's
+    software = [r for r in citation["references"] if r["type"] == "software"]
+    assert [r["license"] for r in software] == ["MIT"]  # the pipeline code's
 
 
 def test_changelog_has_the_package_version() -> None:

@@ -34,7 +34,7 @@ from pipeline.fetch import (
 from pipeline.workspace.files import safe_file_name
 from pipeline.workspace.manifest import MANIFEST_NAME, inventory, known_sources, read_manifest
 from pipeline.workspace.registry import Source, attachment_source_id, load_registry
-from tests.fetch_server import FaultServer, Reply, html_page, tiny_pdf
+from tests.fetch_server import FaultServer, Reply, SilentServer, html_page, tiny_pdf
 
 PDF_V1 = tiny_pdf("v1")
 PDF_V2 = tiny_pdf("v2 (changed upstream)")
@@ -271,7 +271,7 @@ def test_persistent_5xx_gives_up_and_keeps_the_archived_copy(raw, server, config
     server.route("/down.pdf", Reply(503, b"maintenance"))
 
     result = fetch_all(raw, [source], config)[0]
-    assert (result.status, result.origin) == ("ok", "fetched")
+    assert (result.status, result.origin) == ("stale", "fetched")
     assert "refresh failed" in result.message and "503" in result.message
     assert "raw/pdf_src/down.pdf" in result.message
     assert len(server.hits_for("/down.pdf")) == 1 + config.retries + 1
@@ -303,7 +303,7 @@ def test_connection_dropped_mid_body_never_replaces_the_archive(raw, server, con
     server.route("/cut.pdf", Reply(200, PDF_V2 + b"x" * 5000, truncate_to=100, etag='"v2"'))
 
     result = fetch_all(raw, [source], config)[0]
-    assert result.status == "ok" and "refresh failed" in result.message
+    assert result.status == "stale" and "refresh failed" in result.message
     assert len(server.hits_for("/cut.pdf")) == 1 + config.retries + 1  # retried each time
     assert_untouched(raw, before, archived)
 
@@ -324,7 +324,7 @@ def test_body_over_the_size_cap_is_aborted(raw, server, config):
     server.route("/big.pdf", Reply(200, endless, close_delimited=True))
 
     result = fetch_all(raw, [source], config)[0]
-    assert result.status == "ok" and "cap" in result.message
+    assert result.status == "stale" and "cap" in result.message
     assert len(server.hits_for("/big.pdf")) == 2  # not retried
     assert_untouched(raw, before, archived)
 
@@ -342,7 +342,7 @@ def test_html_page_served_for_a_pdf_is_a_failure(raw, server, config):
     server.route("/members.pdf", Reply(200, login, headers={"Content-Type": "text/html"}))
 
     result = fetch_all(raw, [source], config)[0]
-    assert result.status == "ok" and "refresh failed" in result.message
+    assert result.status == "stale" and "refresh failed" in result.message
     assert "HTML page" in result.message and "Login required" in result.message
     assert_untouched(raw, before, archived)
 
@@ -380,7 +380,7 @@ def test_read_timeout_on_a_slow_server(raw, server, config):
     started = time.monotonic()
     result = fetch_all(raw, [source], config)[0]
     assert time.monotonic() - started < 2.0  # two tries of 0.2 s, not 3 s each
-    assert result.status == "ok" and "timed out" in result.message
+    assert result.status == "stale" and "timed out" in result.message
     assert_untouched(raw, before, archived)
 
     result = fetch_all(raw, [pdf_source(server.url("/slow.pdf"), "slow2")], config)[0]
@@ -397,7 +397,7 @@ def test_redirect_to_a_foreign_host_is_refused(raw, server, config):
     server.route("/moved.pdf", Reply(302, headers={"Location": "http://evil.invalid/x.pdf"}))
 
     result = fetch_all(raw, [source], config)[0]
-    assert result.status == "ok" and "evil.invalid" in result.message
+    assert result.status == "stale" and "evil.invalid" in result.message
     assert "not named in the sources registry" in result.message
     assert_untouched(raw, before, archived)
 
@@ -470,10 +470,11 @@ def test_404_falls_back_to_the_internet_archive(raw, server, archive, config):
     assert entry.path == "gone/gone.pdf" and entry.sha256 == sha(PDF_V1)
     assert len(server.hits_for("/gone.pdf")) == 1  # a 404 is not retried
 
-    # Next run: the link is still dead, the archived capture is used, the archive not asked.
+    # Next run: the link is still dead (a failed refresh: stale), the capture is used, the
+    # archive not asked.
     hits = len(archive.hits)
     result = fetch_all(raw, [source], config)[0]
-    assert (result.status, result.origin) == ("ok", "wayback")
+    assert (result.status, result.origin) == ("stale", "wayback")
     assert len(archive.hits) == hits
 
 
@@ -483,7 +484,7 @@ def test_404_with_archived_copy_keeps_it_without_asking_the_archive(raw, server,
     before = snapshot(raw)
     server.route("/later-gone.pdf", Reply(410, b"gone"))
     result = fetch_all(raw, [source], config)[0]
-    assert (result.status, result.origin) == ("ok", "fetched") and "410" in result.message
+    assert (result.status, result.origin) == ("stale", "fetched") and "410" in result.message
     assert archive.hits == []
     assert_untouched(raw, before, archived)
 
@@ -796,3 +797,78 @@ def test_interrupted_download_leaves_the_archive_as_it_was(raw, server, config, 
     with pytest.raises(KeyboardInterrupt):
         fetch_all(raw, [source], config)
     assert_untouched(raw, before, archived)
+
+
+# -- deadlines: a network that never answers, a server that trickles ------------------------
+# Small configured deadlines; the bounds asserted are generous (a loaded machine is slow), and
+# far below what the same faults cost without deadlines (a read timeout per byte, forever).
+
+
+@pytest.fixture
+def silent() -> Iterator[SilentServer]:
+    with SilentServer() as srv:
+        yield srv
+
+
+def test_a_server_that_never_answers_costs_one_download_deadline(raw, silent, config, capsys):
+    config.read_timeout = 30.0  # the read timeout alone would wait 30 s per try, 4 tries
+    config.retries = 3
+    config.download_deadline = 1.0
+    source = pdf_source(f"{silent.base}/never.pdf", "never")
+    started = time.monotonic()
+    result = fetch_all(raw, [source], config)[0]
+    assert time.monotonic() - started < 10
+    assert result.status == "missing", result.message
+    assert "1-second download deadline" in result.message and "by hand" in result.message
+    err = capsys.readouterr().err
+    assert f"fetch never: GET {source.url}" in err and "stopped" in err
+    assert not [p for p in raw.rglob("*") if p.name.endswith(".part")]
+
+
+@pytest.mark.parametrize("close_delimited", [False, True])
+def test_a_trickling_body_is_cut_at_the_download_deadline(raw, server, config, close_delimited):
+    config.read_timeout = 1.0  # never fires: a byte comes every 0.05 s
+    config.download_deadline = 1.5
+    source = pdf_source(server.url("/trickle.pdf"), "trickle")
+    archived = archive_first(raw, server, config, source, "/trickle.pdf")
+    before = snapshot(raw)
+    server.route(
+        "/trickle.pdf", Reply(200, PDF_V2 * 3, trickle=0.05, close_delimited=close_delimited)
+    )  # about 700 bytes: 35 s at this pace
+    started = time.monotonic()
+    result = fetch_all(raw, [source], config)[0]
+    assert time.monotonic() - started < 10
+    assert result.status == "stale" and "download deadline" in result.message, result.message
+    assert_untouched(raw, before, archived)
+
+
+def test_the_whole_fetch_has_a_deadline(raw, silent, config):
+    config.download_deadline = 1.0
+    config.fetch_deadline = 2.5
+    sources = [pdf_source(f"{silent.base}/f{i}.pdf", f"s{i}") for i in range(8)]
+    started = time.monotonic()
+    results = fetch_all(raw, sources, config)
+    assert time.monotonic() - started < 12  # 8 download deadlines would be 8 s, plus retries
+    assert all(r.status == "missing" for r in results)
+    not_tried = [r for r in results if "not tried" in r.message]
+    assert not_tried and "2.5-second deadline" in not_tried[-1].message
+    assert results[0].message.count("not tried") == 0
+
+
+def test_retries_are_printed_as_they_happen(raw, server, config, capsys):
+    server.route("/flaky.pdf", Reply(503), Reply(200, PDF_V1))
+    result = fetch_all(raw, [pdf_source(server.url("/flaky.pdf"), "flaky")], config)[0]
+    assert result.status == "ok"
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0] == f"fetch flaky: GET {server.url('/flaky.pdf')}"
+    assert lines[1].startswith("fetch flaky: HTTP 503; retrying in ")
+    assert lines[2] == f"fetch flaky: GET {server.url('/flaky.pdf')} (try 2 of 3)"
+
+
+def test_410_falls_back_to_the_internet_archive_as_404_does(raw, server, archive, config):
+    source = pdf_source(server.url("/removed.pdf"), "removed")
+    server.route("/removed.pdf", Reply(410, b"gone for good"))
+    wayback_capture(archive, source.url, PDF_V1)
+    result = fetch_all(raw, [source], config)[0]
+    assert (result.status, result.origin) == ("ok", "wayback"), result.message
+    assert read_manifest(raw)[0].wayback_timestamp == "20190901000000"

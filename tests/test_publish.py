@@ -358,3 +358,106 @@ def test_diff_without_previous_publication(tmp_path):
     diff = diff_publications(tmp_path / "nothing", sample_tables())
     assert diff["previous_publication"] is False
     assert diff["tables"]["agencies"]["added"] == 3
+
+
+# -- the user's files in the publication folder -------------------------------------------------
+
+
+def user_files(out: Path) -> dict[str, str]:
+    """A notebook, a CSV, a report folder and a file inside csv/: none of them the build's."""
+    files = {
+        "analysis.ipynb": '{"cells": []}',
+        "my_analysis.csv": "a,b\n1,2\n",
+        "report/README.md": "# figures (drawn by make report)\n",
+        "report/fig.png": "not really a png",
+        "csv/my_extra.csv": "x\n1\n",
+    }
+    for rel, text in files.items():
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_text(text, encoding="utf-8")
+    return files
+
+
+def test_every_published_file_is_in_the_owned_layout(published):
+    from pipeline.publish.swap import foreign_entries, owned_paths
+
+    assert set(tree(published)) <= owned_paths()
+    assert foreign_entries(published) == []
+
+
+def test_a_rebuild_carries_the_users_files_over_and_says_so(tmp_path):
+    out = do_publish(tmp_path / "processed")
+    files = user_files(out)
+    said: list[str] = []
+    changed = sample_tables()
+    changed["agencies"].loc[0, "name_en"] = "Changed"
+    report = validate_tables(changed, set())
+    publish(report.tables, out, report=report, dataset_meta=META, log=said.append)
+    for rel, text in files.items():
+        assert (out / rel).read_text(encoding="utf-8") == text
+    assert "Changed" in (out / "csv" / "agencies.csv").read_text(encoding="utf-8-sig")
+    assert len(said) == 1 and "kept 4 file(s)" in said[0]
+    for shown in ("analysis.ipynb", "my_analysis.csv", "report/", "csv/my_extra.csv"):
+        assert shown in said[0]
+    assert "make report" in said[0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["processed"]
+
+
+def test_a_crash_while_writing_keeps_the_users_files(tmp_path, monkeypatch):
+    out = do_publish(tmp_path / "processed")
+    files = user_files(out)
+    before = tree(out)
+
+    def explode(*args, **kwargs):
+        raise OSError("disk full (simulated)")
+
+    monkeypatch.setattr(writers_module, "write_duckdb", explode)
+    with pytest.raises(OSError, match="simulated"):
+        do_publish(out)
+    assert tree(out) == before and len(files) == 5
+
+
+# Renames of a swap: the 4 foreign entries into the new folder, out -> .old, new -> out.
+@pytest.mark.parametrize("killed_at", [1, 3, 5, 6])
+def test_a_kill_during_the_swap_loses_no_file_of_the_users(tmp_path, monkeypatch, killed_at):
+    """Killed (no handler runs) at the n-th rename of the swap; the next run's recover puts
+    the old publication in place, with every file of the user's."""
+    import pipeline.publish as publish_module
+
+    out = do_publish(tmp_path / "processed")
+    files = user_files(out)
+    old_publication = {k: v for k, v in tree(out).items() if k not in files}
+    real_rename = Path.rename
+    calls = []
+
+    def rename(self, target):
+        calls.append(Path(target))
+        if len(calls) == killed_at:
+            raise SystemExit("killed (simulated)")
+        return real_rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", rename)
+    monkeypatch.setattr(publish_module, "recover", lambda out_dir: None)  # no handler: a kill
+    with pytest.raises(SystemExit):
+        do_publish(out)
+    monkeypatch.undo()
+    assert len(calls) == killed_at
+    # Make the abandoned folder look like a dead process's (ours is alive).
+    for new in tmp_path.glob(".processed.new-*"):
+        new.rename(tmp_path / ".processed.new-999999")
+    recover(out)
+    for rel, text in files.items():
+        assert (out / rel).read_text(encoding="utf-8") == text, rel
+    assert {k: v for k, v in tree(out).items() if k not in files} == old_publication
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["processed"]
+
+
+def test_an_out_dir_that_is_a_file_is_refused_and_left_alone(tmp_path):
+    from pipeline.errors import UsageError
+
+    target = tmp_path / "notes.txt"
+    target.write_text("mine", encoding="utf-8")
+    with pytest.raises(UsageError, match="is a file"):
+        do_publish(target)
+    assert target.read_text(encoding="utf-8") == "mine"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]

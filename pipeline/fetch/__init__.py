@@ -26,7 +26,7 @@ from urllib.parse import urlparse
 import requests
 
 from pipeline.fetch.discovery import attachment_links, discover_attachments
-from pipeline.fetch.http import USER_AGENT, HttpClient
+from pipeline.fetch.http import USER_AGENT, HttpClient, deadline_session
 from pipeline.fetch.keep import Keeper, SourceFetchResult
 from pipeline.workspace.registry import Source
 
@@ -47,6 +47,11 @@ class FetchConfig:
     progress: bool | None = None  # None: only when stderr is a terminal and CI is unset
     max_retry_after: float = 60.0  # cap on a server's Retry-After, in seconds
     max_redirects: int = 5
+    # Seconds. One download, all its tries and redirects included, ends by download_deadline;
+    # the whole run by fetch_deadline (later sources are then not tried), so a network that
+    # hangs costs about a minute before the build goes on with what raw/ holds.
+    download_deadline: float = 45.0
+    fetch_deadline: float = 50.0
 
     def show_progress(self) -> bool:
         if self.progress is not None:
@@ -70,7 +75,7 @@ def fetch_all(
     raw_dir = Path(raw_dir)
     own_session = session is None and not config.offline
     if own_session:
-        session = requests.Session()
+        session = deadline_session()
     try:
         # Only hosts named in the registry, and the Internet Archive for dead links.
         wayback_host = urlparse(config.wayback_base).hostname

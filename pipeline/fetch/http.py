@@ -14,6 +14,12 @@ Why it is built this way:
   level (DNS, refused, connect timeout) is marked dead for the rest of the run, host names are
   resolved up front in parallel with a time limit, so a fetch with no network fails in
   seconds and the build goes on with what ``raw/`` holds.
+* A network that accepts connections but never answers, or a server that sends one byte every
+  few seconds, would hold a read timeout off forever (each byte resets it). So each download
+  has a total deadline (all its tries and redirects) and the whole run has one: when it comes,
+  a watchdog shuts the socket the download waits on, and the download fails with a message
+  saying which deadline passed. Every request and retry is printed to stderr as it happens,
+  one line each, so a slow fetch is never silent.
 * A body goes to a hidden temporary file beside the archive and is checked (size, ``%PDF-``,
   HTML) before anyone may rename it into place, so a bad or interrupted download never
   touches an archived copy.
@@ -40,6 +46,7 @@ from urllib.parse import ParseResult, urljoin, urlparse
 
 import requests
 import urllib3
+from requests.adapters import HTTPAdapter
 from tqdm import tqdm
 
 from pipeline import __version__
@@ -65,6 +72,8 @@ class HttpSettings(Protocol):
     max_bytes: int
     max_retry_after: float
     max_redirects: int
+    download_deadline: float
+    fetch_deadline: float
 
     def show_progress(self) -> bool: ...
 
@@ -73,8 +82,9 @@ class RequestFailure(Exception):
     """A request that produced no usable file. ``kind`` tells the caller what it means:
 
     ``gone`` (404/410) and ``unreachable`` (DNS, refused, connect timeout) say the link or its
-    host is dead, so the file may be found elsewhere; ``error`` (bad content, size cap,
-    foreign redirect, ...) says looking elsewhere would not help.
+    host is dead, so the file may be found elsewhere; ``deadline`` says the download or the
+    whole fetch ran out of time (looking elsewhere would cost more of it); ``error`` (bad
+    content, size cap, foreign redirect, ...) says looking elsewhere would not help.
     """
 
     def __init__(self, message: str, kind: str = "error") -> None:
@@ -216,6 +226,99 @@ def _resolve_hosts(hosts: set[str], timeout: float) -> dict[str, str]:
         return dict(failures)
 
 
+# The connections the current thread's download uses, so that its watchdog can shut them.
+_WATCHED = threading.local()
+
+
+def _watch(connection: object) -> None:
+    connections = getattr(_WATCHED, "connections", None)
+    if connections is not None:
+        connections.append(connection)
+
+
+class _WatchedHTTPConnection(urllib3.connection.HTTPConnection):
+    def connect(self) -> None:
+        super().connect()
+        # http.client drops ``sock`` when a response will close the connection (a body with no
+        # length); the response still reads from this socket, so the watchdog keeps it.
+        self.watched_sock = self.sock
+
+    def request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        _watch(self)
+        return super().request(*args, **kwargs)
+
+
+class _WatchedHTTPSConnection(urllib3.connection.HTTPSConnection):
+    def connect(self) -> None:
+        super().connect()
+        # http.client drops ``sock`` when a response will close the connection (a body with no
+        # length); the response still reads from this socket, so the watchdog keeps it.
+        self.watched_sock = self.sock
+
+    def request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        _watch(self)
+        return super().request(*args, **kwargs)
+
+
+class _WatchedHTTPPool(urllib3.HTTPConnectionPool):
+    ConnectionCls = _WatchedHTTPConnection
+
+
+class _WatchedHTTPSPool(urllib3.HTTPSConnectionPool):
+    ConnectionCls = _WatchedHTTPSConnection
+
+
+class DeadlineAdapter(HTTPAdapter):
+    """requests' adapter whose connections a download's watchdog can shut (see _deadline)."""
+
+    def init_poolmanager(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {
+            "http": _WatchedHTTPPool,
+            "https": _WatchedHTTPSPool,
+        }
+
+
+def deadline_session() -> requests.Session:
+    """A session whose downloads the deadlines can cut short, even mid-read."""
+    session = requests.Session()
+    adapter = DeadlineAdapter()
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
+
+
+@contextmanager
+def _deadline(seconds: float) -> Iterator[threading.Event]:
+    """Shut the sockets this thread opens or reuses once ``seconds`` have passed.
+
+    A blocked read then returns at once (end of stream), whatever the read timeout; the event
+    tells the caller that the deadline, not the server, ended the download.
+    """
+    connections: list[object] = []
+    fired = threading.Event()
+
+    def fire() -> None:
+        fired.set()
+        for connection in list(connections):
+            sock = getattr(connection, "watched_sock", None)
+            if sock is not None:
+                try:  # socket.socket's own shutdown: an SSLSocket's would unwrap it
+                    socket.socket.shutdown(sock, socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    timer = threading.Timer(max(0.0, seconds), fire)
+    timer.daemon = True
+    _WATCHED.connections = connections
+    timer.start()
+    try:
+        yield fired
+    finally:
+        timer.cancel()
+        _WATCHED.connections = None
+
+
 class HttpClient:
     """The HTTP side of one fetch run: host politeness state and the hosts found dead."""
 
@@ -238,6 +341,11 @@ class HttpClient:
         self.network_down_after = 3
         self.last_request: dict[str, float] = {}
         self.host_locks: dict[str, threading.Lock] = {}
+        self.run_deadline = time.monotonic() + settings.fetch_deadline
+
+    def say(self, line: str) -> None:
+        """One line of progress on stderr, as it happens (not a bar: readable in CI logs)."""
+        print(line, file=sys.stderr, flush=True)
 
     def probe(self, hosts: set[str]) -> None:
         """Resolve the host names about to be asked, all at once, and mark the dead ones."""
@@ -264,21 +372,60 @@ class HttpClient:
         """GET with retries and backoff; raise RequestFailure when no good file came of it.
 
         The body goes to a hidden temporary file in ``folder`` named after ``name``; ``label``
-        names the download on the progress bar.
+        names the download in the progress lines. All tries end by the download's deadline
+        (``download_deadline`` seconds, and never after the run's ``fetch_deadline``).
         """
+        now = time.monotonic()
+        if now >= self.run_deadline:
+            raise RequestFailure(
+                f"not tried: the fetch's {self.settings.fetch_deadline:g}-second deadline "
+                "had passed",
+                "deadline",
+            )
+        own = now + self.settings.download_deadline
+        deadline = min(own, self.run_deadline)
+        which = (
+            f"the {self.settings.download_deadline:g}-second download deadline"
+            if own <= self.run_deadline
+            else f"the fetch's {self.settings.fetch_deadline:g}-second deadline"
+        )
         attempts = self.settings.retries + 1
         for attempt in range(attempts):
-            try:
-                return self._attempt(url, headers, folder, name, media_type, label)
-            except _Retryable as exc:
-                if attempt == attempts - 1:
-                    raise RequestFailure(
-                        f"{exc.message} (gave up after {attempts} attempts)"
-                    ) from exc
-                delay = self.settings.backoff * 2**attempt
-                if exc.retry_after is not None:
-                    delay = max(delay, min(exc.retry_after, self.settings.max_retry_after))
-                time.sleep(delay)
+            remaining = deadline - time.monotonic()
+            tries = f" (try {attempt + 1} of {attempts})" if attempt else ""
+            self.say(f"fetch {label}: GET {url}{tries}")
+            with _deadline(remaining) as fired:
+                try:
+                    got = self._attempt(url, headers, folder, name, media_type, label, remaining)
+                    if not fired.is_set():
+                        return got
+                    # The watchdog shut the socket: a close-delimited body merely looks ended.
+                    if got.tmp is not None:
+                        got.tmp.unlink(missing_ok=True)
+                    raise _Retryable("cut short by the deadline")
+                except (_Retryable, RequestFailure, requests.RequestException, OSError) as exc:
+                    if fired.is_set() or time.monotonic() >= deadline:
+                        message = f"no complete answer by {which} ({url})"
+                        self.say(f"fetch {label}: stopped: {message}")
+                        raise RequestFailure(message, "deadline") from exc
+                    if not isinstance(exc, _Retryable):
+                        raise
+                    failure = exc
+            if attempt == attempts - 1:
+                raise RequestFailure(
+                    f"{failure.message} (gave up after {attempts} attempts)"
+                ) from failure
+            delay = self.settings.backoff * 2**attempt
+            if failure.retry_after is not None:
+                delay = max(delay, min(failure.retry_after, self.settings.max_retry_after))
+            if time.monotonic() + delay >= deadline:
+                message = (
+                    f"{failure.message}; no time left for another try before {which}"
+                )
+                self.say(f"fetch {label}: {message}")
+                raise RequestFailure(message, "deadline") from failure
+            self.say(f"fetch {label}: {failure.message}; retrying in {delay:.2f} s")
+            time.sleep(delay)
         raise AssertionError("unreachable")
 
     @contextmanager
@@ -303,6 +450,7 @@ class HttpClient:
         name: str,
         media_type: str,
         label: str,
+        remaining: float,
     ) -> Download:
         """One try, following at most ``max_redirects`` redirects within allowed hosts."""
         assert self.session is not None
@@ -325,7 +473,7 @@ class HttpClient:
                     f"not tried: the network seems down (no connection to {hosts})", "unreachable"
                 )
             with self._polite(host):
-                response = self._get(current, host, headers)
+                response = self._get(current, host, headers, remaining)
                 try:
                     if response.status_code in _REDIRECTS and response.headers.get("Location"):
                         current = urljoin(current, response.headers["Location"])
@@ -335,7 +483,9 @@ class HttpClient:
                     response.close()
         raise RequestFailure(f"more than {self.settings.max_redirects} redirects")
 
-    def _get(self, url: str, host: str, headers: dict[str, str]) -> requests.Response:
+    def _get(
+        self, url: str, host: str, headers: dict[str, str], remaining: float
+    ) -> requests.Response:
         """One request; a host that cannot be reached is marked dead for the rest of the run.
 
         A DNS failure or a connect timeout marks the host name (another port of a host that
@@ -348,7 +498,10 @@ class HttpClient:
                 headers={"User-Agent": self.settings.user_agent, **headers},
                 stream=True,
                 allow_redirects=False,
-                timeout=(self.settings.connect_timeout, self.settings.read_timeout),
+                timeout=(
+                    min(self.settings.connect_timeout, max(remaining, 0.01)),
+                    min(self.settings.read_timeout, max(remaining, 0.01)),
+                ),
             )
         except requests.exceptions.SSLError as exc:
             self.answered = True

@@ -41,7 +41,8 @@ class SourceFetchResult:
     """What happened to one source; ``message`` is one line a user can act on."""
 
     source_id: str
-    status: str  # ok | missing | failed
+    # ok | stale (the refresh failed; the archived copy is used) | missing | failed
+    status: str
     origin: str | None  # fetched | wayback | manual | bundled | None
     message: str
     changed: bool = False  # a new upstream version was archived beside the old one
@@ -193,20 +194,21 @@ class Keeper:
             if current:
                 return SourceFetchResult(
                     sid,
-                    "ok",
+                    "stale",
                     current.origin,
                     f"refresh failed ({failure.message}); using the archived copy "
                     f"raw/{current.path} (retrieved {current.retrieved_at or 'earlier'})",
                     entries=kept,
                 )
-            if failure.kind == "error":
+            if failure.kind in ("error", "deadline"):
                 return SourceFetchResult(
                     sid,
-                    "failed",
+                    "failed" if failure.kind == "error" else "missing",
                     None,
                     f"not downloaded: {failure.message}; {by_hand}",
                     entries=kept,
                 )
+            # gone (404, 410) or unreachable: the Internet Archive may hold a capture.
             try:
                 download, wayback_ts = wayback_capture(
                     self.client, self.wayback_base, source, folder, name
@@ -294,7 +296,7 @@ class Keeper:
             if current is not None:
                 return SourceFetchResult(
                     sid,
-                    "ok",
+                    "stale",
                     current.origin,
                     f"refresh failed (cannot store the download: {exc}); using the archived "
                     f"copy raw/{current.path}",

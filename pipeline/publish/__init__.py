@@ -13,12 +13,12 @@ the SQLite copy (for Datasette) is, for a given SQLite library version.
 from __future__ import annotations
 
 import json
-import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 
-from pipeline import STAMP_NAME
+from pipeline import REPORT_DIR, STAMP_NAME
 from pipeline.errors import ValidationFailed
 from pipeline.publish import descriptors, swap, writers
 from pipeline.publish.descriptors import DUCKDB_NAME, VIEW_NAME
@@ -92,19 +92,22 @@ def publish(
     *,
     report: ValidationReport,
     dataset_meta: dict,
+    log: Callable[[str], None] = print,
 ) -> Path:
     """Write the publication and swap it into ``out_dir`` atomically; returns ``out_dir``.
 
     ``tables`` are ``report.tables``, the frames validate_tables validated and coerced. A failed
     report, or tables it did not check, raise ValidationFailed before anything is written: the
     previous publication stays byte-identical. ``dataset_meta``: version, complete,
-    missing_sources, member_composition and optionally inputs (the build stamp).
+    missing_sources, member_composition and optionally inputs (the build stamp). Files of the
+    user's in ``out_dir`` (anything not in the publication's layout) are carried over into the
+    new publication, and ``log`` says which.
     """
     require_validation_enabled()
     if not report.ok:
         raise ValidationFailed("nothing published:\n" + report.summary_text())
     out_dir = Path(out_dir)
-    swap.refuse_foreign_folder(out_dir)
+    swap.check_out_dir(out_dir)
     _require_validated(tables, report)
     frames = writers.prepare_tables(tables)
     dataset_meta = dict(dataset_meta)
@@ -117,9 +120,25 @@ def publish(
     new.mkdir()
     try:
         write_publication(new, frames, report, dataset_meta, diff)
-        swap.swap(new, out_dir)
+        carried = swap.swap(new, out_dir)
     except BaseException:
-        shutil.rmtree(new, ignore_errors=True)
-        recover(out_dir)
+        recover(out_dir)  # restores the old publication; user files in `new` go back
         raise
+    if carried:
+        log(kept_message(out_dir, carried))
     return out_dir
+
+
+def kept_message(out_dir: Path, carried: list[str]) -> str:
+    """What the terminal says about the user's files a rebuild carried over."""
+    shown = [f"{rel}/" if (out_dir / rel).is_dir() else rel for rel in carried]
+    message = (
+        f"kept {len(carried)} file(s) of yours in {out_dir} (not part of the publication, "
+        f"carried over as they were): {', '.join(shown)}"
+    )
+    if any(rel.split("/")[0] == REPORT_DIR for rel in carried):
+        message += (
+            f"; {REPORT_DIR}/ holds the figures of the previous publication: "
+            "run `make report` to redraw them"
+        )
+    return message

@@ -1,0 +1,152 @@
+"""The command line as a user meets it: `python -m pipeline ...` in a subprocess, its exit codes
+(README's table), and what it prints when it refuses something."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipeline.cli import EXIT_ERROR, EXIT_OK, EXIT_USAGE
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def cli(*args: str, python: list[str] | None = None, cwd: Path = REPO,
+        timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """``python -m pipeline ARGS`` with this worktree's package first on the path."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.run(
+        [*(python or [sys.executable]), "-m", "pipeline", *args],
+        cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout,
+    )
+
+
+@pytest.fixture
+def offline_raw(repo_raw: Path, tmp_path: Path) -> Path:
+    """The committed raw/ (root document and transcriptions), as a fresh clone has it."""
+    raw = tmp_path / "raw"
+    for committed in ("document", "manual"):
+        shutil.copytree(repo_raw / committed, raw / committed)
+    return raw
+
+
+def test_a_users_files_survive_build_force(offline_raw: Path, tmp_path: Path) -> None:
+    out = tmp_path / "processed"
+    first = cli("build", "--raw-dir", str(offline_raw), "--out-dir", str(out))
+    assert first.returncode == EXIT_OK, first.stderr
+    (out / "my_analysis.csv").write_text("lg_code,note\n010006,mine\n", encoding="utf-8")
+    (out / "notebooks").mkdir()
+    (out / "notebooks" / "explore.ipynb").write_text('{"cells": []}', encoding="utf-8")
+    (out / "report").mkdir()
+    (out / "report" / "README.md").write_text("# figures\n", encoding="utf-8")
+
+    again = cli("build", "--force", "--raw-dir", str(offline_raw), "--out-dir", str(out))
+    assert again.returncode == EXIT_OK, again.stderr
+    assert (out / "my_analysis.csv").read_text(encoding="utf-8") == "lg_code,note\n010006,mine\n"
+    assert (out / "notebooks" / "explore.ipynb").read_text(encoding="utf-8") == '{"cells": []}'
+    assert (out / "report" / "README.md").read_text(encoding="utf-8") == "# figures\n"
+    assert "kept 3 file(s) of yours" in again.stdout
+    assert "my_analysis.csv" in again.stdout and "notebooks/" in again.stdout
+    assert "run `make report` to redraw them" in again.stdout
+    # No cache (nor anything else) was written beside the user's --out-dir.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["processed", "raw"]
+
+
+def test_out_dir_that_is_a_file_is_a_usage_error(offline_raw: Path, tmp_path: Path) -> None:
+    target = tmp_path / "data.csv"
+    target.write_text("mine\n", encoding="utf-8")
+    for command in ("build", "all", "check"):
+        done = cli(command, "--offline", "--raw-dir", str(offline_raw), "--out-dir", str(target))
+        assert done.returncode == EXIT_USAGE, (command, done.stderr)
+        assert "is a file" in done.stderr and "Traceback" not in done.stderr
+    assert target.read_text(encoding="utf-8") == "mine\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data.csv", "raw"]
+
+
+def test_folder_that_is_not_a_publication_is_a_usage_error(offline_raw, tmp_path) -> None:
+    folder = tmp_path / "my-data"
+    folder.mkdir()
+    (folder / "precious.txt").write_text("keep me", encoding="utf-8")
+    done = cli("build", "--raw-dir", str(offline_raw), "--out-dir", str(folder))
+    assert done.returncode == EXIT_USAGE
+    assert "not a publication" in done.stderr
+    assert [p.name for p in folder.iterdir()] == ["precious.txt"]
+
+
+def test_debug_with_an_unknown_source_id_lists_the_known_ones(offline_raw: Path) -> None:
+    done = cli("debug", "no_such_source", "--raw-dir", str(offline_raw))
+    assert done.returncode == EXIT_USAGE
+    assert "unknown source id 'no_such_source'" in done.stderr
+    assert "mlit_scpf_members" in done.stderr and "document" in done.stderr
+
+
+def test_a_python_without_the_dependencies_says_run_make(tmp_path: Path) -> None:
+    """-S: no site-packages, as the system python3 without pandas; the package from PYTHONPATH."""
+    done = cli("build", "--out-dir", str(tmp_path / "p"), python=[sys.executable, "-S"],
+               cwd=tmp_path)
+    assert done.returncode == EXIT_ERROR
+    assert "run `make`" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "p").exists()
+
+
+def test_help_needs_no_dependencies(tmp_path: Path) -> None:
+    done = cli("--help", python=[sys.executable, "-S"], cwd=tmp_path)
+    assert done.returncode == EXIT_OK and "Exit codes" in done.stdout
+
+
+def _registry_pointing_at(base: str, target: Path) -> Path:
+    """The real registry with every fetched source's URL on ``base`` (TOML written by hand:
+    strings and booleans only, JSON-escaped, which TOML basic strings accept)."""
+    import json
+    import tomllib
+
+    from pipeline.workspace.registry import DEFAULT_REGISTRY
+
+    entries = tomllib.loads(DEFAULT_REGISTRY.read_text(encoding="utf-8"))["source"]
+    lines = []
+    for entry in entries:
+        entry = dict(entry)
+        if entry["kind"] in ("linked", "remote"):
+            entry.pop("link", None)
+            entry["url"] = f"{base}/{entry['source_id']}.pdf"
+        lines.append("[[source]]")
+        lines += [f"{key} = {json.dumps(value, ensure_ascii=False)}"
+                  for key, value in entry.items()]
+        lines.append("")
+    target.write_text("\n".join(lines), encoding="utf-8")
+    return target
+
+
+def test_make_with_a_network_that_never_answers_finishes_in_90_s(offline_raw, tmp_path):
+    """`python -m pipeline all` (what `make` runs) with default deadlines, every source host a
+    local server that accepts connections and never answers; any other host (the Internet
+    Archive) goes through it too, as a proxy, so nothing leaves 127.0.0.1."""
+    import time
+
+    from tests.fetch_server import SilentServer
+
+    with SilentServer() as silent:
+        registry = _registry_pointing_at(silent.base, tmp_path / "sources.toml")
+        env = {"HTTP_PROXY": silent.base, "HTTPS_PROXY": silent.base, "NO_PROXY": "",
+               "http_proxy": silent.base, "https_proxy": silent.base, "no_proxy": ""}
+        started = time.monotonic()
+        done = subprocess.run(
+            [sys.executable, "-m", "pipeline", "all", "--raw-dir", str(offline_raw),
+             "--out-dir", str(tmp_path / "processed"), "--sources", str(registry)],
+            cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO), **env},
+            capture_output=True, text=True, timeout=180,
+        )
+        elapsed = time.monotonic() - started
+    assert done.returncode == EXIT_OK, done.stderr[-2000:]
+    assert elapsed < 90, elapsed
+    assert "deadline" in done.stdout  # the fetch summary says why each source is missing
+    assert "fetch: " in done.stdout and "not archived" in done.stdout
+    assert f"GET {silent.base}/" in done.stderr  # progress was printed as it happened
+    assert "published (INCOMPLETE)" in done.stdout
+    assert (tmp_path / "processed" / "datapackage.json").exists()
