@@ -17,7 +17,7 @@ import pipeline
 from pipeline import STAMP_NAME
 from pipeline.errors import SourceError
 from pipeline.extract.stage import plan_jobs, run_extract
-from pipeline.workspace import Archive
+from pipeline.workspace import Archive, checkout_root
 from pipeline.workspace.manifest import ManifestEntry
 
 CODE_ROOTS = [Path(pipeline.__file__).parent, Path(pipeline.__file__).parent.parent / "schemas"]
@@ -49,8 +49,6 @@ class BuildConfig:
         cache folder: never beside a user's ``--out-dir`` or in the current folder."""
         if self.cache_dir is not None:
             return self.cache_dir
-        from pipeline.cli import checkout_root
-
         checkout = checkout_root()
         if checkout is not None:
             return checkout / ".cache" / "extract"

@@ -12,30 +12,13 @@ import sys
 from pathlib import Path
 
 from pipeline.errors import PipelineError, UsageError, ValidationFailed
+from pipeline.workspace import checkout_root, workspace_root  # noqa: F401 (re-exported)
 
 EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_USAGE = 2
 EXIT_INVALID = 3
 EXIT_MISSING = 4
-
-
-def workspace_root() -> Path:
-    """Where raw/, processed/, dist/ and debug/ are by default.
-
-    In a checkout (the package's parent holds ``raw/document/`` and ``pyproject.toml``) it is the
-    checkout, from whatever folder the command runs, so ``make`` works on the repository's
-    folders. Installed from a wheel the package's parent is site-packages, so the current folder.
-    """
-    return checkout_root() or Path.cwd()
-
-
-def checkout_root() -> Path | None:
-    """The checkout holding this code, or None when the package is installed (from a wheel)."""
-    checkout = Path(__file__).resolve().parent.parent
-    if (checkout / "pyproject.toml").is_file() and (checkout / "raw" / "document").is_dir():
-        return checkout
-    return None
 
 
 REPO = workspace_root()

@@ -57,10 +57,12 @@ SELECT
         AS selection_count,
     (SELECT json_group_array(track) FROM (
         SELECT track FROM participation AS p
-        WHERE p.lg_code = c.lg_code AND p.status = 'not_selected' ORDER BY track)) AS tracks_not_selected,
+        WHERE p.lg_code = c.lg_code AND p.status = 'not_selected'
+        ORDER BY track)) AS tracks_not_selected,
     (SELECT json_group_array(track) FROM (
         SELECT track FROM participation AS p
-        WHERE p.lg_code = c.lg_code AND p.status = 'unknown' AND p.program_id <> 'scpf_2019' ORDER BY track)) AS tracks_unknown,
+        WHERE p.lg_code = c.lg_code AND p.status = 'unknown' AND p.program_id <> 'scpf_2019'
+        ORDER BY track)) AS tracks_unknown,
     -- NULL (unknown), not false, unless the complete member list is held
     (SELECT CASE max(CASE WHEN p.program_id = 'scpf_2019' THEN p.status END)
                 WHEN 'member' THEN 1 WHEN 'not_member' THEN 0 END

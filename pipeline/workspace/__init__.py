@@ -61,4 +61,22 @@ class Archive:
         ]
 
 
-__all__ = ["Archive", "ManifestEntry", "Source"]
+def workspace_root() -> Path:
+    """Where raw/, processed/, dist/ and debug/ are by default.
+
+    In a checkout (the package's parent holds ``raw/document/`` and ``pyproject.toml``) it is the
+    checkout, from whatever folder the command runs, so ``make`` works on the repository's
+    folders. Installed from a wheel the package's parent is site-packages, so the current folder.
+    """
+    return checkout_root() or Path.cwd()
+
+
+def checkout_root() -> Path | None:
+    """The checkout holding this code, or None when the package is installed (from a wheel)."""
+    checkout = Path(__file__).resolve().parents[2]
+    if (checkout / "pyproject.toml").is_file() and (checkout / "raw" / "document").is_dir():
+        return checkout
+    return None
+
+
+__all__ = ["Archive", "ManifestEntry", "Source", "checkout_root", "workspace_root"]
