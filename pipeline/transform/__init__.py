@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from pipeline.announced import PLATFORM_AS_OF
-from pipeline.errors import Problem
+from pipeline.errors import Problem, SourceError
 from pipeline.extract.stage import ExtractResult
 from pipeline.transform.coverage import build_coverage
 from pipeline.transform.matching import Matcher
@@ -48,8 +48,14 @@ class Assembled:
     notes: list[str] = field(default_factory=list)
 
 
-def assemble_tables(archive: Archive, extracted: ExtractResult) -> Assembled:
-    """Normalize the extracted frames into the published tables (not yet validated)."""
+def assemble_tables(
+    archive: Archive, extracted: ExtractResult, failed: dict[str, SourceError] | None = None
+) -> Assembled:
+    """Normalize the extracted frames into the published tables (not yet validated).
+
+    ``failed``: the sources that failed, extraction errors and sources the build quarantined
+    (default: the extraction errors); the ``sources`` table marks them ``failed``.
+    """
     kind_of = {s.source_id: s.kind for s in archive.sources}
     official = {sid for sid, kind in kind_of.items() if kind in OFFICIAL_KINDS}
     result = Assembled(tables={})
@@ -83,7 +89,9 @@ def assemble_tables(archive: Archive, extracted: ExtractResult) -> Assembled:
 
     cited = _concat(extracted.frames("cited_sources"), columns("sources"))
     result.tables = {
-        "sources": sources_table(archive, extracted.errors, cited),
+        "sources": sources_table(
+            archive, extracted.errors if failed is None else failed, cited
+        ),
         **{table: _concat(extracted.frames(table)) for table in DOCUMENT_TABLES},
         "municipalities": municipalities,
         "platform_members": platform_members,
