@@ -12,11 +12,17 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from pipeline.errors import Problem
-from pipeline.text import area_key, normalize_org_name, stable_id, text_or_empty
+from pipeline.text import (
+    area_key,
+    normalize_org_name,
+    prefecture_list,
+    stable_id,
+    text_or_empty,
+)
 from schemas import columns
 
 if TYPE_CHECKING:
-    from pipeline.transform.matching import Matcher
+    from pipeline.transform.matching import Matcher, MatchResult
 
 # --- platform members ---------------------------------------------------------------------
 
@@ -130,6 +136,17 @@ def _selection_ids(frame: pd.DataFrame) -> list[str]:
     return ids
 
 
+def _match_area(matcher: Matcher, text: str, prefecture: str | None) -> MatchResult:
+    """An area's local governments; an area printed against several prefectures
+    (瀬戸内エリア, 広島県・岡山県・香川県) that names none of their municipalities covers
+    each of those prefectures."""
+    several = prefecture_list(prefecture or "")
+    if not several:
+        return matcher.match(text, prefecture=prefecture)
+    named = matcher.match(text)
+    return named if named.codes else matcher.match("・".join(several))
+
+
 def normalize_selections(
     extracted: pd.DataFrame, matcher: Matcher
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
@@ -153,7 +170,7 @@ def normalize_selections(
     for row in frame.itertuples():
         prefecture = text_or_empty(row.prefecture_ja) or None
         text = text_or_empty(row.area_ja) or prefecture or ""
-        match = matcher.match(text, prefecture=prefecture)
+        match = _match_area(matcher, text, prefecture)
         real = [p for p in match.problems if _NOT_A_LOCAL_GOVERNMENT not in p]
         for problem in real:
             problems.append(
