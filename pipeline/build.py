@@ -22,7 +22,7 @@ from pathlib import Path
 import pipeline
 from pipeline import STAMP_NAME
 from pipeline.errors import SourceError
-from pipeline.extract.stage import ExtractResult, plan_jobs, run_extract
+from pipeline.extract.stage import ExtractJob, ExtractResult, plan_jobs, run_extract
 from pipeline.workspace import Archive
 from pipeline.workspace.manifest import ManifestEntry
 
@@ -145,12 +145,21 @@ def build(config: BuildConfig, log=print) -> BuildOutcome:
             up_to_date=True,
             complete=state["complete"],
             missing_sources=state["missing_sources"],
-            source_errors=[_error_from_dict(f) for f in state.get("failed_sources", [])],
+            source_errors=[
+                _error_from_dict(f)
+                for f in state.get("failed_sources", []) + state.get("superseded_files", [])
+            ],
             validation_ok=True,
         )
 
     jobs = plan_jobs(archive)
     extracted = run_extract(jobs, config.extract_cache)
+    extracted, older, superseded = fall_back_to_older(
+        archive, jobs, extracted, config.extract_cache
+    )
+    for error in superseded:
+        entry, detail = older[error.source_id]
+        log(f"failed: {error}\n  {detail}; {how_to_look(archive, error)}")
     if config.verbose:
         for job in jobs:
             how = "cached" if job.source_id in extracted.from_cache else "extracted"
@@ -165,7 +174,7 @@ def build(config: BuildConfig, log=print) -> BuildOutcome:
     from pipeline.publish import last_diff_summary, publish
     from pipeline.transform.coverage import coverage_summary
 
-    assembled, report, failed = quarantine(archive, extracted, set(missing))
+    assembled, report, failed = quarantine(archive, extracted, set(missing), older)
     for note in assembled.notes:
         log(note)
     complete = not missing and not failed
@@ -174,7 +183,8 @@ def build(config: BuildConfig, log=print) -> BuildOutcome:
         up_to_date=False,
         complete=complete,
         missing_sources=missing,
-        source_errors=[failed[s] for s in sorted(failed)],
+        source_errors=[failed[s] for s in sorted(failed)]
+        + [e for e in superseded if e.source_id not in failed],
         validation_ok=report.ok,
     )
     if report.quarantined or not report.ok:
@@ -211,6 +221,10 @@ def build(config: BuildConfig, log=print) -> BuildOutcome:
             _error_to_dict(archive, error)
             for _, error in sorted(_published_errors(archive, failed).items())
         ],
+        "superseded_files": [
+            _error_to_dict(archive, error)
+            for error in _published_errors(archive, {e.source_id: e for e in superseded}).values()
+        ],
         "inputs": stamp,
     }
     publish(report.tables, config.out_dir, report=report, dataset_meta=meta)
@@ -220,7 +234,59 @@ def build(config: BuildConfig, log=print) -> BuildOutcome:
     return outcome
 
 
-def quarantine(archive: Archive, extracted: ExtractResult, missing: set[str]):
+def fall_back_to_older(
+    archive: Archive, jobs: list[ExtractJob], extracted: ExtractResult, cache_dir: Path
+) -> tuple[ExtractResult, dict[str, tuple[ManifestEntry, str]], list[SourceError]]:
+    """A source whose current file fails is read from its older archived copies, newest first.
+
+    Returns the extraction with those outputs, source id -> (the copy used, why), and the
+    errors of the current files (still reported, and the build exits 3: the new file needs a
+    look). A file that fails never hides an older one that still extracts.
+    """
+    older: dict[str, tuple[ManifestEntry, str]] = {}
+    superseded: list[SourceError] = []
+    outputs, errors = dict(extracted.outputs), dict(extracted.errors)
+    for job in jobs:
+        error = errors.get(job.source_id)
+        if error is None:
+            continue
+        for entry in archive.older_entries:
+            if entry.source_id not in job.member_source_ids:
+                continue
+            kept = [e for e in archive.entries
+                    if e.source_id in job.member_source_ids and e.source_id != entry.source_id]
+            files = [*kept, entry]
+            alternative = replace(
+                job,
+                files=[archive.raw_dir / e.path for e in files],
+                sha256s=[e.sha256 for e in files],
+            )
+            result = run_extract([alternative], cache_dir, workers=1)
+            if job.source_id in result.outputs:
+                outputs[job.source_id] = result.outputs[job.source_id]
+                del errors[job.source_id]
+                why = _published_errors(archive, {job.source_id: error})[job.source_id]
+                older[entry.source_id] = (entry, (
+                    f"the current file failed ({why}); rows are from the older archived copy "
+                    f"raw/{entry.path} (retrieved {entry.retrieved_at or 'earlier'})"
+                ))
+                superseded.append(replace_source(error, entry.source_id))
+                break
+    result = ExtractResult(outputs=outputs, errors=errors, from_cache=extracted.from_cache)
+    return result, older, superseded
+
+
+def replace_source(error: SourceError, source_id: str) -> SourceError:
+    """The same error, credited to ``source_id`` (an attachment extracted with its parent)."""
+    return SourceError(source_id, error.detail, error.path, error.page)
+
+
+def quarantine(
+    archive: Archive,
+    extracted: ExtractResult,
+    missing: set[str],
+    older: dict[str, tuple[ManifestEntry, str]] | None = None,
+):
     """Assemble and validate; drop the sources validation blames and validate the rest again.
 
     Returns the assembled tables, the final report (its ``quarantined`` lists the dropped
@@ -234,7 +300,7 @@ def quarantine(archive: Archive, extracted: ExtractResult, missing: set[str]):
     kinds = {s.source_id: s.kind for s in archive.sources}
     roots = [failed[s] for s in sorted(failed) if kinds.get(s) not in QUARANTINABLE_KINDS]
     if roots:  # every table refers to what a bundled source holds: nothing to publish
-        assembled = assemble_tables(archive, extracted, _published_errors(archive, failed))
+        assembled = assemble_tables(archive, extracted, _published_errors(archive, failed), older)
         report = validate_tables(
             assembled.tables, missing_sources=missing, extra_problems=assembled.problems
         )
@@ -247,7 +313,7 @@ def quarantine(archive: Archive, extracted: ExtractResult, missing: set[str]):
     while True:
         dropped = _with_attachments(archive, set(failed))
         kept = _without_sources(extracted, dropped)
-        assembled = assemble_tables(archive, kept, _published_errors(archive, failed))
+        assembled = assemble_tables(archive, kept, _published_errors(archive, failed), older)
         report = validate_tables(
             assembled.tables, missing_sources=missing, extra_problems=assembled.problems
         )

@@ -397,3 +397,40 @@ def test_sources_command_lists_what_raw_holds(
     assert lines["document"] == "bundled"
     assert lines["mlit_scpf_members"] == "manual"  # dropped in by hand, no manifest entry
     assert lines["meti_smc_release_20190618004_01"] == "manual"
+
+
+def test_a_failing_new_file_never_hides_an_older_copy_that_reads(
+    fixture_build: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pipeline.workspace.files import sha256_file
+    from pipeline.workspace.manifest import ManifestEntry, read_manifest, write_manifest
+
+    raw, good = fixture_build
+    copy = tmp_path / "raw"
+    shutil.copytree(raw, copy)
+    current = copy / MEMBER_FILE
+    kept = current.with_name("001302313-20190808.pdf")  # the copy fetch kept when upstream changed
+    shutil.move(current, kept)
+    shutil.copyfile(make_bad_fixtures(tmp_path / "bad")["truncated"], current)
+
+    def entry(path: Path, retrieved_at: str, is_current: bool) -> ManifestEntry:
+        return ManifestEntry(
+            source_id="mlit_scpf_members", path=path.relative_to(copy).as_posix(),
+            origin="fetched", sha256=sha256_file(path), bytes=path.stat().st_size,
+            media_type="application/pdf", url="https://www.mlit.go.jp/common/001302313.pdf",
+            retrieved_at=retrieved_at, current=is_current,
+        )
+
+    others = [e for e in read_manifest(copy) if e.source_id != "mlit_scpf_members"]
+    write_manifest(copy, [*others, entry(kept, "2019-08-09T00:00:00Z", False),
+                          entry(current, "2020-01-01T00:00:00Z", True)])
+    out = tmp_path / "processed"
+    text = _quarantined(copy, out, capsys)
+    assert f"failed: mlit_scpf_members: {current}" in text
+    assert f"rows are from the older archived copy raw/{MEMBER_FILE[:-4]}-20190808.pdf" in text
+    members = table(out, "platform_members")
+    assert members.groupby("category").size().to_dict() == CORRECTED.counts
+    row = table(out, "sources").set_index("source_id").loc["mlit_scpf_members"]
+    assert row.status == "ok" and row.file_path == f"raw/{kept.relative_to(copy).as_posix()}"
+    assert row.sha256 == sha256_file(kept) and "current file failed" in row.status_detail
+    assert run("build", copy, out) == EXIT_INVALID  # up to date, and still says so

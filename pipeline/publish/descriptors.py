@@ -156,6 +156,12 @@ def datapackage(root: Path, frames: dict[str, pd.DataFrame], meta: dict) -> dict
             {k: v for k, v in item.items() if k in ("source_id", "error", "how_to_look")}
             for item in meta.get("failed_sources") or []
         ],
+        # Current files that failed while an older archived copy of the source still read:
+        # its rows come from that copy (sources.status_detail says which).
+        "superseded_files": [
+            {k: v for k, v in item.items() if k in ("source_id", "error", "how_to_look")}
+            for item in meta.get("superseded_files") or []
+        ],
         "member_composition": meta.get("member_composition"),
         "incomplete_coverage": _incomplete_coverage(frames["coverage"]),
         "sources": sources,

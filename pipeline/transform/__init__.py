@@ -28,7 +28,7 @@ from pipeline.transform.reference import (
     check_counts,
 )
 from pipeline.transform.sources import sources_table
-from pipeline.workspace import Archive
+from pipeline.workspace import Archive, ManifestEntry
 from schemas import columns
 
 # Which kinds of source may publish official rows, and in which order selections are preferred:
@@ -49,12 +49,16 @@ class Assembled:
 
 
 def assemble_tables(
-    archive: Archive, extracted: ExtractResult, failed: dict[str, SourceError] | None = None
+    archive: Archive,
+    extracted: ExtractResult,
+    failed: dict[str, SourceError] | None = None,
+    older: dict[str, tuple[ManifestEntry, str]] | None = None,
 ) -> Assembled:
     """Normalize the extracted frames into the published tables (not yet validated).
 
     ``failed``: the sources that failed, extraction errors and sources the build quarantined
-    (default: the extraction errors); the ``sources`` table marks them ``failed``.
+    (default: the extraction errors); the ``sources`` table marks them ``failed``. ``older``:
+    sources read from an older archived copy (see ``sources_table``).
     """
     kind_of = {s.source_id: s.kind for s in archive.sources}
     official = {sid for sid, kind in kind_of.items() if kind in OFFICIAL_KINDS}
@@ -90,7 +94,7 @@ def assemble_tables(
     cited = _concat(extracted.frames("cited_sources"), columns("sources"))
     result.tables = {
         "sources": sources_table(
-            archive, extracted.errors if failed is None else failed, cited
+            archive, extracted.errors if failed is None else failed, cited, older
         ),
         **{table: _concat(extracted.frames(table)) for table in DOCUMENT_TABLES},
         "municipalities": municipalities,
