@@ -1,8 +1,9 @@
 """Command line: ``python -m pipeline COMMAND``. Each command is one stage or a read-only view.
 
 Exit codes: 0 ok; 1 unexpected error; 2 bad arguments (including an --out-dir that must not be
-replaced and an unknown source id); 3 extraction or validation failed (nothing published);
-4 strict mode (check) and a source is missing.
+replaced and an unknown source id); 3 a source failed (the others are published, see
+pipeline.build) or validation failed as a whole (nothing published); 4 strict mode (check) and
+a source is missing.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="python -m pipeline",
         description="Rebuild the Japan smart-city initiatives dataset from its public sources.",
         epilog="Exit codes: 0 ok, 1 unexpected error, 2 bad arguments, "
-        "3 extraction or validation failed, 4 a source is missing (check only).",
+        "3 a source (or validation) failed, 4 a source is missing (check only).",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     sub.add_parser(

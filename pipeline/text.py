@@ -91,6 +91,19 @@ PREFECTURES = (
 _PREFECTURE_NAME_RE = re.compile("^(" + "|".join(PREFECTURES) + ")")
 
 
+_PREFECTURE_LIST_RE = re.compile(
+    "^(?:" + "|".join(PREFECTURES) + ")(?:[・、,/](?:" + "|".join(PREFECTURES) + "))+$"
+)
+
+
+def prefecture_list(cell: str) -> list[str]:
+    """The prefectures of a cell naming several (``広島県・岡山県・香川県``); [] otherwise."""
+    text = unicodedata.normalize("NFKC", cell or "").replace(" ", "").replace("　", "")
+    if not _PREFECTURE_LIST_RE.match(text):
+        return []
+    return re.findall("|".join(PREFECTURES), text)
+
+
 def split_prefecture(area: str) -> tuple[str | None, str]:
     """A leading prefecture name of an area as printed (``茨城県日立市`` -> 茨城県)."""
     match = _PREFECTURE_NAME_RE.match(area.strip())

@@ -39,7 +39,9 @@ _FALSE = {"0", "false", "no", "off"}
 
 @dataclass(frozen=True)
 class Failure:
-    """One failed check: where, how many rows, and a few rows to look at."""
+    """One failed check: where, how many rows, a few rows to look at, and the sources of the
+    failing rows (empty when the failure is not the fault of one source: then it fails the
+    whole build, see pipeline.build)."""
 
     table: str
     column: str
@@ -47,6 +49,7 @@ class Failure:
     rows: int
     examples: tuple[dict, ...] = ()
     message: str = ""
+    source_ids: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
         return {
@@ -55,8 +58,22 @@ class Failure:
             "check": self.check,
             "rows": self.rows,
             "message": self.message,
+            "source_ids": sorted(self.source_ids),
             "examples": [dict(sorted(e.items())) for e in self.examples],
         }
+
+
+def _sources_of(frame: pd.DataFrame, rows: Iterable[int]) -> tuple[str, ...]:
+    """The source ids of these rows; empty if any row has none (then no source is to blame)."""
+    if "source_id" not in frame.columns:
+        return ()
+    found: set[str] = set()
+    for row in rows:
+        value = plain_value(frame["source_id"].iloc[row]) if 0 <= row < len(frame) else None
+        if value is None:
+            return ()
+        found.add(str(value))
+    return tuple(sorted(found))
 
 
 @dataclass
@@ -65,6 +82,8 @@ class ValidationReport:
 
     failures: list[Failure] = field(default_factory=list)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    # Failures of sources the build quarantined (their rows are not in ``tables``).
+    quarantined: list[Failure] = field(default_factory=list)
     missing_sources: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     row_counts: dict[str, int] = field(default_factory=dict)
@@ -91,6 +110,10 @@ class ValidationReport:
             "row_counts": dict(sorted(self.row_counts.items())),
             "failure_count": len(failures),
             "failures": failures,
+            "quarantined_failures": sorted(
+                (f.to_dict() for f in self.quarantined),
+                key=lambda f: (f["table"], f["column"], f["check"], f["message"]),
+            ),
             "notes": sorted(self.notes),
         }
 
@@ -108,17 +131,26 @@ class ValidationReport:
                 "dataset incomplete; missing source(s): " + ", ".join(sorted(self.missing_sources))
             )
         for failure in sorted(self.failures, key=lambda f: (f.table, f.column, f.check)):
+            lines += _failure_lines(failure)
+        if self.quarantined:
             lines.append("")
-            head = f"[{failure.table}.{failure.column}] {failure.check}"
-            lines.append(f"{head}: {failure.rows} row(s)")
-            if failure.message:
-                lines.append(f"  {failure.message}")
-            for example in failure.examples:
-                lines.append("  - " + _example_text(example))
+            lines.append(f"quarantined: {len(self.quarantined)} failed check(s) of the "
+                         "failed sources, whose rows are not published:")
+        for failure in sorted(self.quarantined, key=lambda f: (f.table, f.column, f.check)):
+            lines += _failure_lines(failure)
         if self.notes:
             lines.append("")
             lines += [f"note: {note}" for note in sorted(self.notes)]
         return "\n".join(lines)
+
+
+def _failure_lines(failure: Failure) -> list[str]:
+    head = f"[{failure.table}.{failure.column}] {failure.check}"
+    lines = ["", f"{head}: {failure.rows} row(s)"]
+    if failure.message:
+        lines.append(f"  {failure.message}")
+    lines += ["  - " + _example_text(example) for example in failure.examples]
+    return lines
 
 
 def _example_text(example: dict) -> str:
@@ -229,7 +261,7 @@ def _rows_failure(
         _row_example(table, frame, r, **({"value": value(r)} if value else {}))
         for r in rows[:MAX_EXAMPLES]
     )
-    return Failure(table, column, check, len(rows), examples, message)
+    return Failure(table, column, check, len(rows), examples, message, _sources_of(frame, rows))
 
 
 # --- pandera -----------------------------------------------------------------------------
@@ -267,7 +299,8 @@ def _schema_failures(table: str, frame: pd.DataFrame, errors: SchemaErrors) -> l
                 extra["value"] = ", ".join(f"{c}={plain_value(v)}" for c, v in pairs)
             examples.append(_row_example(table, frame, row, **extra))
         failures.append(
-            Failure(table, column, check, len(rows), tuple(examples), _schema_message(check))
+            Failure(table, column, check, len(rows), tuple(examples), _schema_message(check),
+                    _sources_of(frame, rows))
         )
     return failures
 
@@ -446,6 +479,7 @@ def check_member_composition(
             f"held {dict(sorted(counts.items()))} (total {len(from_list)}); announced {wanted}. "
             "A heading or page the extractor did not understand? Render the pages with "
             "`python -m pipeline debug " + (list_sources[0] if list_sources else "SOURCE") + "`",
+            tuple(list_sources),
         )
     ]
 
@@ -462,24 +496,28 @@ def check_announced_counts(
     failures: list[Failure] = []
     too_many: list[dict] = []
     official_off: list[dict] = []
+    blamed: dict[str, set[str]] = {"too_many": set(), "official_off": set()}
     per_key = held_counts(selections)
     figures = {(a.program_id, a.track, a.fiscal_year, a.round): a.count for a in ANNOUNCED_COUNTS}
     for key, count in sorted(per_key.items()):
         if key in figures and count > figures[key]:
             too_many.append({"key": "/".join(map(str, key)), "held": count,
                              "announced": figures[key]})
+            blamed["too_many"] |= _key_sources(selections, key)
     for (program, track), rows in selections.groupby(["program_id", "track"], sort=True):
         total = announced_count(str(program), str(track))
         sources = sorted({str(s) for s in rows["source_id"]})
         if total and len(rows) > total:
             too_many.append({"key": f"{program}/{track}", "held": len(rows), "announced": total,
                              "source_id": ", ".join(sources)})
+            blamed["too_many"] |= set(sources)
         official = all(_is_extracted(s, origins) for s in sources) and not set(sources) & missing
         if not official or not total:
             continue
         keys = {k: v for k, v in figures.items() if k[:2] == (program, track)}
         off = [k for k, v in keys.items() if per_key.get(k, 0) != v]
         if len(rows) != total or off:
+            blamed["official_off"] |= set(sources)
             official_off.append({
                 "key": f"{program}/{track}", "held": len(rows), "announced": total,
                 "source_id": ", ".join(sources),
@@ -494,6 +532,7 @@ def check_announced_counts(
             tuple(too_many[:MAX_EXAMPLES]),
             "more selections held than the programme announced (duplicates? rows of another "
             "year or track?)",
+            _blame(blamed["too_many"]),
         ))
     if official_off:
         failures.append(Failure(
@@ -502,9 +541,30 @@ def check_announced_counts(
             "an official list read from an archived file does not hold the announced number of "
             "selections: the extractor probably misread its layout; render the pages with "
             "`python -m pipeline debug SOURCE_ID`",
+            _blame(blamed["official_off"]),
         ))
     failures += _check_smc_both(selections, origins, missing)
     return failures
+
+
+def _blame(sources: set[str]) -> tuple[str, ...]:
+    """Sources to blame, or none when a row had no source (see Failure.source_ids)."""
+    return () if not sources or "None" in sources else tuple(sorted(sources))
+
+
+def _key_sources(selections: pd.DataFrame, key: tuple) -> set[str]:
+    """Sources of the selection rows counted under a coverage key (see held_counts)."""
+    program, track, year, round_ = key
+    rows = selections[
+        (selections["program_id"].astype(str) == program)
+        & (selections["track"].astype(str) == track)
+    ]
+    picked = [
+        str(plain_value(s))
+        for s, y, r in zip(rows["source_id"], rows["fiscal_year"], rows["round"], strict=True)
+        if plain_value(y) == year and ("" if plain_value(r) is None else str(r)) == round_
+    ]
+    return set(picked)
 
 
 def _check_smc_both(
@@ -522,11 +582,13 @@ def _check_smc_both(
         for track in SMC_TRACKS
     )
     if len(both) > SMC_SELECTED_BY_BOTH or (official and len(both) != SMC_SELECTED_BY_BOTH):
+        tracked = smc[smc["track"].astype(str).isin(SMC_TRACKS)]
         return [Failure(
             "selections", "selection_group_id", "smc_regions_in_both_lists", len(both),
             tuple({"value": g} for g in both[:MAX_EXAMPLES]),
             f"{len(both)} region(s) linked in both Smart Mobility Challenge lists; "
             f"{SMC_SELECTED_BY_BOTH} announced",
+            _blame({str(plain_value(s)) for s in tracked["source_id"]}),
         )]
     return []
 
@@ -608,7 +670,9 @@ def _problem_failures(problems: Iterable[Problem]) -> list[Failure]:
             {"source_id": p.source_id, "page": plain_value(p.page), "message": p.message}
             for p in items[:MAX_EXAMPLES]
         )
-        failures.append(Failure(table, column, check, len(items), examples))
+        sources = {p.source_id for p in items}
+        blame = () if None in sources else tuple(sorted(str(s) for s in sources))
+        failures.append(Failure(table, column, check, len(items), examples, "", blame))
     return failures
 
 

@@ -154,12 +154,112 @@ def test_bad_member_file_is_named_and_other_sources_still_extract(
     bad = make_bad_fixtures(tmp_path / "bad")
     for case in ("truncated", "html", "no_text_layer", "encrypted"):
         shutil.copyfile(bad[case], copy / MEMBER_FILE)
-        assert run("build", copy, tmp_path / f"out-{case}") == EXIT_INVALID
+        out = tmp_path / f"out-{case}"
+        assert run("build", copy, out) == EXIT_INVALID
         printed = capsys.readouterr()
         text = printed.out + printed.err
-        assert f"mlit_scpf_members: {copy / MEMBER_FILE}" in text, case
-        assert "meti_smc_release" not in text.split("error:")[-1].split("\n")[0]
-        assert not (tmp_path / f"out-{case}").exists()
+        assert f"failed: mlit_scpf_members: {copy / MEMBER_FILE}" in text, case
+        assert "python -m pipeline debug mlit_scpf_members" in text, case
+        # the other sources are published; the failed one holds no rows and says why
+        assert len(table(out, "platform_members")) == 0, case
+        assert len(table(out, "selections")) > 0, case
+        status = table(out, "sources").set_index("source_id")
+        assert status.loc["mlit_scpf_members", "status"] == "failed", case
+        assert status.loc["mlit_scpf_members", "status_detail"].startswith(
+            f"mlit_scpf_members: raw/{MEMBER_FILE}"
+        ), case
+        assert (status.drop("mlit_scpf_members").status != "failed").all(), case
+
+
+def _quarantined(raw: Path, out: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    """Build into ``out`` expecting exit 3 with the member list quarantined; the terminal."""
+    assert run("build", raw, out) == EXIT_INVALID
+    printed = capsys.readouterr()
+    return printed.out + printed.err
+
+
+def test_an_unreadable_member_list_costs_that_source_only(
+    fixture_build: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    raw, good = fixture_build
+    copy = tmp_path / "raw"
+    shutil.copytree(raw, copy)
+    shutil.copyfile(make_bad_fixtures(tmp_path / "bad")["scan_on_page_2"], copy / MEMBER_FILE)
+    out = tmp_path / "processed"
+    text = _quarantined(copy, out, capsys)
+    assert f"mlit_scpf_members: {copy / MEMBER_FILE} page 2" in text
+    assert "python -m pipeline debug mlit_scpf_members --page 2" in text
+    assert "pipeline/extract/layouts/mlit_scpf_members.csv" in text
+    assert "failed: 1 source(s): mlit_scpf_members" in text and "published (INCOMPLETE)" in text
+    for name in ("selections", "selection_areas", "coverage", "programs", "municipalities"):
+        assert table(out, name).equals(table(good, name)), name
+    assert len(table(out, "platform_members")) == 0
+    package = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
+    assert package["complete"] is False
+    [failed] = package["failed_sources"]
+    assert failed["source_id"] == "mlit_scpf_members"
+    assert failed["error"].startswith(f"mlit_scpf_members: raw/{MEMBER_FILE} page 2")
+    assert "python -m pipeline debug mlit_scpf_members --page 2" in failed["how_to_look"]
+    assert str(tmp_path) not in (out / "datapackage.json").read_text(encoding="utf-8")
+    # membership is unknown, not false, and no key points at a member row
+    with duckdb.connect(str(out / "smartcity.duckdb"), read_only=True) as db:
+        flags = db.execute(
+            "select distinct is_platform_member from municipality_participation"
+        ).fetchall()
+    assert flags == [(None,)]
+    # nothing changed: still up to date, and still exit 3 (scripts notice)
+    assert run("build", copy, out) == EXIT_INVALID
+    assert "up to date" in capsys.readouterr().out
+    # check stays strict: it publishes nothing
+    strict = tmp_path / "strict"
+    assert run("check", copy, strict) == EXIT_INVALID
+    assert not strict.exists()
+
+
+def test_a_failing_source_never_costs_the_previous_publication(
+    fixture_build: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    raw, good = fixture_build
+    copy = tmp_path / "raw"
+    shutil.copytree(raw, copy)
+    published = tmp_path / "processed"
+    shutil.copytree(good, published)
+    before = _digests(published)
+    shutil.copyfile(make_bad_fixtures(tmp_path / "bad")["truncated"], copy / MEMBER_FILE)
+    text = _quarantined(copy, published, capsys)
+    assert "holds rows of mlit_scpf_members" in text and "left exactly as it was" in text
+    assert _digests(published) == before
+
+
+@pytest.mark.parametrize(
+    "edit, message, detail",
+    [  # one member short is caught by the extractor; an unknown name by validation
+        (_drop_one_local_government, "local_government short by 1", "member counts match no"),
+        (_unknown_local_government, "架空市", "validation failed: [platform_members.lg_code]"),
+    ],
+)
+def test_a_member_list_that_fails_validation_is_quarantined(
+    fixture_build: tuple[Path, Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    edit,
+    message: str,
+    detail: str,
+) -> None:
+    raw, good = fixture_build
+    copy = tmp_path / "raw"
+    shutil.copytree(raw, copy)
+    _member_grid(copy / MEMBER_FILE, edit)
+    out = tmp_path / "processed"
+    text = _quarantined(copy, out, capsys)
+    assert message in text and "failed: mlit_scpf_members" in text
+    assert len(table(out, "platform_members")) == 0
+    assert table(out, "selections").equals(table(good, "selections"))
+    status = table(out, "sources").set_index("source_id")
+    assert status.loc["mlit_scpf_members", "status"] == "failed"
+    assert detail in status.loc["mlit_scpf_members", "status_detail"]
 
 
 def test_offline_clone_publishes_what_it_has(repo_raw: Path, tmp_path: Path) -> None:
@@ -293,3 +393,40 @@ def test_sources_command_lists_what_raw_holds(
     assert lines["document"] == "bundled"
     assert lines["mlit_scpf_members"] == "manual"  # dropped in by hand, no manifest entry
     assert lines["meti_smc_release_20190618004_01"] == "manual"
+
+
+def test_a_failing_new_file_never_hides_an_older_copy_that_reads(
+    fixture_build: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pipeline.workspace.files import sha256_file
+    from pipeline.workspace.manifest import ManifestEntry, read_manifest, write_manifest
+
+    raw, good = fixture_build
+    copy = tmp_path / "raw"
+    shutil.copytree(raw, copy)
+    current = copy / MEMBER_FILE
+    kept = current.with_name("001302313-20190808.pdf")  # the copy fetch kept when upstream changed
+    shutil.move(current, kept)
+    shutil.copyfile(make_bad_fixtures(tmp_path / "bad")["truncated"], current)
+
+    def entry(path: Path, retrieved_at: str, is_current: bool) -> ManifestEntry:
+        return ManifestEntry(
+            source_id="mlit_scpf_members", path=path.relative_to(copy).as_posix(),
+            origin="fetched", sha256=sha256_file(path), bytes=path.stat().st_size,
+            media_type="application/pdf", url="https://www.mlit.go.jp/common/001302313.pdf",
+            retrieved_at=retrieved_at, current=is_current,
+        )
+
+    others = [e for e in read_manifest(copy) if e.source_id != "mlit_scpf_members"]
+    write_manifest(copy, [*others, entry(kept, "2019-08-09T00:00:00Z", False),
+                          entry(current, "2020-01-01T00:00:00Z", True)])
+    out = tmp_path / "processed"
+    text = _quarantined(copy, out, capsys)
+    assert f"failed: mlit_scpf_members: {current}" in text
+    assert f"rows are from the older archived copy raw/{MEMBER_FILE[:-4]}-20190808.pdf" in text
+    members = table(out, "platform_members")
+    assert members.groupby("category").size().to_dict() == CORRECTED.counts
+    row = table(out, "sources").set_index("source_id").loc["mlit_scpf_members"]
+    assert row.status == "ok" and row.file_path == f"raw/{kept.relative_to(copy).as_posix()}"
+    assert row.sha256 == sha256_file(kept) and "current file failed" in row.status_detail
+    assert run("build", copy, out) == EXIT_INVALID  # up to date, and still says so

@@ -205,3 +205,36 @@ def test_debug_render_writes_png(tmp_path: Path, fixtures: dict[str, Path]) -> N
     written = render_debug(SID, fixtures["by_prefecture"], tmp_path / "debug", pages=[1])
     assert [p.name for p in written] == ["mlit_scpf_members-members_by_prefecture-p001.png"]
     assert written[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize(
+    "printed, category, count",
+    [  # numbered or not, bracketed or not, a count in any form or none, continuation marks
+        ("１．地方公共団体（112団体）", "local_government", 112),
+        ("1. 地方公共団体", "local_government", None),
+        ("(1)企業等 304団体", "company", 304),
+        ("（２）大学・研究機関（計43団体）", "university_research", 43),
+        ("①企業等", "company", None),
+        ("第1 企業等：304", "company", 304),
+        ("Ⅲ．地方公共団体 計112団体", "local_government", 112),
+        ("【企業等】（304団体）", "company", 304),
+        ("■ 地方公共団体", "local_government", None),
+        ("＜大学・研究機関＞", "university_research", None),
+        ("〔関係府省・経済団体等〕：12", "ministry_economic_org", 12),
+        ("地方公共団体（続き）", "local_government", None),
+        ("【企業等】（つづき）", "company", None),
+        ("企業等 計304", "company", 304),
+    ],
+)
+def test_heading_forms_from_the_layout_file(printed: str, category: str, count) -> None:
+    from pipeline.extract.mlit_scpf_members import _Parser
+
+    parser = _Parser(SID, Path("list.pdf"), load_layout())
+    assert parser.heading(printed) == (category, count)
+
+
+@pytest.mark.parametrize("printed", ["株式会社企業等", "地方公共団体連合会", "あ行", "１．"])
+def test_text_that_is_no_heading(printed: str) -> None:
+    from pipeline.extract.mlit_scpf_members import _Parser
+
+    assert _Parser(SID, Path("list.pdf"), load_layout()).heading(printed) is None

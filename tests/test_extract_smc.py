@@ -320,3 +320,28 @@ def test_fixtures_say_they_are_synthetic(smc: dict[str, Path]) -> None:
     for name, path in smc.items():
         if path.suffix == ".pdf":
             assert PdfReader(path).metadata.subject == fx.SYNTHETIC, name
+
+
+def test_a_meti_list_headed_by_main_activities(tmp_path: Path) -> None:
+    """No. | 都道府県 | 地域名 | 主な取組: read by meaning, no organisation column needed."""
+    pdf = fx.meti_list_main_activities(tmp_path / "main_activities.pdf")
+    frame = mlit_smc_meti_list.extract("mlit_smc_meti_list", [pdf])["selections"]
+    assert list(frame.area_ja) == _areas(fx.METI_PILOTS)
+    assert list(frame.prefecture_ja) == [e.prefecture for e in fx.METI_PILOTS]
+    assert list(frame.project_name_ja) == [e.project for e in fx.METI_PILOTS]
+    assert frame.page.notna().all() and frame.page.max() == 2  # header repeated on page 2
+
+
+def test_an_image_only_first_attachment_is_named_as_the_scanned_file(tmp_path: Path) -> None:
+    import shutil
+
+    from tests.fixtures.make_bad_fixtures import make_bad_fixtures
+
+    made = fx.make_smc_fixtures(tmp_path / "raw")
+    scan = fx.attachment_path(tmp_path / "raw", "meti")
+    shutil.copyfile(make_bad_fixtures(tmp_path / "bad")["no_text_layer"], scan)
+    with pytest.raises(SourceError) as err:
+        meti_smc_release.extract(RELEASE, release_files(made))
+    assert err.value.path == str(scan) and err.value.page == 1
+    assert "no text layer" in str(err.value) and "パイロット地域" in str(err.value)
+    assert made["reference"].name not in str(err.value)  # not the overview after it

@@ -43,6 +43,21 @@ def test_a_prefecture_without_an_area_matches_the_prefecture(matcher: Matcher) -
     assert areas.lg_code.tolist() == ["260002"]
 
 
+def test_an_area_across_several_prefectures_covers_each_of_them(matcher: Matcher) -> None:
+    rows = [
+        selection(prefecture_ja="広島県・岡山県・香川県", area_ja="瀬戸内エリア"),
+        selection(prefecture_ja="広島県・岡山県", area_ja="福山市"),  # names a municipality
+    ]
+    selections, areas, problems = normalize_selections(pd.DataFrame(rows), matcher, {})
+    assert problems == []
+    area_of = dict(zip(selections.selection_id, selections.area_ja, strict=True))
+    codes = areas.groupby(areas.selection_id.map(area_of)).lg_code.apply(sorted).to_dict()
+    assert codes == {
+        "瀬戸内エリア": ["330001", "340006", "370002"],  # 岡山県, 広島県, 香川県 (JIS X 0402)
+        "福山市": ["342076"],
+    }
+
+
 def test_each_year_comes_from_the_first_source_that_holds_it() -> None:
     official = pd.DataFrame([selection(area_ja="富山市", source_id="official")])
     transcribed = pd.DataFrame(

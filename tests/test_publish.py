@@ -318,7 +318,8 @@ def test_build_stamp_written_when_inputs_given(tmp_path):
     out = do_publish(tmp_path / "processed", meta=META | {"inputs": "abc123"})
     stamp = json.loads((out / "build_stamp.json").read_text())
     assert stamp == {"inputs": "abc123", "version": "0.0.0-test", "complete": True,
-                     "missing_sources": []}
+                     "missing_sources": [], "failed_sources": [],
+                     "superseded_files": []}
 
 
 def test_incomplete_publication_says_so(tmp_path):

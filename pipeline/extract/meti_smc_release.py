@@ -268,9 +268,20 @@ def extract(source_id: str, files: list[Path]) -> ExtractOutput:
                          f"read {found[0].path}")
         frames[track], chosen[track] = versions[0], found[0]
 
+    scans = [s for s in not_lists if s.page_lines and set(s.no_text_pages) >= set(s.page_lines)]
     for track in (METI_PILOT, MLIT_MODEL):
         if track in frames:
             continue
+        if scans:  # a list printed as an image: the scan is the file to name, not the next one
+            scan = scans[0]
+            raise SourceError(
+                scan.source_id,
+                f"the {LIST_NAMES[track]} was not found, and this attachment has no text layer "
+                f"on any of its {len(scan.page_lines)} page(s) (an image-only scan?): it "
+                "cannot be read; transcribe the list into raw/manual/ or drop a copy with "
+                "text into raw/meti_smc_release/",
+                path=scan.path, page=min(scan.page_lines),
+            )
         for scan in not_lists:
             # a PDF naming only this list (not an overview naming both) should have held it
             if set(anchors_seen(scan)) == {track}:

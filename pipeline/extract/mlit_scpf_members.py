@@ -52,13 +52,10 @@ from pipeline.text import nfkc_no_whitespace
 TABLE = "platform_members"
 LAYOUT_FILE = Path(__file__).parent / "layouts" / "mlit_scpf_members.csv"
 
-# After NFKC: optional bullet/bracket, label, optional bracket, optional (count 団体), optional
-# continuation mark. The label must be a heading alias from the layout file.
-_HEADING_RE = re.compile(
-    r"^[【\[■□●○◆◇▼▽・<〈《]*(?P<label>[^【】\[\]()<>〈〉《》]+?)[】\]>〉》]*"
-    r"(?:\((?P<count>[0-9,]+)\s*(?:団体|者|社|機関|件|名)?\))?"
-    r"(?:\(?続き?\)?)?$"
-)
+# A heading, after NFKC without spaces: marks (numbering, bullets, brackets), the label (a
+# heading alias of the layout file), then a tail of closing brackets, counts and continuation
+# marks. Marks and tail pieces are data: the heading_mark and heading_tail rows of the layout.
+_COUNT_RE = re.compile(r"[0-9][0-9,]*")
 _PREFECTURE_RE = re.compile(
     r"^[【\[■□●○◆◇・<〈《(]+(?P<pref>北海道|東京都|京都府|大阪府|[^\s()<>]{2,3}県)[】\]>〉》)]*$"
 )
@@ -73,6 +70,14 @@ class Layout:
     columns: dict[str, str]
     furniture: tuple[re.Pattern[str], ...]
     margin: tuple[re.Pattern[str], ...]  # furniture only in the top or bottom tenth of a page
+    heading_re: re.Pattern[str]  # marks, label, tail (see heading_pattern)
+
+
+def heading_pattern(marks: list[str], tails: list[str]) -> re.Pattern[str]:
+    """Any number of marks, the label, and a tail made of any number of tail pieces."""
+    mark = "|".join(f"(?:{m})" for m in marks) or "(?!)"
+    tail = "|".join(f"(?:{t})" for t in tails) or "(?!)"
+    return re.compile(f"^(?:{mark})*(?P<label>.+?)(?P<tail>(?:{tail})*)$")
 
 
 @lru_cache(maxsize=4)
@@ -81,6 +86,8 @@ def load_layout(path: Path = LAYOUT_FILE) -> Layout:
     columns: dict[str, str] = {}
     furniture: list[re.Pattern[str]] = []
     margin: list[re.Pattern[str]] = []
+    marks: list[str] = []
+    tails: list[str] = []
     with path.open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
             kind, text, value = row["kind"], row["text"], row["value"]
@@ -92,9 +99,15 @@ def load_layout(path: Path = LAYOUT_FILE) -> Layout:
                 furniture.append(re.compile(text))
             elif kind == "margin":
                 margin.append(re.compile(text))
+            elif kind == "heading_mark":
+                marks.append(re.compile(text).pattern)
+            elif kind == "heading_tail":
+                tails.append(re.compile(text).pattern)
             else:
                 raise ValueError(f"{path}: unknown kind {kind!r}")
-    return Layout(headings, columns, tuple(furniture), tuple(margin))
+    return Layout(
+        headings, columns, tuple(furniture), tuple(margin), heading_pattern(marks, tails)
+    )
 
 
 @dataclass
@@ -237,11 +250,12 @@ class _Parser:
         return SourceError(self.source_id, message, path=self.path, page=page)
 
     def heading(self, text: str) -> tuple[str, int | None] | None:
-        m = _HEADING_RE.match(nfkc_no_whitespace(text))
-        if not m or nfkc_no_whitespace(m["label"]) not in self.layout.headings:
+        m = self.layout.heading_re.match(nfkc_no_whitespace(text))
+        if not m or m["label"] not in self.layout.headings:
             return None
-        count = int(m["count"].replace(",", "")) if m["count"] else None
-        return self.layout.headings[nfkc_no_whitespace(m["label"])], count
+        number = _COUNT_RE.search(m["tail"])
+        count = int(number[0].replace(",", "")) if number else None
+        return self.layout.headings[m["label"]], count
 
     def feed(self, page: int, rows: Iterable[list[Cell]], height: float) -> None:
         for cells in rows:
@@ -297,7 +311,7 @@ class _Parser:
         self, page: int, category: str, cells: list[Cell], count: int | None
     ) -> None:
         printed = " ".join(c.text for c in cells)
-        m = _HEADING_RE.match(nfkc_no_whitespace(printed))
+        m = self.layout.heading_re.match(nfkc_no_whitespace(printed))
         label = m["label"] if m else printed
         # category_ja as printed: the heading text without brackets, count and continuation
         raw = cells[0].text

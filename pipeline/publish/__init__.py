@@ -71,6 +71,8 @@ def write_publication(root: Path, frames: dict[str, pd.DataFrame], report: Valid
             "version": str(meta.get("version", "")),
             "complete": bool(meta.get("complete", False)),
             "missing_sources": sorted(meta.get("missing_sources") or []),
+            "failed_sources": meta.get("failed_sources") or [],
+            "superseded_files": meta.get("superseded_files") or [],
         }
         (root / STAMP_NAME).write_text(_json(stamp), encoding="utf-8")
 

@@ -143,7 +143,8 @@ def datapackage(root: Path, frames: dict[str, pd.DataFrame], meta: dict) -> dict
             "Japan's national smart-city programmes, their selections, the local governments "
             "they cover (JIS X 0402 codes) and the members of the Smart City Public-Private "
             "Partnership Platform, rebuilt from the original public sources. Each fact row "
-            "carries its source_id (and page). 'complete' is false when a source was missing."
+            "carries its source_id (and page). 'complete' is false when a source was missing "
+            "or failed; a failed source publishes none of its rows (see failed_sources)."
         ),
         "version": str(meta.get("version", "")),
         "licenses": [LICENSE],
@@ -151,6 +152,18 @@ def datapackage(root: Path, frames: dict[str, pd.DataFrame], meta: dict) -> dict
         "keywords": ["smart city", "Japan", "local government", "JIS X 0402", "スマートシティ"],
         "complete": bool(meta.get("complete", False)),
         "missing_sources": sorted(meta.get("missing_sources") or []),
+        # Sources whose file was archived but failed (extraction or validation): none of
+        # their rows is published; each says why and how to look into it.
+        "failed_sources": [
+            {k: v for k, v in item.items() if k in ("source_id", "error", "how_to_look")}
+            for item in meta.get("failed_sources") or []
+        ],
+        # Current files that failed while an older archived copy of the source still read:
+        # its rows come from that copy (sources.status_detail says which).
+        "superseded_files": [
+            {k: v for k, v in item.items() if k in ("source_id", "error", "how_to_look")}
+            for item in meta.get("superseded_files") or []
+        ],
         "member_composition": meta.get("member_composition"),
         "municipalities_as_of": meta.get("municipalities_as_of"),
         "incomplete_coverage": _incomplete_coverage(frames["coverage"]),
@@ -238,6 +251,9 @@ def readme(meta: dict) -> str:
 Version {meta.get('version', '')}. Complete: {'yes' if meta.get('complete') else 'no'}.
 {'Missing sources: ' + ', '.join(sorted(meta.get('missing_sources') or [])) + '.'
  if meta.get('missing_sources') else ''}
+{'Failed sources (none of their rows is published): '
+ + ', '.join(f["source_id"] for f in meta.get('failed_sources') or []) + '.'
+ if meta.get('failed_sources') else ''}
 
 Tables (see `DATA_DICTIONARY.md`; keys and descriptions also in `datapackage.json`):
 {', '.join(f'`{t}`' for t in TABLES)}.

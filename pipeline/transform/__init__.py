@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from pipeline.announced import PLATFORM_AS_OF
-from pipeline.errors import Problem
+from pipeline.errors import Problem, SourceError
 from pipeline.extract.stage import ExtractResult
 from pipeline.text import normalize_org_name
 from pipeline.transform.coverage import build_coverage
@@ -30,7 +30,7 @@ from pipeline.transform.reference import (
     check_counts,
 )
 from pipeline.transform.sources import evidence_by_source, sources_table
-from pipeline.workspace import Archive
+from pipeline.workspace import Archive, ManifestEntry
 from schemas import columns
 
 # Which kinds of source may publish official rows, and in which order selections are preferred:
@@ -50,8 +50,18 @@ class Assembled:
     notes: list[str] = field(default_factory=list)
 
 
-def assemble_tables(archive: Archive, extracted: ExtractResult) -> Assembled:
-    """Normalize the extracted frames into the published tables (not yet validated)."""
+def assemble_tables(
+    archive: Archive,
+    extracted: ExtractResult,
+    failed: dict[str, SourceError] | None = None,
+    older: dict[str, tuple[ManifestEntry, str]] | None = None,
+) -> Assembled:
+    """Normalize the extracted frames into the published tables (not yet validated).
+
+    ``failed``: the sources that failed, extraction errors and sources the build quarantined
+    (default: the extraction errors); the ``sources`` table marks them ``failed``. ``older``:
+    sources read from an older archived copy (see ``sources_table``).
+    """
     kind_of = {s.source_id: s.kind for s in archive.sources}
     official = {sid for sid, kind in kind_of.items() if kind in OFFICIAL_KINDS}
     result = Assembled(tables={})
@@ -64,7 +74,7 @@ def assemble_tables(archive: Archive, extracted: ExtractResult) -> Assembled:
     matcher = Matcher(municipalities)
 
     cited = _concat(extracted.frames("cited_sources"), columns("sources"))
-    sources = sources_table(archive, extracted.errors, cited)
+    sources = sources_table(archive, extracted.errors if failed is None else failed, cited, older)
     evidence = evidence_by_source(sources)
 
     transcribed = {sid for sid, kind in kind_of.items() if kind == "transcription"}

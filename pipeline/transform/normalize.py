@@ -12,7 +12,13 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from pipeline.errors import Problem
-from pipeline.text import area_key, normalize_org_name, stable_id, text_or_empty
+from pipeline.text import (
+    area_key,
+    normalize_org_name,
+    prefecture_list,
+    stable_id,
+    text_or_empty,
+)
 from schemas import columns
 
 if TYPE_CHECKING:
@@ -69,7 +75,6 @@ def normalize_members(
 SELECTION_COLUMNS = columns("selections")
 SELECTION_AREA_COLUMNS = columns("selection_areas")
 _NOT_A_LOCAL_GOVERNMENT = "not a local government"
-PREFECTURE_SEPARATOR = "、"
 
 
 def choose_selection_rows(
@@ -157,8 +162,10 @@ def normalize_selections(
     problems: list[Problem] = []
     areas: list[dict] = []
     for row in frame.itertuples():
-        # A region over several prefectures may print them all (山陰エリア: 島根県、鳥取県).
-        printed = [p for p in text_or_empty(row.prefecture_ja).split(PREFECTURE_SEPARATOR) if p]
+        # A region over several prefectures may print them all (山陰エリア: 島根県、鳥取県;
+        # 瀬戸内エリア: 広島県・岡山県・香川県): it is linked to each, within_prefecture.
+        printed_ja = text_or_empty(row.prefecture_ja)
+        printed = prefecture_list(printed_ja) or ([printed_ja] if printed_ja else [])
         prefecture = printed[0] if len(printed) == 1 else None
         text = text_or_empty(row.area_ja) or prefecture or ""
         match = matcher.match(text, prefecture=prefecture)

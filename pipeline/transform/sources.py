@@ -16,12 +16,22 @@ from schemas.vocabularies import EXTRACTED_ORIGINS
 
 
 def sources_table(
-    archive: Archive, errors: dict[str, SourceError], cited: pd.DataFrame
+    archive: Archive,
+    errors: dict[str, SourceError],
+    cited: pd.DataFrame,
+    older: dict[str, tuple[ManifestEntry, str]] | None = None,
 ) -> pd.DataFrame:
-    """One row per registered, discovered, reference or cited source, with its status."""
+    """One row per registered, discovered, reference or cited source, with its status.
+
+    ``older``: sources whose rows come from an older archived copy because the current file
+    failed (source id -> that copy's entry and why); the row describes the copy used.
+    """
     first_entry: dict[str, ManifestEntry] = {}
     for entry in archive.entries:
         first_entry.setdefault(entry.source_id, entry)
+    older = older or {}
+    for source_id, (entry, _) in older.items():
+        first_entry[source_id] = entry
     rows = []
     for source in archive.sources:
         entry = first_entry.get(source.source_id)
@@ -35,6 +45,8 @@ def sources_table(
             )
         elif error is not None:
             status, detail = "failed", str(error)
+        elif source.source_id in older:
+            status, detail = "ok", older[source.source_id][1]
         else:
             status, detail = "ok", None
         rows.append(

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from pipeline.workspace.manifest import ManifestEntry, inventory, known_sources
+from pipeline.workspace.files import sha256_file
+from pipeline.workspace.manifest import ManifestEntry, inventory, known_sources, read_manifest
 from pipeline.workspace.registry import DEFAULT_REGISTRY, Source, load_registry
 
 
@@ -45,6 +46,22 @@ class Archive:
         """Ids of the sources that hold no archived file."""
         present = {e.source_id for e in self.entries}
         return sorted(s.source_id for s in self.sources if s.source_id not in present)
+
+    @cached_property
+    def older_entries(self) -> list[ManifestEntry]:
+        """Older copies kept beside a changed upstream file (not current), still on disk with
+        the bytes recorded, newest first: what the build falls back to when the current file
+        of a source fails."""
+        known = {s.source_id for s in self.sources}
+        older = [
+            e
+            for e in read_manifest(self.raw_dir)
+            if not e.current
+            and e.source_id in known
+            and (self.raw_dir / e.path).is_file()
+            and sha256_file(self.raw_dir / e.path) == e.sha256
+        ]
+        return sorted(older, key=lambda e: (e.retrieved_at or "", e.path), reverse=True)
 
     def source(self, source_id: str) -> Source | None:
         return next((s for s in self.sources if s.source_id == source_id), None)
