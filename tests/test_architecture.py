@@ -22,6 +22,13 @@ ALLOWED: dict[str, set[str]] = {
     "pipeline.transform": {"foundation", "pipeline.workspace", "pipeline.extract"},
     "pipeline.validate": {"foundation", "pipeline.transform"},
     "pipeline.publish": {"foundation", "pipeline.workspace", "pipeline.validate"},
+    "pipeline.quarantine": {
+        "foundation",
+        "pipeline.workspace",
+        "pipeline.extract",
+        "pipeline.transform",
+        "pipeline.validate",
+    },
     "pipeline.build": {
         "foundation",
         "pipeline.workspace",
@@ -29,6 +36,7 @@ ALLOWED: dict[str, set[str]] = {
         "pipeline.transform",
         "pipeline.validate",
         "pipeline.publish",
+        "pipeline.quarantine",
     },
     "pipeline.report": {"foundation", "pipeline.workspace"},
     "pipeline.dist": {"foundation"},
