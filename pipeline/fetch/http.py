@@ -236,28 +236,26 @@ def _watch(connection: object) -> None:
         connections.append(connection)
 
 
-class _WatchedHTTPConnection(urllib3.connection.HTTPConnection):
+class _Watched:
+    """A connection whose socket the deadline watchdog can shut (mixed into urllib3's)."""
+
     def connect(self) -> None:
-        super().connect()
+        super().connect()  # type: ignore[misc]
         # http.client drops ``sock`` when a response will close the connection (a body with no
         # length); the response still reads from this socket, so the watchdog keeps it.
-        self.watched_sock = self.sock
+        self.watched_sock = self.sock  # type: ignore[attr-defined]
 
     def request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         _watch(self)
-        return super().request(*args, **kwargs)
+        return super().request(*args, **kwargs)  # type: ignore[misc]
 
 
-class _WatchedHTTPSConnection(urllib3.connection.HTTPSConnection):
-    def connect(self) -> None:
-        super().connect()
-        # http.client drops ``sock`` when a response will close the connection (a body with no
-        # length); the response still reads from this socket, so the watchdog keeps it.
-        self.watched_sock = self.sock
+class _WatchedHTTPConnection(_Watched, urllib3.connection.HTTPConnection):
+    pass
 
-    def request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        _watch(self)
-        return super().request(*args, **kwargs)
+
+class _WatchedHTTPSConnection(_Watched, urllib3.connection.HTTPSConnection):
+    pass
 
 
 class _WatchedHTTPPool(urllib3.HTTPConnectionPool):
