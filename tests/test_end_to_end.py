@@ -12,7 +12,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from pipeline.announced import MEMBER_COMPOSITIONS
+from pipeline.announced import ANNOUNCED_COUNTS, MEMBER_COMPOSITIONS
 from pipeline.cli import EXIT_INVALID, EXIT_MISSING, EXIT_OK, main
 from tests.fixtures.make_bad_fixtures import make_bad_fixtures
 from tests.fixtures.make_fixtures import MEMBER_FILE, make_fixture_raw
@@ -291,6 +291,17 @@ def test_offline_clone_publishes_what_it_has(repo_raw: Path, tmp_path: Path) -> 
     gaps = {(g["program_id"], g["track"]) for g in package["incomplete_coverage"]}
     assert ("smartcity_model_2019", "priority") in gaps
     assert ("smartcity_model_2019", "leading_model") not in gaps
+    # offline: sources are missing, and (a different word) not every selection is held
+    assert package["all_source_files_present"] is False
+    assert package["all_announced_selections_held"] is False
+    coverage = table(out, "coverage")
+    official = coverage[coverage.announced_count.notna() & (coverage.program_id != "scpf_2019")]
+    expected = {
+        "held": int(official[["held_count", "announced_count"]].min(axis=1).sum()),
+        "announced": sum(a.count for a in ANNOUNCED_COUNTS),
+    }
+    assert package["announced_selections_held"] == expected
+    assert 0 < expected["held"] < expected["announced"]
     assert {"meti_pilot", "mlit_model", "priority"} <= set(maebashi)
     assert run("check", raw, out) == EXIT_MISSING
 

@@ -25,6 +25,7 @@ from schemas import (
     table_description,
     table_title,
 )
+from schemas.vocabularies import PLATFORM_PROGRAM_ID
 
 DATASET_NAME = "jp-smartcity"
 DATASET_TITLE = "Japan smart-city initiatives"
@@ -144,7 +145,9 @@ def datapackage(root: Path, frames: dict[str, pd.DataFrame], meta: dict) -> dict
             "they cover (JIS X 0402 codes) and the members of the Smart City Public-Private "
             "Partnership Platform, rebuilt from the original public sources. Each fact row "
             "carries its source_id (and page). 'complete' is false when a source was missing "
-            "or failed; a failed source publishes none of its rows (see failed_sources)."
+            "or failed; a failed source publishes none of its rows (see failed_sources). "
+            "'all_source_files_present' and 'all_announced_selections_held' are two different "
+            "things: see announced_selections_held and incomplete_coverage."
         ),
         "version": str(meta.get("version", "")),
         "licenses": [LICENSE],
@@ -166,6 +169,11 @@ def datapackage(root: Path, frames: dict[str, pd.DataFrame], meta: dict) -> dict
         ],
         "member_composition": meta.get("member_composition"),
         "municipalities_as_of": meta.get("municipalities_as_of"),
+        # Two different words: every source file present (and read), and every announced
+        # selection (and member) held. Offline, the transcriptions hold some selections of
+        # every programme while the official files are missing.
+        "all_source_files_present": bool(meta.get("complete", False)),
+        **_held_of_announced(frames["coverage"]),
         "incomplete_coverage": _incomplete_coverage(frames["coverage"]),
         "sources": sources,
         "resources": resources,
@@ -178,6 +186,19 @@ def _resource_description(table: str, meta: dict) -> str:
     if table == "municipalities" and meta.get("municipalities_as_of"):
         text += f" The list of local governments is as of {meta['municipalities_as_of']}."
     return text
+
+
+def _held_of_announced(coverage: pd.DataFrame) -> dict[str, object]:
+    """Announced selections and platform members against those held, summed over coverage."""
+    announced = coverage[coverage["announced_count"].notna()]
+    platform = announced["program_id"].astype(str) == PLATFORM_PROGRAM_ID
+    result: dict[str, object] = {}
+    for name, part in (("selections", announced[~platform]), ("members", announced[platform])):
+        held = int(part["held_count"].clip(upper=part["announced_count"]).sum())
+        total = int(part["announced_count"].sum())
+        result[f"announced_{name}_held"] = {"held": held, "announced": total}
+        result[f"all_announced_{name}_held"] = held == total
+    return result
 
 
 def _incomplete_coverage(coverage: pd.DataFrame) -> list[dict]:
