@@ -19,6 +19,7 @@ import pandas as pd
 
 from pipeline.errors import ValidationFailed
 from pipeline.publish.descriptors import SQLITE_NAME, VIEW_NAME
+from pipeline.publish.writers import VIEW_LOCAL_GOVERNMENTS_SQL
 from pipeline.validate import plain_value
 from schemas import FOREIGN_KEYS, PRIMARY_KEYS, TABLES, column_nullable, columns, logical_types
 
@@ -31,17 +32,7 @@ SQLITE_TYPES = {"string": "TEXT", "integer": "INTEGER", "boolean": "INTEGER", "d
 # SQLite 3.40 (Debian 12's) as well as on newer ones. tests/test_serve.py compares it with the
 # DuckDB view row by row.
 SQLITE_VIEW_SQL = f"""
-CREATE VIEW {VIEW_NAME} AS
-WITH local_links AS (
-    SELECT a.lg_code, s.selection_id
-    FROM selection_areas AS a
-    JOIN selections AS s ON s.selection_id = a.selection_id
-    WHERE a.link = 'local_government'
-),
-codes AS (
-    SELECT lg_code FROM local_links
-    UNION SELECT lg_code FROM platform_members WHERE lg_code IS NOT NULL
-)
+CREATE VIEW {VIEW_NAME} AS{VIEW_LOCAL_GOVERNMENTS_SQL}
 SELECT
     c.lg_code,
     m.prefecture_ja,

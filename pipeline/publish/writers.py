@@ -33,13 +33,14 @@ from schemas import (
 ARROW_TYPES = {"string": pa.string(), "integer": pa.int64(), "boolean": pa.bool_(),
                "date": pa.date32()}
 # The oldest format that holds everything written here, so that DuckDB 1.1 and later (Python
-# and CLI) read the file; tests/test_duckdb_readers.py opens it with duckdb 1.1 and the CLI.
+# and CLI) read the file; tests/test_readers.py opens it with duckdb 1.1 and the CLI.
 DUCKDB_STORAGE_VERSION = "v1.1.0"
 DATASET_CATALOG = Path(DUCKDB_NAME).stem  # the catalog name DuckDB gives the file when opened
 DUCKDB_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "boolean": "BOOLEAN", "date": "DATE"}
 
-VIEW_SQL = f"""
-CREATE VIEW {VIEW_NAME} AS
+# The local governments the view lists (named by a selection area or a platform member), in SQL
+# both DuckDB and SQLite read: the SQLite copy's view (publish/sqlite.py) starts the same way.
+VIEW_LOCAL_GOVERNMENTS_SQL = """
 WITH local_links AS (
     SELECT a.lg_code, s.selection_id
     FROM selection_areas AS a
@@ -49,7 +50,10 @@ WITH local_links AS (
 codes AS (
     SELECT lg_code FROM local_links
     UNION SELECT lg_code FROM platform_members WHERE lg_code IS NOT NULL
-),
+)"""
+
+VIEW_SQL = f"""
+CREATE VIEW {VIEW_NAME} AS{VIEW_LOCAL_GOVERNMENTS_SQL},
 tracks AS (
     SELECT p.lg_code,
         list_sort(list_distinct(list(p.program_id) FILTER (WHERE p.status = 'selected')))
