@@ -35,6 +35,7 @@ PUBLICATION_FILES = (
     "DATA_DICTIONARY.md",
     "README.md",
     "smartcity.duckdb",
+    "smartcity.sqlite",
     "validation_report.json",
 )
 # Files of the repository, at the top of the bundle (its README is written for the bundle).
@@ -150,6 +151,8 @@ _DESCRIPTIONS = {
     f"{DATA_DIR}/DATA_DICTIONARY.md": "every column of every table, described",
     f"{DATA_DIR}/README.md": "the publication: its files and how to load them",
     f"{DATA_DIR}/smartcity.duckdb": "every table in one DuckDB database, with keys and comments",
+    f"{DATA_DIR}/smartcity.sqlite": "the same tables in SQLite, for Datasette and other SQLite "
+    "tools (`datasette data/smartcity.sqlite`)",
     f"{DATA_DIR}/validation_report.json": "what validation checked and found",
     f"{DATA_DIR}/parquet/": "table as Parquet (typed)",
     f"{DATA_DIR}/csv/": "table as CSV (UTF-8 with BOM)",

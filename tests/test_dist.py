@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import zipfile
 from pathlib import Path
@@ -71,6 +72,10 @@ def write_publication(out_dir: Path) -> Path:
     (out_dir / "DATA_DICTIONARY.md").write_text(f"# Data dictionary\n\n{SYNTHETIC}\n")
     (out_dir / "README.md").write_text(f"# Published dataset\n\n{SYNTHETIC}\n")
     (out_dir / "validation_report.json").write_text('{"ok": true}\n')
+    with sqlite3.connect(out_dir / "smartcity.sqlite") as sqlite:
+        for name, frame in TABLES.items():
+            frame.to_sql(name, sqlite, index=False)
+    sqlite.close()
     return out_dir
 
 
@@ -97,6 +102,7 @@ def test_bundle_contents(publication: Path, tmp_path: Path) -> None:
         "data/DATA_DICTIONARY.md",
         "data/README.md",
         "data/smartcity.duckdb",
+        "data/smartcity.sqlite",
         "data/validation_report.json",
         *(f"data/parquet/{t}.parquet" for t in TABLES),
         *(f"data/csv/{t}.csv" for t in TABLES),
@@ -108,6 +114,17 @@ def test_bundle_contents(publication: Path, tmp_path: Path) -> None:
     assert members[f"{root}/data/parquet/agencies.parquet"] == (
         publication / "parquet" / "agencies.parquet"
     ).read_bytes()
+
+
+def test_bundled_sqlite_copy_opens_with_its_rows(publication: Path, tmp_path: Path) -> None:
+    """Datasette users get the SQLite copy in the release too, not only from a build."""
+    members = _members(make_dist(publication, tmp_path / "dist", REPO))
+    copy = tmp_path / "copy.sqlite"
+    copy.write_bytes(members[f"{bundle_name()}/data/smartcity.sqlite"])
+    with sqlite3.connect(copy) as connection:
+        names = [r[0] for r in connection.execute("SELECT name_ja FROM municipalities")]
+    connection.close()
+    assert names == list(TABLES["municipalities"]["name_ja"])
 
 
 def test_bundle_readme_lists_exactly_what_the_zip_holds(publication, tmp_path) -> None:
