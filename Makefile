@@ -60,8 +60,10 @@ lock: ## refresh the hashed lockfiles in requirements/ from pyproject.toml (need
 	$(PYTHON) -m pip install --quiet --target .cache/lock-tools uv==$(UV_VERSION)
 	$(PYTHON) requirements/lock.py .cache/lock-tools/bin/uv $(if $(UPGRADE),--upgrade)
 
-clean: ## remove the publication and caches (raw/ and .venv are kept)
-	rm -rf processed .cache dist build .pytest_cache .ruff_cache
+clean: ## remove the publication and caches (raw/, .venv and your own files in processed/ are kept)
+	@if [ -x $(PY) ]; then $(PIPELINE) clean; \
+	elif [ -d processed ]; then echo "processed/ kept: without $(VENV) the publication's own files are not known (run make first)"; fi
+	rm -rf .cache dist build .pytest_cache .ruff_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
 help: ## this list

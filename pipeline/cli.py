@@ -79,6 +79,9 @@ def _parser() -> argparse.ArgumentParser:
     debug.add_argument("source_id")
     debug.add_argument("--page", type=int, action="append", help="page number (repeatable)")
     sub.add_parser("report", parents=[common], help="draw the figures into processed/report/")
+    sub.add_parser(
+        "clean", parents=[common], help="delete the publication, keeping your own files in it"
+    )
     dist = sub.add_parser(
         "dist", parents=[common], help="zip a versioned release bundle into dist/"
     )
@@ -245,6 +248,18 @@ def cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_clean(args: argparse.Namespace) -> int:
+    from pipeline.publish.swap import remove_publication
+
+    kept = [f"{rel}/" if (args.out_dir / rel).is_dir() else rel
+            for rel in remove_publication(args.out_dir)]
+    if kept:
+        print(f"removed the publication from {args.out_dir}; kept your files: {', '.join(kept)}")
+    else:
+        print(f"removed {args.out_dir}")
+    return EXIT_OK
+
+
 def cmd_dist(args: argparse.Namespace) -> int:
     from pipeline.dist import make_dist
 
@@ -260,6 +275,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 COMMANDS = {
     "report": cmd_report,
+    "clean": cmd_clean,
     "dist": cmd_dist,
     "fetch": cmd_fetch,
     "build": cmd_build,

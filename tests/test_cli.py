@@ -56,6 +56,18 @@ def test_a_users_files_survive_build_force(offline_raw: Path, tmp_path: Path) ->
     # No cache (nor anything else) was written beside the user's --out-dir.
     assert sorted(p.name for p in tmp_path.iterdir()) == ["processed", "raw"]
 
+    # `make clean` (this command) deletes the publication and the figures, never the rest.
+    cleaned = cli("clean", "--out-dir", str(out))
+    assert cleaned.returncode == EXIT_OK, cleaned.stderr
+    assert sorted(str(p.relative_to(out)) for p in out.rglob("*")) == [
+        "my_analysis.csv", "notebooks", "notebooks/explore.ipynb"
+    ]
+    assert "kept your files: my_analysis.csv, notebooks/" in cleaned.stdout
+    (out / "my_analysis.csv").unlink()
+    shutil.rmtree(out / "notebooks")
+    assert cli("clean", "--out-dir", str(out)).returncode == EXIT_OK
+    assert not out.exists()
+
 
 def test_out_dir_that_is_a_file_is_a_usage_error(offline_raw: Path, tmp_path: Path) -> None:
     target = tmp_path / "data.csv"

@@ -21,7 +21,7 @@ import shutil
 from functools import cache
 from pathlib import Path, PurePosixPath
 
-from pipeline import STAMP_NAME
+from pipeline import REPORT_DIR, STAMP_NAME
 from pipeline.errors import UsageError
 
 
@@ -162,6 +162,33 @@ def swap(new: Path, out_dir: Path) -> list[str]:
     if old.exists():
         carried += discard(old, out_dir)
     return carried
+
+
+def remove_publication(out_dir: Path) -> list[str]:
+    """Delete the publication in ``out_dir`` (and the figures ``make report`` drew), keeping the
+    user's files; returns what was kept. ``out_dir`` goes only when nothing is left in it.
+
+    ``make clean`` runs this: a notebook kept in ``processed/`` must survive it as it survives
+    every build.
+    """
+    recover(out_dir)
+    if not out_dir.is_dir():
+        return []
+    for rel in owned_paths():
+        path = out_dir / rel
+        if path.is_file() or path.is_symlink():
+            path.unlink()
+    report = out_dir / REPORT_DIR
+    if report.is_dir() and not report.is_symlink():
+        shutil.rmtree(report)
+    for rel in sorted(_owned_dirs(), key=lambda d: d.count("/"), reverse=True):
+        folder = out_dir / rel
+        if folder.is_dir() and not folder.is_symlink() and not any(folder.iterdir()):
+            folder.rmdir()
+    kept = foreign_entries(out_dir)
+    if not kept:
+        out_dir.rmdir()
+    return kept
 
 
 def check_out_dir(out_dir: Path) -> None:
