@@ -233,4 +233,6 @@ def make_dist(out_dir: Path, dist_dir: Path, repo_dir: Path) -> Path:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    if complete:  # an incomplete zip of the same version left beside it would mislead
+        (dist_dir / f"{bundle_name(complete=False)}.zip").unlink(missing_ok=True)
     return target

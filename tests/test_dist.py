@@ -152,6 +152,21 @@ def test_an_incomplete_dataset_is_named_so(publication: Path, tmp_path: Path) ->
     assert "**Incomplete**" in readme and "`mlit_scpf_members`" in readme
 
 
+def test_a_complete_bundle_replaces_the_incomplete_one_of_its_version(
+    publication: Path, tmp_path: Path
+) -> None:
+    package = json.loads((publication / "datapackage.json").read_text(encoding="utf-8"))
+    (publication / "datapackage.json").write_text(
+        json.dumps({**package, "complete": False, "missing_sources": ["mlit_scpf_members"]}),
+        encoding="utf-8",
+    )
+    incomplete = make_dist(publication, tmp_path / "dist", REPO)
+    (publication / "datapackage.json").write_text(json.dumps(package), encoding="utf-8")
+    complete = make_dist(publication, tmp_path / "dist", REPO)
+    assert incomplete.stem.endswith("-incomplete") and not incomplete.exists()
+    assert sorted(p.name for p in (tmp_path / "dist").iterdir()) == [complete.name]
+
+
 def test_a_descriptor_that_does_not_say_complete_counts_as_incomplete(publication, tmp_path):
     package = json.loads((publication / "datapackage.json").read_text())
     del package["complete"]
