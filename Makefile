@@ -15,7 +15,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8001
 
 .DEFAULT_GOAL := all
-.PHONY: all fetch build check test lint bench report dist sql shell serve lock clean distclean help
+.PHONY: all fetch build sources check test lint bench report dist sql shell serve lock clean distclean help
 
 all: $(STAMP) ## fetch what can be fetched, then build and publish processed/
 	$(PIPELINE) all
@@ -25,6 +25,9 @@ fetch: $(STAMP) ## download the sources into raw/ (archived, checksummed; offlin
 
 build: $(STAMP) ## extract, validate and publish from raw/ only, no network
 	$(PIPELINE) build
+
+sources: $(STAMP) ## list every source, what raw/ holds of it, and the official source of each announced list
+	$(PIPELINE) sources
 
 check: $(STAMP) ## strict build: fails if a source is missing or anything fails validation
 	$(PIPELINE) check

@@ -187,6 +187,7 @@ def cmd_all(args: argparse.Namespace) -> int:
 
 def cmd_sources(args: argparse.Namespace) -> int:
     from pipeline.workspace import Archive
+    from pipeline.workspace.registry import official_lists
 
     archive = Archive(args.raw_dir, args.registry)
     held = {}
@@ -200,7 +201,23 @@ def cmd_sources(args: argparse.Namespace) -> int:
             else f"{'missing':8} {source.url or source.path}"
         )
         print(f"{source.source_id:32} {state}")
+    print("\nOfficial announcement of each announced list (held = archived in raw/):")
+    for name, sources in official_lists(archive.sources).items():
+        announced = _announced_total(name)
+        listed = ", ".join(
+            f"{s.source_id} ({'held' if s.source_id in held else 'missing'})" for s in sources
+        )
+        print(f"  {name:44} {announced:>4} announced  {listed or 'none registered'}")
     return EXIT_OK
+
+
+def _announced_total(name: str) -> int:
+    from pipeline.announced import MEMBER_COMPOSITIONS, announced_count
+
+    if "/" not in name:  # the platform's member list
+        return MEMBER_COMPOSITIONS[0].total
+    program, track = name.split("/")
+    return announced_count(program, track)
 
 
 def cmd_debug(args: argparse.Namespace) -> int:

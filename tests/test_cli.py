@@ -162,3 +162,15 @@ def test_make_with_a_network_that_never_answers_finishes_in_90_s(offline_raw, tm
     assert f"GET {silent.base}/" in done.stderr  # progress was printed as it happened
     assert "published (INCOMPLETE)" in done.stdout
     assert (tmp_path / "processed" / "datapackage.json").exists()
+
+
+def test_make_sources_lists_the_official_source_of_each_announced_list() -> None:
+    """`make sources`, as README shows it, on this checkout's raw/ (read only)."""
+    if not shutil.which("make") or not (REPO / ".venv" / "bin" / "python").exists():
+        pytest.skip("needs make and the project's .venv (make test installs both)")
+    done = subprocess.run(["make", "-s", "sources"], cwd=REPO, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "document                         bundled" in done.stdout
+    lists = done.stdout.split("Official announcement of each announced list")[1]
+    assert "scpf_2019" in lists and "mlit_scpf_members (" in lists

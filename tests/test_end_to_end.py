@@ -410,10 +410,17 @@ def test_sources_command_lists_what_raw_holds(
 ) -> None:
     raw, _ = fixture_build
     assert main(["sources", "--raw-dir", str(raw)]) == EXIT_OK
-    lines = {line.split()[0]: line.split()[1] for line in capsys.readouterr().out.splitlines()}
+    out = capsys.readouterr().out
+    table, lists = out.split("\nOfficial announcement of each announced list")
+    lines = {line.split()[0]: line.split()[1] for line in table.splitlines()}
     assert lines["document"] == "bundled"
     assert lines["mlit_scpf_members"] == "manual"  # dropped in by hand, no manifest entry
     assert lines["meti_smc_release_20190618004_01"] == "manual"
+    # Every announced list, with its announced figure and its official sources, held or not.
+    by_list = {line.split()[0]: line.split(maxsplit=3)[1:] for line in lists.splitlines()[1:]}
+    assert by_list["scpf_2019"] == ["471", "announced", "mlit_scpf_members (held)"]
+    assert by_list["smart_mobility_challenge_2019/mlit_model"][0] == "19"
+    assert "meti_smc_release (held)" in by_list["smart_mobility_challenge_2019/mlit_model"][2]
 
 
 def test_a_failing_new_file_never_hides_an_older_copy_that_reads(

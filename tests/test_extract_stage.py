@@ -69,6 +69,19 @@ def test_a_registry_naming_a_missing_extractor_fails_when_read(
         declared_extractors(registry)
 
 
+def test_a_registry_naming_an_unknown_announced_list_fails_when_read(
+    repo_raw: Path, tmp_path: Path
+) -> None:
+    text = DEFAULT_REGISTRY.read_text(encoding="utf-8").replace(
+        'lists = ["scpf_2019"]', 'lists = ["scpf_2019/members"]'
+    )
+    registry = tmp_path / "sources.toml"
+    registry.write_text(text, encoding="utf-8")
+    with pytest.raises(PipelineError, match=r"'mlit_scpf_members' has lists = \['scpf_2019/"
+                       r"members'\]; each must be one of .*smartcity_model_2019/priority"):
+        load_registry(repo_raw, registry)
+
+
 def test_plan_jobs_uses_the_registry_and_attachments_go_with_their_parent(
     fixture_build: tuple[Path, Path], tmp_path: Path
 ) -> None:

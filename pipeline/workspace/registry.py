@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from pipeline.errors import PipelineError
+from schemas.vocabularies import PLATFORM_PROGRAM_ID, TRACKS
 
 DEFAULT_REGISTRY = Path(__file__).with_name("sources.toml")
 DOCUMENT_ID = "document"
@@ -42,6 +43,9 @@ class Source:
     authority: str = "official"
     follow_attachments: bool = False
     extractor: str | None = None  # module of pipeline.extract; attachments use their parent's
+    # The announced lists this source is the official announcement of: "<programme>/<track>",
+    # or the platform's programme id for its member list (see ``official_lists``).
+    lists: tuple[str, ...] = ()
 
     @property
     def extractor_module(self) -> str | None:
@@ -80,6 +84,7 @@ def load_registry(raw_dir: Path, registry_file: Path | None = None) -> list[Sour
                 f"{kind!r}; expected one of {', '.join(SOURCE_KINDS)}"
             )
         link = entry.pop("link", None)
+        entry["lists"] = _checked_lists(registry_file, entry.get("source_id"), entry.get("lists"))
         if kind == "linked" and not entry.get("url"):
             if links is None:
                 links = document_links(_document_text(raw_dir, entries))
@@ -91,6 +96,33 @@ def load_registry(raw_dir: Path, registry_file: Path | None = None) -> list[Sour
     if duplicates:
         raise PipelineError(f"sources registry {registry_file}: duplicate ids {duplicates}")
     return sources
+
+
+def announced_lists() -> list[str]:
+    """Every list a programme announced: each programme track, and the platform's members."""
+    return [f"{program}/{track}" for program, tracks in TRACKS.items() for track in tracks] + [
+        PLATFORM_PROGRAM_ID
+    ]
+
+
+def official_lists(sources: list[Source]) -> dict[str, list[Source]]:
+    """Announced list -> the registered sources that are its official announcement (maybe none)."""
+    return {
+        name: [s for s in sources if name in s.lists and s.authority == "official"]
+        for name in announced_lists()
+    }
+
+
+def _checked_lists(registry_file: Path, source_id: object, lists: object) -> tuple[str, ...]:
+    known = announced_lists()
+    if lists is None:
+        return ()
+    if not isinstance(lists, list) or any(name not in known for name in lists):
+        raise PipelineError(
+            f"sources registry {registry_file}: {source_id!r} has lists = {lists!r}; each must "
+            f"be one of {', '.join(known)}"
+        )
+    return tuple(lists)
 
 
 def declared_extractors(registry_file: Path | None = None) -> dict[str, str]:
