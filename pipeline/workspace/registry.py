@@ -42,6 +42,9 @@ class Source:
     authority: str = "official"
     follow_attachments: bool = False
     extractor: str | None = None  # module of pipeline.extract; attachments use their parent's
+    # The file lists only part of a round (a regional bureau's own candidates of N nationwide):
+    # its rows replace the transcribed rows of the same areas, the round's other rows stay.
+    partial_list: bool = False
 
     @property
     def extractor_module(self) -> str | None:
