@@ -55,7 +55,8 @@ _KANJI_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九十")
 # Separators between the columns of a text line: a tab, a full-width space, a bar, 2+ spaces.
 _COLUMN_GAP_RE = re.compile(r"\t|\u3000|[|｜]|\s{2,}")
 _KEY_VALUE_RE = re.compile(r"^[○◯●・■◆\-\s]*(?P<key>[^：:]{1,12})\s*[：:]\s*(?P<value>.+)$")
-_END_OF_LIST_RE = re.compile(r"^(?:※|以上|【|<|＜|\(注|（注|問い合わせ|お問い合わせ|お問合せ|連絡先|【問合せ)")
+_END_OF_LIST_RE = re.compile(r"^(?:※|以上|【|<|＜|\(注|（注|問い合わせ|お問い合わせ|お問合せ|"
+                             r"連絡先)")
 
 
 @dataclass
