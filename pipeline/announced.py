@@ -132,3 +132,44 @@ ANNOUNCED_COUNTS: tuple[AnnouncedCount, ...] = (
 def announced_count(program_id: str, track: str) -> int:
     """Total announced selections of one track, all years and rounds together."""
     return sum(a.count for a in ANNOUNCED_COUNTS if (a.program_id, a.track) == (program_id, track))
+
+
+# --- MIC データ利活用型スマートシティ推進事業 and METI 次世代エネルギー・社会システム実証 -----
+# The day each round's candidates (採択候補) were announced: a release page's date says which
+# round it lists, and a page dated otherwise is not the release its source expects.
+@dataclass(frozen=True)
+class AnnouncedRound:
+    """One announced selection round: its programme, fiscal year, round and date."""
+
+    program_id: str
+    fiscal_year: int
+    round: str
+    announced_on: str
+    citation: str
+
+
+DATA_SMARTCITY_PROGRAM = "データ利活用型スマートシティ推進事業"
+DATA_SMARTCITY_ROUNDS: tuple[AnnouncedRound, ...] = (
+    AnnouncedRound("data_smartcity_2017", 2017, "first", "2017-06-16",
+                   "http://www.soumu.go.jp/soutsu/hokkaido/2017/0616d.html"),
+    AnnouncedRound("data_smartcity_2017", 2018, "first", "2018-07-10",
+                   "http://www.soumu.go.jp/menu_news/s-news/01tsushin01_02000257.html"),
+    AnnouncedRound("data_smartcity_2017", 2018, "additional", "2018-08-10",
+                   "http://www.soumu.go.jp/menu_news/s-news/01tsushin01_02000257.html"),
+    AnnouncedRound("data_smartcity_2017", 2019, "first", "2019-07-09",
+                   "https://www.soumu.go.jp/soutsu/shikoku/press/20190709.html"),
+)
+ENERGY_DEMO_PROGRAM = "次世代エネルギー・社会システム実証"
+ENERGY_DEMO_ROUND = AnnouncedRound("energy_demo_2010", 2010, "", "2010-04-08",
+                                   "https://tenbou.nies.go.jp/news/jnews/detail.php?i=3518")
+
+
+def announced_round_count(round_: AnnouncedRound, track: str) -> int:
+    """The announced number of selections of one round (ANNOUNCED_COUNTS, the one place)."""
+    for figure in ANNOUNCED_COUNTS:
+        if (figure.program_id, figure.track, figure.fiscal_year, figure.round) == (
+            round_.program_id, track, round_.fiscal_year, round_.round
+        ):
+            return figure.count
+    raise KeyError(f"no announced count for {round_.program_id}/{track}/{round_.fiscal_year}")
+

@@ -193,6 +193,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
     held = {}
     for entry in archive.entries:
         held.setdefault(entry.source_id, entry)
+    width = max(len(s.source_id) for s in archive.sources) + 1
     for source in archive.sources:
         entry = held.get(source.source_id)
         state = (
@@ -200,7 +201,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
             if entry
             else f"{'missing':8} {source.url or source.path}"
         )
-        print(f"{source.source_id:32} {state}")
+        print(f"{source.source_id:{width}} {state}")
     print("\nOfficial announcement of each announced list (held = archived in raw/):")
     for name, sources in official_lists(archive.sources).items():
         announced = _announced_total(name)

@@ -74,6 +74,31 @@ def test_each_year_comes_from_the_first_source_that_holds_it() -> None:
     ]
 
 
+def test_an_official_list_keeps_what_the_transcription_adds_in_the_note() -> None:
+    """The official list prints only the areas: the transcribed project name, lead and note of
+    the same selection go to the note, naming the transcription, never into the fact columns."""
+    official = pd.DataFrame([
+        selection(area_ja="京都府けいはんな学研都市", source_id="official"),
+        selection(area_ja="北九州市", source_id="official", note="printed 北九州市"),
+    ])
+    transcribed = pd.DataFrame([
+        selection(area_ja="京都府けいはんな学研都市", project_name_ja="けいはんなエコシティ",
+                  lead_org_ja="京都府", note="精華町 is narrower", source_id="cited_a"),
+        selection(area_ja="北九州市", source_id="cited_b"),
+    ])
+    chosen, _ = choose_selection_rows(
+        [("official", official), ("manual", transcribed)], transcribed={"manual"}
+    )
+    assert chosen.project_name_ja.isna().all() and chosen.lead_org_ja.isna().all()
+    assert chosen.note.tolist() == [
+        "manual (transcription) adds: project けいはんなエコシティ; lead 京都府; "
+        "精華町 is narrower",
+        "printed 北九州市",
+    ]
+    unmarked, _ = choose_selection_rows([("official", official), ("manual", transcribed)])
+    assert unmarked.note.isna().tolist() == [True, False]
+
+
 @pytest.mark.parametrize(
     "printed, expected",
     [

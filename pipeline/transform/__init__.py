@@ -34,9 +34,12 @@ from pipeline.workspace import Archive, ManifestEntry
 from schemas import columns
 
 # Which kinds of source may publish official rows, and in which order selections are preferred:
-# official files (in registry order) before transcriptions (see choose_selection_rows).
+# official files (in registry order) before transcriptions (see choose_selection_rows); an
+# official file listing only part of a round (registry ``partial_list``) after the complete
+# official files, so that it only fills in where no complete official list holds the round.
 OFFICIAL_KINDS = {"linked", "remote"}
-SELECTION_RANK = {"linked": 0, "remote": 0, "transcription": 1}
+SELECTION_RANK = {"linked": 0, "remote": 0, "transcription": 2}
+PARTIAL_LIST_RANK = 1
 # Tables the root document's extractor yields, published as they are.
 DOCUMENT_TABLES = ("agencies", "programs", "program_agencies")
 
@@ -91,15 +94,21 @@ def assemble_tables(
         result.problems += member_problems
 
     order = {s.source_id: i for i, s in enumerate(archive.sources)}
+    partial = {s.source_id for s in archive.sources if s.partial_list}
+
+    def rank(source_id: str) -> tuple[int, int]:
+        kind_rank = SELECTION_RANK[kind_of[source_id]]
+        return (PARTIAL_LIST_RANK if source_id in partial else kind_rank, order[source_id])
+
     candidates = sorted(
         (
             (sid, output.tables["selections"])
             for sid, output in extracted.outputs.items()
             if "selections" in output.tables and kind_of.get(sid) in SELECTION_RANK
         ),
-        key=lambda item: (SELECTION_RANK[kind_of[item[0]]], order[item[0]]),
+        key=lambda item: rank(item[0]),
     )
-    chosen, differences = choose_selection_rows(candidates)
+    chosen, differences = choose_selection_rows(candidates, partial, transcribed)
     result.notes += [f"selection lists disagree: {d}" for d in differences]
     selections, selection_areas, area_problems = normalize_selections(chosen, matcher, evidence)
     result.problems += area_problems

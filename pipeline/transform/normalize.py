@@ -79,6 +79,8 @@ _NOT_A_LOCAL_GOVERNMENT = "not a local government"
 
 def choose_selection_rows(
     candidates: list[tuple[str, pd.DataFrame]],
+    partial: set[str] | frozenset[str] = frozenset(),
+    transcribed: set[str] | frozenset[str] = frozenset(),
 ) -> tuple[pd.DataFrame, list[str]]:
     """Publish each programme track and year from one source: the first candidate holding it.
 
@@ -87,16 +89,40 @@ def choose_selection_rows(
     is compared with the chosen one, and each difference is returned as a line to report, so a
     transcription error (or a misread official file) is visible after every build. Rows whose
     year is not confirmed give way to any earlier source that holds the track.
+
+    ``partial`` sources (registry ``partial_list``: a regional bureau's page listing only its
+    own region's candidates of a round) never decide a round alone, since their silence about
+    other regions says nothing: their rows replace the rows of the same selections (same area,
+    or same project name) in the source chosen for the round, are added where it lacks them,
+    and the chosen source's other rows stay. Every replaced or added row, and every field that
+    differs, is a difference. A complete official source ranked before them still wins; then
+    they are only compared with it.
+
+    When an official list wins a round over a ``transcribed`` source, what the transcription
+    adds to a row of the same selection (project name, lead, note) is kept in that row's
+    ``note``, naming the transcription: it is not the official list's fact, but it is not lost.
     """
     keys = ["program_id", "track", "fiscal_year", "round"]
     chosen: dict[tuple, tuple[str, pd.DataFrame]] = {}
-    parts: list[pd.DataFrame] = []
+    partial_rows: dict[tuple, list[tuple[str, pd.DataFrame]]] = {}
+    order: list[tuple] = []  # every round, in the order first met
     differences: list[str] = []
     for source_id, frame in candidates:
         if not len(frame):
             continue
         frame = frame.assign(round=frame["round"].map(text_or_empty))
         for key, rows in frame.groupby(keys, sort=True, dropna=False):
+            label = _round_label(key)
+            if source_id in partial:
+                if key in chosen:  # a complete official list ranked before it holds the round
+                    winner_id, winner_rows = chosen[key]
+                    differences += _merge_partial(label, [(source_id, rows)], winner_id,
+                                                  winner_rows)[1]
+                    continue
+                if key not in partial_rows and key not in chosen:
+                    order.append(key)
+                partial_rows.setdefault(key, []).append((source_id, rows))
+                continue
             if pd.isna(key[2]):  # year not confirmed: gives way to another source of the track
                 held = [
                     (sid, r)
@@ -108,15 +134,117 @@ def choose_selection_rows(
                 winner = chosen.get(key)
             if winner is None:
                 chosen[key] = (source_id, rows)
-                parts.append(rows)
+                if key not in partial_rows:
+                    order.append(key)
                 continue
             winner_id, winner_rows = winner
-            label = "/".join(text_or_empty(part) for part in key if text_or_empty(part))
             for area in sorted(_areas(winner_rows) - _areas(rows)):
                 differences.append(f"{label}: {area!r} in {winner_id}, not in {source_id}")
             for area in sorted(_areas(rows) - _areas(winner_rows)):
                 differences.append(f"{label}: {area!r} in {source_id}, not in {winner_id}")
+            if source_id in transcribed and chosen.get(key, (None,))[0] == winner_id:
+                chosen[key] = (winner_id, _with_transcribed_notes(winner_rows, rows, source_id))
+    parts: list[pd.DataFrame] = []
+    for key in order:
+        held_rows = chosen.get(key)
+        if key not in partial_rows:
+            parts.append(held_rows[1])
+            continue
+        winner_id, winner_rows = held_rows if held_rows else ("", pd.DataFrame())
+        merged, found = _merge_partial(_round_label(key), partial_rows[key], winner_id,
+                                       winner_rows, replace=True)
+        parts.append(merged)
+        differences += found
     return (pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()), differences
+
+
+_COMPARED_FIELDS = ("area_ja", "project_name_ja", "lead_org_ja")
+
+
+def _round_label(key: tuple) -> str:
+    return "/".join(text_or_empty(part) for part in key if text_or_empty(part))
+
+
+def _same_selection(a: pd.Series, b: pd.Series) -> bool:
+    """Two rows name the same selection: the same area, or the same project name."""
+    if area_key(text_or_empty(a["area_ja"])) == area_key(text_or_empty(b["area_ja"])):
+        return True
+    name_a, name_b = (normalize_org_name(text_or_empty(r["project_name_ja"])) for r in (a, b))
+    return bool(name_a) and name_a == name_b
+
+
+def _merge_partial(
+    label: str,
+    partials: list[tuple[str, pd.DataFrame]],
+    winner_id: str,
+    winner_rows: pd.DataFrame,
+    replace: bool = False,
+) -> tuple[pd.DataFrame, list[str]]:
+    """Partial lists' rows over the chosen source's rows (``replace``), or only compared with
+    them; returns the published rows of the round and the differences found."""
+    differences: list[str] = []
+    taken: list[pd.Series] = []
+    where: list[str] = []
+    for source_id, rows in partials:
+        for _, row in rows.iterrows():
+            twin = next((i for i, t in enumerate(taken) if _same_selection(t, row)), None)
+            if twin is not None:  # two regional pages list the same selection: first one wins
+                differences += _field_differences(label, taken[twin], where[twin], row, source_id)
+                continue
+            taken.append(row)
+            where.append(source_id)
+    kept: list[pd.Series] = []
+    matched: set[int] = set()
+    for _, row in winner_rows.iterrows():
+        twin = next((i for i, t in enumerate(taken) if _same_selection(t, row)), None)
+        if twin is None:
+            kept.append(row)
+            continue
+        matched.add(twin)
+        differences += _field_differences(label, taken[twin], where[twin], row, winner_id)
+    for i, row in enumerate(taken):
+        if i not in matched and winner_id:
+            differences.append(f"{label}: {text_or_empty(row['area_ja'])!r} in {where[i]} "
+                               f"(a partial list), not in {winner_id}")
+    if not replace:
+        return winner_rows, differences
+    published = [*taken, *kept]
+    return pd.DataFrame(published).reset_index(drop=True), differences
+
+
+def _with_transcribed_notes(
+    official: pd.DataFrame, transcribed: pd.DataFrame, source_id: str
+) -> pd.DataFrame:
+    """``official`` with, in each row's note, what the transcription's row of the same selection
+    says beyond it (a project name or lead the list does not print, the transcription's note)."""
+    notes = []
+    for _, row in official.iterrows():
+        twin = next((t for _, t in transcribed.iterrows() if _same_selection(row, t)), None)
+        extra = []
+        if twin is not None:
+            for column, what in (("project_name_ja", "project"), ("lead_org_ja", "lead")):
+                theirs = text_or_empty(twin[column])
+                if theirs and not text_or_empty(row[column]):
+                    extra.append(f"{what} {theirs}")
+            if text_or_empty(twin.get("note")):
+                extra.append(text_or_empty(twin["note"]))
+        own = text_or_empty(row.get("note"))
+        added = f"{source_id} (transcription) adds: {'; '.join(extra)}" if extra else ""
+        notes.append(" | ".join(part for part in (own, added) if part) or None)
+    return official.assign(note=notes)
+
+
+def _field_differences(
+    label: str, row: pd.Series, source_id: str, other: pd.Series, other_id: str
+) -> list[str]:
+    found = []
+    for column in _COMPARED_FIELDS:
+        a, b = text_or_empty(row[column]), text_or_empty(other[column])
+        same = area_key(a) == area_key(b) if column == "area_ja" else (
+            normalize_org_name(a) == normalize_org_name(b))
+        if a and b and not same:
+            found.append(f"{label}: {column} {a!r} in {source_id}, {b!r} in {other_id}")
+    return found
 
 
 def _areas(rows: pd.DataFrame) -> set[str]:

@@ -46,6 +46,9 @@ class Source:
     # The announced lists this source is the official announcement of: "<programme>/<track>",
     # or the platform's programme id for its member list (see ``official_lists``).
     lists: tuple[str, ...] = ()
+    # The file lists only part of a round (a regional bureau's own candidates of N nationwide):
+    # its rows replace the transcribed rows of the same areas, the round's other rows stay.
+    partial_list: bool = False
 
     @property
     def extractor_module(self) -> str | None:

@@ -1,0 +1,19 @@
+"""MIC データ利活用型スマートシティ推進事業, 平成29年度 1st round: its candidates.
+
+2017-06-16; the 北海道 bureau's page is registered.
+The shared release reader (``mic_release``); the page must be dated as this round was
+announced.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.extract.mic_release import extract_round
+from pipeline.extract.result import ExtractOutput
+
+__all__ = ["extract"]
+
+
+def extract(source_id: str, files: list[Path]) -> ExtractOutput:
+    return extract_round(source_id, files, fiscal_year=2017, round_="first")
