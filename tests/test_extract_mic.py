@@ -341,7 +341,7 @@ def test_served_pages_are_fetched_and_join_the_transcription(
             "mic_data_smartcity_2018_r1, not in manual_data_smartcity_2017") in terminal
     assert ("selection lists disagree: data_smartcity_2017/subsidy/2018/first: '横手市' in "
             "manual_data_smartcity_2017, not in mic_data_smartcity_2018_r1") in terminal
-    assert ("data_smartcity_2017/subsidy/2019/first: area_ja '愛媛県新居浜地区' in "
+    assert ("data_smartcity_2017/subsidy/2019/first: area_ja '愛媛県新居浜地区(新居浜市)' in "
             "mic_shikoku_data_smartcity_2019_r1, '新居浜市' in manual_data_smartcity_2017"
             ) in terminal
 
@@ -357,6 +357,10 @@ def test_served_pages_are_fetched_and_join_the_transcription(
         energy = db.execute("select area_ja, evidence from selections where program_id = "
                             "'energy_demo_2010' order by area_ja").fetchall()
         status = dict(db.execute("select source_id, status from sources").fetchall())
+        niihama = db.execute(
+            "select a.lg_code, a.link from selections s join selection_areas a using "
+            "(selection_id) where s.source_id = 'mic_shikoku_data_smartcity_2019_r1'"
+        ).fetchall()
     # the 北海道 page replaces 札幌市 only: every other transcribed row of the round stays
     assert first_2017["北海道札幌市"] == ("official_list", "mic_hokkaido_data_smartcity_2017_r1")
     assert {area for area in first_2017 if area != "北海道札幌市"} == transcribed_2017 - {"札幌市"}
@@ -364,3 +368,5 @@ def test_served_pages_are_fetched_and_join_the_transcription(
     assert first_2018 == {"秋田県秋田市": ("official_list", "mic_data_smartcity_2018_r1")}
     assert sorted(energy) == sorted((area, "official_list") for area in ENERGY_AREAS)
     assert all(status[s] == "ok" for s in layouts)
+    # the area as printed names its city in brackets: 新居浜市 stays a selected local government
+    assert niihama == [("382051", "local_government")]
