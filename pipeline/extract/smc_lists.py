@@ -43,7 +43,13 @@ from pipeline.extract.tables import (
     scan_pdf,
     table_debug_marks,
 )
-from pipeline.text import area_key, nfkc_no_whitespace, split_prefecture, text_or_empty
+from pipeline.text import (
+    PREFECTURES,
+    area_key,
+    nfkc_no_whitespace,
+    split_prefecture,
+    text_or_empty,
+)
 
 PROGRAM_ID = "smart_mobility_challenge_2019"
 METI_PILOT = "meti_pilot"
@@ -63,6 +69,20 @@ WEAK_ANCHORS = {
 
 # A row with one filled cell that matches this is a section heading inside the table.
 SMC_SECTION_RE = re.compile(r"型|タイプ")
+# A lone line naming one prefecture (numbered or bracketed, with a count or not: 【愛知県】,
+# ■北海道（2地域）, １．福島県, 〔静岡県〕) heads the rows of that prefecture, when a list prints
+# prefecture sub-headings instead of a prefecture column.
+_MARKS = r"[\s　【】■□●◆◇＜＞<>〔〕\[\]［］()（）・]*"
+_NUMBERING = r"(?:[0-9]{1,2}[.)]|\([0-9]{1,2}\)|[①-⑳]|[IVXⅠ-Ⅻ]+[.]?)?"
+PREFECTURE_HEADING_RE = re.compile(
+    f"^{_MARKS}{_NUMBERING}{_MARKS}(?P<label>{'|'.join(PREFECTURES)}){_MARKS}"
+    r"(?:[（(]?(?:計)?[0-9]{1,3}(?:地域|事業|件|団体)?[）)]?)?" f"{_MARKS}$"
+)
+SMC_GROUPS = {"prefecture": PREFECTURE_HEADING_RE}
+
+# Column roles, by what they say about a selection: where it is, and what it is or who runs it.
+PLACE_ROLES = {"area", "prefecture"}
+ENTRY_ROLES = PLACE_ROLES | {"project", "lead", "consortium"}
 
 
 def list_key(area: str | None) -> str | None:
@@ -78,11 +98,12 @@ def debug_marks(view: PageView) -> list[tuple[tuple[float, float, float, float],
 
 
 def smc_header_ok(roles: list[str | None]) -> bool:
-    """A list header names the region and at least one of project / organisation."""
-    present = set(roles)
-    return bool(present & {"area", "prefecture"}) and bool(
-        present & {"project", "lead", "consortium"}
-    )
+    """A list header names where the selections are and one more thing about them: two
+    different entry roles, one a place (都道府県 + 地域名, 実施地域 + 事業名, 代表提案者 +
+    事業名称 + 実施地域 ...). No single column is required; a line naming only one role is
+    prose or a title, and a table without a place column is not a list of regions."""
+    present = set(roles) & ENTRY_ROLES
+    return len(present) >= 2 and bool(present & PLACE_ROLES)
 
 
 @dataclass
@@ -131,7 +152,8 @@ def read_smc_list(
     "一覧および概要") is not read and is named in count errors.
     """
     scan = scan_pdf(
-        source_id, path, load_aliases("smc_lists.csv"), smc_header_ok, SMC_SECTION_RE
+        source_id, path, load_aliases("smc_lists.csv"), smc_header_ok, SMC_SECTION_RE,
+        SMC_GROUPS,
     )
     if not scan.tables:
         if expected is not None:
@@ -169,10 +191,42 @@ def read_smc_list(
             f"(title lines: {first.above[:3]})",
             path=path, page=first.page,
         )
-    rows = [r for t in run for r in t.rows]
+    rows = carry_prefectures([r for t in run for r in t.rows])
     found = SmcList(kind or expected or "", source_id, Path(path), rows,
                     sorted({t.page for t in run}), other)
     return found, scan
+
+
+# An area cell naming one municipality (not a region such as 瀬戸内エリア or 八重山地域).
+_MUNICIPALITY_LIKE_RE = re.compile(r"^[^・、,/]+[市町村区]$")
+
+
+def carry_prefectures(rows: list[Row]) -> list[Row]:
+    """A prefecture column printed only on a group's first row: its blank cells mean "as
+    above", read as the group's prefecture.
+
+    A blank can also mean "none" (瀬戸内エリア spans three prefectures), so a blank is read as
+    the group's only where the layout shows the convention: the list never prints the same
+    prefecture on two rows in a row (a list that prints it on every row shows 茨城県 twice),
+    and the row's area names one municipality. A carried prefecture is said in the note.
+    """
+    printed = [r.cells.get("prefecture", "") for r in rows]
+    if "prefecture" not in (rows[0].cells if rows else {}) or "" not in printed:
+        return rows
+    filled = [p for p in printed if p]
+    if any(a == b for a, b in zip(filled, filled[1:], strict=False)) or len(filled) < 2:
+        return rows
+    out: list[Row] = []
+    group = ""
+    for row in rows:
+        prefecture = row.cells.get("prefecture", "")
+        if prefecture:
+            group = prefecture
+        elif group and _MUNICIPALITY_LIKE_RE.match(nfkc_no_whitespace(row.cells.get("area"))):
+            cells = {**row.cells, "prefecture": group, "_carried_prefecture": group}
+            row = Row(cells, row.section, row.page, row.top)
+        out.append(row)
+    return out
 
 
 def no_header_error(scan: PdfScan, track: str) -> SourceError:
@@ -243,6 +297,8 @@ def _note(row: Row) -> str | None:
         parts.append(f"類型: {section}")
     if row.cells.get("concept"):
         parts.append(f"コンセプト: {row.cells['concept']}")
+    if row.cells.get("_carried_prefecture"):
+        parts.append(f"都道府県: {row.cells['_carried_prefecture']} (printed once for its group)")
     return "; ".join(parts) or None
 
 

@@ -28,7 +28,7 @@ import copy
 import csv
 import re
 import statistics
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -87,10 +87,15 @@ CONTINUED_MIN_DEPTH = 0.75
 CONTINUED_MIN_COLUMNS = 2
 # Columns whose values are printed once for a group of rows and carry down (類型, 選定年度).
 CARRIED_ROLES = ("type", "fiscal_year")
+# A header cell is matched by a word ending (``*地域`` aliases) only if it is this short.
+SUFFIX_MATCH_MAX_CHARS = 8
 
 # Lines that end a table (notes under it) and lines that are only page furniture.
 _NOTE_RE = re.compile(r"^[\s　]*(※|\*|＊|注[\d０-９]*[:：.．)）]|（注|\(注|出典|備考|資料[:：])")
 _PAGE_NUMBER_RE = re.compile(r"^[\s\-－―—–]*\d{1,3}(\s*/\s*\d{1,3})?[\s\-－―—–]*$")
+# A row number cell (1, １, 1., (1), ①): a lone line that is not one may be a heading even if
+# it starts in the number column.
+_ROW_NUMBER_RE = re.compile(r"^[\s(（]*([0-9０-９]{1,3}|[①-⑳])[\s.．)）]*$")
 
 
 def join_wrapped(parts: Iterable[str]) -> str:
@@ -107,12 +112,32 @@ def load_aliases(file_name: str) -> dict[str, str]:
 
 
 def role_of(text: str | None, aliases: dict[str, str]) -> str | None:
-    """Role of a header cell; a trailing bracket (``事業名（概要）``) or mark is ignored."""
+    """Role of a header cell; a trailing bracket (``事業名（概要）``) or mark is ignored.
+
+    An alias written ``*地域`` is a word ending: a short cell ending so (``選定地域``, at most
+    SUFFIX_MATCH_MAX_CHARS characters, longest ending first) gets its role when no alias
+    names the cell exactly. Japanese compounds end in the word that says what they are, so
+    this reads a header by meaning without listing every compound.
+    """
     key = nfkc_no_whitespace(text)
     if key in aliases:
         return aliases[key]
     key = re.sub(r"[（(][^）)]*[）)]$|[※*＊]\d*$", "", key)
-    return aliases.get(key)
+    if key in aliases:
+        return aliases[key]
+    if not key or len(key) > SUFFIX_MATCH_MAX_CHARS:
+        return None
+    for ending, role in _suffix_aliases(aliases):
+        if key.endswith(ending):
+            return role
+    return None
+
+
+def _suffix_aliases(aliases: dict[str, str]) -> list[tuple[str, str]]:
+    """``*ending`` aliases as (ending, role), longest ending first."""
+    found = [(alias[1:], role) for alias, role in aliases.items()
+             if alias.startswith("*") and len(alias) > 1]
+    return sorted(found, key=lambda pair: -len(pair[0]))
 
 
 @dataclass
@@ -132,6 +157,7 @@ class Carry:
 
     section: str | None = None
     values: dict[str, str] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)  # from group label lines (GroupLabels)
 
 
 
@@ -143,6 +169,7 @@ class FoundTable:
     rows: list[Row]
     above: list[str]  # lines above the header on its page, top to bottom
     section_lines: list[str] = field(default_factory=list)
+    group_lines: list[str] = field(default_factory=list)  # group label lines (【愛知県】)
     col_xs: list[float] = field(default_factory=list)
     bottom: float = 0.0
     page_height: float = 0.0
@@ -166,6 +193,25 @@ class PdfScan:
 
 
 HeaderTest = Callable[[list[str | None]], bool]
+# Role -> pattern of a lone line that labels the rows under it instead of a column
+# (prefecture sub-headings such as ``【愛知県】``); a named group ``label`` is the value.
+GroupLabels = Mapping[str, re.Pattern]
+
+
+def group_label(text: str, groups: GroupLabels | None) -> tuple[str, str] | None:
+    """(role, value) if ``text`` is a group label line."""
+    for role, pattern in (groups or {}).items():
+        match = pattern.search(nfkc_no_whitespace(text))
+        if match:
+            return role, match.groupdict().get("label") or match.group(0)
+    return None
+
+
+def _fill_group_roles(cells: dict[str, str], groups: GroupLabels | None, carry: Carry) -> None:
+    """A cell left blank takes the label of the group heading above its row."""
+    for role in groups or {}:
+        if not cells.get(role) and carry.labels.get(role):
+            cells[role] = carry.labels[role]
 
 
 def _line_text(line: list[Word]) -> str:
@@ -189,6 +235,7 @@ def _ruled_tables(
     header_ok: HeaderTest,
     section_re: re.Pattern,
     carry: Carry,
+    groups: GroupLabels | None = None,
 ) -> list[FoundTable]:
     found: list[FoundTable] = []
     lines = group_lines(view.words)
@@ -212,7 +259,7 @@ def _ruled_tables(
                 page_height=view.height,
                 ruled=True,
             )
-            _add_ruled_rows(ft, table.rows[h + 1:], view.number, top, section_re, carry)
+            _add_ruled_rows(ft, table.rows[h + 1:], view.number, top, section_re, carry, groups)
             found.append(ft)
             break
     return found
@@ -225,6 +272,7 @@ def _add_ruled_rows(
     top: float,
     section_re: re.Pattern,
     carry: Carry,
+    groups: GroupLabels | None = None,
 ) -> None:
     """Rows of a pdfplumber table; a merged cell's value is carried down its column."""
     carried = carry.values
@@ -232,6 +280,11 @@ def _add_ruled_rows(
         texts = [join_wrapped((c or "").split("\n")) for c in raw]
         filled = [t for t in texts if t]
         if not filled:
+            continue
+        label = group_label(filled[0], groups) if len(filled) == 1 and texts[0] else None
+        if label is not None:
+            carry.labels[label[0]] = label[1]
+            ft.group_lines.append(filled[0])
             continue
         if len(filled) == 1 and texts[0] and section_re.search(filled[0]):
             carry.section = filled[0]
@@ -246,6 +299,7 @@ def _add_ruled_rows(
             cells[role] = text
             if text:
                 carried[role] = text
+        _fill_group_roles(cells, groups, carry)
         ft.rows.append(Row(cells, carry.section, page, top + i))
 
 
@@ -329,6 +383,7 @@ def _word_rows(
     h_rules: list[float],
     section_re: re.Pattern,
     carry: Carry,
+    groups: GroupLabels | None = None,
 ) -> None:
     """Group visual lines into rows: by horizontal rules, a number cell, or wider spacing."""
     n_cols = len(ft.roles)
@@ -339,12 +394,20 @@ def _word_rows(
         for w in line:
             cols.setdefault(min(_column(w, bounds), n_cols - 1), []).append(w)
         parsed.append((line, cols))
-    sections = [
+    lone = [  # a lone line starting in the first column that is not a row number
         len(line) == 1
-        and bool(section_re.search(line[0]["text"]))
-        and (not bounds or line[0]["x0"] < bounds[0])  # starts in the first column
-        and (number_col is None or not cols.get(number_col))
+        and (not bounds or line[0]["x0"] < bounds[0])
+        and (number_col is None or not cols.get(number_col)
+             or not _ROW_NUMBER_RE.match(line[0]["text"]))
         for line, cols in parsed
+    ]
+    labels = [
+        group_label(line[0]["text"], groups) if is_lone else None
+        for (line, _), is_lone in zip(parsed, lone, strict=True)
+    ]
+    sections = [
+        is_lone and (label is not None or bool(section_re.search(line[0]["text"])))
+        for (line, _), is_lone, label in zip(parsed, lone, labels, strict=True)
     ]
     gaps = [  # spacing inside a wrapped cell vs between rows (section lines left out)
         b[0][0]["top"] - max(w["bottom"] for w in a[0])
@@ -374,10 +437,17 @@ def _word_rows(
             if role in cells:
                 cells[role] = cells[role] or carry.values.get(role, "")
                 carry.values[role] = cells[role]
+        _fill_group_roles(cells, groups, carry)
         ft.rows.append(Row(cells, carry.section, ft.page, current_top))
 
-    for (line, cols), is_section in zip(parsed, sections, strict=True):
+    for (line, cols), is_section, label in zip(parsed, sections, labels, strict=True):
         text = _line_text(line)
+        if label is not None:
+            flush()
+            current, previous_line = None, line
+            carry.labels[label[0]] = label[1]
+            ft.group_lines.append(nfkc_no_whitespace(text))
+            continue
         if is_section:
             flush()
             current, previous_line = None, line
@@ -433,6 +503,7 @@ def _word_tables(
     section_re: re.Pattern,
     rejected: list[str],
     carry: Carry,
+    groups: GroupLabels | None = None,
 ) -> list[FoundTable]:
     lines = group_lines(view.words)
     headers: dict[int, list[Word]] = {}
@@ -460,7 +531,7 @@ def _word_tables(
             page_height=view.height,
         )
         h_rules = _row_rules(view, header, data)
-        _word_rows(ft, data, bounds, h_rules, section_re, carry)
+        _word_rows(ft, data, bounds, h_rules, section_re, carry, groups)
         found.append(ft)
     return found
 
@@ -484,7 +555,11 @@ def _row_rules(view: PageView, header: list[Word], data: list[list[Word]]) -> li
 
 
 def _continuation(
-    view: PageView, prev: FoundTable, section_re: re.Pattern, carry: Carry
+    view: PageView,
+    prev: FoundTable,
+    section_re: re.Pattern,
+    carry: Carry,
+    groups: GroupLabels | None = None,
 ) -> list[FoundTable]:
     """A table continued from the previous page without repeating its header."""
     if prev.ruled:
@@ -499,7 +574,8 @@ def _continuation(
                     rows=[], above=[], col_xs=xs, bottom=table.bbox[3],
                     page_height=view.height, continued=True, ruled=True,
                 )
-                _add_ruled_rows(ft, table.rows, view.number, table.bbox[1], section_re, carry)
+                _add_ruled_rows(ft, table.rows, view.number, table.bbox[1], section_re, carry,
+                                groups)
                 return [ft] if ft.rows else []
         return []
     # unruled: only if the previous table ran to the bottom of its page and this page starts
@@ -519,7 +595,7 @@ def _continuation(
         above=[], col_xs=prev.col_xs, page_height=view.height, continued=True,
         bottom=max((w["bottom"] for ln in data for w in ln), default=0.0),
     )
-    _word_rows(ft, data, bounds, [], section_re, carry)
+    _word_rows(ft, data, bounds, [], section_re, carry, groups)
     return [ft] if ft.rows else []
 
 
@@ -529,8 +605,12 @@ def scan_pdf(
     aliases: dict[str, str],
     header_ok: HeaderTest,
     section_re: re.Pattern,
+    groups: GroupLabels | None = None,
 ) -> PdfScan:
     """Read every page: its lines of text and every table with a recognised header.
+
+    ``groups``: lone lines that label the rows under them instead of a column (role ->
+    pattern, e.g. prefecture sub-headings); a row's blank cell of that role takes the label.
 
     Pages without text are recorded, not fatal: an attachment may be a map or a photo. Pages
     whose text is mostly unmapped glyphs still fail (``check_text_layer``).
@@ -549,15 +629,16 @@ def scan_pdf(
             check_text_layer(source_id, path, view.number, view.text)
             rejected: list[str] = []
             trial = copy.deepcopy(carry)  # kept only if the ruled tables are
-            found = _ruled_tables(view, aliases, header_ok, section_re, trial)
+            found = _ruled_tables(view, aliases, header_ok, section_re, trial, groups)
             if any(t.rows for t in found):
                 carry = trial
             else:  # no ruled table, or its body split off: read the words instead
                 found = []
             if not found:
-                found = _word_tables(view, aliases, header_ok, section_re, rejected, carry)
+                found = _word_tables(view, aliases, header_ok, section_re, rejected, carry,
+                                     groups)
             if not found and prev is not None:
-                found = _continuation(view, prev, section_re, carry)
+                found = _continuation(view, prev, section_re, carry, groups)
             if rejected:
                 scan.header_candidates[view.number] = rejected
             scan.tables.extend(found)
