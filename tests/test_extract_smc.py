@@ -454,3 +454,86 @@ def test_merged_type_cells_and_a_three_prefecture_area(tmp_path: Path) -> None:
     assert list(frame.note) == [f"類型: {e.type}" for e in fx.MLIT_MODELS]
     assert list(frame.prefecture_ja.fillna("")) == [
         e.prefecture for e in fx.MLIT_MODELS_PREFECTURE_PRINTED]
+
+
+@pytest.mark.parametrize(
+    ("header", "is_header"),
+    [
+        (("都道府県", "地域名"), True),
+        (("実施地域", "事業名"), True),
+        (("代表提案者", "事業名称", "実施地域"), True),
+        (("No.", "提案団体", "地域名"), True),
+        (("選定地域", "補助事業名"), True),  # read by their endings
+        (("事業名", "代表提案者"), False),  # no place: not a list of regions
+        (("No.", "地域名"), False),  # one entry role: a title or prose
+        (("スマートモビリティチャレンジ", "パイロット地域一覧（13地域）"), False),
+        (("経済産業省", "パイロット地域分析事業：13地域"), False),  # too long to read by ending
+    ],
+)
+def test_header_test_decides_by_the_roles_present(header: tuple[str, ...], is_header: bool) -> None:
+    from pipeline.extract.smc_lists import smc_header_ok
+    from pipeline.extract.tables import load_aliases, role_of
+
+    aliases = load_aliases("smc_lists.csv")
+    assert smc_header_ok([role_of(cell, aliases) for cell in header]) is is_header
+
+
+def test_exact_aliases_win_over_word_endings() -> None:
+    from pipeline.extract.tables import load_aliases, role_of
+
+    aliases = load_aliases("smc_lists.csv")
+    assert role_of("共同提案者", aliases) == "consortium"  # not *提案者 (lead)
+    assert role_of("構成団体", aliases) == "consortium"  # not *団体 (lead)
+    assert role_of("幹事団体", aliases) == "lead"
+    assert role_of("支援対象地域", aliases) == "area"
+
+
+def test_a_region_after_a_group_is_not_given_the_group_prefecture(tmp_path: Path) -> None:
+    """Prefecture printed once per group; 瀬戸内エリア, blank, follows the 滋賀県 group: a
+    blank there means "none", not "as above", since the area is not one municipality."""
+    entries = (*fx.by_prefecture(fx.METI_PILOTS)[:10],
+               fx.Entry("", "瀬戸内エリア", "（合成）瀬戸内の事業", "（合成）協議会"),
+               *fx.by_prefecture(fx.METI_PILOTS)[10:12])
+    layout = fx.Layout(("都道府県", "地域名", "事業名"), ("prefecture", "area", "project"),
+                       prefecture_once=True, rows_per_page=13)
+    from pipeline.extract.smc_lists import read_smc_list
+
+    lst, _ = read_smc_list("x", fx.layout_list(tmp_path / "r.pdf", layout, entries))
+    assert lst is not None
+    frame_prefectures = [r.cells.get("prefecture") for r in lst.rows]
+    assert frame_prefectures == [e.prefecture for e in entries]
+    carried = [r for r in lst.rows if r.cells.get("_carried_prefecture")]
+    assert [r.cells["area"] for r in carried] == ["春日井市"]
+
+
+def test_two_copies_that_differ_name_the_file_and_page(tmp_path: Path) -> None:
+    one = fx.meti_list_copy(tmp_path / "a" / "one.pdf")
+    changed = tuple(fx.Entry(e.prefecture, "大津町" if e.area == "大津市" else e.area,
+                             e.project, e.lead) for e in fx.METI_PILOTS)
+    other = fx.meti_list_copy(tmp_path / "b" / "two.pdf", changed)
+    with pytest.raises(SourceError) as err:
+        mlit_smc_meti_list.extract("mlit_smc_meti_list", [one, other])
+    assert err.value.path == str(other) and err.value.page == 1
+    assert "row 10" in str(err.value) and "大津町" in str(err.value)
+
+
+@pytest.mark.parametrize("layout", ["unruled", "ruled"])
+def test_debug_lines_say_what_the_reader_made_of_each_line(layout: str, tmp_path: Path) -> None:
+    from pipeline.extract.pdf import iter_pages, open_pdf
+    from pipeline.extract.smc_lists import debug_lines
+
+    path = (fx.mlit_list_unruled(tmp_path / "u.pdf") if layout == "unruled"
+            else fx.merged_type_list(tmp_path / "r.pdf"))
+    with open_pdf(RELEASE, path) as pdf:
+        view = next(iter_pages(RELEASE, path, pdf, [1], tables=True))
+    lines = debug_lines(view)
+    roles = [role for role, _ in lines]
+    assert roles[:3] == ["unplaced", "unplaced", "header"]  # 別紙2, the title, the header
+    entries = [text for role, text in lines if role == "entry"]
+    assert len(entries) == (11 if layout == "unruled" else 10)  # the rows on page 1
+    first_page = fx.MLIT_MODELS[:len(entries)]
+    assert all(e.area in text for e, text in zip(first_page, entries, strict=True))
+    assert "continuation" in roles
+    if layout == "unruled":
+        assert ("section", "大都市近郊型・地方都市型") in lines
+        assert roles[-1] == "furniture"  # the page number

@@ -40,6 +40,7 @@ from pipeline.extract.tables import (
     PdfScan,
     Row,
     load_aliases,
+    page_line_roles,
     scan_pdf,
     table_debug_marks,
 )
@@ -95,6 +96,13 @@ def list_key(area: str | None) -> str | None:
 def debug_marks(view: PageView) -> list[tuple[tuple[float, float, float, float], str]]:
     """What the SMC list reader recognises on a page (``python -m pipeline debug``)."""
     return table_debug_marks(view, load_aliases("smc_lists.csv"), smc_header_ok, SMC_SECTION_RE)
+
+
+def debug_lines(view: PageView) -> list[tuple[str, str]]:
+    """(role, text) per visual line, as the SMC list reader placed it (``python -m pipeline
+    debug``): header, entry, continuation, section, furniture or unplaced."""
+    return page_line_roles(view, load_aliases("smc_lists.csv"), smc_header_ok, SMC_SECTION_RE,
+                           SMC_GROUPS)
 
 
 def smc_header_ok(roles: list[str | None]) -> bool:
@@ -336,6 +344,26 @@ def smc_frame(lst: SmcList, announced_on: str = SMC_ANNOUNCED_ON) -> pd.DataFram
     return selections_frame(records)
 
 
+def check_same_versions(source_id: str, lists: list[SmcList], frames: list[pd.DataFrame]) -> None:
+    """Several files holding one list must hold the same regions: else name the first row
+    where a later file differs from the first, with its file and page."""
+    first = list(frames[0]["list_key"])
+    for lst, frame in zip(lists[1:], frames[1:], strict=True):
+        keys = list(frame["list_key"])
+        if keys == first:
+            continue
+        at = next((i for i, (a, b) in enumerate(zip(first, keys, strict=False)) if a != b),
+                  min(len(first), len(keys)) - 1)
+        page = int(frame["page"].iloc[at]) if len(frame) else lst.pages[0]
+        raise SourceError(
+            source_id,
+            f"{len(lists)} files hold different versions of the {LIST_NAMES[lst.track]} "
+            f"({[str(x.path) for x in lists]}): row {at + 1} reads {keys[at:at + 1]} here and "
+            f"{first[at:at + 1]} in {lists[0].path.name}; keep one",
+            path=lst.path, page=page,
+        )
+
+
 def extract_single_list(source_id: str, files: list[Path], track: str) -> ExtractOutput:
     """Extractor body of the MLIT-hosted copies: one PDF, one list, its own count checked."""
     pdfs = [Path(f) for f in files if Path(f).suffix.lower() == ".pdf"] or [
@@ -350,14 +378,7 @@ def extract_single_list(source_id: str, files: list[Path], track: str) -> Extrac
         check_count(lst)
         lists.append(lst)
     frames = [smc_frame(lst) for lst in lists]
-    if len(frames) > 1:
-        keys = [tuple(f["list_key"]) for f in frames]
-        if len(set(keys)) > 1:
-            raise SourceError(
-                source_id,
-                f"{len(frames)} files hold different versions of the {LIST_NAMES[track]}: "
-                f"{[str(p) for p in sorted(pdfs)]}; keep one",
-            )
+    check_same_versions(source_id, lists, frames)
     frame = frames[0]
     note = f"{LIST_NAMES[track]}: {len(frame)} rows from {lists[0].path.name}"
     return ExtractOutput({"selections": frame}, notes=[note])

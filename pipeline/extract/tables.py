@@ -36,6 +36,7 @@ from typing import Any
 
 from pipeline.extract.pdf import (
     PageView,
+    TableView,
     Word,
     check_text_layer,
     cluster_positions,
@@ -175,6 +176,12 @@ class FoundTable:
     page_height: float = 0.0
     continued: bool = False
     ruled: bool = False
+    # What the reader made of each visual line, for ``page_line_roles``: unruled tables by
+    # the id of the line's first word; ruled tables by pdfplumber's table and a role per row.
+    line_roles: dict[int, str] = field(default_factory=dict)
+    table: TableView | None = None
+    header_row: int = -1  # index in table.rows of the header, -1 for a continued table
+    row_roles: list[str] = field(default_factory=list)  # per table row after the header
 
 
 @dataclass
@@ -258,6 +265,8 @@ def _ruled_tables(
                 bottom=table.bbox[3],
                 page_height=view.height,
                 ruled=True,
+                table=table,
+                header_row=h,
             )
             _add_ruled_rows(ft, table.rows[h + 1:], view.number, top, section_re, carry, groups)
             found.append(ft)
@@ -279,7 +288,9 @@ def _add_ruled_rows(
     for i, raw in enumerate(rows):
         texts = [join_wrapped((c or "").split("\n")) for c in raw]
         filled = [t for t in texts if t]
+        ft.row_roles.append("section")
         if not filled:
+            ft.row_roles[-1] = "unplaced"
             continue
         label = group_label(filled[0], groups) if len(filled) == 1 and texts[0] else None
         if label is not None:
@@ -290,6 +301,7 @@ def _add_ruled_rows(
             carry.section = filled[0]
             ft.section_lines.append(filled[0])
             continue
+        ft.row_roles[-1] = "entry"
         cells: dict[str, str] = {}
         for role, text, cell in zip(ft.roles, texts, raw, strict=False):
             if role is None:
@@ -442,6 +454,8 @@ def _word_rows(
 
     for (line, cols), is_section, label in zip(parsed, sections, labels, strict=True):
         text = _line_text(line)
+        if label is not None or is_section:
+            ft.line_roles[id(line[0])] = "section"
         if label is not None:
             flush()
             current, previous_line = None, line
@@ -467,6 +481,7 @@ def _word_rows(
             new_row = top - max(w["bottom"] for w in previous_line) > threshold
         else:
             new_row = True
+        ft.line_roles[id(line[0])] = "entry" if new_row else "continuation"
         if new_row:
             flush()
             current, current_top = {}, top
@@ -477,15 +492,25 @@ def _word_rows(
     flush()
 
 
-def _table_lines(lines: list[list[Word]], start: int, stop_at: set[int]) -> list[list[Word]]:
-    """Data lines after a header: up to the next header, a note line, or a wide vertical gap."""
+def _table_lines(
+    lines: list[list[Word]], start: int, stop_at: set[int], skipped: dict[int, str] | None = None
+) -> list[list[Word]]:
+    """Data lines after a header: up to the next header, a note line, or a wide vertical gap.
+    Page furniture skipped on the way, and the note line that ends the table, go to
+    ``skipped`` (id of the line's first word -> "furniture")."""
     out: list[list[Word]] = []
     heights: list[float] = []
     for i in range(start, len(lines)):
         line = lines[i]
-        if i in stop_at or _NOTE_RE.match(_line_text(line)):
+        if i in stop_at:
+            break
+        if _NOTE_RE.match(_line_text(line)):
+            if skipped is not None:
+                skipped[id(line[0])] = "furniture"
             break
         if _is_furniture(line):
+            if skipped is not None:
+                skipped[id(line[0])] = "furniture"
             continue
         if out:
             gap = line[0]["top"] - max(w["bottom"] for w in out[-1])
@@ -516,7 +541,8 @@ def _word_tables(
     found: list[FoundTable] = []
     for i, header in headers.items():
         roles = _unique_roles([role_of(w["text"], aliases) for w in header])
-        data = _table_lines(lines, i + 1, set(headers))
+        skipped: dict[int, str] = {id(lines[i][0]): "header"}
+        data = _table_lines(lines, i + 1, set(headers), skipped)
         top = min(w["top"] for w in header)
         bounds = _boundaries(header, [w for ln in data for w in ln], view.v_rules, top)
         x_min = min(w["x0"] for w in header) - FIRST_COLUMN_MARGIN
@@ -529,6 +555,7 @@ def _word_tables(
             col_xs=[x_min, *bounds],
             bottom=max((w["bottom"] for ln in data for w in ln), default=top),
             page_height=view.height,
+            line_roles=skipped,
         )
         h_rules = _row_rules(view, header, data)
         _word_rows(ft, data, bounds, h_rules, section_re, carry, groups)
@@ -572,7 +599,7 @@ def _continuation(
                 ft = FoundTable(
                     page=view.number, roles=prev.roles, header_texts=prev.header_texts,
                     rows=[], above=[], col_xs=xs, bottom=table.bbox[3],
-                    page_height=view.height, continued=True, ruled=True,
+                    page_height=view.height, continued=True, ruled=True, table=table,
                 )
                 _add_ruled_rows(ft, table.rows, view.number, table.bbox[1], section_re, carry,
                                 groups)
@@ -589,14 +616,96 @@ def _continuation(
     first_cols = {_column(w, bounds) for w in lines[0]}
     if len(first_cols) < CONTINUED_MIN_COLUMNS:
         return []
-    data = _table_lines(lines, 0, set())
+    skipped: dict[int, str] = {}
+    data = _table_lines(lines, 0, set(), skipped)
     ft = FoundTable(
         page=view.number, roles=prev.roles, header_texts=prev.header_texts, rows=[],
         above=[], col_xs=prev.col_xs, page_height=view.height, continued=True,
-        bottom=max((w["bottom"] for ln in data for w in ln), default=0.0),
+        bottom=max((w["bottom"] for ln in data for w in ln), default=0.0), line_roles=skipped,
     )
     _word_rows(ft, data, bounds, [], section_re, carry, groups)
     return [ft] if ft.rows else []
+
+
+def _read_page(
+    view: PageView,
+    aliases: dict[str, str],
+    header_ok: HeaderTest,
+    section_re: re.Pattern,
+    groups: GroupLabels | None,
+    carry: Carry,
+    prev: FoundTable | None,
+    rejected: list[str],
+) -> tuple[list[FoundTable], Carry]:
+    """The tables of one page (ruled, else read from the words, else continued from the
+    previous page's) and what runs on to the next page."""
+    trial = copy.deepcopy(carry)  # kept only if the ruled tables are
+    found = _ruled_tables(view, aliases, header_ok, section_re, trial, groups)
+    if any(t.rows for t in found):
+        carry = trial
+    else:  # no ruled table, or its body split off: read the words instead
+        found = []
+    if not found:
+        found = _word_tables(view, aliases, header_ok, section_re, rejected, carry, groups)
+    if not found and prev is not None:
+        found = _continuation(view, prev, section_re, carry, groups)
+    return found, carry
+
+
+def page_line_roles(
+    view: PageView,
+    aliases: dict[str, str],
+    header_ok: HeaderTest,
+    section_re: re.Pattern,
+    groups: GroupLabels | None = None,
+) -> list[tuple[str, str]]:
+    """(role, text) of each visual line of a page, top to bottom, as the reader placed it:
+    ``header``, ``entry`` (a line that starts a row), ``continuation`` (a further line of
+    that row), ``section`` (a heading or group label over rows), ``furniture`` (page numbers,
+    notes), ``unplaced`` (read as none of these: titles, prose, and on a page that continues
+    a table without repeating its header, since the page is read alone here)."""
+    found, _ = _read_page(view, aliases, header_ok, section_re, groups, Carry(), None, [])
+    lines = group_lines(view.words)
+    roles: dict[int, str] = {}
+    for ft in found:
+        roles.update(ft.line_roles)
+        if ft.table is not None:
+            roles.update(_ruled_line_roles(lines, ft))
+    out = []
+    for line in lines:
+        text = _line_text(line)
+        role = roles.get(id(line[0]))
+        if role is None:
+            role = "furniture" if _is_furniture(line) or _NOTE_RE.match(text) else "unplaced"
+        out.append((role, text))
+    return out
+
+
+def _ruled_line_roles(lines: list[list[Word]], ft: FoundTable) -> dict[int, str]:
+    """Roles of the lines inside a ruled table, by the table row each line lies in."""
+    assert ft.table is not None
+    bbox = ft.table.bbox
+    tops = sorted(cluster_positions(c[1] for c in ft.table.cells))
+    spans = [(t, tops[k + 1] if k + 1 < len(tops) else bbox[3]) for k, t in enumerate(tops)]
+    first = ft.header_row + 1
+    row_role = {first + k: role for k, role in enumerate(ft.row_roles)}
+    if ft.header_row >= 0:
+        row_role[ft.header_row] = "header"
+    roles: dict[int, str] = {}
+    seen_rows: set[int] = set()
+    for line in lines:
+        mid = (line[0]["top"] + line[0]["bottom"]) / 2
+        if not (bbox[0] <= line[0]["x0"] <= bbox[2]):
+            continue
+        row = next((k for k, (t, b) in enumerate(spans) if t <= mid < b), None)
+        if row is None:
+            continue
+        role = row_role.get(row, "unplaced")
+        if role == "entry" and row in seen_rows:
+            role = "continuation"
+        seen_rows.add(row)
+        roles[id(line[0])] = role
+    return roles
 
 
 def scan_pdf(
@@ -628,17 +737,9 @@ def scan_pdf(
                 continue
             check_text_layer(source_id, path, view.number, view.text)
             rejected: list[str] = []
-            trial = copy.deepcopy(carry)  # kept only if the ruled tables are
-            found = _ruled_tables(view, aliases, header_ok, section_re, trial, groups)
-            if any(t.rows for t in found):
-                carry = trial
-            else:  # no ruled table, or its body split off: read the words instead
-                found = []
-            if not found:
-                found = _word_tables(view, aliases, header_ok, section_re, rejected, carry,
-                                     groups)
-            if not found and prev is not None:
-                found = _continuation(view, prev, section_re, carry, groups)
+            found, carry = _read_page(
+                view, aliases, header_ok, section_re, groups, carry, prev, rejected
+            )
             if rejected:
                 scan.header_candidates[view.number] = rejected
             scan.tables.extend(found)
