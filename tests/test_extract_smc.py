@@ -448,6 +448,24 @@ def test_type_sections_with_numbering_restarting_per_group(ruled: bool, tmp_path
     assert list(frame.page) == [i // 8 + 1 for i in range(len(fx.MLIT_MODELS))]
 
 
+@pytest.mark.parametrize(("heading", "continued"), [
+    ("（{n}）【{}】（{count}事業）", "（続き）"),
+    ("■{}：{count}", "（つづき）"),
+    ("{n}.{}", ""),
+])
+def test_type_headings_numbered_bracketed_with_counts_and_continuation_marks(
+    heading: str, continued: str, tmp_path: Path
+) -> None:
+    layout = fx.Layout(("No.", "都道府県", "地域名", "事業名"),
+                       ("number", "prefecture", "area", "project"), type_sections=True,
+                       type_heading=heading, type_continued=continued,
+                       title="先行モデル事業一覧", rows_per_page=7)
+    frame = mlit_smc_model_list.extract(
+        "mlit_smc_model_list", [fx.layout_list(tmp_path / "h.pdf", layout, fx.MLIT_MODELS)]
+    )["selections"]
+    assert list(frame.note) == [f"類型: {e.type}" for e in fx.MLIT_MODELS]
+
+
 def test_merged_type_cells_and_a_three_prefecture_area(tmp_path: Path) -> None:
     frame = mlit_smc_model_list.extract(
         "mlit_smc_model_list", [fx.merged_type_list(tmp_path / "merged.pdf")])["selections"]

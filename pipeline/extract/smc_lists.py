@@ -298,11 +298,29 @@ def check_both(meti: SmcList, mlit: SmcList, frame: pd.DataFrame) -> None:
         )
 
 
+# What a 類型 heading may carry around its name: numbering and marks before it (（１）, ①, ■,
+# 【】, Ⅰ.), a count or a continuation mark after it (（６事業）, ：8, （続き）). A 類型 name
+# is taken to start with no bare number or Roman numeral before a non-Latin character (① and
+# Ⅲ are 1 and III after NFKC), so 5G活用型 and IoT型 keep their names.
+_TYPE_LABEL_RE = re.compile(
+    r"^[\s【〔［\[<＜■□●◆◇・]*(?:[(（]?[0-9]{1,2}(?![0-9A-Za-z])[)）.．]?|[IVX]+(?![A-Za-z])[.．]?)?"
+    r"[\s【〔［\[<＜■□●◆◇・]*(?P<name>.+?)"
+    r"[\s】〕］\]>＞]*(?:[(（]?(?:計)?[0-9０-９]{1,3}(?:地域|事業|件)?[)）]?|[:：][0-9０-９]{1,3}"
+    r"(?:地域|事業|件)?)?(?:[(（](?:続き|つづき|続)[)）])?[\s】〕］\]>＞]*$"
+)
+
+
+def type_label(text: str) -> str:
+    """The 類型 a heading or cell names, without its numbering, marks, count or （続き）."""
+    match = _TYPE_LABEL_RE.match(nfkc_no_whitespace(text))
+    return match.group("name") if match else nfkc_no_whitespace(text)
+
+
 def _note(row: Row) -> str | None:
     parts = []
     section = row.cells.get("type") or row.section
     if section:
-        parts.append(f"類型: {section}")
+        parts.append(f"類型: {type_label(section)}")
     if row.cells.get("concept"):
         parts.append(f"コンセプト: {row.cells['concept']}")
     if row.cells.get("_carried_prefecture"):
