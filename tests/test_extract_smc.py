@@ -21,6 +21,7 @@ from pipeline.extract.smc_lists import (
     announced_for,
     list_key,
 )
+from pipeline.text import nfkc_no_whitespace
 from tests.fixtures import make_smc_fixtures as fx
 
 RELEASE = "meti_smc_release"
@@ -345,3 +346,212 @@ def test_an_image_only_first_attachment_is_named_as_the_scanned_file(tmp_path: P
     assert err.value.path == str(scan) and err.value.page == 1
     assert "no text layer" in str(err.value) and "パイロット地域" in str(err.value)
     assert made["reference"].name not in str(err.value)  # not the overview after it
+
+
+# -- layouts of the family: header vocabularies, grouping, wrapping (SYNTHETIC fixtures) -------
+
+BY_PREFECTURE = fx.by_prefecture(fx.METI_PILOTS)
+VOCABULARY_LAYOUTS = {
+    "prefecture_and_area_only": fx.Layout(("都道府県", "地域名"), ("prefecture", "area")),
+    "area_and_project_only": fx.Layout(("実施地域", "事業名"), ("place", "project"), ruled=True),
+    "lead_project_area": fx.Layout(("代表提案者", "事業名称", "実施地域"),
+                                   ("lead", "project", "place"), landscape=True),
+    "numbered_organisation_first": fx.Layout(
+        ("No.", "提案団体", "地域名", "取組概要", "都道府県"),
+        ("number", "lead", "area", "project", "prefecture"), ruled=True, landscape=True),
+    "header_words_read_by_meaning": fx.Layout(("選定地域", "補助事業名", "実施団体"),
+                                              ("place", "project", "lead")),
+    "main_activities_and_body": fx.Layout(("No", "都道府県", "市町村名", "主な取組", "実施主体"),
+                                          ("number", "prefecture", "area", "project", "lead")),
+}
+
+
+def _meti_rows(pdf: Path) -> pd.DataFrame:
+    return mlit_smc_meti_list.extract("mlit_smc_meti_list", [pdf])["selections"]
+
+
+@pytest.mark.parametrize("name", VOCABULARY_LAYOUTS)
+def test_header_vocabularies_in_several_combinations_and_orders(name: str, tmp_path: Path) -> None:
+    layout = VOCABULARY_LAYOUTS[name]
+    frame = _meti_rows(fx.layout_list(tmp_path / f"{name}.pdf", layout))
+    assert len(frame) == announced_for(METI_PILOT)[1]
+    assert list(frame.prefecture_ja) == [e.prefecture for e in fx.METI_PILOTS]
+    printed = [(e.prefecture if "place" in layout.fields else "") + e.area for e in fx.METI_PILOTS]
+    assert list(frame.area_ja) == printed
+    for field, column in (("project", "project_name_ja"), ("lead", "lead_org_ja")):
+        expected = [getattr(e, field) if field in layout.fields else None for e in fx.METI_PILOTS]
+        assert list(frame[column].where(frame[column].notna(), None)) == expected, field
+    per_page = [i // layout.rows_per_page + 1 for i in range(len(fx.METI_PILOTS))]
+    assert list(frame.page) == per_page  # the header is repeated on every page
+
+
+GROUPED_LAYOUTS = {
+    "prefecture_once_unruled": fx.Layout(("都道府県", "市町村名", "主な取組", "実施主体"),
+                                         ("prefecture", "area", "project", "lead"),
+                                         prefecture_once=True),
+    "prefecture_once_ruled": fx.Layout(("No.", "都道府県", "地域名", "事業名"),
+                                       ("number", "prefecture", "area", "project"),
+                                       prefecture_once=True, ruled=True, landscape=True),
+    "prefecture_headings_unruled": fx.Layout(("No.", "地域名", "事業名", "代表提案者"),
+                                             ("number", "area", "project", "lead"),
+                                             prefecture_heading="【{}】"),
+    "prefecture_headings_ruled": fx.Layout(("地域名", "事業名称", "提案団体"),
+                                           ("area", "project", "lead"),
+                                           prefecture_heading="■{}", ruled=True),
+}
+
+
+@pytest.mark.parametrize("name", GROUPED_LAYOUTS)
+def test_prefecture_printed_once_per_group_or_as_sub_headings(name: str, tmp_path: Path) -> None:
+    frame = _meti_rows(fx.layout_list(tmp_path / f"{name}.pdf", GROUPED_LAYOUTS[name],
+                                      BY_PREFECTURE))
+    assert list(frame.area_ja) == [e.area for e in BY_PREFECTURE]
+    assert list(frame.prefecture_ja) == [e.prefecture for e in BY_PREFECTURE]
+    assert list(frame.project_name_ja) == [e.project for e in BY_PREFECTURE]
+
+
+def test_a_blank_prefecture_is_not_carried_when_every_row_prints_its_own(tmp_path: Path) -> None:
+    """MLIT's list prints the prefecture on every row (茨城県 twice in a row) and leaves it
+    blank for 瀬戸内エリア: that blank stays blank, it is not the prefecture above it."""
+    layout = fx.Layout(("都道府県", "地域名", "事業名"), ("prefecture", "area", "project"),
+                       title="先行モデル事業一覧", rows_per_page=10)
+    frame = mlit_smc_model_list.extract(
+        "mlit_smc_model_list", [fx.layout_list(tmp_path / "m.pdf", layout, fx.MLIT_MODELS)]
+    )["selections"]
+    assert list(frame.prefecture_ja.fillna("")) == [e.prefecture for e in fx.MLIT_MODELS]
+
+
+def test_names_wrapped_within_a_cell_and_onto_an_indented_line(tmp_path: Path) -> None:
+    layout = fx.Layout(("No.", "都道府県", "地域名", "事業名", "提案団体"),
+                       ("number", "prefecture", "area", "project", "lead"), wrap_at=7,
+                       indent_wraps=True)
+    frame = _meti_rows(fx.layout_list(tmp_path / "wrapped.pdf", layout))
+    assert list(frame.area_ja) == [e.area for e in fx.METI_PILOTS]
+    # a space the wrap puts at a line end is not printed, so it is not read either
+    assert [nfkc_no_whitespace(p) for p in frame.project_name_ja] == [
+        nfkc_no_whitespace(e.project) for e in fx.METI_PILOTS]
+    assert list(frame.lead_org_ja) == [e.lead for e in fx.METI_PILOTS]
+
+
+@pytest.mark.parametrize("ruled", [False, True], ids=["unruled", "ruled"])
+def test_type_sections_with_numbering_restarting_per_group(ruled: bool, tmp_path: Path) -> None:
+    layout = fx.Layout(("No.", "地域", "事業名", "代表団体"),
+                       ("number", "place", "project", "lead"), type_sections=True,
+                       numbering="per_group", ruled=ruled, landscape=True,
+                       title="国土交通省 先行モデル事業一覧", rows_per_page=8)
+    frame = mlit_smc_model_list.extract(
+        "mlit_smc_model_list", [fx.layout_list(tmp_path / "types.pdf", layout, fx.MLIT_MODELS)]
+    )["selections"]
+    assert list(frame.area_ja) == [e.prefecture + e.area for e in fx.MLIT_MODELS]
+    assert list(frame.project_name_ja) == [e.project for e in fx.MLIT_MODELS]
+    assert list(frame.note) == [f"類型: {e.type}" for e in fx.MLIT_MODELS]
+    assert list(frame.page) == [i // 8 + 1 for i in range(len(fx.MLIT_MODELS))]
+
+
+@pytest.mark.parametrize(("heading", "continued"), [
+    ("（{n}）【{}】（{count}事業）", "（続き）"),
+    ("■{}：{count}", "（つづき）"),
+    ("{n}.{}", ""),
+])
+def test_type_headings_numbered_bracketed_with_counts_and_continuation_marks(
+    heading: str, continued: str, tmp_path: Path
+) -> None:
+    layout = fx.Layout(("No.", "都道府県", "地域名", "事業名"),
+                       ("number", "prefecture", "area", "project"), type_sections=True,
+                       type_heading=heading, type_continued=continued,
+                       title="先行モデル事業一覧", rows_per_page=7)
+    frame = mlit_smc_model_list.extract(
+        "mlit_smc_model_list", [fx.layout_list(tmp_path / "h.pdf", layout, fx.MLIT_MODELS)]
+    )["selections"]
+    assert list(frame.note) == [f"類型: {e.type}" for e in fx.MLIT_MODELS]
+
+
+def test_merged_type_cells_and_a_three_prefecture_area(tmp_path: Path) -> None:
+    frame = mlit_smc_model_list.extract(
+        "mlit_smc_model_list", [fx.merged_type_list(tmp_path / "merged.pdf")])["selections"]
+    assert list(frame.note) == [f"類型: {e.type}" for e in fx.MLIT_MODELS]
+    assert list(frame.prefecture_ja.fillna("")) == [
+        e.prefecture for e in fx.MLIT_MODELS_PREFECTURE_PRINTED]
+
+
+@pytest.mark.parametrize(
+    ("header", "is_header"),
+    [
+        (("都道府県", "地域名"), True),
+        (("実施地域", "事業名"), True),
+        (("代表提案者", "事業名称", "実施地域"), True),
+        (("No.", "提案団体", "地域名"), True),
+        (("選定地域", "補助事業名"), True),  # read by their endings
+        (("事業名", "代表提案者"), False),  # no place: not a list of regions
+        (("No.", "地域名"), False),  # one entry role: a title or prose
+        (("スマートモビリティチャレンジ", "パイロット地域一覧（13地域）"), False),
+        (("経済産業省", "パイロット地域分析事業：13地域"), False),  # too long to read by ending
+    ],
+)
+def test_header_test_decides_by_the_roles_present(header: tuple[str, ...], is_header: bool) -> None:
+    from pipeline.extract.smc_lists import smc_header_ok
+    from pipeline.extract.tables import load_aliases, role_of
+
+    aliases = load_aliases("smc_lists.csv")
+    assert smc_header_ok([role_of(cell, aliases) for cell in header]) is is_header
+
+
+def test_exact_aliases_win_over_word_endings() -> None:
+    from pipeline.extract.tables import load_aliases, role_of
+
+    aliases = load_aliases("smc_lists.csv")
+    assert role_of("共同提案者", aliases) == "consortium"  # not *提案者 (lead)
+    assert role_of("構成団体", aliases) == "consortium"  # not *団体 (lead)
+    assert role_of("幹事団体", aliases) == "lead"
+    assert role_of("支援対象地域", aliases) == "area"
+
+
+def test_a_region_after_a_group_is_not_given_the_group_prefecture(tmp_path: Path) -> None:
+    """Prefecture printed once per group; 瀬戸内エリア, blank, follows the 滋賀県 group: a
+    blank there means "none", not "as above", since the area is not one municipality."""
+    entries = (*fx.by_prefecture(fx.METI_PILOTS)[:10],
+               fx.Entry("", "瀬戸内エリア", "（合成）瀬戸内の事業", "（合成）協議会"),
+               *fx.by_prefecture(fx.METI_PILOTS)[10:12])
+    layout = fx.Layout(("都道府県", "地域名", "事業名"), ("prefecture", "area", "project"),
+                       prefecture_once=True, rows_per_page=13)
+    from pipeline.extract.smc_lists import read_smc_list
+
+    lst, _ = read_smc_list("x", fx.layout_list(tmp_path / "r.pdf", layout, entries))
+    assert lst is not None
+    frame_prefectures = [r.cells.get("prefecture") for r in lst.rows]
+    assert frame_prefectures == [e.prefecture for e in entries]
+    carried = [r for r in lst.rows if r.cells.get("_carried_prefecture")]
+    assert [r.cells["area"] for r in carried] == ["春日井市"]
+
+
+def test_two_copies_that_differ_name_the_file_and_page(tmp_path: Path) -> None:
+    one = fx.meti_list_copy(tmp_path / "a" / "one.pdf")
+    changed = tuple(fx.Entry(e.prefecture, "大津町" if e.area == "大津市" else e.area,
+                             e.project, e.lead) for e in fx.METI_PILOTS)
+    other = fx.meti_list_copy(tmp_path / "b" / "two.pdf", changed)
+    with pytest.raises(SourceError) as err:
+        mlit_smc_meti_list.extract("mlit_smc_meti_list", [one, other])
+    assert err.value.path == str(other) and err.value.page == 1
+    assert "row 10" in str(err.value) and "大津町" in str(err.value)
+
+
+@pytest.mark.parametrize("layout", ["unruled", "ruled"])
+def test_debug_lines_say_what_the_reader_made_of_each_line(layout: str, tmp_path: Path) -> None:
+    from pipeline.extract.pdf import iter_pages, open_pdf
+    from pipeline.extract.smc_lists import debug_lines
+
+    path = (fx.mlit_list_unruled(tmp_path / "u.pdf") if layout == "unruled"
+            else fx.merged_type_list(tmp_path / "r.pdf"))
+    with open_pdf(RELEASE, path) as pdf:
+        view = next(iter_pages(RELEASE, path, pdf, [1], tables=True))
+    lines = debug_lines(view)
+    roles = [role for role, _ in lines]
+    assert roles[:3] == ["unplaced", "unplaced", "header"]  # 別紙2, the title, the header
+    entries = [text for role, text in lines if role == "entry"]
+    assert len(entries) == (11 if layout == "unruled" else 10)  # the rows on page 1
+    first_page = fx.MLIT_MODELS[:len(entries)]
+    assert all(e.area in text for e, text in zip(first_page, entries, strict=True))
+    assert "continuation" in roles
+    if layout == "unruled":
+        assert ("section", "大都市近郊型・地方都市型") in lines
+        assert roles[-1] == "furniture"  # the page number

@@ -31,6 +31,8 @@ from pipeline.extract.smc_lists import (
     anchors_seen,
     check_both,
     check_count,
+    check_same_versions,
+    debug_lines,
     debug_marks,
     no_header_error,
     read_smc_list,
@@ -39,7 +41,7 @@ from pipeline.extract.smc_lists import (
 from pipeline.text import nfkc_no_whitespace, western_year
 from pipeline.workspace.registry import attachment_source_id
 
-__all__ = ["debug_marks", "extract", "read_release"]
+__all__ = ["debug_lines", "debug_marks", "extract", "read_release"]
 
 # The publisher's site. The registry holds the release URL (discovered in the root document);
 # this is only the fallback for telling the release's own attachments from links elsewhere
@@ -256,13 +258,7 @@ def extract(source_id: str, files: list[Path]) -> ExtractOutput:
         for lst in found:
             check_count(lst)
         versions = [smc_frame(lst, announced_on) for lst in found]
-        keys = {tuple(v["list_key"]) for v in versions}
-        if len(keys) > 1:
-            raise SourceError(
-                source_id,
-                f"{len(found)} files hold different versions of the {LIST_NAMES[track]}: "
-                f"{[str(lst.path) for lst in found]}; keep one",
-            )
+        check_same_versions(source_id, found, versions)
         if len(found) > 1:
             notes.append(f"{LIST_NAMES[track]} found in {len(found)} identical files; "
                          f"read {found[0].path}")

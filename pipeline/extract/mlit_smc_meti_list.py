@@ -9,9 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.extract.result import ExtractOutput
-from pipeline.extract.smc_lists import METI_PILOT, debug_marks, extract_single_list
+from pipeline.extract.smc_lists import METI_PILOT, debug_lines, debug_marks, extract_single_list
 
-__all__ = ["debug_marks", "extract"]
+__all__ = ["debug_lines", "debug_marks", "extract"]
 
 
 def extract(source_id: str, files: list[Path]) -> ExtractOutput:

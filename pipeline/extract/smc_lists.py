@@ -40,10 +40,17 @@ from pipeline.extract.tables import (
     PdfScan,
     Row,
     load_aliases,
+    page_line_roles,
     scan_pdf,
     table_debug_marks,
 )
-from pipeline.text import area_key, nfkc_no_whitespace, split_prefecture, text_or_empty
+from pipeline.text import (
+    PREFECTURES,
+    area_key,
+    nfkc_no_whitespace,
+    split_prefecture,
+    text_or_empty,
+)
 
 PROGRAM_ID = "smart_mobility_challenge_2019"
 METI_PILOT = "meti_pilot"
@@ -63,6 +70,20 @@ WEAK_ANCHORS = {
 
 # A row with one filled cell that matches this is a section heading inside the table.
 SMC_SECTION_RE = re.compile(r"型|タイプ")
+# A lone line naming one prefecture (numbered or bracketed, with a count or not: 【愛知県】,
+# ■北海道（2地域）, １．福島県, 〔静岡県〕) heads the rows of that prefecture, when a list prints
+# prefecture sub-headings instead of a prefecture column.
+_MARKS = r"[\s　【】■□●◆◇＜＞<>〔〕\[\]［］()（）・]*"
+_NUMBERING = r"(?:[0-9]{1,2}[.)]|\([0-9]{1,2}\)|[①-⑳]|[IVXⅠ-Ⅻ]+[.]?)?"
+PREFECTURE_HEADING_RE = re.compile(
+    f"^{_MARKS}{_NUMBERING}{_MARKS}(?P<label>{'|'.join(PREFECTURES)}){_MARKS}"
+    r"(?:[（(]?(?:計)?[0-9]{1,3}(?:地域|事業|件|団体)?[）)]?)?" f"{_MARKS}$"
+)
+SMC_GROUPS = {"prefecture": PREFECTURE_HEADING_RE}
+
+# Column roles, by what they say about a selection: where it is, and what it is or who runs it.
+PLACE_ROLES = {"area", "prefecture"}
+ENTRY_ROLES = PLACE_ROLES | {"project", "lead", "consortium"}
 
 
 def list_key(area: str | None) -> str | None:
@@ -77,12 +98,20 @@ def debug_marks(view: PageView) -> list[tuple[tuple[float, float, float, float],
     return table_debug_marks(view, load_aliases("smc_lists.csv"), smc_header_ok, SMC_SECTION_RE)
 
 
+def debug_lines(view: PageView) -> list[tuple[str, str]]:
+    """(role, text) per visual line, as the SMC list reader placed it (``python -m pipeline
+    debug``): header, entry, continuation, section, furniture or unplaced."""
+    return page_line_roles(view, load_aliases("smc_lists.csv"), smc_header_ok, SMC_SECTION_RE,
+                           SMC_GROUPS)
+
+
 def smc_header_ok(roles: list[str | None]) -> bool:
-    """A list header names the region and at least one of project / organisation."""
-    present = set(roles)
-    return bool(present & {"area", "prefecture"}) and bool(
-        present & {"project", "lead", "consortium"}
-    )
+    """A list header names where the selections are and one more thing about them: two
+    different entry roles, one a place (都道府県 + 地域名, 実施地域 + 事業名, 代表提案者 +
+    事業名称 + 実施地域 ...). No single column is required; a line naming only one role is
+    prose or a title, and a table without a place column is not a list of regions."""
+    present = set(roles) & ENTRY_ROLES
+    return len(present) >= 2 and bool(present & PLACE_ROLES)
 
 
 @dataclass
@@ -131,7 +160,8 @@ def read_smc_list(
     "一覧および概要") is not read and is named in count errors.
     """
     scan = scan_pdf(
-        source_id, path, load_aliases("smc_lists.csv"), smc_header_ok, SMC_SECTION_RE
+        source_id, path, load_aliases("smc_lists.csv"), smc_header_ok, SMC_SECTION_RE,
+        SMC_GROUPS,
     )
     if not scan.tables:
         if expected is not None:
@@ -169,10 +199,42 @@ def read_smc_list(
             f"(title lines: {first.above[:3]})",
             path=path, page=first.page,
         )
-    rows = [r for t in run for r in t.rows]
+    rows = carry_prefectures([r for t in run for r in t.rows])
     found = SmcList(kind or expected or "", source_id, Path(path), rows,
                     sorted({t.page for t in run}), other)
     return found, scan
+
+
+# An area cell naming one municipality (not a region such as 瀬戸内エリア or 八重山地域).
+_MUNICIPALITY_LIKE_RE = re.compile(r"^[^・、,/]+[市町村区]$")
+
+
+def carry_prefectures(rows: list[Row]) -> list[Row]:
+    """A prefecture column printed only on a group's first row: its blank cells mean "as
+    above", read as the group's prefecture.
+
+    A blank can also mean "none" (瀬戸内エリア spans three prefectures), so a blank is read as
+    the group's only where the layout shows the convention: the list never prints the same
+    prefecture on two rows in a row (a list that prints it on every row shows 茨城県 twice),
+    and the row's area names one municipality. A carried prefecture is said in the note.
+    """
+    printed = [r.cells.get("prefecture", "") for r in rows]
+    if "prefecture" not in (rows[0].cells if rows else {}) or "" not in printed:
+        return rows
+    filled = [p for p in printed if p]
+    if any(a == b for a, b in zip(filled, filled[1:], strict=False)) or len(filled) < 2:
+        return rows
+    out: list[Row] = []
+    group = ""
+    for row in rows:
+        prefecture = row.cells.get("prefecture", "")
+        if prefecture:
+            group = prefecture
+        elif group and _MUNICIPALITY_LIKE_RE.match(nfkc_no_whitespace(row.cells.get("area"))):
+            cells = {**row.cells, "prefecture": group, "_carried_prefecture": group}
+            row = Row(cells, row.section, row.page, row.top)
+        out.append(row)
+    return out
 
 
 def no_header_error(scan: PdfScan, track: str) -> SourceError:
@@ -236,13 +298,33 @@ def check_both(meti: SmcList, mlit: SmcList, frame: pd.DataFrame) -> None:
         )
 
 
+# What a 類型 heading may carry around its name: numbering and marks before it (（１）, ①, ■,
+# 【】, Ⅰ.), a count or a continuation mark after it (（６事業）, ：8, （続き）). A 類型 name
+# is taken to start with no bare number or Roman numeral before a non-Latin character (① and
+# Ⅲ are 1 and III after NFKC), so 5G活用型 and IoT型 keep their names.
+_TYPE_LABEL_RE = re.compile(
+    r"^[\s【〔［\[<＜■□●◆◇・]*(?:[(（]?[0-9]{1,2}(?![0-9A-Za-z])[)）.．]?|[IVX]+(?![A-Za-z])[.．]?)?"
+    r"[\s【〔［\[<＜■□●◆◇・]*(?P<name>.+?)"
+    r"[\s】〕］\]>＞]*(?:[(（]?(?:計)?[0-9０-９]{1,3}(?:地域|事業|件)?[)）]?|[:：][0-9０-９]{1,3}"
+    r"(?:地域|事業|件)?)?(?:[(（](?:続き|つづき|続)[)）])?[\s】〕］\]>＞]*$"
+)
+
+
+def type_label(text: str) -> str:
+    """The 類型 a heading or cell names, without its numbering, marks, count or （続き）."""
+    match = _TYPE_LABEL_RE.match(nfkc_no_whitespace(text))
+    return match.group("name") if match else nfkc_no_whitespace(text)
+
+
 def _note(row: Row) -> str | None:
     parts = []
     section = row.cells.get("type") or row.section
     if section:
-        parts.append(f"類型: {section}")
+        parts.append(f"類型: {type_label(section)}")
     if row.cells.get("concept"):
         parts.append(f"コンセプト: {row.cells['concept']}")
+    if row.cells.get("_carried_prefecture"):
+        parts.append(f"都道府県: {row.cells['_carried_prefecture']} (printed once for its group)")
     return "; ".join(parts) or None
 
 
@@ -280,6 +362,26 @@ def smc_frame(lst: SmcList, announced_on: str = SMC_ANNOUNCED_ON) -> pd.DataFram
     return selections_frame(records)
 
 
+def check_same_versions(source_id: str, lists: list[SmcList], frames: list[pd.DataFrame]) -> None:
+    """Several files holding one list must hold the same regions: else name the first row
+    where a later file differs from the first, with its file and page."""
+    first = list(frames[0]["list_key"])
+    for lst, frame in zip(lists[1:], frames[1:], strict=True):
+        keys = list(frame["list_key"])
+        if keys == first:
+            continue
+        at = next((i for i, (a, b) in enumerate(zip(first, keys, strict=False)) if a != b),
+                  min(len(first), len(keys)) - 1)
+        page = int(frame["page"].iloc[at]) if len(frame) else lst.pages[0]
+        raise SourceError(
+            source_id,
+            f"{len(lists)} files hold different versions of the {LIST_NAMES[lst.track]} "
+            f"({[str(x.path) for x in lists]}): row {at + 1} reads {keys[at:at + 1]} here and "
+            f"{first[at:at + 1]} in {lists[0].path.name}; keep one",
+            path=lst.path, page=page,
+        )
+
+
 def extract_single_list(source_id: str, files: list[Path], track: str) -> ExtractOutput:
     """Extractor body of the MLIT-hosted copies: one PDF, one list, its own count checked."""
     pdfs = [Path(f) for f in files if Path(f).suffix.lower() == ".pdf"] or [
@@ -294,14 +396,7 @@ def extract_single_list(source_id: str, files: list[Path], track: str) -> Extrac
         check_count(lst)
         lists.append(lst)
     frames = [smc_frame(lst) for lst in lists]
-    if len(frames) > 1:
-        keys = [tuple(f["list_key"]) for f in frames]
-        if len(set(keys)) > 1:
-            raise SourceError(
-                source_id,
-                f"{len(frames)} files hold different versions of the {LIST_NAMES[track]}: "
-                f"{[str(p) for p in sorted(pdfs)]}; keep one",
-            )
+    check_same_versions(source_id, lists, frames)
     frame = frames[0]
     note = f"{LIST_NAMES[track]}: {len(frame)} rows from {lists[0].path.name}"
     return ExtractOutput({"selections": frame}, notes=[note])

@@ -28,7 +28,7 @@ import copy
 import csv
 import re
 import statistics
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -36,6 +36,7 @@ from typing import Any
 
 from pipeline.extract.pdf import (
     PageView,
+    TableView,
     Word,
     check_text_layer,
     cluster_positions,
@@ -87,10 +88,15 @@ CONTINUED_MIN_DEPTH = 0.75
 CONTINUED_MIN_COLUMNS = 2
 # Columns whose values are printed once for a group of rows and carry down (類型, 選定年度).
 CARRIED_ROLES = ("type", "fiscal_year")
+# A header cell is matched by a word ending (``*地域`` aliases) only if it is this short.
+SUFFIX_MATCH_MAX_CHARS = 8
 
 # Lines that end a table (notes under it) and lines that are only page furniture.
 _NOTE_RE = re.compile(r"^[\s　]*(※|\*|＊|注[\d０-９]*[:：.．)）]|（注|\(注|出典|備考|資料[:：])")
 _PAGE_NUMBER_RE = re.compile(r"^[\s\-－―—–]*\d{1,3}(\s*/\s*\d{1,3})?[\s\-－―—–]*$")
+# A row number cell (1, １, 1., (1), ①): a lone line that is not one may be a heading even if
+# it starts in the number column.
+_ROW_NUMBER_RE = re.compile(r"^[\s(（]*([0-9０-９]{1,3}|[①-⑳])[\s.．)）]*$")
 
 
 def join_wrapped(parts: Iterable[str]) -> str:
@@ -107,12 +113,32 @@ def load_aliases(file_name: str) -> dict[str, str]:
 
 
 def role_of(text: str | None, aliases: dict[str, str]) -> str | None:
-    """Role of a header cell; a trailing bracket (``事業名（概要）``) or mark is ignored."""
+    """Role of a header cell; a trailing bracket (``事業名（概要）``) or mark is ignored.
+
+    An alias written ``*地域`` is a word ending: a short cell ending so (``選定地域``, at most
+    SUFFIX_MATCH_MAX_CHARS characters, longest ending first) gets its role when no alias
+    names the cell exactly. Japanese compounds end in the word that says what they are, so
+    this reads a header by meaning without listing every compound.
+    """
     key = nfkc_no_whitespace(text)
     if key in aliases:
         return aliases[key]
     key = re.sub(r"[（(][^）)]*[）)]$|[※*＊]\d*$", "", key)
-    return aliases.get(key)
+    if key in aliases:
+        return aliases[key]
+    if not key or len(key) > SUFFIX_MATCH_MAX_CHARS:
+        return None
+    for ending, role in _suffix_aliases(aliases):
+        if key.endswith(ending):
+            return role
+    return None
+
+
+def _suffix_aliases(aliases: dict[str, str]) -> list[tuple[str, str]]:
+    """``*ending`` aliases as (ending, role), longest ending first."""
+    found = [(alias[1:], role) for alias, role in aliases.items()
+             if alias.startswith("*") and len(alias) > 1]
+    return sorted(found, key=lambda pair: -len(pair[0]))
 
 
 @dataclass
@@ -132,6 +158,7 @@ class Carry:
 
     section: str | None = None
     values: dict[str, str] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)  # from group label lines (GroupLabels)
 
 
 
@@ -143,11 +170,18 @@ class FoundTable:
     rows: list[Row]
     above: list[str]  # lines above the header on its page, top to bottom
     section_lines: list[str] = field(default_factory=list)
+    group_lines: list[str] = field(default_factory=list)  # group label lines (【愛知県】)
     col_xs: list[float] = field(default_factory=list)
     bottom: float = 0.0
     page_height: float = 0.0
     continued: bool = False
     ruled: bool = False
+    # What the reader made of each visual line, for ``page_line_roles``: unruled tables by
+    # the id of the line's first word; ruled tables by pdfplumber's table and a role per row.
+    line_roles: dict[int, str] = field(default_factory=dict)
+    table: TableView | None = None
+    header_row: int = -1  # index in table.rows of the header, -1 for a continued table
+    row_roles: list[str] = field(default_factory=list)  # per table row after the header
 
 
 @dataclass
@@ -166,6 +200,25 @@ class PdfScan:
 
 
 HeaderTest = Callable[[list[str | None]], bool]
+# Role -> pattern of a lone line that labels the rows under it instead of a column
+# (prefecture sub-headings such as ``【愛知県】``); a named group ``label`` is the value.
+GroupLabels = Mapping[str, re.Pattern]
+
+
+def group_label(text: str, groups: GroupLabels | None) -> tuple[str, str] | None:
+    """(role, value) if ``text`` is a group label line."""
+    for role, pattern in (groups or {}).items():
+        match = pattern.search(nfkc_no_whitespace(text))
+        if match:
+            return role, match.groupdict().get("label") or match.group(0)
+    return None
+
+
+def _fill_group_roles(cells: dict[str, str], groups: GroupLabels | None, carry: Carry) -> None:
+    """A cell left blank takes the label of the group heading above its row."""
+    for role in groups or {}:
+        if not cells.get(role) and carry.labels.get(role):
+            cells[role] = carry.labels[role]
 
 
 def _line_text(line: list[Word]) -> str:
@@ -189,6 +242,7 @@ def _ruled_tables(
     header_ok: HeaderTest,
     section_re: re.Pattern,
     carry: Carry,
+    groups: GroupLabels | None = None,
 ) -> list[FoundTable]:
     found: list[FoundTable] = []
     lines = group_lines(view.words)
@@ -211,8 +265,10 @@ def _ruled_tables(
                 bottom=table.bbox[3],
                 page_height=view.height,
                 ruled=True,
+                table=table,
+                header_row=h,
             )
-            _add_ruled_rows(ft, table.rows[h + 1:], view.number, top, section_re, carry)
+            _add_ruled_rows(ft, table.rows[h + 1:], view.number, top, section_re, carry, groups)
             found.append(ft)
             break
     return found
@@ -225,18 +281,27 @@ def _add_ruled_rows(
     top: float,
     section_re: re.Pattern,
     carry: Carry,
+    groups: GroupLabels | None = None,
 ) -> None:
     """Rows of a pdfplumber table; a merged cell's value is carried down its column."""
     carried = carry.values
     for i, raw in enumerate(rows):
         texts = [join_wrapped((c or "").split("\n")) for c in raw]
         filled = [t for t in texts if t]
+        ft.row_roles.append("section")
         if not filled:
+            ft.row_roles[-1] = "unplaced"
+            continue
+        label = group_label(filled[0], groups) if len(filled) == 1 and texts[0] else None
+        if label is not None:
+            carry.labels[label[0]] = label[1]
+            ft.group_lines.append(filled[0])
             continue
         if len(filled) == 1 and texts[0] and section_re.search(filled[0]):
             carry.section = filled[0]
             ft.section_lines.append(filled[0])
             continue
+        ft.row_roles[-1] = "entry"
         cells: dict[str, str] = {}
         for role, text, cell in zip(ft.roles, texts, raw, strict=False):
             if role is None:
@@ -246,6 +311,7 @@ def _add_ruled_rows(
             cells[role] = text
             if text:
                 carried[role] = text
+        _fill_group_roles(cells, groups, carry)
         ft.rows.append(Row(cells, carry.section, page, top + i))
 
 
@@ -329,6 +395,7 @@ def _word_rows(
     h_rules: list[float],
     section_re: re.Pattern,
     carry: Carry,
+    groups: GroupLabels | None = None,
 ) -> None:
     """Group visual lines into rows: by horizontal rules, a number cell, or wider spacing."""
     n_cols = len(ft.roles)
@@ -339,12 +406,20 @@ def _word_rows(
         for w in line:
             cols.setdefault(min(_column(w, bounds), n_cols - 1), []).append(w)
         parsed.append((line, cols))
-    sections = [
+    lone = [  # a lone line starting in the first column that is not a row number
         len(line) == 1
-        and bool(section_re.search(line[0]["text"]))
-        and (not bounds or line[0]["x0"] < bounds[0])  # starts in the first column
-        and (number_col is None or not cols.get(number_col))
+        and (not bounds or line[0]["x0"] < bounds[0])
+        and (number_col is None or not cols.get(number_col)
+             or not _ROW_NUMBER_RE.match(line[0]["text"]))
         for line, cols in parsed
+    ]
+    labels = [
+        group_label(line[0]["text"], groups) if is_lone else None
+        for (line, _), is_lone in zip(parsed, lone, strict=True)
+    ]
+    sections = [
+        is_lone and (label is not None or bool(section_re.search(line[0]["text"])))
+        for (line, _), is_lone, label in zip(parsed, lone, labels, strict=True)
     ]
     gaps = [  # spacing inside a wrapped cell vs between rows (section lines left out)
         b[0][0]["top"] - max(w["bottom"] for w in a[0])
@@ -374,10 +449,19 @@ def _word_rows(
             if role in cells:
                 cells[role] = cells[role] or carry.values.get(role, "")
                 carry.values[role] = cells[role]
+        _fill_group_roles(cells, groups, carry)
         ft.rows.append(Row(cells, carry.section, ft.page, current_top))
 
-    for (line, cols), is_section in zip(parsed, sections, strict=True):
+    for (line, cols), is_section, label in zip(parsed, sections, labels, strict=True):
         text = _line_text(line)
+        if label is not None or is_section:
+            ft.line_roles[id(line[0])] = "section"
+        if label is not None:
+            flush()
+            current, previous_line = None, line
+            carry.labels[label[0]] = label[1]
+            ft.group_lines.append(nfkc_no_whitespace(text))
+            continue
         if is_section:
             flush()
             current, previous_line = None, line
@@ -397,6 +481,7 @@ def _word_rows(
             new_row = top - max(w["bottom"] for w in previous_line) > threshold
         else:
             new_row = True
+        ft.line_roles[id(line[0])] = "entry" if new_row else "continuation"
         if new_row:
             flush()
             current, current_top = {}, top
@@ -407,15 +492,25 @@ def _word_rows(
     flush()
 
 
-def _table_lines(lines: list[list[Word]], start: int, stop_at: set[int]) -> list[list[Word]]:
-    """Data lines after a header: up to the next header, a note line, or a wide vertical gap."""
+def _table_lines(
+    lines: list[list[Word]], start: int, stop_at: set[int], skipped: dict[int, str] | None = None
+) -> list[list[Word]]:
+    """Data lines after a header: up to the next header, a note line, or a wide vertical gap.
+    Page furniture skipped on the way, and the note line that ends the table, go to
+    ``skipped`` (id of the line's first word -> "furniture")."""
     out: list[list[Word]] = []
     heights: list[float] = []
     for i in range(start, len(lines)):
         line = lines[i]
-        if i in stop_at or _NOTE_RE.match(_line_text(line)):
+        if i in stop_at:
+            break
+        if _NOTE_RE.match(_line_text(line)):
+            if skipped is not None:
+                skipped[id(line[0])] = "furniture"
             break
         if _is_furniture(line):
+            if skipped is not None:
+                skipped[id(line[0])] = "furniture"
             continue
         if out:
             gap = line[0]["top"] - max(w["bottom"] for w in out[-1])
@@ -433,6 +528,7 @@ def _word_tables(
     section_re: re.Pattern,
     rejected: list[str],
     carry: Carry,
+    groups: GroupLabels | None = None,
 ) -> list[FoundTable]:
     lines = group_lines(view.words)
     headers: dict[int, list[Word]] = {}
@@ -445,7 +541,8 @@ def _word_tables(
     found: list[FoundTable] = []
     for i, header in headers.items():
         roles = _unique_roles([role_of(w["text"], aliases) for w in header])
-        data = _table_lines(lines, i + 1, set(headers))
+        skipped: dict[int, str] = {id(lines[i][0]): "header"}
+        data = _table_lines(lines, i + 1, set(headers), skipped)
         top = min(w["top"] for w in header)
         bounds = _boundaries(header, [w for ln in data for w in ln], view.v_rules, top)
         x_min = min(w["x0"] for w in header) - FIRST_COLUMN_MARGIN
@@ -458,9 +555,10 @@ def _word_tables(
             col_xs=[x_min, *bounds],
             bottom=max((w["bottom"] for ln in data for w in ln), default=top),
             page_height=view.height,
+            line_roles=skipped,
         )
         h_rules = _row_rules(view, header, data)
-        _word_rows(ft, data, bounds, h_rules, section_re, carry)
+        _word_rows(ft, data, bounds, h_rules, section_re, carry, groups)
         found.append(ft)
     return found
 
@@ -484,7 +582,11 @@ def _row_rules(view: PageView, header: list[Word], data: list[list[Word]]) -> li
 
 
 def _continuation(
-    view: PageView, prev: FoundTable, section_re: re.Pattern, carry: Carry
+    view: PageView,
+    prev: FoundTable,
+    section_re: re.Pattern,
+    carry: Carry,
+    groups: GroupLabels | None = None,
 ) -> list[FoundTable]:
     """A table continued from the previous page without repeating its header."""
     if prev.ruled:
@@ -497,9 +599,10 @@ def _continuation(
                 ft = FoundTable(
                     page=view.number, roles=prev.roles, header_texts=prev.header_texts,
                     rows=[], above=[], col_xs=xs, bottom=table.bbox[3],
-                    page_height=view.height, continued=True, ruled=True,
+                    page_height=view.height, continued=True, ruled=True, table=table,
                 )
-                _add_ruled_rows(ft, table.rows, view.number, table.bbox[1], section_re, carry)
+                _add_ruled_rows(ft, table.rows, view.number, table.bbox[1], section_re, carry,
+                                groups)
                 return [ft] if ft.rows else []
         return []
     # unruled: only if the previous table ran to the bottom of its page and this page starts
@@ -513,14 +616,96 @@ def _continuation(
     first_cols = {_column(w, bounds) for w in lines[0]}
     if len(first_cols) < CONTINUED_MIN_COLUMNS:
         return []
-    data = _table_lines(lines, 0, set())
+    skipped: dict[int, str] = {}
+    data = _table_lines(lines, 0, set(), skipped)
     ft = FoundTable(
         page=view.number, roles=prev.roles, header_texts=prev.header_texts, rows=[],
         above=[], col_xs=prev.col_xs, page_height=view.height, continued=True,
-        bottom=max((w["bottom"] for ln in data for w in ln), default=0.0),
+        bottom=max((w["bottom"] for ln in data for w in ln), default=0.0), line_roles=skipped,
     )
-    _word_rows(ft, data, bounds, [], section_re, carry)
+    _word_rows(ft, data, bounds, [], section_re, carry, groups)
     return [ft] if ft.rows else []
+
+
+def _read_page(
+    view: PageView,
+    aliases: dict[str, str],
+    header_ok: HeaderTest,
+    section_re: re.Pattern,
+    groups: GroupLabels | None,
+    carry: Carry,
+    prev: FoundTable | None,
+    rejected: list[str],
+) -> tuple[list[FoundTable], Carry]:
+    """The tables of one page (ruled, else read from the words, else continued from the
+    previous page's) and what runs on to the next page."""
+    trial = copy.deepcopy(carry)  # kept only if the ruled tables are
+    found = _ruled_tables(view, aliases, header_ok, section_re, trial, groups)
+    if any(t.rows for t in found):
+        carry = trial
+    else:  # no ruled table, or its body split off: read the words instead
+        found = []
+    if not found:
+        found = _word_tables(view, aliases, header_ok, section_re, rejected, carry, groups)
+    if not found and prev is not None:
+        found = _continuation(view, prev, section_re, carry, groups)
+    return found, carry
+
+
+def page_line_roles(
+    view: PageView,
+    aliases: dict[str, str],
+    header_ok: HeaderTest,
+    section_re: re.Pattern,
+    groups: GroupLabels | None = None,
+) -> list[tuple[str, str]]:
+    """(role, text) of each visual line of a page, top to bottom, as the reader placed it:
+    ``header``, ``entry`` (a line that starts a row), ``continuation`` (a further line of
+    that row), ``section`` (a heading or group label over rows), ``furniture`` (page numbers,
+    notes), ``unplaced`` (read as none of these: titles, prose, and on a page that continues
+    a table without repeating its header, since the page is read alone here)."""
+    found, _ = _read_page(view, aliases, header_ok, section_re, groups, Carry(), None, [])
+    lines = group_lines(view.words)
+    roles: dict[int, str] = {}
+    for ft in found:
+        roles.update(ft.line_roles)
+        if ft.table is not None:
+            roles.update(_ruled_line_roles(lines, ft))
+    out = []
+    for line in lines:
+        text = _line_text(line)
+        role = roles.get(id(line[0]))
+        if role is None:
+            role = "furniture" if _is_furniture(line) or _NOTE_RE.match(text) else "unplaced"
+        out.append((role, text))
+    return out
+
+
+def _ruled_line_roles(lines: list[list[Word]], ft: FoundTable) -> dict[int, str]:
+    """Roles of the lines inside a ruled table, by the table row each line lies in."""
+    assert ft.table is not None
+    bbox = ft.table.bbox
+    tops = sorted(cluster_positions(c[1] for c in ft.table.cells))
+    spans = [(t, tops[k + 1] if k + 1 < len(tops) else bbox[3]) for k, t in enumerate(tops)]
+    first = ft.header_row + 1
+    row_role = {first + k: role for k, role in enumerate(ft.row_roles)}
+    if ft.header_row >= 0:
+        row_role[ft.header_row] = "header"
+    roles: dict[int, str] = {}
+    seen_rows: set[int] = set()
+    for line in lines:
+        mid = (line[0]["top"] + line[0]["bottom"]) / 2
+        if not (bbox[0] <= line[0]["x0"] <= bbox[2]):
+            continue
+        row = next((k for k, (t, b) in enumerate(spans) if t <= mid < b), None)
+        if row is None:
+            continue
+        role = row_role.get(row, "unplaced")
+        if role == "entry" and row in seen_rows:
+            role = "continuation"
+        seen_rows.add(row)
+        roles[id(line[0])] = role
+    return roles
 
 
 def scan_pdf(
@@ -529,8 +714,12 @@ def scan_pdf(
     aliases: dict[str, str],
     header_ok: HeaderTest,
     section_re: re.Pattern,
+    groups: GroupLabels | None = None,
 ) -> PdfScan:
     """Read every page: its lines of text and every table with a recognised header.
+
+    ``groups``: lone lines that label the rows under them instead of a column (role ->
+    pattern, e.g. prefecture sub-headings); a row's blank cell of that role takes the label.
 
     Pages without text are recorded, not fatal: an attachment may be a map or a photo. Pages
     whose text is mostly unmapped glyphs still fail (``check_text_layer``).
@@ -548,16 +737,9 @@ def scan_pdf(
                 continue
             check_text_layer(source_id, path, view.number, view.text)
             rejected: list[str] = []
-            trial = copy.deepcopy(carry)  # kept only if the ruled tables are
-            found = _ruled_tables(view, aliases, header_ok, section_re, trial)
-            if any(t.rows for t in found):
-                carry = trial
-            else:  # no ruled table, or its body split off: read the words instead
-                found = []
-            if not found:
-                found = _word_tables(view, aliases, header_ok, section_re, rejected, carry)
-            if not found and prev is not None:
-                found = _continuation(view, prev, section_re, carry)
+            found, carry = _read_page(
+                view, aliases, header_ok, section_re, groups, carry, prev, rejected
+            )
             if rejected:
                 scan.header_candidates[view.number] = rejected
             scan.tables.extend(found)
