@@ -15,11 +15,13 @@ import pytest
 from pipeline.errors import SourceError
 from pipeline.extract import mlit_smartcity_model_list as mlit
 from pipeline.extract.result import SELECTION_EXTRACT_COLUMNS
+from pipeline.text import area_key
 from tests.fixtures import make_mlit_model_fixtures as fx
 from tests.fixtures.pdfkit import SYNTHETIC
 
 SOURCE = fx.SOURCE_ID
 LEADING, PRIORITY = mlit.LEADING_MODEL, mlit.PRIORITY
+PREFECTURE_IN_AREA = {"spanning_rows"}  # 北海道札幌市, 静岡県熱海市・下田市
 
 
 def announced(track: str) -> int:
@@ -45,8 +47,13 @@ def test_every_layout_gives_both_tracks_as_printed(layouts: dict[str, Path], lay
     }
     for track, projects in ((LEADING, fx.LEADING), (PRIORITY, fx.PRIORITY)):
         got = frame[frame.track == track]
-        # several local governments in one cell stay as printed (熱海市、下田市)
-        assert list(got.area_ja) == [p.municipality for p in projects], layout
+        # several local governments in one cell stay as printed (熱海市、下田市); a list
+        # printing the prefecture in the same cell (北海道札幌市) keeps it there
+        printed = [(p.prefecture if layout in PREFECTURE_IN_AREA else "") + p.municipality
+                   for p in projects]
+        assert [area_key(a) for a in got.area_ja] == [area_key(a) for a in printed], layout
+        if layout not in PREFECTURE_IN_AREA:
+            assert list(got.area_ja) == printed, layout
         # printed on a group's first row only (東京都, 静岡県 in per_track_tables): carried down
         assert list(got.prefecture_ja) == [p.prefecture for p in projects], layout
     assert (frame.program_id == "smartcity_model_2019").all()
@@ -60,6 +67,7 @@ def test_every_layout_gives_both_tracks_as_printed(layouts: dict[str, Path], lay
         ("per_track_tables", True, True, True),
         ("type_column", False, True, False),  # 提案者 is the consortium; no project column
         ("bracketed_unruled", True, False, True),
+        ("spanning_rows", False, True, False),
         ("sheets", True, True, True),
     ],
 )
@@ -77,6 +85,31 @@ def test_columns_by_meaning(layouts: dict[str, Path], layout: str, project: bool
     # the target area is kept in the note, as printed
     assert frame.note.iloc[0].endswith("市中心部および郊外") or frame.note.iloc[0].endswith(
         "市中心部および郊外）")
+
+
+def test_one_file_per_track_is_one_list(tmp_path: Path) -> None:
+    """別紙1 (先行) and 別紙2 (重点) dropped in as two files of the source."""
+    first = fx.per_track_tables(tmp_path / "besshi1.pdf", priority=())
+    second = fx.type_column(tmp_path / "besshi2.pdf", leading=())
+    output = mlit.extract(SOURCE, [second, first])
+    frame = output["selections"]
+    assert frame.track.value_counts().to_dict() == {
+        LEADING: announced(LEADING), PRIORITY: announced(PRIORITY)
+    }
+    assert "besshi1.pdf, besshi2.pdf" in output.note
+    with pytest.raises(SourceError) as err:  # one track alone is short, naming that track
+        mlit.extract(SOURCE, [first])
+    assert "重点事業化促進プロジェクト list is short: 0 read" in str(err.value)
+
+
+def test_two_files_disagreeing_on_a_track_are_named(tmp_path: Path) -> None:
+    first = fx.per_track_tables(tmp_path / "a.pdf")
+    second = fx.per_track_tables(tmp_path / "b.pdf", priority=fx.priority_without_yokohama())
+    with pytest.raises(SourceError) as err:
+        mlit.extract(SOURCE, [first, second])
+    message = str(err.value)
+    assert "different versions of the 重点事業化促進プロジェクト list" in message
+    assert "a.pdf" in message and "b.pdf" in message and err.value.page == 3
 
 
 def test_pages_are_the_pages_printed_on(layouts: dict[str, Path]) -> None:

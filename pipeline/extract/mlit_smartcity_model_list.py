@@ -127,6 +127,7 @@ class ListRow:
     track: str
     cells: dict[str, str]
     page: int
+    path: Path
 
 
 @dataclass
@@ -199,7 +200,7 @@ def _rows_from_tables(scan: PdfScan, layout: Layout) -> list[ListRow]:
             if has_prefecture:  # printed only on a group's first row: carries down the group
                 prefecture = cells.get("prefecture") or prefecture
                 cells["prefecture"] = prefecture
-            rows.append(ListRow(track, cells, row.page))
+            rows.append(ListRow(track, cells, row.page, scan.path))
     return rows
 
 
@@ -249,7 +250,7 @@ def _rows_from_sheets(source_id: str, path: Path, layout: Layout) -> list[ListRo
         for view in iter_pages(source_id, path, pdf, check_text=False):
             track, cells = sheet_fields(view, layout)
             if track is not None and set(cells) & PLACE_ROLES:
-                rows.append(ListRow(track, cells, view.number))
+                rows.append(ListRow(track, cells, view.number, Path(path)))
     return rows
 
 
@@ -300,7 +301,7 @@ def check_counts(found: ModelList) -> None:
             f"the {TRACK_NAMES[track]} list is {short}: {len(rows)} read ({found.family} "
             f"layout, pages {pages}), {expected} announced; places read: "
             f"{[_place(r.cells) for r in rows]}",
-            path=found.path, page=pages[-1],
+            path=rows[-1].path if rows else found.path, page=pages[-1],
         )
 
 
@@ -362,33 +363,46 @@ def model_frame(found: ModelList, announced_on: str = SMARTCITY_MODEL_ANNOUNCED_
     return selections_frame(records)
 
 
+def combine(source_id: str, lists: list[ModelList]) -> ModelList:
+    """One list from the source's files: each track from the file that holds it (別紙1 先行,
+    別紙2 重点 dropped in as two files); files holding the same track must agree on it."""
+    combined = ModelList(source_id, lists[0].path, family="+".join(
+        sorted({found.family for found in lists})))
+    for track in (LEADING_MODEL, PRIORITY):
+        holders = [found for found in lists if found.pages(track)]
+        versions = {
+            tuple(_place(r.cells) for r in found.rows if r.track == track) for found in holders
+        }
+        if len(versions) > 1:
+            raise SourceError(
+                source_id,
+                f"{len(holders)} files hold different versions of the {TRACK_NAMES[track]} "
+                f"list: {[str(found.path) for found in holders]}; keep one",
+                path=holders[1].path, page=holders[1].pages(track)[0],
+            )
+        if holders:
+            combined.rows += [r for r in holders[0].rows if r.track == track]
+    return combined
+
+
 def extract(source_id: str, files: list[Path]) -> ExtractOutput:
-    """The list from the source's PDF; several archived versions must agree."""
+    """The list from the source's PDF(s), each track's count checked."""
     pdfs = sorted(Path(f) for f in files if Path(f).suffix.lower() == ".pdf") or sorted(
         Path(f) for f in files
     )
     if not pdfs:
         raise SourceError(source_id, "no file to extract")
-    lists = []
-    for path in pdfs:
-        found = read_model_list(source_id, path)
-        check_counts(found)
-        lists.append(found)
-    frames = [model_frame(found) for found in lists]
-    places = {tuple(zip(f.track, f.area_ja, strict=True)) for f in frames}
-    if len(places) > 1:
-        raise SourceError(
-            source_id,
-            f"{len(frames)} files hold different versions of the list: "
-            f"{[str(p) for p in pdfs]}; keep one",
-        )
-    counts = frames[0].track.value_counts().to_dict()
+    found = combine(source_id, [read_model_list(source_id, path) for path in pdfs])
+    check_counts(found)
+    frame = model_frame(found)
+    counts = frame.track.value_counts().to_dict()
+    files_read = sorted({r.path.name for r in found.rows})
     note = (
         f"スマートシティモデル事業 list: {counts.get(LEADING_MODEL, 0)} {LEADING_MODEL} + "
-        f"{counts.get(PRIORITY, 0)} {PRIORITY} from {lists[0].path.name} "
-        f"({lists[0].family} layout)"
+        f"{counts.get(PRIORITY, 0)} {PRIORITY} from {', '.join(files_read)} "
+        f"({found.family} layout)"
     )
-    return ExtractOutput({"selections": frames[0]}, notes=[note])
+    return ExtractOutput({"selections": frame}, notes=[note])
 
 
 def debug_marks(view: PageView) -> list[tuple[tuple[float, float, float, float], str]]:
