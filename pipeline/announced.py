@@ -95,6 +95,10 @@ class AnnouncedCount:
     note: str = ""
 
 
+# MLIT スマートシティモデル事業: 15 先行モデル + 23 重点事業化促進 projects selected on 2019-05-31
+# (decn, https://www.decn.co.jp/?p=107683; the counts are cited in ANNOUNCED_COUNTS below).
+SMARTCITY_MODEL_ANNOUNCED_ON = "2019-05-31"
+
 SMC_ANNOUNCED_ON = "2019-06-18"
 SMC_TOTAL_SELECTED = 28  # 13 METI + 19 MLIT, 4 selected by both
 SMC_SELECTED_BY_BOTH = 4

@@ -72,8 +72,10 @@ def test_coverage_gaps(db) -> None:
     gaps = {
         (program, track): not_held for program, track, *_, not_held in rows(db, "coverage_gaps")
     }
-    assert gaps[("smartcity_model_2019", "priority")] == 20
+    # the fixture build holds the official スマートシティモデル事業 list (15 + 23)
+    assert ("smartcity_model_2019", "priority") not in gaps
     assert ("smartcity_model_2019", "leading_model") not in gaps
+    assert ("data_smartcity_2017", "subsidy") in gaps
 
 
 def test_smart_mobility_selected_by_both(db) -> None:
@@ -105,7 +107,8 @@ def test_official_facts_only(db) -> None:
 
 def test_participation_of_osaka(db) -> None:
     result = {(p, t): status for p, t, status, _ in rows(db, "participation_of_osaka")}
-    assert result[("smartcity_model_2019", "priority")] == "unknown"
+    # complete in the fixture build (the official list holds all 23), so absence is "no"
+    assert result[("smartcity_model_2019", "priority")] == "not_selected"
     assert set(result.values()) <= {"selected", "not_selected", "unknown", "member",
                                     "not_member"}
     # The fixture build holds the official member list, so membership is known.

@@ -342,7 +342,7 @@ def test_browser_renders_the_front_page(server: str, fixture_build) -> None:
     dom = chromium("--dump-dom", f"{server}/").stdout
     assert "Japan smart-city initiatives" in dom
     assert "Complete</strong>" in dom  # the fixture build is complete
-    assert "priority FY2019: 3 held of 23 announced" in dom  # a coverage gap, from datapackage
+    assert "subsidy FY2019 first: 1 held of 4 announced" in dom  # a coverage gap (datapackage)
     assert "Creative Commons Attribution 4.0 International" in dom
     assert f"in {len(TABLES)} tables, 1 view" in dom
 

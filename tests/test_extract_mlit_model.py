@@ -1,0 +1,273 @@
+"""MLIT スマートシティモデル事業 list (mlit_smartcity_model_list): every layout family of
+tests/fixtures/make_mlit_model_fixtures.py (all SYNTHETIC), its errors, and the build that
+publishes it in place of the transcription, fetched from a local server by the real fetch stage.
+The counts come from pipeline.announced, never from the test."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline.errors import SourceError
+from pipeline.extract import mlit_smartcity_model_list as mlit
+from pipeline.extract.result import SELECTION_EXTRACT_COLUMNS
+from pipeline.text import area_key
+from tests.fixtures import make_mlit_model_fixtures as fx
+from tests.fixtures.pdfkit import SYNTHETIC
+
+SOURCE = fx.SOURCE_ID
+LEADING, PRIORITY = mlit.LEADING_MODEL, mlit.PRIORITY
+PREFECTURE_IN_AREA = {"spanning_rows"}  # 北海道札幌市, 静岡県熱海市・下田市
+
+
+def announced(track: str) -> int:
+    return mlit.announced_for(track)[1]
+
+
+@pytest.fixture(scope="module")
+def layouts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("mlit_model")
+    return {name: make(out / f"{name}.pdf") for name, make in fx.LAYOUTS.items()}
+
+
+def rows(pdf: Path) -> pd.DataFrame:
+    return mlit.extract(SOURCE, [pdf])["selections"]
+
+
+@pytest.mark.parametrize("layout", list(fx.LAYOUTS))
+def test_every_layout_gives_both_tracks_as_printed(layouts: dict[str, Path], layout: str) -> None:
+    frame = rows(layouts[layout])
+    assert list(frame.columns) == SELECTION_EXTRACT_COLUMNS
+    assert frame.track.value_counts().to_dict() == {
+        LEADING: announced(LEADING), PRIORITY: announced(PRIORITY)
+    }
+    for track, projects in ((LEADING, fx.LEADING), (PRIORITY, fx.PRIORITY)):
+        got = frame[frame.track == track]
+        # several local governments in one cell stay as printed (熱海市、下田市); a list
+        # printing the prefecture in the same cell (北海道札幌市) keeps it there
+        printed = [(p.prefecture if layout in PREFECTURE_IN_AREA else "") + p.municipality
+                   for p in projects]
+        assert [area_key(a) for a in got.area_ja] == [area_key(a) for a in printed], layout
+        if layout not in PREFECTURE_IN_AREA:
+            assert list(got.area_ja) == printed, layout
+        # printed on a group's first row only (東京都, 静岡県 in per_track_tables): carried down
+        assert list(got.prefecture_ja) == [p.prefecture for p in projects], layout
+    assert (frame.program_id == "smartcity_model_2019").all()
+    assert (frame.announced_on == "2019-05-31").all() and (frame.fiscal_year == 2019).all()
+    assert frame.page.notna().all() and (frame.source_id == SOURCE).all()
+
+
+@pytest.mark.parametrize(
+    ("layout", "project", "consortium", "lead"),
+    [
+        ("per_track_tables", True, True, True),
+        ("type_column", False, True, False),  # 提案者 is the consortium; no project column
+        ("bracketed_unruled", True, False, True),
+        ("spanning_rows", False, True, False),
+        ("sheets", True, True, True),
+    ],
+)
+def test_columns_by_meaning(layouts: dict[str, Path], layout: str, project: bool,
+                            consortium: bool, lead: bool) -> None:
+    frame = rows(layouts[layout])
+    projects = fx.LEADING + fx.PRIORITY
+    expect = {
+        "project_name_ja": [p.project for p in projects] if project else [None] * len(projects),
+        "consortium_ja": [p.consortium for p in projects] if consortium else [None] * len(projects),
+        "lead_org_ja": [p.lead for p in projects] if lead else [None] * len(projects),
+    }
+    for column, values in expect.items():  # wrapped cells joined without a space
+        assert [v if isinstance(v, str) else None for v in frame[column]] == values, column
+    # the target area is kept in the note, as printed
+    assert frame.note.iloc[0].endswith("市中心部および郊外") or frame.note.iloc[0].endswith(
+        "市中心部および郊外）")
+
+
+def test_one_file_per_track_is_one_list(tmp_path: Path) -> None:
+    """別紙1 (先行) and 別紙2 (重点) dropped in as two files of the source."""
+    first = fx.per_track_tables(tmp_path / "besshi1.pdf", priority=())
+    second = fx.type_column(tmp_path / "besshi2.pdf", leading=())
+    output = mlit.extract(SOURCE, [second, first])
+    frame = output["selections"]
+    assert frame.track.value_counts().to_dict() == {
+        LEADING: announced(LEADING), PRIORITY: announced(PRIORITY)
+    }
+    assert "besshi1.pdf, besshi2.pdf" in output.note
+    with pytest.raises(SourceError) as err:  # one track alone is short, naming that track
+        mlit.extract(SOURCE, [first])
+    assert "重点事業化促進プロジェクト list is short: 0 read" in str(err.value)
+
+
+def test_two_files_disagreeing_on_a_track_are_named(tmp_path: Path) -> None:
+    first = fx.per_track_tables(tmp_path / "a.pdf")
+    second = fx.per_track_tables(tmp_path / "b.pdf", priority=fx.priority_without_yokohama())
+    with pytest.raises(SourceError) as err:
+        mlit.extract(SOURCE, [first, second])
+    message = str(err.value)
+    assert "different versions of the 重点事業化促進プロジェクト list" in message
+    assert "a.pdf" in message and "b.pdf" in message and err.value.page == 3
+
+
+def test_pages_are_the_pages_printed_on(layouts: dict[str, Path]) -> None:
+    sheets = rows(layouts["sheets"])
+    assert list(sheets.page) == list(range(2, 2 + len(sheets)))  # page 1 is the cover
+    tables = rows(layouts["per_track_tables"])
+    assert sorted(set(tables[tables.track == PRIORITY].page)) == [3, 4]  # 重点（続き） on page 4
+
+
+@pytest.mark.parametrize(
+    ("text", "track"),
+    [
+        ("１．先行モデルプロジェクト（15件）", LEADING),
+        ("【重点事業化促進プロジェクト】", PRIORITY),
+        ("(2) 重点事業化促進プロジェクト（続き）", PRIORITY),
+        ("Ⅱ　重点事業化促進プロジェクト　計23件", PRIORITY),
+        ("■先行モデルプロジェクト：15", LEADING),
+        ("別紙1 先行モデルプロジェクト一覧", LEADING),
+        ("先行", LEADING),
+        ("毛呂山町スマートシティ先行モデル事業", None),  # a project name, not a heading
+        ("重点事業化促進プロジェクトの支援内容について", None),
+    ],
+)
+def test_track_headings(text: str, track: str | None) -> None:
+    assert mlit.track_of(text) == track
+
+
+def test_a_list_one_short_names_the_track_file_and_page(tmp_path: Path) -> None:
+    pdf = fx.per_track_tables(tmp_path / "short.pdf", priority=fx.PRIORITY[:-1])
+    with pytest.raises(SourceError) as err:
+        rows(pdf)
+    message = str(err.value)
+    assert err.value.source_id == SOURCE and err.value.page == 4 and "short.pdf" in message
+    assert f"重点事業化促進プロジェクト list is short: {announced(PRIORITY) - 1} read" in message
+
+
+def test_an_unknown_type_cell_names_the_page(tmp_path: Path) -> None:
+    odd = fx.type_column(tmp_path / "odd.pdf", labels=("先行モデルプロジェクト", "推進パートナー"))
+    with pytest.raises(SourceError) as err:
+        rows(odd)
+    assert "推進パートナー" in str(err.value) and "odd.pdf" in str(err.value)
+    assert err.value.page == 2
+    assert "layouts/mlit_smartcity_model_list.csv" in str(err.value)
+
+
+def test_a_scan_is_named_as_such(tmp_path: Path) -> None:
+    from tests.fixtures.make_bad_fixtures import make_bad_fixtures
+
+    scan = make_bad_fixtures(tmp_path / "bad")["no_text_layer"]
+    with pytest.raises(SourceError) as err:
+        rows(scan)
+    assert err.value.page == 1 and scan.name in str(err.value)
+    assert "pages without a text layer: [1]" in str(err.value)
+
+
+def test_fixtures_say_they_are_synthetic(layouts: dict[str, Path]) -> None:
+    from pypdf import PdfReader
+
+    for name, path in layouts.items():
+        assert PdfReader(path).metadata.subject == SYNTHETIC, name
+        assert "SYNTHETIC" in PdfReader(path).pages[0].extract_text(), name
+
+
+def test_debug_lines_give_each_line_its_role(layouts: dict[str, Path]) -> None:
+    from pipeline.extract.pdf import iter_pages, open_pdf
+
+    path = layouts["per_track_tables"]
+    with open_pdf(SOURCE, path) as pdf:
+        view = next(iter_pages(SOURCE, path, pdf, [1]))
+    lines = mlit.debug_lines(view)
+    roles = dict((text, role) for role, text in lines)
+    assert roles["１．先行モデルプロジェクト（15件）"] == "heading"
+    assert any(role == "header" for role, _ in lines)
+    assert roles["1"] == "furniture" and ("entry", lines[3][1]) in lines
+
+
+# --- the build: the official list replaces the transcription, and every difference is printed
+
+
+def _fetched_raw(tmp_path: Path, repo_raw: Path, pdf: bytes) -> Path:
+    """raw/ as a fresh clone has it, plus the list fetched from 127.0.0.1 by the fetch stage."""
+    from pipeline.fetch import FetchConfig, fetch_all
+    from pipeline.workspace.registry import load_registry
+    from tests.fetch_server import FaultServer, Reply
+
+    raw = tmp_path / "raw"
+    for committed in ("document", "manual"):
+        shutil.copytree(repo_raw / committed, raw / committed)
+    (source,) = [s for s in load_registry(raw) if s.source_id == SOURCE]
+    path = "/" + source.url.split("/", 3)[3]
+    with FaultServer() as server:
+        server.route(path, Reply(200, pdf))
+        config = FetchConfig(connect_timeout=1.0, read_timeout=2.0, retries=0, backoff=0.0,
+                             per_host_delay=0.0, progress=False)
+        (result,) = fetch_all(raw, [replace(source, url=server.base + path)], config)
+    assert result.status == "ok" and result.origin == "fetched", result.message
+    return raw
+
+
+def _build(raw: Path, out: Path) -> int:
+    from pipeline.cli import main
+
+    return main(["build", "--raw-dir", str(raw), "--out-dir", str(out)])
+
+
+def test_official_list_is_published_and_differences_printed(
+    tmp_path: Path, repo_raw: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pdf = fx.per_track_tables(tmp_path / "list.pdf", priority=fx.priority_without_yokohama())
+    raw = _fetched_raw(tmp_path, repo_raw, pdf.read_bytes())
+    out = tmp_path / "processed"
+    assert _build(raw, out) == 0
+    terminal = capsys.readouterr()
+    printed = terminal.out + terminal.err
+    # the transcription's 横浜市 is not in the official list: said on the terminal
+    assert (
+        "selection lists disagree: smartcity_model_2019/priority/2019: '横浜市' in "
+        "manual_smartcity_model_2019, not in mlit_smartcity_model_list" in printed
+    )
+    assert "'前橋市' in" not in printed  # what both hold is no difference
+    selections = pd.read_parquet(out / "parquet" / "selections.parquet")
+    model = selections[selections.program_id == "smartcity_model_2019"]
+    assert model.track.value_counts().to_dict() == {
+        LEADING: announced(LEADING), PRIORITY: announced(PRIORITY)
+    }
+    assert (model.source_id == SOURCE).all() and (model.evidence == "official_list").all()
+    assert "横浜市" not in set(model.area_ja)
+    coverage = pd.read_parquet(out / "parquet" / "coverage.parquet")
+    priority = coverage[(coverage.program_id == "smartcity_model_2019")
+                        & (coverage.track == PRIORITY)].iloc[0]
+    assert (priority.held_count, priority.announced_count) == (23, 23)
+    sources = pd.read_parquet(out / "parquet" / "sources.parquet").set_index("source_id")
+    assert sources.loc[SOURCE, "status"] == "ok" and sources.loc[SOURCE, "origin"] == "fetched"
+
+
+def test_an_unreadable_list_keeps_the_transcription(
+    tmp_path: Path, repo_raw: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    short = fx.per_track_tables(tmp_path / "short.pdf", leading=fx.LEADING[1:])
+    raw = _fetched_raw(tmp_path, repo_raw, short.read_bytes())
+    out = tmp_path / "processed"
+    assert _build(raw, out) == 3  # the source failed; the rest is published
+    printed = "".join(capsys.readouterr())
+    assert SOURCE in printed and "先行モデルプロジェクト list is short" in printed
+    selections = pd.read_parquet(out / "parquet" / "selections.parquet")
+    model = selections[selections.program_id == "smartcity_model_2019"]
+    assert not (model.source_id == SOURCE).any()  # the transcription's rows, citing pages
+    assert (model.evidence != "official_list").all()
+    assert (model.track == LEADING).sum() == announced(LEADING)
+
+
+def test_the_sources_command_lists_the_list_and_its_url(
+    tmp_path: Path, repo_raw: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pipeline.cli import main
+
+    raw = tmp_path / "raw"
+    shutil.copytree(repo_raw / "document", raw / "document")
+    assert main(["sources", "--raw-dir", str(raw)]) == 0
+    (line,) = [ln for ln in capsys.readouterr().out.splitlines() if ln.startswith(SOURCE)]
+    assert line.split() == [SOURCE, "missing", "https://www.mlit.go.jp/common/001291681.pdf"]
