@@ -102,6 +102,26 @@ def test_every_layout_family_gives_the_announced_projects(
     assert len(joint) == 1 and joint.iloc[0].area_ja == fx.JOINT.government  # one project
 
 
+@pytest.mark.parametrize(
+    "header",
+    [
+        ("No.", "都道府県", "地方公共団体", "事業名", "分野"),
+        ("番号", "都道府県名", "代表提案者", "事業の名称", "活用する技術"),
+        ("#", "都道府県", "提案団体", "事業名称", "技術分野"),
+        ("No", "都道府県", "実施主体", "プロジェクト名", "主な技術"),
+        ("No.", "都道府県", "地域名", "事業概要", "分野"),
+    ],
+)
+def test_header_vocabularies_are_read_by_meaning(header: tuple[str, ...], tmp_path: Path) -> None:
+    pdf = fx._write(tmp_path / "x.pdf", [
+        fx.ruled_projects_slide("平成30年度選定事業（14事業）", fx.FY2018, header=header),
+    ])
+    frame = rows(pdf)
+    assert list(frame.area_ja) == [p.government for p in fx.FY2018]
+    assert list(frame.prefecture_ja) == [p.prefecture for p in fx.FY2018]
+    assert list(frame.project_name_ja) == [p.title for p in fx.FY2018]
+
+
 def test_a_joint_proposal_is_one_project_covering_three_areas(cao: dict[str, Path]) -> None:
     from pipeline.transform.matching import Matcher
     from pipeline.transform.reference import build_municipalities
