@@ -108,6 +108,36 @@ def test_no_list_names_the_attachments_the_page_links(lists: dict[str, Path]) ->
     assert "選定事業一覧（PDF） (siryou_a.pdf)" in str(err.value)
 
 
+def test_a_casebook_tabling_every_project_differently_gives_way_to_the_list(
+    lists: dict[str, Path], tmp_path: Path
+) -> None:
+    """Two complete FY2018 tables with different area names: the one titled 一覧 is read,
+    the other noted; when both say 一覧, nothing tells them apart: an error naming both."""
+    respelt = tuple(replace(p, government="更別村・岩見沢市") if p is fx.JOINT else p
+                    for p in fx.FY2018)
+
+    def all_cases(c) -> None:
+        fx.draw_text(c, 40, 30, "近未来技術等社会実装事業 平成30年度選定事業の事例", fx.GOTHIC, 14)
+        rows = [["都道府県", "自治体名", "事業名"]] + [
+            [p.prefecture, p.government, p.title] for p in respelt
+        ]
+        fx.ruled_table(c, 40, 60, (80, 200, 420), rows, row_height=20, size=9)
+
+    casebook = fx._write(tmp_path / "jireisyu.pdf", [all_cases])
+    out = run([lists["index.html"], lists["siryou_b.pdf"], lists["siryou_a.pdf"], casebook])
+    fy2018 = out["selections"][out["selections"].fiscal_year == 2018]
+    assert fx.JOINT.government in set(fy2018.area_ja)
+    assert "['jireisyu.pdf'] also table 14 projects, with other area names; read siryou_b.pdf" \
+        in out.note
+    plain = fx.official_list(tmp_path / "b.pdf", fx.FY2018, "平成30年度", rows_per_page=9)
+    with pytest.raises(SourceError, match="2 files hold different FY2018 lists of 14"):
+        # both titled: the official list names itself 一覧 and so does this one
+        run([lists["index.html"], plain, fx._write(tmp_path / "c.pdf", [
+            lambda c: (fx.draw_text(c, 40, 10, "選定事業一覧（合成）", fx.GOTHIC, 10),
+                       all_cases(c))
+        ])])
+
+
 def test_a_scanned_attachment_is_named_when_a_list_is_missing(
     lists: dict[str, Path], tmp_path: Path
 ) -> None:

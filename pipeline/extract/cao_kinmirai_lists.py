@@ -51,6 +51,10 @@ _CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)"
 _SHIFT_JIS_NAMES = {"shift_jis", "shift-jis", "sjis", "x-sjis", "windows-31j", "ms932"}
 
 
+# How a list's own title calls it, which a casebook or a call for proposals does not.
+LIST_TITLE = "一覧"
+
+
 @dataclass
 class IndexPage:
     path: Path
@@ -100,6 +104,12 @@ def read_index(source_id: str, path: Path) -> IndexPage:
 def _is_pdf(path: Path) -> bool:
     with path.open("rb") as fh:
         return fh.read(1024).lstrip().startswith(b"%PDF-")
+
+
+def _first_page(lst: ProjectList) -> str:
+    """The text of the page the file's first table is on, without spaces."""
+    page = lst.tables[0].page if lst.tables else min(lst.scan.page_lines, default=1)
+    return nfkc_no_whitespace(lst.scan.text(page))
 
 
 def _provenance(source_id: str, path: Path) -> str:
@@ -169,12 +179,20 @@ def extract(source_id: str, files: list[Path]) -> ExtractOutput:
             )
         keys = {tuple(sorted(area_key(a) for a in lst.areas_of(year))) for lst in complete}
         if len(keys) > 1:
-            raise SourceError(
-                source_id,
-                f"{len(complete)} files hold different FY{year} lists of {expected}: "
-                f"{[str(lst.path) for lst in complete]}; keep one",
-            )
-        if len(complete) > 1:
+            # a casebook may table all the year's projects too: the file titled as a list
+            # (選定事業一覧) is the list, and the other reading is noted
+            titled = [lst for lst in complete if LIST_TITLE in _first_page(lst)]
+            if len(titled) != 1:
+                raise SourceError(
+                    source_id,
+                    f"{len(complete)} files hold different FY{year} lists of {expected}: "
+                    f"{[str(lst.path) for lst in complete]}; keep one",
+                )
+            others = [lst.path.name for lst in complete if lst is not titled[0]]
+            notes.append(f"FY{year}: {others} also table {expected} projects, with other area "
+                         f"names; read {titled[0].path.name}, titled {LIST_TITLE}")
+            complete = titled
+        elif len(complete) > 1:
             notes.append(f"FY{year} list found in {len(complete)} files with the same areas; "
                          f"read {complete[0].path.name}")
         chosen[year] = complete[0]
