@@ -46,7 +46,9 @@ def test_fixture_build_publishes_every_table(fixture_build: tuple[Path, Path]) -
     assert smc.source_id.str.startswith("meti_smc_release_").all()  # the official attachments
     assert smc.page.notna().all()
     cao = selections[selections.program_id == "near_future_tech_2018"]
-    assert len(cao) > 0 and (cao.source_id == "cao_wg6_material").all()
+    # the official selection lists outrank the hearing deck (registry order), which is compared
+    assert len(cao) == 22 and (cao.source_id == "cao_kinmirai_lists").all()
+    assert (cao.evidence == "official_list").all()
 
     sources = table(out, "sources").set_index("source_id")
     assert sources.loc["mlit_scpf_members", "status"] == "ok"
