@@ -29,7 +29,7 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -123,6 +123,7 @@ class Cell:
     x1: float = 0
     bottom: float = 0
     lines: tuple[str, ...] = ()  # the printed lines, when more than one
+    repeated: bool = False  # a merged cell's copy in a row below the one it starts in
 
 
 def _join_lines(parts: Sequence[str]) -> str:
@@ -139,10 +140,8 @@ def _join_lines(parts: Sequence[str]) -> str:
 
 def row_lines(cells: list[Cell]) -> list[str]:
     """The printed lines of one row (a ruled row whose cells wrap spans several)."""
-    depth = max((len(c.lines) for c in cells), default=0)
-    if depth <= 1:
-        return [" ".join(c.text for c in cells)]
-    per_cell = [c.lines or (c.text,) for c in cells]
+    per_cell = [c.lines or (c.text,) for c in cells if not c.repeated]
+    depth = max((len(ls) for ls in per_cell), default=1)
     return [" ".join(ls[k] for ls in per_cell if k < len(ls)) for k in range(depth)]
 
 
@@ -225,9 +224,9 @@ def _ruled_rows(
         # a band whose every cell started higher up is inside a merged cell: no row of its own
         if not native:
             continue
-        row = [
-            built[k] for k in sorted(built)
-            if k in native or span(k)[0] < band < span(k)[1]
+        row = [built[k] for k in native] + [
+            replace(built[k], repeated=True) for k in sorted(built)
+            if k not in native and span(k)[0] < band < span(k)[1]
         ]
         rows.append((min(built[k].top for k in native), sorted(row, key=lambda c: c.x0)))
     return rows
