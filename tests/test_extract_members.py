@@ -368,3 +368,25 @@ def test_debug_lines_of_a_table_and_an_unplaced_line(tmp_path: Path, fixtures) -
         ("unplaced", "会員の皆様へのお知らせ"), ("heading", "【企業等】"),
         ("entry", "テスト株式会社"),
     ]
+
+
+def test_newspaper_columns_put_headings_and_wrapped_names_in_the_right_column(
+    fixtures: dict[str, Path], extracted: dict[str, pd.DataFrame]
+) -> None:
+    """The columns_newspaper fixture does what it is for: a category heading and a wrapped
+    name's indented line stand in the right-hand column beside names in the left one, and the
+    extraction still follows the left column down before the right one."""
+    from pipeline.extract.pdf import iter_pages, open_pdf
+
+    path = fixtures["columns_newspaper"]
+    right_headings, right_indented = [], 0
+    with open_pdf(SID, path) as pdf:
+        for view in iter_pages(SID, path, pdf):
+            starts = {round(w["x0"]) for w in view.words if w["x0"] > 300}
+            right_headings += [w["text"] for w in view.words
+                               if w["x0"] > 300 and w["text"].startswith("【")]
+            right_indented += sum(1 for x in starts if x == 329)
+    assert right_headings and right_indented
+    frame = extracted["columns_newspaper"]
+    assert frame["name_ja"].tolist()[:2] == company_names(2)
+    assert LONG_NAME in set(frame["name_ja"])

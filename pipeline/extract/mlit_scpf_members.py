@@ -166,18 +166,38 @@ def page_rows(view: PageView) -> list[list[Cell]]:
         )
         inside = len(xs) >= 2 and all(xs[0] - 1 <= w["x0"] <= xs[-1] + 1 for w in line)
         if not inside:
-            size = max(w.get("size", 10) for w in line)
-            cells = [
-                Cell(w["text"], w["x0"], w["top"], w.get("size", size), False,
-                     w["x1"], w["bottom"])
-                for w in split_cells(line, 1.5 * size)
-            ]
-            rows.append((top, cells))
+            rows.append((top, line_cells(line)))
             continue
         regions.setdefault(tuple(round(x, 1) for x in xs), []).extend(line)
     for xs_key, words in regions.items():
         rows.extend(_ruled_rows(xs_key, words, view.h_rules))
     return [cells for _, cells in sorted(rows, key=lambda r: r[0])]
+
+
+def line_cells(line: list[Word]) -> list[Cell]:
+    """An unruled visual line split into cells at gaps wider than 1.5 characters."""
+    size = max(w.get("size", 10) for w in line)
+    return [
+        Cell(w["text"], w["x0"], w["top"], w.get("size", size), False, w["x1"], w["bottom"])
+        for w in split_cells(line, 1.5 * size)
+    ]
+
+
+def _gutters(lines: list[list[Word]]) -> list[tuple[float, float]]:
+    """Vertical strips at least two characters wide that no word of ``lines`` touches, between
+    the leftmost and the rightmost word: the gaps between columns of text."""
+    spans = sorted((w["x0"], w["x1"]) for ln in lines for w in ln)
+    sizes = sorted(w.get("size", 10) for ln in lines for w in ln)
+    if not spans:
+        return []
+    min_gap = 2 * sizes[len(sizes) // 2]
+    out: list[tuple[float, float]] = []
+    right = spans[0][1]
+    for x0, x1 in spans[1:]:
+        if x0 - right >= min_gap:
+            out.append((right, x0))
+        right = max(right, x1)
+    return out
 
 
 def _ruled_rows(
@@ -281,6 +301,69 @@ class _Parser:
     # (role, printed line) of every line read, when asked for (``debug_lines``); a line the
     # parser cannot place is then recorded as ``unplaced`` instead of raising
     roles: list[tuple[str, str]] | None = None
+    # columns of text read one after the other (newspaper order), once a page showed it
+    column_major: bool = False
+
+    def read_page(self, view: PageView) -> None:
+        """Read one page, column by column when its text stands in columns read that way."""
+        columns = self.columns_of(view)
+        if columns is None:
+            self.feed(view.number, page_rows(view), view.height)
+            return
+        for words in columns:
+            self.feed(view.number, page_rows(replace(view, words=words)), view.height)
+
+    def columns_of(self, view: PageView) -> list[list[Word]] | None:
+        """The page's words as parts read one after the other: lines crossing the columns
+        above them, each column top to bottom, lines crossing below; None to read by rows.
+
+        Columns of text (strips between gutters no word of the body touches) are read as
+        columns when a category or prefecture heading stands in one of them beside a name in
+        another (in a name grid read by rows a heading has its line to itself), and, once a
+        page showed that, on every later page with columns. A table is read by rows."""
+        if self.table is not None:
+            return None
+        lines = group_lines(view.words)
+        body = [ln for ln in lines if not self.is_furniture(line_cells(ln), view.height)]
+        gutters = _gutters(body)
+        if not gutters:
+            return None
+        edges = [g[0] for g in gutters]
+
+        def column(w: Word) -> int:
+            return sum(1 for e in edges if (w["x0"] + w["x1"]) / 2 > e)
+
+        if not self.column_major:
+            for ln in body:
+                roles = [self.layout.columns.get(nfkc_no_whitespace(c.text))
+                         for c in line_cells(ln)]
+                if "name" in roles and sum(r is not None for r in roles) >= 2:
+                    return None  # a table header
+            for ln in body:
+                parts: dict[int, list[Word]] = {}
+                for w in ln:
+                    parts.setdefault(column(w), []).append(w)
+                if len(parts) < 2:
+                    continue
+                texts = [" ".join(w["text"] for w in ws) for ws in parts.values()]
+                kinds = [bool(self.heading(t) or _PREFECTURE_RE.match(nfkc_no_whitespace(t)))
+                         for t in texts]
+                if any(kinds) and not all(kinds):  # a heading beside a name
+                    self.column_major = True
+            if not self.column_major:
+                return None
+
+        def crosses(ln: list[Word]) -> bool:
+            return any(w["x0"] < a and w["x1"] > b for w in ln for a, b in gutters)
+
+        top = min(min(w["top"] for w in ln) for ln in body)
+        above = [w for ln in lines if crosses(ln) and ln[0]["top"] < top for w in ln]
+        below = [w for ln in lines if crosses(ln) and ln[0]["top"] >= top for w in ln]
+        inside = [w for ln in lines if not crosses(ln) for w in ln]
+        out = [above] + [
+            [w for w in inside if column(w) == k] for k in range(len(gutters) + 1)
+        ] + [below]
+        return [ws for ws in out if ws]
 
     def fail(self, page: int, message: str) -> SourceError:
         return SourceError(self.source_id, message, path=self.path, page=page)
@@ -445,11 +528,16 @@ EARLIER_PAGE = "(category from an earlier page)"
 def _debug_parse(view: PageView) -> tuple[list[list[Cell]], list[tuple[str, str]], list[int]]:
     """The page's rows, the (role, line) the parser gave each printed line, and the index of
     each row's first line. Run on this page alone: after page 1 the parser starts as inside a
-    section begun on an earlier page, as the whole-file parse would be there."""
+    section begun on an earlier page, as the whole-file parse would be there (a page of
+    columns without a heading in any reads by rows here, as it would only after such a
+    page)."""
     parser = _Parser("debug", Path("-"), load_layout(), roles=[])
     if view.number > 1:
         parser.category = parser.category_ja = EARLIER_PAGE
-    rows = page_rows(view)
+    columns = parser.columns_of(view)
+    rows = page_rows(view) if columns is None else [
+        row for words in columns for row in page_rows(replace(view, words=words))
+    ]
     first_line: list[int] = []
     for cells in rows:
         first_line.append(len(parser.roles or []))
@@ -490,14 +578,13 @@ def _printed_label(raw: str, label: str) -> str:
     return out.strip() if nfkc_no_whitespace(out) == target else label
 
 
-def parse_rows(
-    source_id: str, path: Path, pages: Iterable[tuple[int, float, list[list[Cell]]]],
-    layout: Layout | None = None,
+def parse_pages(
+    source_id: str, path: Path, views: Iterable[PageView], layout: Layout | None = None,
 ) -> tuple[Members, list[_Heading]]:
-    """Members and headings from (page number, page height, rows of cells), page by page."""
+    """Members and headings from the pages, one after the other."""
     parser = _Parser(source_id, path, layout or load_layout())
-    for number, height, rows in pages:
-        parser.feed(number, rows, height)
+    for view in views:
+        parser.read_page(view)
     return parser.members, parser.headings
 
 
@@ -589,8 +676,7 @@ def _read(
     source_id: str, path: Path, compositions: Sequence[MemberComposition]
 ) -> tuple[pd.DataFrame, MemberComposition]:
     with open_pdf(source_id, path) as pdf:
-        pages = ((v.number, v.height, page_rows(v)) for v in iter_pages(source_id, path, pdf))
-        members, headings = parse_rows(source_id, path, pages)
+        members, headings = parse_pages(source_id, path, iter_pages(source_id, path, pdf))
     if not members:
         raise SourceError(source_id, "no members found (no heading or table header?)", path=path)
     check_content(source_id, path, members)
