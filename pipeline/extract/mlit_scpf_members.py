@@ -17,9 +17,17 @@ two horizontal rules and vertical rules is one cell; in an unruled table a line 
 a name (no number, no category) continues the row above; in an unruled grid a line indented
 0.4-2.5 characters right of a column start continues the name above it in that column.
 
-Anything the extractor cannot place is a ``SourceError`` with its page, and the per-category
-counts are checked against the announced compositions (``pipeline.announced``) and against
-the counts printed in headings: a miscount names the category that is short or long.
+A category or prefecture printed once per group holds for the rows below it: a ruled cell
+that no rule cuts belongs to every row it spans, an unruled one carries over to the next
+category (also over page breaks). Columns of names are read in newspaper order (each column
+top to bottom) once a page shows a heading in one column beside a name in another.
+
+Anything the extractor cannot place is a ``SourceError`` with its page. The names back the
+headings (``check_content``): a bare local-government name under another category, or a name
+under local governments that is none, is an error naming the page and the name. The
+per-category counts are checked against the announced compositions (``pipeline.announced``)
+and against the counts printed in headings: a miscount names the category that is short or
+long. ``debug_lines`` gives the role the parser gave each printed line (``pipeline debug``).
 """
 
 from __future__ import annotations
