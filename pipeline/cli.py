@@ -74,10 +74,15 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
     sub.add_parser("sources", parents=[common], help="list the sources and what raw/ holds of each")
     debug = sub.add_parser(
-        "debug", parents=[common], help="render PDF pages with what the extractor saw (PNG)"
+        "debug", parents=[common],
+        help="print the role the extractor gave each printed line, and render the pages (PNG)",
     )
     debug.add_argument("source_id")
     debug.add_argument("--page", type=int, action="append", help="page number (repeatable)")
+    debug.add_argument(
+        "--pictures", type=Path, default=None,
+        help="folder for the PNGs (default: debug/SOURCE_ID in the checkout)",
+    )
     sub.add_parser("report", parents=[common], help="draw the figures into processed/report/")
     sub.add_parser(
         "clean", parents=[common], help="delete the publication, keeping your own files in it"
@@ -206,7 +211,9 @@ def cmd_sources(args: argparse.Namespace) -> int:
     for name, sources in official_lists(archive.sources).items():
         announced = _announced_total(name)
         listed = ", ".join(
-            f"{s.source_id} ({'held' if s.source_id in held else 'missing'})" for s in sources
+            f"{s.source_id} ({'held' if s.source_id in held else 'missing'}"
+            f"{', part of a round' if s.partial_list else ''})"
+            for s in sources
         )
         print(f"  {name:44} {announced:>4} announced  {listed or 'none registered'}")
     return EXIT_OK
@@ -222,7 +229,7 @@ def _announced_total(name: str) -> int:
 
 
 def cmd_debug(args: argparse.Namespace) -> int:
-    from pipeline.debug import render_debug
+    from pipeline.debug import debug_text, render_debug
     from pipeline.workspace import Archive
 
     archive = Archive(args.raw_dir, args.registry)
@@ -234,9 +241,16 @@ def cmd_debug(args: argparse.Namespace) -> int:
     files = archive.files(args.source_id, "application/pdf")
     if not files:
         raise PipelineError(f"{args.source_id}: no archived PDF under {args.raw_dir}")
-    out = REPO / "debug" / args.source_id  # outside processed/, which a publish replaces
+    # outside processed/, which a publish replaces
+    out = args.pictures or REPO / "debug" / args.source_id
     for path in files:
-        for png in render_debug(args.source_id, path, out, pages=args.page):
+        lines = debug_text(args.source_id, path, pages=args.page, registry_file=args.registry)
+        if lines is not None:
+            print(f"{path}: the role of each printed line (page, role, text)")
+            for line in lines:
+                print(line)
+        for png in render_debug(args.source_id, path, out, pages=args.page,
+                                registry_file=args.registry):
             print(png)
     return EXIT_OK
 

@@ -6,6 +6,11 @@ read (blue boxes), ruling lines (red), table cells found by pdfplumber (light re
 the source's extractor recognised, if it exposes ``debug_marks(view)``: headings (green),
 prefecture headings (purple), column headers (orange), page furniture it drops (grey).
 
+If the extractor also exposes ``debug_lines(view) -> list[tuple[str, str]]`` (role, printed
+line, in reading order, as its parser placed them), the command prints one line per printed
+line, e.g. ``p3  heading       【地方公共団体】（112団体）``, so whoever meets a new heading sees
+at once that it was read as an entry or left unplaced, and what to add to the layout CSV.
+
 Note: pages set in non-embedded fonts (e.g. reportlab's HeiseiKakuGo-W5) render without
 glyphs when no Japanese system font is installed; the boxes are still right.
 """
@@ -30,8 +35,8 @@ COLOURS: dict[str, tuple[tuple[int, int, int, int], tuple[int, int, int]]] = {
 }
 
 
-def _marks_function(source_id: str, registry_file: Path | None = None) -> Any:
-    """The ``debug_marks`` of the extractor the registry names for this source, if it has one."""
+def _extractor_function(source_id: str, name: str, registry_file: Path | None = None) -> Any:
+    """Function ``name`` of the extractor the registry names for this source, if it has one."""
     module_name = declared_extractors(registry_file).get(source_id)
     if not module_name:
         return None
@@ -39,7 +44,35 @@ def _marks_function(source_id: str, registry_file: Path | None = None) -> Any:
         module = importlib.import_module(module_name)
     except ImportError:
         return None
-    return getattr(module, "debug_marks", None)
+    return getattr(module, name, None)
+
+
+def _marks_function(source_id: str, registry_file: Path | None = None) -> Any:
+    """The ``debug_marks`` of the extractor the registry names for this source, if it has one."""
+    return _extractor_function(source_id, "debug_marks", registry_file)
+
+
+def format_line(page: int, role: str, text: str) -> str:
+    """One printed line with its role: ``p3  heading       【地方公共団体】（112団体）``."""
+    return f"{'p' + str(page):<3} {role:<13} {text}"
+
+
+def debug_text(
+    source_id: str,
+    path: Path,
+    pages: list[int] | None = None,
+    registry_file: Path | None = None,
+) -> list[str] | None:
+    """The role of every printed line of the pages (all unless ``pages``), formatted; None when
+    the source's extractor has no ``debug_lines``."""
+    lines_for = _extractor_function(source_id, "debug_lines", registry_file)
+    if lines_for is None:
+        return None
+    out: list[str] = []
+    with open_pdf(source_id, path) as pdf:
+        for view in iter_pages(source_id, path, pdf, pages, check_text=False):
+            out += [format_line(view.number, role, text) for role, text in lines_for(view)]
+    return out
 
 
 def render_debug(

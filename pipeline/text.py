@@ -45,6 +45,38 @@ def nfkc_no_whitespace(text: str | None) -> str:
     return _SPACE_RE.sub("", unicodedata.normalize("NFKC", text or ""))
 
 
+# Spelling variants of local-government names compared as equal (after NFKC): the matcher's
+# and the extractors' content checks' one table.
+NAME_VARIANTS = str.maketrans(
+    {
+        "ヶ": "ケ",
+        "ヵ": "ケ",
+        "龍": "竜",
+        "檮": "梼",
+        "﨑": "崎",
+        "髙": "高",
+        "澤": "沢",
+        "邊": "辺",
+        "邉": "辺",
+        "濱": "浜",
+        "嶋": "島",
+        "廣": "広",
+        "國": "国",
+        "檜": "桧",
+        "鰺": "鯵",
+        "冨": "富",
+        "條": "条",
+        "ノ": "の",
+    }
+)
+
+
+def name_variant_key(text: str | None) -> str:
+    """NFKC, no whitespace, spelling variants folded (ヶ→ケ, 龍→竜, ノ→の): how local-government
+    names compare."""
+    return nfkc_no_whitespace(text).translate(NAME_VARIANTS)
+
+
 def normalize_text(text: str | None) -> str:
     """NFKC, one space at most, and no space between Japanese characters."""
     text = unicodedata.normalize("NFKC", text_or_empty(text))

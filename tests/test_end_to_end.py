@@ -120,6 +120,13 @@ def _unknown_local_government(members: list) -> list:
     return members
 
 
+def _ambiguous_local_government(members: list) -> list:
+    """府中市 without its prefecture: a local government's name, but of two (東京都, 広島県)."""
+    index = next(i for i, m in enumerate(members) if m.category == "local_government")
+    members[index] = replace(members[index], name_ja="府中市")
+    return members
+
+
 @pytest.mark.parametrize(
     "edit, message",
     [
@@ -247,9 +254,11 @@ def test_a_failing_source_never_costs_the_previous_publication(
 
 @pytest.mark.parametrize(
     "edit, message, detail",
-    [  # one member short is caught by the extractor; an unknown name by validation
+    [  # one member short and a name that is no local government are caught by the
+       # extractor; a name of two local governments by validation
         (_drop_one_local_government, "local_government short by 1", "member counts match no"),
-        (_unknown_local_government, "架空市", "validation failed: [platform_members.lg_code]"),
+        (_unknown_local_government, "架空市", "'架空市' is printed under '地方公共団体'"),
+        (_ambiguous_local_government, "府中市", "validation failed: [platform_members.lg_code]"),
     ],
 )
 def test_a_member_list_that_fails_validation_is_quarantined(

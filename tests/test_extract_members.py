@@ -238,3 +238,155 @@ def test_text_that_is_no_heading(printed: str) -> None:
     from pipeline.extract.mlit_scpf_members import _Parser
 
     assert _Parser(SID, Path("list.pdf"), load_layout()).heading(printed) is None
+
+
+def _grid_with(path: Path, edit) -> Path:  # type: ignore[no-untyped-def]
+    """A section-grid list with ``edit`` applied to its members (a list -> list)."""
+    _grid(path, edit(members_for(CORRECTED.counts)), GridStyle(font=GOTHIC), "edited list")
+    return path
+
+
+def _swap_first(category: str, name: str):  # type: ignore[no-untyped-def]
+    def edit(members):  # type: ignore[no-untyped-def]
+        first = next(m for m in members if m.category == category)
+        first.name_ja = name
+        return members
+
+    return edit
+
+
+def test_a_bare_municipality_under_companies_is_an_error_naming_page_and_name(
+    tmp_path: Path,
+) -> None:
+    path = _grid_with(tmp_path / "lg_in_companies.pdf", _swap_first("company", "更別村"))
+    with pytest.raises(SourceError) as info:
+        extract(SID, [path])
+    message = str(info.value)
+    assert message.startswith(f"{SID}: {path} page 1: '更別村' is printed under '企業等'")
+    assert "exactly the name of a local government" in message
+
+
+def test_a_name_under_local_governments_must_be_one(tmp_path: Path) -> None:
+    path = _grid_with(
+        tmp_path / "union.pdf", _swap_first("local_government", "テスト後志広域連合")
+    )
+    with pytest.raises(SourceError) as info:
+        extract(SID, [path])
+    assert "'テスト後志広域連合' is printed under '地方公共団体' (local_government) but is no " \
+        "local government" in str(info.value)
+    printed_on = next(m.page for m in _grid(tmp_path / "again.pdf", _swap_first(
+        "local_government", "テスト後志広域連合")(members_for(CORRECTED.counts)),
+        GridStyle(font=GOTHIC), "edited list") if m.name_ja == "テスト後志広域連合")
+    assert (info.value.path, info.value.page) == (str(path), printed_on)
+
+
+def test_companies_named_after_places_are_not_local_governments(tmp_path: Path) -> None:
+    def edit(members):  # type: ignore[no-untyped-def]
+        companies = [m for m in members if m.category == "company"]
+        companies[0].name_ja = "札幌市交通事業振興公社"
+        companies[1].name_ja = "北海道電力株式会社"
+        lgs = [m for m in members if m.category == "local_government"]
+        lgs[0].name_ja, lgs[1].name_ja = "静岡県藤枝市", "龍ヶ崎市"  # prefecture; variant ヶ
+        return members
+
+    frame = extract(SID, [_grid_with(tmp_path / "places.pdf", edit)])["platform_members"]
+    assert {"札幌市交通事業振興公社", "北海道電力株式会社", "静岡県藤枝市", "龍ヶ崎市"} <= set(
+        frame["name_ja"]
+    )
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [("札幌市", True), ("北海道", True), ("更別村", True), ("河西郡更別村", True),
+     ("札幌市中央区", True), ("三宅村", True), ("千代田区", True), ("東京都千代田区", True),
+     ("札幌市※1", True), ("札 幌 市", True), ("龍ヶ崎市", True),
+     ("札幌市交通事業振興公社", False), ("北海道電力", False), ("後志広域連合", False),
+     ("南区", False), ("北海道庁", False), ("テスト北辰大学", False)],
+)
+def test_local_government_names(name: str, expected: bool) -> None:
+    from pipeline.extract.local_governments import is_local_government_name
+
+    assert is_local_government_name(name) is expected
+
+
+def test_the_names_are_the_reference_tables() -> None:
+    """The content check and the municipalities reference read one postal list: every name
+    the reference publishes is known to the check, and the check knows nothing else besides
+    the district forms (河西郡更別村)."""
+    from pipeline.extract.local_governments import local_government_keys
+    from pipeline.text import name_variant_key
+    from pipeline.transform.reference import build_municipalities
+
+    ref = build_municipalities()
+    names = {name_variant_key(n) for n in ref["name_ja"]}
+    districts = {
+        name_variant_key(d + n)
+        for d, n in zip(ref["district_ja"], ref["name_ja"], strict=True) if isinstance(d, str)
+    }
+    assert local_government_keys() == names | districts
+
+
+def test_debug_lines_are_the_roles_the_parser_gave(fixtures: dict[str, Path]) -> None:
+    from pipeline.extract.mlit_scpf_members import debug_lines
+    from pipeline.extract.pdf import iter_pages, open_pdf
+
+    path = fixtures["numbered_headings"]
+    with open_pdf(SID, path) as pdf:
+        views = list(iter_pages(SID, path, pdf, [1, 3]))
+    first = debug_lines(views[0])
+    assert ("heading", "１．企業等（304団体）") in first
+    assert ("furniture", "※五十音順・敬称略") in first and ("furniture", "あ行") in first
+    assert ("furniture", "（2019年8月8日時点）") in first
+    entries = [text for role, text in first if role.startswith("entry")]
+    assert entries[0].startswith("テストさくら商事株式会社 株式会社テストみどり商事")
+    # every printed line once, in reading order; the ※1 wrapped onto its own line continues
+    assert first[first.index(("continuation", "1")) - 1][1].endswith("株式会社※")
+    roles = {role for role, _ in debug_lines(views[1])}  # page 3 continues page 2's section
+    assert "heading" in roles and "unplaced" not in roles
+    assert {"entry", "continuation"} <= roles
+
+
+def test_debug_lines_of_a_table_and_an_unplaced_line(tmp_path: Path, fixtures) -> None:
+    from pipeline.extract.mlit_scpf_members import debug_lines
+    from pipeline.extract.pdf import iter_pages, open_pdf
+
+    path = fixtures["table"]
+    with open_pdf(SID, path) as pdf:
+        (view,) = iter_pages(SID, path, pdf, [1])
+    lines = debug_lines(view)
+    assert ("header", "No. 区分 会員名") in lines
+    assert ("entry", "1 企業等 テストさくら商事株式会社") in lines
+    wrapped = lines.index(("entry", "12 企業等 一般社団法人テストなぎさ商事スマートシティ推進コ"))
+    assert lines[wrapped + 1] == ("continuation", "ンソーシアム")  # the ruled cell's 2nd line
+    stray = write_pdf(tmp_path / "stray.pdf", [
+        _page((60, 60, "会員の皆様へのお知らせ"), (60, 90, "【企業等】"),
+              (60, 110, "テスト株式会社")),
+    ])
+    with open_pdf(SID, stray) as pdf:
+        (view,) = iter_pages(SID, stray, pdf, [1])
+    assert debug_lines(view) == [
+        ("unplaced", "会員の皆様へのお知らせ"), ("heading", "【企業等】"),
+        ("entry", "テスト株式会社"),
+    ]
+
+
+def test_newspaper_columns_put_headings_and_wrapped_names_in_the_right_column(
+    fixtures: dict[str, Path], extracted: dict[str, pd.DataFrame]
+) -> None:
+    """The columns_newspaper fixture does what it is for: a category heading and a wrapped
+    name's indented line stand in the right-hand column beside names in the left one, and the
+    extraction still follows the left column down before the right one."""
+    from pipeline.extract.pdf import iter_pages, open_pdf
+
+    path = fixtures["columns_newspaper"]
+    right_headings, right_indented = [], 0
+    with open_pdf(SID, path) as pdf:
+        for view in iter_pages(SID, path, pdf):
+            starts = {round(w["x0"]) for w in view.words if w["x0"] > 300}
+            right_headings += [w["text"] for w in view.words
+                               if w["x0"] > 300 and w["text"].startswith("【")]
+            right_indented += sum(1 for x in starts if x == 329)
+    assert right_headings and right_indented
+    frame = extracted["columns_newspaper"]
+    assert frame["name_ja"].tolist()[:2] == company_names(2)
+    assert LONG_NAME in set(frame["name_ja"])

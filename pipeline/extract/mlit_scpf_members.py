@@ -17,9 +17,17 @@ two horizontal rules and vertical rules is one cell; in an unruled table a line 
 a name (no number, no category) continues the row above; in an unruled grid a line indented
 0.4-2.5 characters right of a column start continues the name above it in that column.
 
-Anything the extractor cannot place is a ``SourceError`` with its page, and the per-category
-counts are checked against the announced compositions (``pipeline.announced``) and against
-the counts printed in headings: a miscount names the category that is short or long.
+A category or prefecture printed once per group holds for the rows below it: a ruled cell
+that no rule cuts belongs to every row it spans, an unruled one carries over to the next
+category (also over page breaks). Columns of names are read in newspaper order (each column
+top to bottom) once a page shows a heading in one column beside a name in another.
+
+Anything the extractor cannot place is a ``SourceError`` with its page. The names back the
+headings (``check_content``): a bare local-government name under another category, or a name
+under local governments that is none, is an error naming the page and the name. The
+per-category counts are checked against the announced compositions (``pipeline.announced``)
+and against the counts printed in headings: a miscount names the category that is short or
+long. ``debug_lines`` gives the role the parser gave each printed line (``pipeline debug``).
 """
 
 from __future__ import annotations
@@ -29,7 +37,7 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -37,6 +45,7 @@ import pandas as pd
 
 from pipeline.announced import MEMBER_COMPOSITIONS, MemberComposition, matching_composition
 from pipeline.errors import SourceError
+from pipeline.extract.local_governments import is_local_government_name
 from pipeline.extract.pdf import (
     PageView,
     Word,
@@ -121,6 +130,8 @@ class Cell:
     ruled: bool
     x1: float = 0
     bottom: float = 0
+    lines: tuple[str, ...] = ()  # the printed lines, when more than one
+    repeated: bool = False  # a merged cell's copy in a row below the one it starts in
 
 
 def _join_lines(parts: Sequence[str]) -> str:
@@ -135,18 +146,26 @@ def _join_lines(parts: Sequence[str]) -> str:
     return out
 
 
+def row_lines(cells: list[Cell]) -> list[str]:
+    """The printed lines of one row (a ruled row whose cells wrap spans several)."""
+    per_cell = [c.lines or (c.text,) for c in cells if not c.repeated]
+    depth = max((len(ls) for ls in per_cell), default=1)
+    return [" ".join(ls[k] for ls in per_cell if k < len(ls)) for k in range(depth)]
+
+
 def page_rows(view: PageView) -> list[list[Cell]]:
     """The page as rows of cells, top to bottom.
 
-    A visual line crossed by two or more vertical rules is inside a ruled region: its words
-    go to the cell between the rules around them and under the nearest horizontal rule above,
-    so all lines of one cell (a wrapped name) become one cell. Other lines are split into
+    A visual line crossed by two or more vertical rules is inside a ruled region. There each
+    column (slot between two vertical rules) is cut into cells by the horizontal rules that
+    cross that column, so all lines of one cell (a wrapped name) become one cell, and a cell
+    that no rule cuts over several rows (a category or prefecture printed once per group,
+    merged over the rows below it) belongs to each of those rows. Other lines are split into
     cells at gaps wider than 1.5 characters.
     """
     v_rules = view.v_rules
-    h_rules = view.h_rules
-    rows: list[tuple[float, list[Cell] | tuple]] = []  # cells, or the key of a ruled band
-    bands: dict[tuple, dict[int, list[list[Word]]]] = {}
+    rows: list[tuple[float, list[Cell]]] = []
+    regions: dict[tuple, list[Word]] = {}
     for line in group_lines(view.words):
         top = min(w["top"] for w in line)
         mid = (top + max(w["bottom"] for w in line)) / 2
@@ -155,48 +174,90 @@ def page_rows(view: PageView) -> list[list[Cell]]:
         )
         inside = len(xs) >= 2 and all(xs[0] - 1 <= w["x0"] <= xs[-1] + 1 for w in line)
         if not inside:
-            size = max(w.get("size", 10) for w in line)
-            cells = [
-                Cell(w["text"], w["x0"], w["top"], w.get("size", size), False,
-                     w["x1"], w["bottom"])
-                for w in split_cells(line, 1.5 * size)
-            ]
-            rows.append((top, cells))
+            rows.append((top, line_cells(line)))
             continue
-        above = [
-            e["top"] for e in h_rules
-            if e["top"] <= top + 1 and e["x0"] <= xs[0] + 1 and e["x1"] >= xs[-1] - 1
-        ]
-        key = (round(max(above), 1) if above else -1.0, tuple(round(x, 1) for x in xs))
-        if key not in bands:
-            bands[key] = {}
-            rows.append((top, key))
-        for w in line:
-            slot = sum(1 for x in xs if x < (w["x0"] + w["x1"]) / 2)
-            slot_lines = bands[key].setdefault(slot, [])
-            if slot_lines and abs(slot_lines[-1][0]["top"] - w["top"]) <= 3:
-                slot_lines[-1].append(w)
-            else:
-                slot_lines.append([w])
-    out: list[list[Cell]] = []
-    for _, item in sorted(rows, key=lambda r: r[0]):
-        if isinstance(item, tuple):
-            cells = []
-            for slot in sorted(bands[item]):
-                lines = bands[item][slot]
-                first = min(lines[0], key=lambda w: w["x0"])
-                x1 = max(w["x1"] for ln in lines for w in ln)
-                bottom = max(w["bottom"] for ln in lines for w in ln)
-                text = _join_lines(
-                    ["".join(w["text"] for w in sorted(ln, key=lambda w: w["x0"]))
-                     for ln in lines]
-                )
-                cells.append(Cell(text, first["x0"], first["top"], first.get("size", 10), True,
-                                  x1, bottom))
-            out.append(cells)
-        else:
-            out.append(item)
+        regions.setdefault(tuple(round(x, 1) for x in xs), []).extend(line)
+    for xs_key, words in regions.items():
+        rows.extend(_ruled_rows(xs_key, words, view.h_rules))
+    return [cells for _, cells in sorted(rows, key=lambda r: r[0])]
+
+
+def line_cells(line: list[Word]) -> list[Cell]:
+    """An unruled visual line split into cells at gaps wider than 1.5 characters."""
+    size = max(w.get("size", 10) for w in line)
+    return [
+        Cell(w["text"], w["x0"], w["top"], w.get("size", size), False, w["x1"], w["bottom"])
+        for w in split_cells(line, 1.5 * size)
+    ]
+
+
+def _gutters(lines: list[list[Word]]) -> list[tuple[float, float]]:
+    """Vertical strips at least two characters wide that no word of ``lines`` touches, between
+    the leftmost and the rightmost word: the gaps between columns of text."""
+    spans = sorted((w["x0"], w["x1"]) for ln in lines for w in ln)
+    sizes = sorted(w.get("size", 10) for ln in lines for w in ln)
+    if not spans:
+        return []
+    min_gap = 2 * sizes[len(sizes) // 2]
+    out: list[tuple[float, float]] = []
+    right = spans[0][1]
+    for x0, x1 in spans[1:]:
+        if x0 - right >= min_gap:
+            out.append((right, x0))
+        right = max(right, x1)
     return out
+
+
+def _ruled_rows(
+    xs: tuple[float, ...], words: list[Word], h_rules: list[dict]
+) -> list[tuple[float, list[Cell]]]:
+    """Rows of one ruled region: a row per band between rules of its finest column; a cell
+    spanning several bands (merged) is repeated in each row that has a cell of its own."""
+    slot_rules: list[list[float]] = []
+    for left, right in zip(xs, xs[1:], strict=False):
+        tops = cluster_positions(
+            e["top"] for e in h_rules if e["x0"] <= left + 1 and e["x1"] >= right - 1
+        )
+        slot_rules.append(tops)
+    cells: dict[tuple[int, float], list[list[Word]]] = {}
+    for w in sorted(words, key=lambda w: (w["top"], w["x0"])):
+        centre = (w["x0"] + w["x1"]) / 2
+        slot = min(len(slot_rules) - 1, max(0, sum(1 for x in xs if x < centre) - 1))
+        above = [t for t in slot_rules[slot] if t <= w["top"] + 1]
+        key = (slot, max(above) if above else -1.0)
+        lines = cells.setdefault(key, [])
+        if lines and abs(lines[-1][0]["top"] - w["top"]) <= 3:
+            lines[-1].append(w)
+        else:
+            lines.append([w])
+    built: dict[tuple[int, float], Cell] = {}
+    for key, lines in cells.items():
+        first = min(lines[0], key=lambda w: w["x0"])
+        texts = ["".join(w["text"] for w in sorted(ln, key=lambda w: w["x0"])) for ln in lines]
+        built[key] = Cell(
+            _join_lines(texts), first["x0"], first["top"], first.get("size", 10), True,
+            max(w["x1"] for ln in lines for w in ln),
+            max(w["bottom"] for ln in lines for w in ln),
+            tuple(texts) if len(texts) > 1 else (),
+        )
+
+    def span(key: tuple[int, float]) -> tuple[float, float]:
+        slot, start = key
+        below = [t for t in slot_rules[slot] if t > start + 1]
+        return start, min(below) if below else float("inf")
+
+    rows: list[tuple[float, list[Cell]]] = []
+    for band in sorted({start for _, start in built}):
+        native = [k for k in built if k[1] == band]
+        # a band whose every cell started higher up is inside a merged cell: no row of its own
+        if not native:
+            continue
+        row = [built[k] for k in native] + [
+            replace(built[k], repeated=True) for k in sorted(built)
+            if k not in native and span(k)[0] < band < span(k)[1]
+        ]
+        rows.append((min(built[k].top for k in native), sorted(row, key=lambda c: c.x0)))
+    return rows
 
 
 @dataclass
@@ -245,6 +306,72 @@ class _Parser:
     table: list[tuple[float, str]] | None = None  # (header x0, role), sorted by x
     col_starts: list[float] = field(default_factory=list)
     last_in_col: dict[float, int] = field(default_factory=dict)
+    # (role, printed line) of every line read, when asked for (``debug_lines``); a line the
+    # parser cannot place is then recorded as ``unplaced`` instead of raising
+    roles: list[tuple[str, str]] | None = None
+    # columns of text read one after the other (newspaper order), once a page showed it
+    column_major: bool = False
+
+    def read_page(self, view: PageView) -> None:
+        """Read one page, column by column when its text stands in columns read that way."""
+        columns = self.columns_of(view)
+        if columns is None:
+            self.feed(view.number, page_rows(view), view.height)
+            return
+        for words in columns:
+            self.feed(view.number, page_rows(replace(view, words=words)), view.height)
+
+    def columns_of(self, view: PageView) -> list[list[Word]] | None:
+        """The page's words as parts read one after the other: lines crossing the columns
+        above them, each column top to bottom, lines crossing below; None to read by rows.
+
+        Columns of text (strips between gutters no word of the body touches) are read as
+        columns when a category or prefecture heading stands in one of them beside a name in
+        another (in a name grid read by rows a heading has its line to itself), and, once a
+        page showed that, on every later page with columns. A table is read by rows."""
+        if self.table is not None:
+            return None
+        lines = group_lines(view.words)
+        body = [ln for ln in lines if not self.is_furniture(line_cells(ln), view.height)]
+        gutters = _gutters(body)
+        if not gutters:
+            return None
+        edges = [g[0] for g in gutters]
+
+        def column(w: Word) -> int:
+            return sum(1 for e in edges if (w["x0"] + w["x1"]) / 2 > e)
+
+        if not self.column_major:
+            for ln in body:
+                roles = [self.layout.columns.get(nfkc_no_whitespace(c.text))
+                         for c in line_cells(ln)]
+                if "name" in roles and sum(r is not None for r in roles) >= 2:
+                    return None  # a table header
+            for ln in body:
+                parts: dict[int, list[Word]] = {}
+                for w in ln:
+                    parts.setdefault(column(w), []).append(w)
+                if len(parts) < 2:
+                    continue
+                texts = [" ".join(w["text"] for w in ws) for ws in parts.values()]
+                kinds = [bool(self.heading(t) or _PREFECTURE_RE.match(nfkc_no_whitespace(t)))
+                         for t in texts]
+                if any(kinds) and not all(kinds):  # a heading beside a name
+                    self.column_major = True
+            if not self.column_major:
+                return None
+
+        def crosses(ln: list[Word]) -> bool:
+            return any(w["x0"] < a and w["x1"] > b for w in ln for a, b in gutters)
+
+        top = min(min(w["top"] for w in ln) for ln in body)
+        above = [w for ln in lines if crosses(ln) and ln[0]["top"] < top for w in ln]
+        below = [w for ln in lines if crosses(ln) and ln[0]["top"] >= top for w in ln]
+        inside = [w for ln in lines if not crosses(ln) for w in ln]
+        out = [above] + [
+            [w for w in inside if column(w) == k] for k in range(len(gutters) + 1)
+        ] + [below]
+        return [ws for ws in out if ws]
 
     def fail(self, page: int, message: str) -> SourceError:
         return SourceError(self.source_id, message, path=self.path, page=page)
@@ -259,7 +386,17 @@ class _Parser:
 
     def feed(self, page: int, rows: Iterable[list[Cell]], height: float) -> None:
         for cells in rows:
-            self.row(page, cells, height)
+            if self.roles is None:
+                self.row(page, cells, height)
+                continue
+            try:
+                role = self.row(page, cells, height)
+            except SourceError:
+                role = "unplaced"
+            lines = row_lines(cells)
+            self.roles.append((role, lines[0]))
+            # the further printed lines of a ruled row whose cells wrap
+            self.roles += [("continuation" if role == "entry" else role, ln) for ln in lines[1:]]
 
     def is_furniture(self, cells: list[Cell], height: float) -> bool:
         if any(c.ruled for c in cells):
@@ -270,21 +407,22 @@ class _Parser:
             patterns += self.layout.margin
         return any(p.search(text) or p.search(nfkc_no_whitespace(text)) for p in patterns)
 
-    def row(self, page: int, cells: list[Cell], height: float = 0) -> None:
+    def row(self, page: int, cells: list[Cell], height: float = 0) -> str:
+        """Read one row; returns the role it played (heading, entry, furniture ...)."""
         if self.is_furniture(cells, height):
-            return
+            return "furniture"
         text = " ".join(c.text for c in cells)
         roles = [self.layout.columns.get(nfkc_no_whitespace(c.text)) for c in cells]
         if "name" in roles and sum(r is not None for r in roles) >= 2:
             self.table = sorted(
                 (c.x0, r) for c, r in zip(cells, roles, strict=True) if r is not None
             )
-            return
+            return "header"
         found = [(c, h) for c in cells if (h := self.heading(c.text))]
         whole = self.heading(text)
         if whole and len(found) <= 1:
             self.start_section(page, whole[0], cells, whole[1])
-            return
+            return "heading"
         if len(found) > 1 and not self.table:
             raise self.fail(
                 page,
@@ -295,11 +433,11 @@ class _Parser:
             if self.category is None:
                 raise self.fail(page, f"prefecture heading {text!r} before any category heading")
             self.prefecture = m["pref"]
-            return
+            return "prefecture"
         if self.table:
-            self.table_row(page, cells)
-        elif self.category:
-            self.grid_row(page, cells)
+            return self.table_row(page, cells)
+        if self.category:
+            return self.grid_row(page, cells)
         else:
             raise self.fail(
                 page,
@@ -333,7 +471,7 @@ class _Parser:
     def append_to(self, index: int, page: int, text: str) -> None:
         self.members.name_ja[index] = _join_lines([self.members.name_ja[index], text])
 
-    def table_row(self, page: int, cells: list[Cell]) -> None:
+    def table_row(self, page: int, cells: list[Cell]) -> str:
         assert self.table is not None
         by_role: dict[str, Cell] = {}
         for c in cells:
@@ -352,21 +490,26 @@ class _Parser:
             raise self.fail(page, f"table row without a name: {text!r}")
         if set(by_role) == {"name"} and has_number and not name.ruled and self.members:
             self.append_to(len(self.members) - 1, page, name.text)  # wrapped name
-            return
-        category, category_ja = self.category, self.category_ja
+            return "continuation"
         if "category" in by_role:
+            # a category cell printed once per group holds for the rows below it
             printed = by_role["category"].text
             found = self.heading(printed)
             if not found:
                 raise self.fail(page, f"unknown category {printed!r} in row {text!r}")
-            category, category_ja = found[0], printed
-        if category is None:
+            if found[0] != self.category:
+                self.prefecture = None
+            self.category, self.category_ja = found[0], printed
+        if self.category is None:
             raise self.fail(page, f"table row before any category: {text!r}")
-        pref = by_role["prefecture"].text if "prefecture" in by_role else self.prefecture
-        self.add(page, name.text, category, category_ja, pref)
+        if "prefecture" in by_role:  # likewise a prefecture printed on a group's first row
+            self.prefecture = by_role["prefecture"].text
+        self.add(page, name.text, self.category, self.category_ja, self.prefecture)
+        return "entry"
 
-    def grid_row(self, page: int, cells: list[Cell]) -> None:
+    def grid_row(self, page: int, cells: list[Cell]) -> str:
         assert self.category is not None
+        roles: list[str] = []
         for c in cells:
             if not c.ruled:
                 starts = [s for s in self.col_starts if 0.4 * c.size < c.x0 - s <= 2.5 * c.size]
@@ -375,6 +518,7 @@ class _Parser:
                     if index is None:
                         raise self.fail(page, f"indented line {c.text!r} continues nothing")
                     self.append_to(index, page, c.text)
+                    roles.append("continuation")
                     continue
                 start = next((s for s in self.col_starts if abs(c.x0 - s) <= 1), None)
                 if start is None:
@@ -382,26 +526,52 @@ class _Parser:
                     self.col_starts.append(start)
                 self.last_in_col[start] = len(self.members)
             self.add(page, c.text, self.category, self.category_ja, self.prefecture)
+            roles.append("entry")
+        return "+".join(dict.fromkeys(roles))  # entry, continuation, or both on one line
+
+
+EARLIER_PAGE = "(category from an earlier page)"
+
+
+def _debug_parse(view: PageView) -> tuple[list[list[Cell]], list[tuple[str, str]], list[int]]:
+    """The page's rows, the (role, line) the parser gave each printed line, and the index of
+    each row's first line. Run on this page alone: after page 1 the parser starts as inside a
+    section begun on an earlier page, as the whole-file parse would be there (a page of
+    columns without a heading in any reads by rows here, as it would only after such a
+    page)."""
+    parser = _Parser("debug", Path("-"), load_layout(), roles=[])
+    if view.number > 1:
+        parser.category = parser.category_ja = EARLIER_PAGE
+    columns = parser.columns_of(view)
+    rows = page_rows(view) if columns is None else [
+        row for words in columns for row in page_rows(replace(view, words=words))
+    ]
+    first_line: list[int] = []
+    for cells in rows:
+        first_line.append(len(parser.roles or []))
+        parser.feed(view.number, [cells], view.height)
+    return rows, parser.roles or [], first_line
+
+
+def debug_lines(view: PageView) -> list[tuple[str, str]]:
+    """(role, printed line) per line of the page in reading order, as the parser placed it:
+    heading, header, prefecture, entry, continuation (a wrapped name's next line), furniture,
+    unplaced (for ``pipeline debug``: a new heading shows as unplaced or entry, and the layout
+    file gets a line)."""
+    return _debug_parse(view)[1]
 
 
 def debug_marks(view: PageView) -> list[tuple[tuple[float, float, float, float], str]]:
-    """Boxes of what the parser recognises on a page (for ``pipeline debug``): furniture,
-    column headers, category headings and prefecture headings, without parser state."""
-    parser = _Parser("debug", Path("-"), load_layout())
-    marks: list[tuple[tuple[float, float, float, float], str]] = []
-    for cells in page_rows(view):
-        box = (min(c.x0 for c in cells), min(c.top for c in cells),
-               max(c.x1 for c in cells), max(c.bottom for c in cells))
-        text = " ".join(c.text for c in cells)
-        roles = [parser.layout.columns.get(nfkc_no_whitespace(c.text)) for c in cells]
-        if parser.is_furniture(cells, view.height):
-            marks.append((box, "furniture"))
-        elif "name" in roles and sum(r is not None for r in roles) >= 2:
-            marks.append((box, "header"))
-        elif parser.heading(text):
-            marks.append((box, "heading"))
-        elif len(cells) == 1 and _PREFECTURE_RE.match(nfkc_no_whitespace(text)):
-            marks.append((box, "prefecture"))
+    """Boxes of the rows the parser read as furniture, header, heading or prefecture (for the
+    pictures of ``pipeline debug``): the roles of :func:`debug_lines`, drawn."""
+    rows, roles, first_line = _debug_parse(view)
+    marks = []
+    for cells, index in zip(rows, first_line, strict=True):
+        role = roles[index][0]
+        if role in ("furniture", "header", "heading", "prefecture", "unplaced"):
+            box = (min(c.x0 for c in cells), min(c.top for c in cells),
+                   max(c.x1 for c in cells), max(c.bottom for c in cells))
+            marks.append((box, role))
     return marks
 
 
@@ -416,14 +586,13 @@ def _printed_label(raw: str, label: str) -> str:
     return out.strip() if nfkc_no_whitespace(out) == target else label
 
 
-def parse_rows(
-    source_id: str, path: Path, pages: Iterable[tuple[int, float, list[list[Cell]]]],
-    layout: Layout | None = None,
+def parse_pages(
+    source_id: str, path: Path, views: Iterable[PageView], layout: Layout | None = None,
 ) -> tuple[Members, list[_Heading]]:
-    """Members and headings from (page number, page height, rows of cells), page by page."""
+    """Members and headings from the pages, one after the other."""
     parser = _Parser(source_id, path, layout or load_layout())
-    for number, height, rows in pages:
-        parser.feed(number, rows, height)
+    for view in views:
+        parser.read_page(view)
     return parser.members, parser.headings
 
 
@@ -466,6 +635,32 @@ def check_counts(
     )
 
 
+def check_content(source_id: str, path: Path, members: Members) -> None:
+    """The names back the headings: a bare local-government name (札幌市, 北海道) under another
+    category, or a name under local governments that is none, means a heading was missed or
+    misread; an error naming the page and the name, before the counts (which would only say
+    that two categories are off)."""
+    for name, category, printed, page in zip(
+        members.name_ja, members.category, members.category_ja, members.page, strict=True
+    ):
+        is_lg = is_local_government_name(name)
+        if category == "local_government" and not is_lg:
+            raise SourceError(
+                source_id,
+                f"{name!r} is printed under {printed!r} (local_government) but is no local "
+                "government in the municipalities reference (special bodies such as 広域連合 "
+                "or 一部事務組合 are not there either): a heading missed before it?",
+                path=path, page=page,
+            )
+        if category != "local_government" and is_lg:
+            raise SourceError(
+                source_id,
+                f"{name!r} is printed under {printed!r} ({category}) but is exactly the name "
+                "of a local government: a 地方公共団体 heading missed or misread before it?",
+                path=path, page=page,
+            )
+
+
 def _diff(found: int, expected: int) -> str:
     if found < expected:
         return f"short by {expected - found} ({found} of {expected})"
@@ -489,10 +684,10 @@ def _read(
     source_id: str, path: Path, compositions: Sequence[MemberComposition]
 ) -> tuple[pd.DataFrame, MemberComposition]:
     with open_pdf(source_id, path) as pdf:
-        pages = ((v.number, v.height, page_rows(v)) for v in iter_pages(source_id, path, pdf))
-        members, headings = parse_rows(source_id, path, pages)
+        members, headings = parse_pages(source_id, path, iter_pages(source_id, path, pdf))
     if not members:
         raise SourceError(source_id, "no members found (no heading or table header?)", path=path)
+    check_content(source_id, path, members)
     counts = Counter(members.category)
     comp = check_counts(source_id, path, counts, headings, compositions)
     return _frame(members, source_id), comp

