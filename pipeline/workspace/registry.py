@@ -15,7 +15,6 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from pipeline.errors import PipelineError
-from schemas.vocabularies import PLATFORM_PROGRAM_ID, TRACKS
 
 DEFAULT_REGISTRY = Path(__file__).with_name("sources.toml")
 DOCUMENT_ID = "document"
@@ -103,6 +102,9 @@ def load_registry(raw_dir: Path, registry_file: Path | None = None) -> list[Sour
 
 def announced_lists() -> list[str]:
     """Every list a programme announced: each programme track, and the platform's members."""
+    # Imported here: the command line reads the registry before pandas/pandera are needed.
+    from schemas.vocabularies import PLATFORM_PROGRAM_ID, TRACKS
+
     return [f"{program}/{track}" for program, tracks in TRACKS.items() for track in tracks] + [
         PLATFORM_PROGRAM_ID
     ]
