@@ -21,8 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlparse
 
-from bs4 import BeautifulSoup
-
 from pipeline.announced import ANNOUNCED_COUNTS
 from pipeline.errors import SourceError
 from pipeline.extract.cao_wg6_material import (
@@ -37,18 +35,12 @@ from pipeline.extract.cao_wg6_material import (
     read_projects,
     tables_in_programme_file,
 )
+from pipeline.extract.html import attachment_provenance, read_html_page, starts_like_pdf
 from pipeline.extract.result import ExtractOutput, selections_frame
 from pipeline.text import area_key, nfkc_no_whitespace
 
 __all__ = ["debug_lines", "debug_marks", "extract", "read_index"]
 
-_ERROR_PAGE_RE = re.compile(
-    r"ページが見つかりません|お探しのページ|404\s*Not\s*Found|\bNot Found\b|"
-    r"ページは存在しません|ファイルが見つかりません|Service Unavailable",
-    re.IGNORECASE,
-)
-_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
-_SHIFT_JIS_NAMES = {"shift_jis", "shift-jis", "sjis", "x-sjis", "windows-31j", "ms932"}
 
 
 # How a list's own title calls it, which a casebook or a call for proposals does not.
@@ -62,34 +54,10 @@ class IndexPage:
     pdf_links: list[tuple[str, str]] = field(default_factory=list)  # (label, file name)
 
 
-def _decode(data: bytes) -> str:
-    """The declared charset (Shift_JIS read as its superset cp932), else UTF-8 or cp932."""
-    match = _CHARSET_RE.search(data[:4096])
-    declared = match.group(1).decode("ascii").lower() if match else ""
-    candidates = ["cp932" if declared in _SHIFT_JIS_NAMES else declared] if declared else []
-    for encoding in [*candidates, "utf-8", "cp932", "euc-jp"]:
-        try:
-            return data.decode(encoding)
-        except (LookupError, UnicodeDecodeError):
-            continue
-    return data.decode("utf-8", errors="replace")
-
-
 def read_index(source_id: str, path: Path) -> IndexPage:
     """Title and PDF links of the programme's index page; an error page is an error."""
-    data = path.read_bytes()
-    if not data.strip():
-        raise SourceError(source_id, "empty file (0 bytes): a failed download?", path=path)
-    soup = BeautifulSoup(_decode(data), "html.parser")
-    for bad in soup(["script", "style", "noscript"]):
-        bad.decompose()
-    title = soup.title.get_text(" ", strip=True) if soup.title else ""
-    text = soup.get_text("\n", strip=True)
-    if _ERROR_PAGE_RE.search(title) or (
-        len(nfkc_no_whitespace(text)) < 400 and _ERROR_PAGE_RE.search(text)
-    ):
-        raise SourceError(source_id, f"the file is an error page, not the programme's index "
-                          f"page (title {title!r}): the page moved?", path=path)
+    html = read_html_page(source_id, path, "the programme's index page")
+    soup, title, text = html.soup, html.title, html.text
     if PROGRAM_ANCHOR not in nfkc_no_whitespace(text):
         raise SourceError(source_id, f"the page does not name 近未来技術等社会実装事業 "
                           f"(title {title!r}): not the programme's index page", path=path)
@@ -101,21 +69,10 @@ def read_index(source_id: str, path: Path) -> IndexPage:
     return page
 
 
-def _is_pdf(path: Path) -> bool:
-    with path.open("rb") as fh:
-        return fh.read(1024).lstrip().startswith(b"%PDF-")
-
-
 def _first_page(lst: ProjectList) -> str:
     """The text of the page the file's first table is on, without spaces."""
     page = lst.tables[0].page if lst.tables else min(lst.scan.page_lines, default=1)
     return nfkc_no_whitespace(lst.scan.text(page))
-
-
-def _provenance(source_id: str, path: Path) -> str:
-    """An attachment's own id is its folder's name; a hand-dropped copy credits the page."""
-    folder = path.parent.name
-    return folder if folder and folder != source_id else source_id
 
 
 def extract(source_id: str, files: list[Path]) -> ExtractOutput:
@@ -123,7 +80,7 @@ def extract(source_id: str, files: list[Path]) -> ExtractOutput:
     files = [Path(f) for f in files]
     if not files:
         raise SourceError(source_id, "no file to extract")
-    pdfs = sorted((f for f in files if _is_pdf(f)), key=str)
+    pdfs = sorted((f for f in files if starts_like_pdf(f)), key=str)
     pages = [f for f in files if f not in pdfs]
     if len(pages) > 1:
         raise SourceError(source_id, f"{len(pages)} index pages archived, expected one: "
@@ -138,13 +95,13 @@ def extract(source_id: str, files: list[Path]) -> ExtractOutput:
     scans: list[tuple[str, Path]] = []  # (provenance, file) of files with no text layer
     for pdf in pdfs:
         try:
-            found.append(read_projects(_provenance(source_id, pdf), pdf,
+            found.append(read_projects(attachment_provenance(source_id, pdf), pdf,
                                        keep=tables_in_programme_file))
         except SourceError as exc:
             if "text layer" not in exc.detail:
                 raise
             notes.append(f"{pdf.name}: {exc.detail}")
-            scans.append((_provenance(source_id, pdf), pdf))
+            scans.append((attachment_provenance(source_id, pdf), pdf))
     for lst in found:
         notes += [n for n in lst.notes if "no table of selected projects" not in n]
 

@@ -22,6 +22,7 @@ from bs4 import BeautifulSoup
 
 from pipeline.announced import SMC_ANNOUNCED_ON
 from pipeline.errors import SourceError
+from pipeline.extract.html import attachment_provenance, read_html_page, starts_like_pdf
 from pipeline.extract.result import ExtractOutput, selections_frame
 from pipeline.extract.smc_lists import (
     LIST_NAMES,
@@ -49,13 +50,6 @@ __all__ = ["debug_lines", "debug_marks", "extract", "read_release"]
 RELEASE_SITE = "www.meti.go.jp"
 RELEASE_ANCHOR = "スマートモビリティチャレンジ"
 
-_ERROR_PAGE_RE = re.compile(
-    r"ページが見つかりません|お探しのページ|404\s*Not\s*Found|\bNot Found\b|"
-    r"ページは存在しません|ファイルが見つかりません|アクセスできません|Service Unavailable|"
-    r"\b50[0-4]\b.*Error|エラーが発生|Wayback Machine has not archived",
-    re.IGNORECASE,
-)
-_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
 _DATE_RE = re.compile(r"(?P<era>令和|平成)?\s*(?P<y>\d{4}|\d{1,2}|元)\s*年\s*(?P<m>\d{1,2})\s*月"
                       r"\s*(?P<d>\d{1,2})\s*日")
 # An Internet Archive capture rewrites links to /web/<timestamp>/<original URL>.
@@ -76,22 +70,6 @@ class Release:
     announced_on: str | None
     attachments: list[Attachment] = field(default_factory=list)
     ignored_links: list[str] = field(default_factory=list)
-
-
-def _decode(data: bytes) -> str:
-    """Decode with the declared charset (Shift_JIS read as its superset cp932)."""
-    match = _CHARSET_RE.search(data[:4096])
-    declared = match.group(1).decode("ascii").lower() if match else ""
-    aliases = {"shift_jis": "cp932", "shift-jis": "cp932", "sjis": "cp932", "x-sjis": "cp932",
-               "windows-31j": "cp932", "ms932": "cp932"}
-    candidates = [aliases.get(declared, declared)] if declared else []
-    candidates += ["utf-8", "cp932", "euc-jp"]
-    for encoding in candidates:
-        try:
-            return data.decode(encoding)
-        except (LookupError, UnicodeDecodeError):
-            continue
-    return data.decode("utf-8", errors="replace")
 
 
 def _dates(text: str) -> list[str]:
@@ -133,27 +111,8 @@ def _own_hosts(soup: BeautifulSoup) -> set[str]:
 
 def read_release(source_id: str, path: Path) -> Release:
     """Title, date and attachment links of the release page; an error page is an error."""
-    data = path.read_bytes()
-    if not data.strip():
-        raise SourceError(source_id, "empty file (0 bytes): a failed download?", path=path)
-    if data.lstrip().startswith(b"%PDF-"):
-        raise SourceError(source_id, "expected the release HTML page, found a PDF", path=path)
-    soup = BeautifulSoup(_decode(data), "html.parser")
-    for bad in soup(["script", "style", "noscript"]):
-        bad.decompose()
-    title = soup.title.get_text(" ", strip=True) if soup.title else ""
-    h1 = soup.find("h1")
-    heading = h1.get_text(" ", strip=True) if h1 else ""
-    text = soup.get_text("\n", strip=True)
-    if _ERROR_PAGE_RE.search(f"{title}\n{heading}") or (
-        len(nfkc_no_whitespace(text)) < 400 and _ERROR_PAGE_RE.search(text)
-    ):
-        raise SourceError(
-            source_id,
-            f"the file is an error page, not the release (title {title!r}, heading "
-            f"{heading!r}): the page moved? fetch it again or use an archived copy",
-            path=path,
-        )
+    html = read_html_page(source_id, path, "the release")
+    soup, title, heading, text = html.soup, html.title, html.heading, html.text
     if nfkc_no_whitespace(RELEASE_ANCHOR) not in nfkc_no_whitespace(text):
         raise SourceError(
             source_id,
@@ -201,14 +160,7 @@ def read_release(source_id: str, path: Path) -> Release:
 def _is_pdf(path: Path) -> bool:
     if path.suffix.lower() == ".pdf":
         return True
-    with path.open("rb") as fh:
-        return fh.read(1024).lstrip().startswith(b"%PDF-")
-
-
-def _provenance(source_id: str, path: Path) -> str:
-    """An attachment's own id is its folder's name; a hand-dropped copy credits the release."""
-    folder = path.parent.name
-    return folder if folder and folder != source_id else source_id
+    return starts_like_pdf(path)
 
 
 def extract(source_id: str, files: list[Path]) -> ExtractOutput:
@@ -245,7 +197,7 @@ def extract(source_id: str, files: list[Path]) -> ExtractOutput:
     lists: dict[str, list[SmcList]] = {}
     not_lists = []
     for pdf in pdfs:
-        found, scan = read_smc_list(_provenance(source_id, pdf), pdf)
+        found, scan = read_smc_list(attachment_provenance(source_id, pdf), pdf)
         if found is None:
             not_lists.append(scan)
             notes.append(f"{pdf.name}: no selection table (not a list; e.g. the 参考 attachment)")

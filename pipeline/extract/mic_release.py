@@ -30,6 +30,7 @@ from pipeline.announced import (
     announced_round_count,
 )
 from pipeline.errors import SourceError
+from pipeline.extract.html import read_html_page
 from pipeline.extract.result import ExtractOutput, selections_frame
 from pipeline.text import nfkc_no_whitespace, normalize_text, split_prefecture, western_year
 
@@ -37,12 +38,6 @@ TRACK = "subsidy"
 LAYOUT_FILE = Path(__file__).with_name("layouts") / "mic_release.csv"
 ROLES = ("area", "prefecture", "lead", "project", "consortium", "number")
 
-_ERROR_PAGE_RE = re.compile(
-    r"ページが見つかりません|お探しのページ|404\s*Not\s*Found|ページは存在しません|"
-    r"Service Unavailable|Wayback Machine has not archived", re.IGNORECASE,
-)
-_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
-_CP932 = {"shift_jis", "shift-jis", "sjis", "x-sjis", "windows-31j", "ms932"}
 _KANJI_DATE_RE = re.compile(
     r"(?P<era>令和|平成)?\s*(?P<y>\d{4}|\d{1,2}|元)\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"
 )
@@ -86,19 +81,6 @@ def role_of(cell: str) -> str | None:
     return header_roles().get(key)
 
 
-def decode(data: bytes) -> str:
-    """Decode with the declared charset (Shift_JIS read as its superset cp932)."""
-    match = _CHARSET_RE.search(data[:4096])
-    declared = match.group(1).decode("ascii").lower() if match else ""
-    candidates = ["cp932" if declared in _CP932 else declared] if declared else []
-    for encoding in [*candidates, "utf-8", "cp932", "euc-jp"]:
-        try:
-            return data.decode(encoding)
-        except (LookupError, UnicodeDecodeError):
-            continue
-    return data.decode("utf-8", errors="replace")
-
-
 def page_dates(text: str) -> list[str]:
     """Every date in the text (ISO), 和暦 or western; a two-digit year needs an era."""
     found: list[str] = []
@@ -121,21 +103,7 @@ def page_dates(text: str) -> list[str]:
 
 def read_page(source_id: str, path: Path) -> BeautifulSoup:
     """The page as parsed HTML; an empty file, a PDF or an error page is an error."""
-    data = path.read_bytes()
-    if not data.strip():
-        raise SourceError(source_id, "empty file (0 bytes): a failed download?", path=path)
-    if data.lstrip().startswith(b"%PDF-"):
-        raise SourceError(source_id, "expected the release HTML page, found a PDF", path=path)
-    soup = BeautifulSoup(decode(data), "html.parser")
-    for bad in soup(["script", "style", "noscript"]):
-        bad.decompose()
-    title = soup.title.get_text(" ", strip=True) if soup.title else ""
-    text = soup.get_text("\n", strip=True)
-    if _ERROR_PAGE_RE.search(title) or (len(nfkc_no_whitespace(text)) < 400
-                                        and _ERROR_PAGE_RE.search(text)):
-        raise SourceError(source_id, f"the file is an error page, not the release (title "
-                          f"{title!r}): fetch it again or use an archived copy", path=path)
-    return soup
+    return read_html_page(source_id, path, "the release").soup
 
 
 def check_release(source_id: str, path: Path, text: str, expected: AnnouncedRound,
