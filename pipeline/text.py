@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from datetime import date
 
 import pandas as pd
 
@@ -149,3 +150,31 @@ ERA_START: dict[str, int] = {"平成": 1988, "H": 1988, "令和": 2018, "R": 201
 def western_year(era: str, year_in_era: str) -> int:
     """The western year of a year written in an era (``平成``, ``30`` -> 2018; ``元`` is 1)."""
     return ERA_START[era] + (1 if year_in_era == "元" else int(year_in_era))
+
+
+# Dates as Japanese pages print them: 令和元年7月9日, 平成30年７月１０日, 2019年6月18日 …
+KANJI_DATE_RE = re.compile(
+    r"(?P<era>令和|平成)?\s*(?P<y>\d{4}|\d{1,2}|元)\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"
+)
+
+
+def iso_dates(text: str, patterns: tuple[re.Pattern[str], ...] = (KANJI_DATE_RE,)) -> list[str]:
+    """Every date in the text (ISO), pattern by pattern in order of appearance; a two-digit
+    year counts only with its era, and an impossible date (2月30日) is skipped. Each pattern
+    has the groups ``era`` (an ERA_START key, optional), ``y``, ``m`` and ``d``."""
+    found: list[str] = []
+    text = unicodedata.normalize("NFKC", text)
+    for pattern in patterns:
+        for match in pattern.finditer(text):
+            era, y = match.group("era"), match.group("y")
+            if era:
+                year = western_year(era, y)
+            elif len(y) == 4:
+                year = int(y)
+            else:
+                continue
+            try:
+                found.append(date(year, int(match.group("m")), int(match.group("d"))).isoformat())
+            except ValueError:
+                continue
+    return found

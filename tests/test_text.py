@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.text import nfkc_no_whitespace, split_prefecture, western_year
+from pipeline.text import iso_dates, nfkc_no_whitespace, split_prefecture, western_year
 
 
 @pytest.mark.parametrize(
@@ -32,3 +32,16 @@ def test_western_year(era: str, year: str, expected: int) -> None:
 def test_split_prefecture_keeps_the_area_as_printed() -> None:
     assert split_prefecture("茨城県日立市") == ("茨城県", "茨城県日立市")
     assert split_prefecture("日立市") == (None, "日立市")
+
+
+@pytest.mark.parametrize(
+    "text, dates",
+    [
+        ("令和元年７月９日", ["2019-07-09"]),
+        ("平成30年7月10日 / 2019年6月18日", ["2018-07-10", "2019-06-18"]),
+        ("19年6月18日", []),  # a two-digit year needs its era
+        ("平成31年2月30日", []),  # no such day
+    ],
+)
+def test_dates_as_pages_print_them(text: str, dates: list[str]) -> None:
+    assert iso_dates(text) == dates

@@ -11,9 +11,7 @@ list is read from its content (``smc_lists``), never from its file name or link 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlparse
 
@@ -39,7 +37,7 @@ from pipeline.extract.smc_lists import (
     read_smc_list,
     smc_frame,
 )
-from pipeline.text import nfkc_no_whitespace, western_year
+from pipeline.text import iso_dates, nfkc_no_whitespace
 from pipeline.workspace.registry import attachment_source_id
 
 __all__ = ["debug_lines", "debug_marks", "extract", "read_release"]
@@ -50,8 +48,6 @@ __all__ = ["debug_lines", "debug_marks", "extract", "read_release"]
 RELEASE_SITE = "www.meti.go.jp"
 RELEASE_ANCHOR = "スマートモビリティチャレンジ"
 
-_DATE_RE = re.compile(r"(?P<era>令和|平成)?\s*(?P<y>\d{4}|\d{1,2}|元)\s*年\s*(?P<m>\d{1,2})\s*月"
-                      r"\s*(?P<d>\d{1,2})\s*日")
 # An Internet Archive capture rewrites links to /web/<timestamp>/<original URL>.
 _WAYBACK_RE = re.compile(r"^(?:https?://web\.archive\.org)?/web/[0-9a-z_]+/(?P<url>https?://.+)$")
 
@@ -74,20 +70,7 @@ class Release:
 
 def _dates(text: str) -> list[str]:
     """Every date in the text, in order (ISO); a two-digit year needs an era (令和/平成)."""
-    found: list[str] = []
-    for match in _DATE_RE.finditer(unicodedata.normalize("NFKC", text)):
-        y, era = match.group("y"), match.group("era")
-        if era:
-            year = western_year(era, y)
-        elif len(y) == 4:
-            year = int(y)
-        else:
-            continue
-        try:
-            found.append(date(year, int(match.group("m")), int(match.group("d"))).isoformat())
-        except ValueError:
-            continue
-    return found
+    return iso_dates(text)
 
 
 def _parse_date(text: str) -> str | None:

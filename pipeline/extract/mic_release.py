@@ -17,7 +17,6 @@ import csv
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -32,15 +31,18 @@ from pipeline.announced import (
 from pipeline.errors import SourceError
 from pipeline.extract.html import read_html_page
 from pipeline.extract.result import ExtractOutput, selections_frame
-from pipeline.text import nfkc_no_whitespace, normalize_text, split_prefecture, western_year
+from pipeline.text import (
+    KANJI_DATE_RE,
+    iso_dates,
+    nfkc_no_whitespace,
+    normalize_text,
+    split_prefecture,
+)
 
 TRACK = "subsidy"
 LAYOUT_FILE = Path(__file__).with_name("layouts") / "mic_release.csv"
 ROLES = ("area", "prefecture", "lead", "project", "consortium", "number")
 
-_KANJI_DATE_RE = re.compile(
-    r"(?P<era>令和|平成)?\s*(?P<y>\d{4}|\d{1,2}|元)\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"
-)
 _NUMERIC_DATE_RE = re.compile(r"(?<!\d)(?P<era>[HR])?(?P<y>\d{4}|\d{1,2})[./](?P<m>\d{1,2})"
                               r"[./](?P<d>\d{1,2})(?!\d)")
 # "全国で4件", "全国4件", "計4件の提案を採択候補": the nationwide figure a regional page prints.
@@ -83,22 +85,7 @@ def role_of(cell: str) -> str | None:
 
 def page_dates(text: str) -> list[str]:
     """Every date in the text (ISO), 和暦 or western; a two-digit year needs an era."""
-    found: list[str] = []
-    text = unicodedata.normalize("NFKC", text)
-    for pattern in (_KANJI_DATE_RE, _NUMERIC_DATE_RE):
-        for match in pattern.finditer(text):
-            era, y = match.group("era"), match.group("y")
-            if era:
-                year = western_year(era, y)
-            elif len(y) == 4:
-                year = int(y)
-            else:
-                continue
-            try:
-                found.append(date(year, int(match.group("m")), int(match.group("d"))).isoformat())
-            except ValueError:
-                continue
-    return found
+    return iso_dates(text, (KANJI_DATE_RE, _NUMERIC_DATE_RE))
 
 
 def read_page(source_id: str, path: Path) -> BeautifulSoup:
