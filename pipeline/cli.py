@@ -241,16 +241,21 @@ def cmd_debug(args: argparse.Namespace) -> int:
     files = archive.files(args.source_id, "application/pdf")
     if not files:
         raise PipelineError(f"{args.source_id}: no archived PDF under {args.raw_dir}")
+    # an attachment (meti_smc_release_<file>) is read by its parent's extractor
+    parents = {s.source_id: s.parent_source_id for s in archive.sources}
+    parents |= {e.source_id: e.parent_source_id for e in archive.entries}
+    reader = parents.get(args.source_id) or args.source_id
     # outside processed/, which a publish replaces
     out = args.pictures or REPO / "debug" / args.source_id
     for path in files:
-        lines = debug_text(args.source_id, path, pages=args.page, registry_file=args.registry)
+        lines = debug_text(args.source_id, path, pages=args.page, registry_file=args.registry,
+                           extractor_source=reader)
         if lines is not None:
             print(f"{path}: the role of each printed line (page, role, text)")
             for line in lines:
                 print(line)
         for png in render_debug(args.source_id, path, out, pages=args.page,
-                                registry_file=args.registry):
+                                registry_file=args.registry, extractor_source=reader):
             print(png)
     return EXIT_OK
 

@@ -62,10 +62,12 @@ def debug_text(
     path: Path,
     pages: list[int] | None = None,
     registry_file: Path | None = None,
+    extractor_source: str | None = None,
 ) -> list[str] | None:
     """The role of every printed line of the pages (all unless ``pages``), formatted; None when
-    the source's extractor has no ``debug_lines``."""
-    lines_for = _extractor_function(source_id, "debug_lines", registry_file)
+    the source's extractor has no ``debug_lines``. ``extractor_source``: the source whose
+    extractor reads the file (an attachment's parent), default ``source_id``."""
+    lines_for = _extractor_function(extractor_source or source_id, "debug_lines", registry_file)
     if lines_for is None:
         return None
     out: list[str] = []
@@ -81,15 +83,16 @@ def render_debug(
     out_dir: Path,
     pages: list[int] | None = None,
     registry_file: Path | None = None,
+    extractor_source: str | None = None,
 ) -> list[Path]:
     """Write one PNG per page (all pages unless ``pages``); returns the files written.
 
     Pages are rendered even when their text layer is garbage, so the picture shows why. The
     extractor whose marks are drawn is the one ``registry_file`` (default: the bundled
-    registry) names for the source.
+    registry) names for the source, or for ``extractor_source`` (an attachment's parent).
     """
     out_dir.mkdir(parents=True, exist_ok=True)
-    marks_for = _marks_function(source_id, registry_file)
+    marks_for = _marks_function(extractor_source or source_id, registry_file)
     written: list[Path] = []
     with open_pdf(source_id, path) as pdf:
         page_list = pdf.pages  # built once: the picture needs the pdfplumber page too

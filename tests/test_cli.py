@@ -209,3 +209,16 @@ def test_debug_prints_the_role_of_each_line(tmp_path: Path) -> None:
     done = cli("debug", "mlit_scpf_members", "--raw-dir", str(raw), "--pictures", str(pictures))
     assert done.returncode == EXIT_OK, done.stderr
     assert "p1  unplaced      ◎ 地方公共団体会員（112）" in done.stdout.splitlines()
+
+
+def test_debug_of_an_attachment_uses_its_parents_extractor(tmp_path: Path) -> None:
+    """The build names an attachment's own id in its errors (meti_smc_release_<file>): `debug`
+    with that id shows what the parent's extractor made of each line, not a bare picture."""
+    from tests.fixtures.make_fixtures import make_fixture_raw
+
+    raw = make_fixture_raw(tmp_path / "raw")
+    done = cli("debug", "meti_smc_release_20190618004_01", "--page", "1", "--raw-dir", str(raw),
+               "--pictures", str(tmp_path / "png"))
+    assert done.returncode == EXIT_OK, done.stderr
+    roles = [line.split()[1] for line in done.stdout.splitlines() if line.startswith("p1 ")]
+    assert "header" in roles and "entry" in roles
