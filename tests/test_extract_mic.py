@@ -148,6 +148,18 @@ def test_a_nationwide_count_other_than_the_announced_fails(tmp_path: Path) -> No
         extract("mic_hokkaido_data_smartcity_2017_r1", path)
 
 
+def test_a_national_page_short_of_the_announced_count_fails(tmp_path: Path) -> None:
+    """Only a regional page may list fewer candidates than announced: read as a national page,
+    the same 1-of-4 page is a misread, named."""
+    path = write(tmp_path, mic_pages()["regional_text_lines"][1])
+    rows = mic_release.extract_round("x", [path], 2017, "first", regional=True)
+    assert len(rows.tables["selections"]) == 1 and "a regional page" in rows.note
+    with pytest.raises(SourceError, match="1 rows read, 4 announced for FY2017 first: the "
+                       "national release lists every candidate") as caught:
+        mic_release.extract_round("x", [path], 2017, "first", regional=False)
+    assert str(path) in str(caught.value)
+
+
 def test_a_text_line_that_does_not_split_into_the_columns_is_named(tmp_path: Path) -> None:
     text = mic_pages()["regional_text_lines"][1].replace("　".join(SAPPORO_ROW), "札幌市のみ")
     path = write(tmp_path, text)

@@ -301,8 +301,12 @@ def _record(candidate: Candidate, expected: AnnouncedRound, source_id: str) -> d
 
 
 def extract_round(source_id: str, files: list[Path], fiscal_year: int,
-                  round_: str) -> ExtractOutput:
-    """The candidates of one round (FY, ``first``/``additional``) from its release page."""
+                  round_: str, regional: bool) -> ExtractOutput:
+    """The candidates of one round (FY, ``first``/``additional``) from its release page.
+
+    A national page (``regional`` false) lists every candidate of the round, so fewer rows than
+    announced is a misread; a regional bureau's page lists only its own (registry
+    ``partial_list``)."""
     (expected,) = [r for r in DATA_SMARTCITY_ROUNDS
                    if (r.fiscal_year, r.round) == (fiscal_year, round_)]
     pages = [Path(f) for f in files]
@@ -332,6 +336,10 @@ def extract_round(source_id: str, files: list[Path], fiscal_year: int,
             raise SourceError(source_id, f"{candidate.place}: neither an area nor a proposer "
                               f"is printed ({candidate.cells})", path=path)
     notes = []
+    if len(candidates) < announced and not regional:
+        raise SourceError(source_id, f"{len(candidates)} rows read, {announced} announced for "
+                          f"FY{fiscal_year} {round_}: the national release lists every "
+                          "candidate, so a row was not read", path=path)
     if len(candidates) < announced:
         notes.append(f"lists {len(candidates)} of the {announced} candidates announced "
                      "nationwide (a regional page)")

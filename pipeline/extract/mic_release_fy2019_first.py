@@ -16,4 +16,5 @@ __all__ = ["extract"]
 
 
 def extract(source_id: str, files: list[Path]) -> ExtractOutput:
-    return extract_round(source_id, files, fiscal_year=2019, round_="first")
+    return extract_round(source_id, files, fiscal_year=2019, round_="first",
+                         regional=True)
