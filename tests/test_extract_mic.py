@@ -349,7 +349,7 @@ def test_served_pages_are_fetched_and_join_the_transcription(
     assert done.returncode == 0, done.stdout + done.stderr
     terminal = done.stdout + done.stderr
     # the national page decides its round; the deliberate difference is printed both ways
-    assert ("selection lists disagree: data_smartcity_2017/subsidy/2018/first: '秋田市' in "
+    assert ("selection lists disagree: data_smartcity_2017/subsidy/2018/first: '秋田県秋田市' in "
             "mic_data_smartcity_2018_r1, not in manual_data_smartcity_2017") in terminal
     assert ("selection lists disagree: data_smartcity_2017/subsidy/2018/first: '横手市' in "
             "manual_data_smartcity_2017, not in mic_data_smartcity_2018_r1") in terminal

@@ -138,10 +138,13 @@ def choose_selection_rows(
                     order.append(key)
                 continue
             winner_id, winner_rows = winner
-            for area in sorted(_areas(winner_rows) - _areas(rows)):
-                differences.append(f"{label}: {area!r} in {winner_id}, not in {source_id}")
-            for area in sorted(_areas(rows) - _areas(winner_rows)):
-                differences.append(f"{label}: {area!r} in {source_id}, not in {winner_id}")
+            ours, theirs = _areas(rows), _areas(winner_rows)
+            if not pd.isna(key[2]):  # rows without a year are few: only their own are checked
+                for area in sorted(set(theirs) - set(ours)):
+                    differences.append(f"{label}: {theirs[area]!r} in {winner_id}, "
+                                       f"not in {source_id}")
+            for area in sorted(set(ours) - set(theirs)):
+                differences.append(f"{label}: {ours[area]!r} in {source_id}, not in {winner_id}")
             if source_id in transcribed and chosen.get(key, (None,))[0] == winner_id:
                 chosen[key] = (winner_id, _with_transcribed_notes(winner_rows, rows, source_id))
     parts: list[pd.DataFrame] = []
@@ -247,8 +250,12 @@ def _field_differences(
     return found
 
 
-def _areas(rows: pd.DataFrame) -> set[str]:
-    return {area_key(text_or_empty(area)) for area in rows["area_ja"]}
+def _areas(rows: pd.DataFrame) -> dict[str, str]:
+    """Each area's comparison key, with the area as the list prints it (for the messages)."""
+    found: dict[str, str] = {}
+    for area in rows["area_ja"]:
+        found.setdefault(area_key(text_or_empty(area)), text_or_empty(area))
+    return found
 
 
 def _selection_ids(frame: pd.DataFrame) -> list[str]:
