@@ -382,3 +382,16 @@ def test_served_pages_are_fetched_and_join_the_transcription(
     assert all(status[s] == "ok" for s in layouts)
     # the area as printed names its city in brackets: 新居浜市 stays a selected local government
     assert niihama == [("382051", "local_government")]
+
+
+def test_each_round_module_and_the_registry_agree_on_which_pages_are_regional(
+    repo_raw: Path,
+) -> None:
+    """A regional page is said twice, by its module (a short list is no misread) and by the
+    registry (partial_list: it never decides a round alone); they must not drift apart."""
+    mic = [s for s in load_registry(repo_raw) if s.extractor and s.extractor.startswith(
+        "mic_release_")]
+    assert len(mic) == 3
+    for source in mic:
+        module = importlib.import_module(source.extractor_module)
+        assert module.REGIONAL == source.partial_list, source.source_id

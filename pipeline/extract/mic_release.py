@@ -93,6 +93,17 @@ def read_page(source_id: str, path: Path) -> BeautifulSoup:
     return read_html_page(source_id, path, "the release").soup
 
 
+def read_single_page(source_id: str, files: list[Path]) -> tuple[Path, BeautifulSoup, str]:
+    """The source's one page: its path, parsed HTML and text; more or fewer files is an error."""
+    pages = [Path(f) for f in files]
+    if len(pages) != 1:
+        raise SourceError(source_id, f"expected one page, found {len(pages)}: "
+                          f"{[str(p) for p in pages]}")
+    (path,) = pages
+    soup = read_page(source_id, path)
+    return path, soup, soup.get_text("\n", strip=True)
+
+
 def check_release(source_id: str, path: Path, text: str, expected: AnnouncedRound,
                   programme: str, rounds: tuple[AnnouncedRound, ...]) -> None:
     """The page names the programme and carries its round's date, else it is another page."""
@@ -131,13 +142,7 @@ def table_grid(table: Tag) -> list[list[str]]:
         cells = [c for c in tr.find_all(["th", "td"]) if c.find_parent("tr") is tr]
         column = 0
         for cell in cells:
-            while column in pending:
-                left, text = pending[column]
-                row.append(text)
-                pending[column] = (left - 1, text)
-                if left - 1 == 0:
-                    del pending[column]
-                column += 1
+            column = _carry_rowspans(row, pending, column)
             text = _cell_text(cell)
             span = _span(cell, "colspan")
             down = _span(cell, "rowspan")
@@ -146,15 +151,23 @@ def table_grid(table: Tag) -> list[list[str]]:
                 if down > 1:
                     pending[column] = (down - 1, text)
                 column += 1
-        while column in pending:
-            left, text = pending[column]
-            row.append(text)
-            pending[column] = (left - 1, text)
-            if left - 1 == 0:
-                del pending[column]
-            column += 1
+        _carry_rowspans(row, pending, column)
         grid.append(row)
     return grid
+
+
+def _carry_rowspans(row: list[str], pending: dict[int, tuple[int, str]], column: int) -> int:
+    """Fill ``row`` from ``column`` on with the cells that rows above span into it; returns the
+    next free column."""
+    while column in pending:
+        left, text = pending[column]
+        row.append(text)
+        if left == 1:
+            del pending[column]
+        else:
+            pending[column] = (left - 1, text)
+        column += 1
+    return column
 
 
 def _span(cell: Tag, attribute: str) -> int:
@@ -309,13 +322,7 @@ def extract_round(source_id: str, files: list[Path], fiscal_year: int,
     ``partial_list``)."""
     (expected,) = [r for r in DATA_SMARTCITY_ROUNDS
                    if (r.fiscal_year, r.round) == (fiscal_year, round_)]
-    pages = [Path(f) for f in files]
-    if len(pages) != 1:
-        raise SourceError(source_id, f"expected one release page, found {len(pages)}: "
-                          f"{[str(p) for p in pages]}")
-    (path,) = pages
-    soup = read_page(source_id, path)
-    text = soup.get_text("\n", strip=True)
+    path, soup, text = read_single_page(source_id, files)
     check_release(source_id, path, text, expected, DATA_SMARTCITY_PROGRAM, DATA_SMARTCITY_ROUNDS)
     candidates = rows_from_tables(soup) or rows_from_text(source_id, path, soup)
     if not candidates:

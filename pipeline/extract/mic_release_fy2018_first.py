@@ -12,9 +12,13 @@ from pathlib import Path
 from pipeline.extract.mic_release import extract_round
 from pipeline.extract.result import ExtractOutput
 
-__all__ = ["extract"]
+__all__ = ["REGIONAL", "extract"]
+
+# A regional bureau's page (its own candidates only); the registry says the same of the source
+# (partial_list), tests/test_extract_mic.py checks the two agree.
+REGIONAL = False
 
 
 def extract(source_id: str, files: list[Path]) -> ExtractOutput:
     return extract_round(source_id, files, fiscal_year=2018, round_="first",
-                         regional=False)
+                         regional=REGIONAL)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pipeline.announced import ENERGY_DEMO_PROGRAM, ENERGY_DEMO_ROUND, announced_round_count
 from pipeline.errors import SourceError
-from pipeline.extract.mic_release import check_release, read_page, rows_from_tables
+from pipeline.extract.mic_release import check_release, read_single_page, rows_from_tables
 from pipeline.extract.result import ExtractOutput, selections_frame
 from pipeline.text import normalize_text, split_prefecture
 
@@ -74,13 +74,7 @@ def areas_in_lines(lines: list[str], announced: int) -> list[str] | None:
 
 def extract(source_id: str, files: list[Path]) -> ExtractOutput:
     """The announced areas, each as printed, with its prefecture."""
-    pages = [Path(f) for f in files]
-    if len(pages) != 1:
-        raise SourceError(source_id, f"expected one page, found {len(pages)}: "
-                          f"{[str(p) for p in pages]}")
-    (path,) = pages
-    soup = read_page(source_id, path)
-    text = soup.get_text("\n", strip=True)
+    path, soup, text = read_single_page(source_id, files)
     expected = ENERGY_DEMO_ROUND
     check_release(source_id, path, text, expected, ENERGY_DEMO_PROGRAM, (expected,))
     announced = announced_round_count(expected, TRACK)
