@@ -88,3 +88,55 @@ def is_local_government_name(name: str) -> bool:
         return True
     pref = next((p for p in _PREFECTURE_KEYS if key.startswith(p) and len(key) > len(p)), None)
     return pref is not None and key[len(pref) :] in known
+
+
+@functools.lru_cache(maxsize=1)
+def _prefectures_by_name() -> dict[str, frozenset[str]]:
+    """Comparison key of each municipality name (with and without its district) -> the
+    prefectures that have one of that name (府中市: 東京都 and 広島県)."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for rec in read_postal_cities():
+        city = POSTAL_NAME_FIXES.get(rec.code5, (rec.city,))[0]
+        names = {city}
+        if city[-1] in "町村" and "郡" in city:
+            names.add(city[city.index("郡") + 1 :])
+        if ward := _WARD_RE.fullmatch(city):
+            names.add(ward.group(1))
+        for name in names:
+            found[name_variant_key(name)].add(rec.prefecture)
+    for pref in PREFECTURES:
+        found[name_variant_key(pref)].add(pref)
+    return {k: frozenset(v) for k, v in found.items()}
+
+
+_BRACKETED_PREFECTURE_RE = re.compile(r"^(?P<name>.+?)[(（](?P<pref>" + "|".join(PREFECTURES) + r")[)）]$")
+
+
+def split_local_government(text: str) -> tuple[str | None, str] | None:
+    """(prefecture as printed or None, the name without it) when ``text`` names exactly one
+    local government: 札幌市, 北海道札幌市, 北海道河東郡上士幌町 and 府中市（東京都） all do; None for
+    any other text. The prefecture printed must be one that has a local government of that
+    name (北海道府中市 is no local government)."""
+    norm = normalize_org_name(text)
+    bracketed = _BRACKETED_PREFECTURE_RE.match(norm)
+    if bracketed:
+        pref, name = bracketed["pref"], bracketed["name"]
+    else:
+        pref = next((p for p in PREFECTURES if norm.startswith(p) and len(norm) > len(p)), None)
+        name = norm[len(pref):] if pref else norm
+    key = name_variant_key(name)
+    prefectures = _prefectures_by_name().get(key)
+    if prefectures is None:
+        return None
+    if pref is not None and pref not in prefectures:
+        return None
+    return pref, name
+
+
+def prefectures_of(name: str) -> frozenset[str]:
+    """The prefectures having a local government of this name (empty for any other text)."""
+    split = split_local_government(name)
+    if split is None:
+        return frozenset()
+    pref, bare = split
+    return frozenset([pref]) if pref else _prefectures_by_name()[name_variant_key(bare)]

@@ -59,8 +59,11 @@ class PageView:
     """What an extractor needs of one page, detached from pdfplumber (the page is closed).
 
     ``words`` are visible words (duplicate overprinted chars and invisible text removed) in
-    reading order; ``edges`` are ruling lines (from lines, rects and curves), each a dict with
-    ``orientation`` ('h' or 'v'), x0, x1, top, bottom.
+    reading order; ``edges`` are ruling lines (lines, stroked rectangles, and filled ones thin
+    enough to be a rule), each a dict with ``orientation`` ('h' or 'v'), x0, x1, top, bottom;
+    ``shades`` are filled rectangles behind text (shaded rows, coloured header cells) as
+    (x0, top, x1, bottom). Coordinates are as the page is shown: a page turned by ``/Rotate``
+    is read turned, and ``width``/``height`` are its shown size.
     """
 
     number: int
@@ -70,6 +73,7 @@ class PageView:
     edges: list[dict[str, Any]] = field(default_factory=list)
     tables: list[TableView] = field(default_factory=list)
     invisible_chars: int = 0
+    shades: list[tuple[float, float, float, float]] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -166,19 +170,27 @@ def page_count(pdf: pdfplumber.PDF) -> int:
     return len(pdf.pages)
 
 
-def _is_visible(ch: dict[str, Any], box: tuple[float, float, float, float]) -> bool:
-    """False for text nobody sees: white fill, microscopic, or off the page. (Render mode 3,
-    invisible OCR text, is not exposed by pdfminer and is kept.)"""
-    colour = ch.get("non_stroking_color")
-    if colour is not None and _is_white(colour):
-        return False
+Box = tuple[float, float, float, float]
+
+
+def _is_visible(ch: dict[str, Any], box: Box, shades: list[Box] = ()) -> bool:  # type: ignore[assignment]
+    """False for text nobody sees: white fill (unless on a shaded box: white header text on a
+    coloured row), microscopic, or off the page. (Render mode 3, invisible OCR text, is not
+    exposed by pdfminer and is kept.)"""
     if ch.get("size", 1) < 1:
         return False
-    return ch["x1"] > box[0] and ch["x0"] < box[2] and ch["bottom"] > box[1] and ch["top"] < box[3]
+    if not (ch["x1"] > box[0] and ch["x0"] < box[2] and ch["bottom"] > box[1]
+            and ch["top"] < box[3]):
+        return False
+    colour = ch.get("non_stroking_color")
+    if colour is not None and _is_white(colour):
+        mid_x, mid_y = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
+        return any(s[0] <= mid_x <= s[2] and s[1] <= mid_y <= s[3] for s in shades)
+    return True
 
 
 def clean_chars(
-    chars: list[dict[str, Any]], box: tuple[float, float, float, float], tolerance: float = 1
+    chars: list[dict[str, Any]], box: Box, tolerance: float = 1, shades: list[Box] = ()  # type: ignore[assignment]
 ) -> tuple[list[dict[str, Any]], int]:
     """Visible chars without duplicates (same text, font and size drawn again within
     ``tolerance``: fake bold); returns them and the number of invisible chars.
@@ -190,7 +202,7 @@ def clean_chars(
     seen: dict[tuple[str, int, int], list[dict[str, Any]]] = {}
     invisible = 0
     for ch in chars:
-        if not _is_visible(ch, box):
+        if not _is_visible(ch, box, shades):
             invisible += 1
             continue
         kx, ky = int(ch["x0"] // tolerance), int(ch["top"] // tolerance)
@@ -323,20 +335,15 @@ def _lazy_pages(
 def _read_page(
     page: Any, number: int, tables: bool, table_settings: dict[str, Any] | None
 ) -> PageView:
-    chars, invisible = clean_chars(page.chars, page.bbox)
+    box = shown_box(page)
+    edges, shades = rules_and_shades(page)
+    chars, invisible = clean_chars(page.chars, box, shades=shades)
     words = []
     for w in extract_words(chars, **WORD_SETTINGS):
         w["text"] = w["text"].strip()
         if w["text"]:
             w["size"] = w["bottom"] - w["top"]
             words.append(w)
-    edges: list[dict[str, Any]] = []
-    if page.objects.get("line") or page.objects.get("rect") or page.objects.get("curve"):
-        edges = [
-            {k: e[k] for k in ("orientation", "x0", "x1", "top", "bottom")}
-            for e in page.edges
-            if e.get("orientation") in ("h", "v")
-        ]
     found: list[TableView] = []
     if tables and edges:
         kept = {id(c) for c in chars}
@@ -345,13 +352,69 @@ def _read_page(
             found.append(TableView(bbox=t.bbox, rows=t.extract(), cells=list(t.cells)))
     return PageView(
         number=number,
-        width=float(page.width),
-        height=float(page.height),
+        width=box[2] - box[0],
+        height=box[3] - box[1],
         words=sorted(words, key=lambda w: (round(w["top"]), w["x0"])),
         edges=edges,
         tables=found,
         invisible_chars=invisible,
+        shades=shades,
     )
+
+
+# A filled rectangle this thin (points) is drawn as a rule, not as shading.
+RULE_THICKNESS = 2.0
+# A stroked curve whose bounding box is at least this big both ways is a (rounded) box.
+CURVED_BOX_MIN = 10.0
+
+
+def shown_box(page: Any) -> Box:
+    """The page's box as shown: pdfplumber turns the objects of a ``/Rotate`` 90/270 page but
+    keeps ``bbox`` unturned, so width and height are swapped here."""
+    x0, top, x1, bottom = (float(v) for v in page.bbox)
+    if int(page.rotation or 0) % 180 == 90:
+        return (x0, top, x0 + (bottom - top), top + (x1 - x0))
+    return (x0, top, x1, bottom)
+
+
+def rules_and_shades(page: Any) -> tuple[list[dict[str, Any]], list[Box]]:
+    """Ruling lines (from lines, stroked rectangles and thin filled ones) and shaded boxes
+    (other filled rectangles that are not white): a shaded row separates rows but does not cut
+    columns, and white text on it is visible."""
+    edges: list[dict[str, Any]] = []
+
+    def rule(x0: float, top: float, x1: float, bottom: float) -> None:
+        orientation = "h" if (x1 - x0) >= (bottom - top) else "v"
+        if orientation == "h":
+            y = (top + bottom) / 2
+            edges.append({"orientation": "h", "x0": x0, "x1": x1, "top": y, "bottom": y})
+        else:
+            x = (x0 + x1) / 2
+            edges.append({"orientation": "v", "x0": x, "x1": x, "top": top, "bottom": bottom})
+
+    for line in page.objects.get("line", ()):
+        rule(line["x0"], line["top"], line["x1"], line["bottom"])
+    shades: list[Box] = []
+    for r in page.objects.get("rect", ()):
+        x0, top, x1, bottom = r["x0"], r["top"], r["x1"], r["bottom"]
+        thin = min(x1 - x0, bottom - top) <= RULE_THICKNESS
+        if r.get("stroke") and not thin:
+            rule(x0, top, x1, top)
+            rule(x0, bottom, x1, bottom)
+            rule(x0, top, x0, bottom)
+            rule(x1, top, x1, bottom)
+        elif r.get("fill") and thin:
+            rule(x0, top, x1, bottom)
+        elif r.get("fill") and not _is_white(r.get("non_stroking_color") or 0):
+            shades.append((x0, top, x1, bottom))
+    for c in page.objects.get("curve", ()):  # a rounded box on a slide: its bounding box
+        x0, top, x1, bottom = c["x0"], c["top"], c["x1"], c["bottom"]
+        if c.get("stroke") and min(x1 - x0, bottom - top) > CURVED_BOX_MIN:
+            rule(x0, top, x1, top)
+            rule(x0, bottom, x1, bottom)
+            rule(x0, top, x0, bottom)
+            rule(x1, top, x1, bottom)
+    return edges, shades
 
 
 def group_lines(words: list[Word], y_tolerance: float = 3) -> list[list[Word]]:

@@ -1,0 +1,83 @@
+"""One reader of printed lists, under every PDF list extractor.
+
+Nobody on the team has seen the real list files, so the reader is built for the family of
+layouts such lists come in, and proven on generated ones (``make layouts``):
+
+- ``cells``: a page's words as rows of cells (ruling lines, boxes, merged and wrapped cells,
+  gaps, letter-spacing), and the other reading order of a page set in columns;
+- ``classify``: what a cell says (a number, a prefecture, a local government, a kind of
+  organisation), from data;
+- ``vocabulary``: what a source prints (labels, column headers, titles, furniture), from one
+  layout CSV format;
+- ``structure``: entries under their category, from the sequence of rows, for one reading;
+- ``verify``: every reading the layout admits, checked against what the source announces;
+  one passes, or the source fails naming file and page.
+
+An extractor is then its source's vocabulary, what the source announces, its content checks,
+and how entries become rows (a :class:`ListSpec`); it calls :func:`read_list`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from pipeline.extract.pdf import iter_pages, open_pdf
+from pipeline.extract.reader.cells import Row, page_rows
+from pipeline.extract.reader.structure import Entry, Heading, Options, Reading, Shape
+from pipeline.extract.reader.verify import (
+    Expected,
+    ListReading,
+    ListSpec,
+    Verdict,
+    choose,
+    judge,
+    read_readings,
+)
+from pipeline.extract.reader.vocabulary import Label, Vocabulary, load_vocabulary
+
+__all__ = [
+    "Entry", "Expected", "Heading", "Label", "ListReading", "ListSpec", "Options", "Reading",
+    "Shape", "Verdict", "Vocabulary", "explain", "load_vocabulary", "read_list", "readings_of",
+]
+
+
+def _pages(spec: ListSpec, path: Path, pages: list[int] | None = None) -> Iterator[tuple[int, list[Row]]]:
+    with open_pdf(spec.source_id, path) as pdf:
+        for view in iter_pages(spec.source_id, path, pdf, pages):
+            yield view.number, page_rows(view)
+
+
+def readings_of(spec: ListSpec, path: Path) -> list[Reading]:
+    """Every reading of one PDF the layout admits (unchecked)."""
+    vocab = spec.shape.vocabulary
+    return read_readings(
+        _pages(spec, Path(path)), spec.shape, lambda row: vocab.is_furniture(row.text, row.in_margin)
+    )
+
+
+def read_list(spec: ListSpec, path: Path) -> ListReading:
+    """The entries of one list PDF, from the one reading that matches what the source
+    announced and passes its checks; a SourceError naming file and page otherwise."""
+    return choose(readings_of(spec, path), spec, Path(path))
+
+
+def explain(spec: ListSpec, path: Path, pages: list[int] | None = None) -> list[str]:
+    """For ``pipeline debug``: the reading kept (or the one that came closest) with the role of
+    each printed row of the pages asked for, then why each other reading was refused."""
+    verdicts = [judge(r, spec) for r in readings_of(spec, Path(path))]
+    passing = [v for v in verdicts if v.ok]
+    shown = passing[0] if passing else min(verdicts, key=lambda v: v.distance)
+    out = [
+        f"reading {'kept' if passing else 'closest (refused)'}: {shown.reading.options.describe()}"
+        + ("" if shown.ok else f": {shown.error[0]} (page {shown.error[1]})")  # type: ignore[index]
+    ]
+    for page, role, text in shown.reading.roles:
+        if pages is None or page in pages:
+            out.append(f"{'p' + str(page):<4} {role:<13} {text}")
+    for v in verdicts:
+        if v is shown:
+            continue
+        why = "passes too" if v.ok else f"{v.error[0]} (page {v.error[1]})"  # type: ignore[index]
+        out.append(f"other reading: {v.reading.options.describe()}: {why}")
+    return out

@@ -1,0 +1,401 @@
+"""Page geometry: the words of one page as rows of cells, before anything is classified.
+
+A *cell* is what one printed list cell holds:
+- in a ruled region, the words inside one box of ruling lines (a stroked rectangle, a grid
+  cell, a slide's box, a band between two horizontal rules); a box no rule cuts over several
+  rows (a category merged over its group) belongs to each of those rows (``repeated`` below
+  its first); inside a box, text in columns with a wide white gutter between them is several
+  cells (a table ruled only horizontally);
+- elsewhere, the words of one visual line up to a gap wider than ``GAP_CHARS`` characters.
+The printed lines of a cell are kept (``lines``): whether they are one wrapped name or a list
+of names is decided by the classifier, which knows names. Characters set with even spacing
+(均等割付: 「地　方　公　共　団　体」 drawn one character at a time) are one word.
+
+Rows come top to bottom; :func:`newspaper_order` gives the other reading of a page set in
+columns (each column top to bottom, between rows that span the columns).
+Tolerances are in PDF points (1/72 inch) or in characters of the text's own size.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+
+from pipeline.extract.pdf import PageView, Word, group_lines
+
+# A gap between words wider than this many characters separates two cells.
+GAP_CHARS = 1.5
+# Single characters at most this many characters apart, with equal gaps, are one spaced word.
+LETTER_SPACING_CHARS = 6.0
+LETTER_SPACING_EQUAL = 1.5  # points: gaps this close are equal
+# A box holding more printed lines than this is a frame around text, not one cell.
+MAX_CELL_LINES = 10
+# A rule stands beside or above a word if within this of its edge.
+RULE_TOLERANCE = 1.5
+# Boxes whose tops are this close start the same row.
+ROW_TOLERANCE = 2.0
+# Newspaper columns: a gutter is at least this many characters wide and crossed by at most
+# this share of the body's rows (titles and spanning headings cross it).
+GUTTER_CHARS = 1.5
+GUTTER_CROSSING_SHARE = 0.15
+MIN_BODY_ROWS = 4
+
+Box = tuple[float, float, float, float]
+
+
+@dataclass
+class Cell:
+    """What one printed list cell holds."""
+
+    text: str  # the printed lines joined as one wrapped text
+    lines: tuple[str, ...]  # the printed lines
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float  # font size (height of the text)
+    box: Box | None = None  # the ruled box it lies in
+    repeated: bool = False  # a merged box's copy in a row below its first
+
+    @property
+    def ruled(self) -> bool:
+        return self.box is not None
+
+
+@dataclass
+class Row:
+    """One row of cells of one page, left to right."""
+
+    cells: list[Cell]
+    page: int
+    top: float
+    bottom: float
+    in_margin: bool = False  # in the top or bottom tenth of the page
+    texts: list[str] = field(default_factory=list)
+
+    @property
+    def ruled(self) -> bool:
+        return any(c.ruled for c in self.cells)
+
+    @property
+    def text(self) -> str:
+        return " ".join(c.text for c in self.cells if not c.repeated)
+
+    @property
+    def own_cells(self) -> list[Cell]:
+        return [c for c in self.cells if not c.repeated]
+
+
+def join_wrapped(parts: Iterable[str]) -> str:
+    """Join the printed lines of one wrapped text: no separator (Japanese wraps anywhere),
+    except a space between two Latin letters or digits (a wrap at a word boundary)."""
+    out = ""
+    for part in parts:
+        part = part.strip()
+        if out and part and _latin(out[-1]) and _latin(part[0]):
+            out += " "
+        out += part
+    return out
+
+
+def _latin(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def _join_words(words: list[Word]) -> str:
+    """The words of one printed line of a cell, left to right (a space only between Latin
+    words set apart)."""
+    out = ""
+    last: Word | None = None
+    for w in sorted(words, key=lambda w: w["x0"]):
+        if last is not None and out and _latin(out[-1]) and _latin(w["text"][0]) \
+                and w["x0"] - last["x1"] > 0.2 * _size(w):
+            out += " "
+        out += w["text"]
+        last = w
+    return out
+
+
+def _size(w: Word) -> float:
+    return float(w.get("size") or (w["bottom"] - w["top"]) or 10.0)
+
+
+def _merge(words: list[Word]) -> Word:
+    return {
+        "x0": min(w["x0"] for w in words),
+        "x1": max(w["x1"] for w in words),
+        "top": min(w["top"] for w in words),
+        "bottom": max(w["bottom"] for w in words),
+        "text": "".join(w["text"] for w in sorted(words, key=lambda w: w["x0"])),
+        "size": max(_size(w) for w in words),
+    }
+
+
+def unspace_letters(line: list[Word]) -> list[Word]:
+    """Merge runs of single characters set with even spacing (均等割付) into one word: two or
+    more single non-digit characters whose gaps are equal and at most LETTER_SPACING_CHARS
+    characters. A name is never one character, so such a run is one spaced word."""
+    out: list[Word] = []
+    run: list[Word] = []
+
+    def single(w: Word) -> bool:
+        return len(w["text"]) == 1 and not w["text"].isdigit() and not w["text"].isascii()
+
+    def flush() -> None:
+        if len(run) >= 2:
+            out.append(_merge(run))
+        else:
+            out.extend(run)
+        run.clear()
+
+    for w in line:
+        if run and single(w):
+            gap = w["x0"] - run[-1]["x1"]
+            first_gap = run[1]["x0"] - run[0]["x1"] if len(run) > 1 else gap
+            if gap <= LETTER_SPACING_CHARS * _size(w) and abs(gap - first_gap) <= LETTER_SPACING_EQUAL:
+                run.append(w)
+                continue
+            flush()
+        elif run:
+            flush()
+        if single(w):
+            run.append(w)
+        else:
+            out.append(w)
+    flush()
+    return out
+
+
+def split_at_gaps(words: list[Word], gap_chars: float = GAP_CHARS) -> list[list[Word]]:
+    """Words of one line split where the white gap is wider than ``gap_chars`` characters."""
+    parts: list[list[Word]] = []
+    for w in sorted(words, key=lambda w: w["x0"]):
+        if parts and w["x0"] - parts[-1][-1]["x1"] <= gap_chars * _size(w):
+            parts[-1].append(w)
+        else:
+            parts.append([w])
+    return parts
+
+
+def _cell(lines: list[list[Word]], box: Box | None) -> Cell:
+    texts = tuple(t for t in (_join_words(ln) for ln in lines) if t)
+    words = [w for ln in lines for w in ln]
+    return Cell(
+        text=join_wrapped(texts),
+        lines=texts,
+        x0=min(w["x0"] for w in words),
+        top=min(w["top"] for w in words),
+        x1=max(w["x1"] for w in words),
+        bottom=max(w["bottom"] for w in words),
+        size=statistics.median(_size(w) for w in words),
+        box=box,
+    )
+
+
+class _Rules:
+    """The page's ruling lines, for finding the box around a word."""
+
+    def __init__(self, view: PageView) -> None:
+        self.h = [(e["top"], e["x0"], e["x1"]) for e in view.edges if e["orientation"] == "h"]
+        # a shaded band's top and bottom separate rows (they do not cut columns)
+        for x0, top, x1, bottom in view.shades:
+            self.h += [(top, x0, x1), (bottom, x0, x1)]
+        self.v = [(e["x0"], e["top"], e["bottom"]) for e in view.edges if e["orientation"] == "v"]
+
+    def box(self, w: Word) -> Box | None:
+        """The box of rules around a word: four rules, or two horizontal rules (a band)."""
+        if not self.h:
+            return None
+        mx, my = (w["x0"] + w["x1"]) / 2, (w["top"] + w["bottom"]) / 2
+        t = RULE_TOLERANCE
+        above = [y for y, x0, x1 in self.h if y <= w["top"] + t and x0 - t <= mx <= x1 + t]
+        below = [y for y, x0, x1 in self.h if y >= w["bottom"] - t and x0 - t <= mx <= x1 + t]
+        if not above or not below:
+            return None
+        left = [x for x, y0, y1 in self.v if x <= w["x0"] + t and y0 - t <= my <= y1 + t]
+        right = [x for x, y0, y1 in self.v if x >= w["x1"] - t and y0 - t <= my <= y1 + t]
+        return (
+            max(left) if left else float("-inf"),
+            max(above),
+            min(right) if right else float("inf"),
+            min(below),
+        )
+
+
+def _box_cells(words: list[Word], box: Box) -> list[Cell]:
+    """The cells of one ruled box: its text split at white gutters into columns."""
+    lines = [unspace_letters(ln) for ln in group_lines(words)]
+    spans = sorted((w["x0"], w["x1"], _size(w)) for ln in lines for w in ln)
+    columns: list[list[float]] = []  # [x0, x1] of text columns inside the box
+    for x0, x1, size in spans:
+        if columns and x0 - columns[-1][1] <= GAP_CHARS * size:
+            columns[-1][1] = max(columns[-1][1], x1)
+        else:
+            columns.append([x0, x1])
+    cells = []
+    for cx0, cx1 in columns:
+        col_lines = [[w for w in ln if cx0 <= w["x0"] and w["x1"] <= cx1] for ln in lines]
+        col_lines = [ln for ln in col_lines if ln]
+        cells.append(_cell(col_lines, box))
+    return cells
+
+
+def page_rows(view: PageView) -> list[Row]:
+    """The page as rows of cells, top to bottom."""
+    rules = _Rules(view)
+    boxed: dict[Box, list[Word]] = {}
+    loose: list[Word] = []
+    for w in view.words:
+        box = rules.box(w)
+        if box is None:
+            loose.append(w)
+        else:
+            boxed.setdefault(box, []).append(w)
+    cells: list[Cell] = []
+    for box, words in boxed.items():
+        if len(group_lines(words)) > MAX_CELL_LINES:  # a frame around text: not one cell
+            loose.extend(words)
+            continue
+        cells.extend(_box_cells(words, box))
+    rows = _ruled_rows(cells, view.number)
+    for line in group_lines(loose):
+        parts = split_at_gaps(unspace_letters(line))
+        row_cells = [_cell([part], None) for part in parts]
+        rows.append(Row(row_cells, view.number, row_cells[0].top,
+                        max(c.bottom for c in row_cells)))
+    rows.sort(key=lambda r: (r.top, r.cells[0].x0))
+    margin = 0.1 * view.height
+    for row in rows:
+        row.in_margin = row.top < margin or row.bottom > view.height - margin
+    return rows
+
+
+def _ruled_rows(cells: list[Cell], page: int) -> list[Row]:
+    """Rows of ruled cells: one per distinct box top; a box spanning several rows (merged)
+    is repeated in each row below its first that it spans and that stands beside it."""
+    rows: list[Row] = []
+    tops: list[float] = []
+    for c in sorted(cells, key=lambda c: (c.box[1], c.x0)):  # type: ignore[index]
+        top = c.box[1]  # type: ignore[index]
+        if tops and abs(top - tops[-1]) <= ROW_TOLERANCE:
+            rows[-1].cells.append(c)
+        else:
+            rows.append(Row([c], page, c.top, c.bottom))
+            tops.append(top)
+    for row, top in zip(rows, tops, strict=True):
+        row.top = min(c.top for c in row.cells)
+        row.bottom = max(c.bottom for c in row.cells)
+        spanning = [
+            c for c in cells
+            if c.box[1] < top - ROW_TOLERANCE and c.box[3] > top + ROW_TOLERANCE  # type: ignore[index]
+        ]
+        added = True
+        while added and spanning:  # merged boxes that share a vertical rule with the row
+            added = False
+            for c in list(spanning):
+                if any(_adjacent(c.box, o.box) for o in row.cells):  # type: ignore[arg-type]
+                    row.cells.append(replace(c, repeated=True))
+                    spanning.remove(c)
+                    added = True
+        row.cells.sort(key=lambda c: c.x0)
+    return rows
+
+
+def _adjacent(a: Box, b: Box) -> bool:
+    return abs(a[2] - b[0]) <= ROW_TOLERANCE or abs(a[0] - b[2]) <= ROW_TOLERANCE
+
+
+def newspaper_order(rows: list[Row], skip: Callable[[Row], bool]) -> list[Row] | None:
+    """The rows of a page set in columns, read column by column: each block of rows between
+    rows that span the gutters, left column top to bottom, then the next. None when the page's
+    text (its unruled rows other than those ``skip`` says are furniture) stands in no columns.
+
+    A gutter is a strip at least GUTTER_CHARS characters wide between text, crossed by at
+    most GUTTER_CROSSING_SHARE of the body rows (a title or a heading across the page)."""
+    body = [r for r in rows if not r.ruled and not skip(r)]
+    if len(body) < MIN_BODY_ROWS:
+        return None
+    size = statistics.median(c.size for r in body for c in r.cells)
+    gutters = _gutters(body, size)
+    if not gutters:
+        return None
+
+    def crosses(row: Row) -> bool:
+        return any(c.x0 < g0 and c.x1 > g1 for c in row.cells for g0, g1 in gutters)
+
+    def column(c: Cell) -> int:
+        mid = (c.x0 + c.x1) / 2
+        return sum(1 for g0, _ in gutters if mid > g0)
+
+    out: list[Row] = []
+    block: list[Row] = []
+
+    def flush() -> None:
+        for k in range(len(gutters) + 1):
+            for row in block:
+                cells = [c for c in row.cells if column(c) == k]
+                if cells:
+                    out.append(replace(row, cells=cells, top=min(c.top for c in cells)))
+        block.clear()
+
+    for row in rows:
+        if row.ruled or crosses(row) or (skip(row) and not block):
+            flush()
+            out.append(row)
+        else:
+            block.append(row)
+    flush()
+    return out
+
+
+def _gutters(body: list[Row], size: float) -> list[tuple[float, float]]:
+    """White strips between columns of text (see :func:`newspaper_order`): runs of x where at
+    most GUTTER_CROSSING_SHARE of the rows have text, narrowed to where the fewest have (a
+    long name reaching into the gutter does not cross it)."""
+    events: list[tuple[float, int]] = []
+    for row in body:
+        merged: list[list[float]] = []
+        for x0, x1 in sorted((c.x0, c.x1) for c in row.cells):
+            if merged and x0 <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], x1)
+            else:
+                merged.append([x0, x1])
+        for x0, x1 in merged:
+            events += [(x0, 1), (x1, -1)]
+    events.sort()
+    segments: list[tuple[float, float, int]] = []  # (x0, x1, rows with text there)
+    depth = 0
+    for (x, step), (nxt, _) in zip(events, events[1:], strict=False):
+        depth += step
+        if nxt > x:
+            segments.append((x, nxt, depth))
+    allowed = int(GUTTER_CROSSING_SHARE * len(body))
+    gutters: list[tuple[float, float]] = []
+    run: list[tuple[float, float, int]] = []
+    for seg in segments + [(0.0, 0.0, allowed + 1)]:
+        if seg[2] <= allowed:
+            run.append(seg)
+            continue
+        if run:
+            fewest = min(d for _, _, d in run)
+            best: tuple[float, float] | None = None
+            start: float | None = None
+            for x0, x1, d in run + [(0.0, 0.0, fewest + 1)]:
+                if d == fewest:
+                    start = x0 if start is None else start
+                    if best is None or x1 - start > best[1] - best[0]:
+                        best = (start, x1)
+                else:
+                    start = None
+            if best is not None and best[1] - best[0] >= GUTTER_CHARS * size:
+                gutters.append(best)
+        run = []
+
+    def side_rows(g: tuple[float, float], side: int) -> int:
+        return sum(
+            1 for r in body
+            if any((c.x1 <= g[1]) if side < 0 else (c.x0 >= g[0]) for c in r.cells)
+        )
+    # a gutter needs text on both sides in a fair share of rows (not a ragged right edge)
+    return [g for g in gutters if min(side_rows(g, -1), side_rows(g, 1)) >= len(body) // 4]

@@ -1,0 +1,128 @@
+"""What a cell says, from data: a number, a prefecture, a local government, or what kind of
+organisation a name is. The category labels, column headers and page furniture of a source are
+its vocabulary (``vocabulary.py``); names of local governments come from the municipality
+reference (``pipeline.extract.local_governments``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from pipeline.extract.local_governments import (
+    is_local_government_name,
+    prefectures_of,
+    split_local_government,
+)
+from pipeline.extract.reader.vocabulary import Vocabulary, key
+from pipeline.text import PREFECTURES
+
+_NUMBER_RE = re.compile(r"^[(（]?([0-9]{1,4})[)）.．、:：]?$")
+# a row number printed before a name in the same cell: 「12　札幌市」 「12札幌市」 「12.札幌市」
+# 「(12)札幌市」; the name must start with something other than a digit or a unit of a number
+_LEADING_NUMBER_RE = re.compile(
+    r"^[(（]?(?P<n>[0-9]{1,4})(?:[)）.．、:：]\s*|\s+|(?=[^\s0-9０-９.．,，%％年月日号条丁万千百]))(?P<rest>\S.*)$"
+)
+_CIRCLED = {chr(0x2460 + i): i + 1 for i in range(20)}  # ① .. ⑳
+_PREFECTURE_SET = frozenset(PREFECTURES)
+
+# What ministries, economic organisations, universities and research bodies are called; used
+# to infer the category of a label the vocabulary lacks, and never to reject a list.
+MINISTRY_RE = re.compile(
+    r"(省|庁|内閣官房|内閣府|委員会|本部|経済団体連合会|経団連|商工会議所|経済同友会|"
+    r"商工会連合会|経済連合会)$"
+)
+UNIVERSITY_RE = re.compile(
+    r"(大学|大学院|研究所|研究機構|研究機関|研究センター|研究開発法人|高等専門学校|高専|"
+    r"研究開発機構|学園|学院|総合研究機構|科学技術振興機構|産業技術総合研究所)"
+)
+
+
+def number(text: str) -> int | None:
+    """The row number a cell holds when it holds only one (12, 12., (12), ⑫)."""
+    t = key(text)
+    if t in _CIRCLED:
+        return _CIRCLED[t]
+    m = _NUMBER_RE.match(t)
+    return int(m[1]) if m else None
+
+
+def leading_number(text: str) -> tuple[int, str] | None:
+    """(number, the rest as printed) when a cell starts with a row number before a name."""
+    raw = text.strip()
+    if raw[:1] in _CIRCLED:
+        rest = raw[1:].lstrip(" 　.．、")
+        return (_CIRCLED[raw[0]], rest) if rest else None
+    m = _LEADING_NUMBER_RE.match(unicodedata.normalize("NFKC", raw))
+    if not m:
+        return None
+    # the rest as printed (full-width text kept): drop as many printed chars as NFKC consumed
+    consumed = len(unicodedata.normalize("NFKC", raw)) - len(m["rest"])
+    printed = _drop_normalized_prefix(raw, consumed)
+    return int(m["n"]), printed.strip()
+
+
+def _drop_normalized_prefix(raw: str, n: int) -> str:
+    """``raw`` without the printed characters whose NFKC form is the first ``n`` characters."""
+    taken = 0
+    for i, ch in enumerate(raw):
+        if taken >= n:
+            return raw[i:]
+        taken += len(unicodedata.normalize("NFKC", ch))
+    return ""
+
+
+def prefecture(text: str | None) -> str | None:
+    """The prefecture a cell names when it is exactly one (北海道, 東京都)."""
+    t = key(text)
+    return t if t in _PREFECTURE_SET else None
+
+
+def prefecture_heading(text: str, vocabulary: Vocabulary) -> str | None:
+    """A prefecture printed as a sub-heading: decorated (＜北海道＞, 【北海道】, ■北海道,
+    １．北海道, 北海道（3団体）). A bare 北海道 is a name (a member, an area), not a heading."""
+    core, tail = vocabulary.strip(text)
+    if core in _PREFECTURE_SET and core != key(text):
+        return core
+    return None
+
+
+def local_government(text: str) -> tuple[str | None, str] | None:
+    """(prefecture printed or None, name) when the text is exactly one local government."""
+    return split_local_government(text)
+
+
+def is_local_government(text: str) -> bool:
+    return is_local_government_name(text) or split_local_government(text) is not None
+
+
+def in_prefecture(name: str, pref: str) -> bool | None:
+    """Whether a local government of this name lies in ``pref`` (None: not a local government,
+    nothing to say)."""
+    found = prefectures_of(name)
+    if not found:
+        return None
+    return pref in found
+
+
+def organisation_kind(name: str) -> str:
+    """What a name looks like: ``local_government``, ``ministry_economic_org``,
+    ``university_research`` or ``company`` (the rest)."""
+    if is_local_government(name):
+        return "local_government"
+    k = key(name)
+    if MINISTRY_RE.search(k):
+        return "ministry_economic_org"
+    if UNIVERSITY_RE.search(k):
+        return "university_research"
+    return "company"
+
+
+def is_list_of_local_governments(lines: tuple[str, ...]) -> bool:
+    """Lines in one cell that are each a local government (北海道 / 更別村 / 岩見沢市): a list of
+    names, not one name wrapped; two lines that together name one (札幌市 / 中央区) are a wrap."""
+    if len(lines) < 2 or not all(is_local_government(ln) for ln in lines):
+        return False
+    return not any(
+        is_local_government(a + b) and not prefecture(a) for a, b in zip(lines, lines[1:], strict=False)
+    )

@@ -1,0 +1,532 @@
+"""Structure from the sequence: rows of cells, in reading order, become entries under their
+category, for one reading of the pages (:class:`Options`).
+
+A category label sets the category of what follows wherever it is printed: a heading line, a
+cell of a category column (merged over its group, or printed on the group's first row only), a
+spanning row inside a table, or a page's title. A prefecture printed as a sub-heading, or in a
+prefecture column, sets the prefecture likewise. A column header row starts a table: the cells
+of the rows under it are read by column; a heading outside the table starts a new section with
+fresh context (``Options.carry_columns`` keeps the columns instead). Without a header, each
+cell of a row is one entry (a name grid), or, for lists whose entries have several fields, the
+row is one entry whose fields are told by what they say.
+
+A wrapped name is joined: lines of one ruled cell; a line indented under a column's start; a
+line closer to the one above than rows are to each other; in a numbered table, a line without
+a number. Nothing here decides whether a reading is right: ``verify`` does, with the counts
+the source announced and the content checks.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+from pipeline.extract.reader import classify
+from pipeline.extract.reader.cells import Cell, Row, join_wrapped
+from pipeline.extract.reader.vocabulary import Label, Vocabulary, key
+
+# A line indented this many characters right of a column's start continues the name above.
+INDENT_MIN_CHARS = 0.4
+INDENT_MAX_CHARS = 2.5
+# Line pitches tell a wrapped line from the next row only if the usual one exceeds the
+# narrowest by this many points and by this factor.
+ROW_GAP_MIN_DIFFERENCE = 2.0
+ROW_GAP_MIN_RATIO = 1.25
+# A cell belongs to the column whose header it overlaps most; with no overlap, to the column
+# whose header starts nearest, within this many characters.
+COLUMN_SNAP_CHARS = 3.0
+
+
+@dataclass(frozen=True)
+class Options:
+    """One reading of the pages: the choices a layout leaves open."""
+
+    newspaper: bool = False  # pages set in columns read column by column
+    split_numbers: bool = True  # a number before a name in its cell is a row number
+    carry_columns: bool = False  # a table's columns hold across a heading outside it
+    infer_labels: bool = False  # a decorated line that is no known label is a heading
+
+    def describe(self) -> str:
+        parts = [
+            "columns read down (newspaper)" if self.newspaper else "rows read across",
+            "leading numbers are row numbers" if self.split_numbers else "leading numbers kept",
+        ]
+        if self.carry_columns:
+            parts.append("table columns carried over headings")
+        if self.infer_labels:
+            parts.append("unknown headings inferred")
+        return ", ".join(parts)
+
+
+@dataclass
+class Entry:
+    """One entry of a list: its fields by role, its category and where it is printed."""
+
+    fields: dict[str, str]
+    category: str | None
+    label: str | None  # the category label as printed (core, without numbering or count)
+    prefecture: str | None
+    number: int | None
+    page: int
+    top: float
+    items: dict[str, tuple[str, ...]] = field(default_factory=dict)  # role -> listed names
+    section: int = 0  # index of the heading it stands under (for inferred categories)
+
+
+@dataclass
+class Heading:
+    """A category label read: the category, as printed, the count it states, where."""
+
+    category: str
+    printed: str
+    count: int | None
+    page: int
+    inferred: bool = False  # a label the vocabulary lacks; its category comes from entries
+    index: int = 0
+
+
+@dataclass
+class Problem:
+    """Something the reading could not place, with its page."""
+
+    message: str
+    page: int
+
+
+@dataclass
+class Reading:
+    """What one reading of the pages gives."""
+
+    options: Options
+    entries: list[Entry] = field(default_factory=list)
+    headings: list[Heading] = field(default_factory=list)
+    roles: list[tuple[int, str, str]] = field(default_factory=list)  # (page, role, text)
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Shape:
+    """How a source's entries are printed: the vocabulary, the column roles, and whether an
+    entry is one name per cell (a member list) or a row of several fields (a selection list).
+
+    ``name_role`` is the field of a name entry; ``category_role`` the column whose cells are
+    category labels; ``extra_label`` reads labels the vocabulary cannot list (fiscal years);
+    ``list_roles`` are fields whose cell may list several local governments one per line."""
+
+    vocabulary: Vocabulary
+    record: bool = False
+    name_role: str = "name"
+    category_role: str = "category"
+    entry_roles: frozenset[str] = frozenset({"name"})
+    list_roles: frozenset[str] = frozenset()
+    extra_label: Callable[[str], Label | None] | None = None
+    content_order: tuple[str, ...] = ("area", "project", "lead")
+
+    def label(self, text: str) -> Label | None:
+        found = self.vocabulary.label(text)
+        if found is None and self.extra_label is not None:
+            found = self.extra_label(text)
+        return found
+
+
+@dataclass
+class _Column:
+    x0: float
+    x1: float
+    role: str | None
+
+
+class _State:
+    """What one reading carries from row to row (and over page breaks)."""
+
+    def __init__(self, shape: Shape, options: Options) -> None:
+        self.shape = shape
+        self.options = options
+        self.reading = Reading(options)
+        self.category: str | None = None
+        self.label: str | None = None
+        self.section = 0
+        self.prefecture: str | None = None
+        self.columns: list[_Column] | None = None
+        self.table_ruled = False
+        self.col_starts: list[float] = []
+        self.last_in_col: dict[float, Entry] = {}
+        self.pending_number: int | None = None
+        self.page = 0
+        self.entries_on_page = 0
+        self.gap_threshold: float | None = None
+        self.previous: Row | None = None
+
+    # -- bookkeeping ---------------------------------------------------------------------
+    def role(self, row: Row, role: str) -> None:
+        self.reading.roles.append((row.page, role, row.text))
+
+    def problem(self, row: Row, message: str) -> None:
+        self.reading.problems.append(Problem(message, row.page))
+        self.role(row, "unplaced")
+
+    def new_section(self, label: Label, row: Row, inferred: bool = False) -> None:
+        self.section += 1
+        heading = Heading(label.category, label.printed, label.count, row.page, inferred,
+                          self.section)
+        self.reading.headings.append(heading)
+        self.category = label.category or None
+        self.label = label.printed
+        self.prefecture = None
+        self.col_starts, self.last_in_col = [], {}
+        if not (self.options.carry_columns or (row.ruled and self.table_ruled)):
+            self.columns = None
+
+    # -- rows ----------------------------------------------------------------------------
+    def start_page(self, page: int, rows: list[Row]) -> None:
+        self.page = page
+        self.entries_on_page = 0
+        self.previous = None
+        self.col_starts, self.last_in_col = [], {}
+        self.gap_threshold = _gap_threshold(rows)
+
+    def feed(self, row: Row) -> None:
+        shape, vocab = self.shape, self.shape.vocabulary
+        cells = row.own_cells
+        texts = [c.text for c in cells]
+        whole = "".join(texts)
+        label = _row_label(shape, cells)
+        if label is not None:
+            self.new_section(label, row)
+            self.role(row, "heading")
+            return
+        if self.entries_on_page == 0 and not row.ruled and (cat := vocab.title_category(whole)):
+            self.new_section(Label(cat, key(whole), None, True), row)
+            self.role(row, "title")
+            return
+        if vocab.is_furniture(row.text, row.in_margin) or (
+            len(cells) > 1 and all(vocab.is_furniture(t, row.in_margin) for t in texts)
+        ):
+            self.role(row, "furniture")
+            return
+        roles = [vocab.column(t) for t in texts]
+        if sum(r is not None for r in roles) >= 2 and set(roles) & shape.entry_roles:
+            self.columns = [_Column(c.x0, c.x1, r) for c, r in zip(cells, roles, strict=True)]
+            self.table_ruled = row.ruled
+            self.role(row, "header")
+            return
+        if len(cells) == 1 and (pref := classify.prefecture_heading(texts[0], vocab)):
+            self.prefecture = pref
+            self.role(row, "prefecture")
+            return
+        if self.options.infer_labels and len(cells) <= 2:
+            unknown = vocab.unknown_label(whole)
+            if unknown is not None and not classify.is_local_government(unknown.printed):
+                self.new_section(unknown, row, inferred=True)
+                self.role(row, "heading?")
+                return
+        if self.columns is not None:
+            self.table_row(row)
+        elif shape.record:
+            self.record_row(row)
+        else:
+            self.grid_row(row)
+        self.previous = row
+
+    def tight(self, row: Row) -> bool:
+        """The row is closer to the one above than rows are to each other: a wrapped line."""
+        previous = self.previous
+        if self.gap_threshold is None or previous is None or row.ruled:
+            return False
+        beside = any(c.x0 < p.x1 and p.x0 < c.x1 for c in row.cells for p in previous.cells)
+        return beside and 0 < row.top - previous.top < self.gap_threshold
+
+    def add(self, row: Row, fields: dict[str, str], number: int | None, prefecture: str | None,
+            items: dict[str, tuple[str, ...]] | None = None, top: float | None = None) -> Entry:
+        entry = Entry(fields, self.category, self.label, prefecture or self.prefecture, number,
+                      row.page, row.top if top is None else top, items or {}, self.section)
+        self.reading.entries.append(entry)
+        self.entries_on_page += 1
+        return entry
+
+    def split_number(self, text: str) -> tuple[int | None, str]:
+        if self.options.split_numbers:
+            found = classify.leading_number(text)
+            if found is not None:
+                return found
+        return None, text
+
+    # -- a name grid ---------------------------------------------------------------------
+    def grid_row(self, row: Row) -> None:
+        role_parts: list[str] = []
+        pending: int | None = None
+        for cell in row.own_cells:
+            target = self.continued_entry(row, cell) if pending is None else None
+            if target is not None:
+                name = self.shape.name_role
+                target.fields[name] = join_wrapped([target.fields[name], *cell.lines])
+                role_parts.append("continuation")
+                continue
+            n = classify.number(cell.text)
+            if n is not None:
+                pending = n
+                continue
+            number, text = self.split_number(_cell_text(cell))
+            if pending is not None:
+                number, pending = pending, None
+            start = next((s for s in self.col_starts if abs(cell.x0 - s) <= 1), None)
+            if start is None:
+                start = cell.x0
+                self.col_starts.append(start)
+            entry = self.add(row, {self.shape.name_role: text}, number, None, top=cell.top)
+            self.last_in_col[start] = entry
+            role_parts.append("entry")
+        if pending is not None:
+            self.problem(row, f"a row number {pending} with no name after it")
+            return
+        self.role(row, "+".join(dict.fromkeys(role_parts)) or "entry")
+
+    def continued_entry(self, row: Row, cell: Cell) -> Entry | None:
+        """The entry an unruled cell continues (a wrapped name's next line), if any."""
+        if cell.ruled or not self.col_starts:
+            return None
+        at_start = any(abs(cell.x0 - s) <= 1 for s in self.col_starts)
+        if not at_start:
+            indented = [
+                s for s in self.col_starts
+                if INDENT_MIN_CHARS * cell.size < cell.x0 - s <= INDENT_MAX_CHARS * cell.size
+            ]
+            if indented:
+                return self.last_in_col.get(max(indented))
+        if self.tight(row):
+            start = min(self.col_starts, key=lambda s: abs(cell.x0 - s))
+            if abs(cell.x0 - start) <= INDENT_MAX_CHARS * cell.size:
+                return self.last_in_col.get(start)
+        return None
+
+    # -- a table -------------------------------------------------------------------------
+    def table_row(self, row: Row) -> None:
+        assert self.columns is not None
+        shape = self.shape
+        by_role: dict[str, list[Cell]] = {}
+        for cell in row.cells:
+            column = _column_of(cell, self.columns)
+            if column is None or column.role is None:
+                continue
+            by_role.setdefault(column.role, []).append(cell)
+        own = {role for role, cs in by_role.items() if any(not c.repeated for c in cs)}
+        text = {role: join_wrapped(_cell_text(c) for c in cs) for role, cs in by_role.items()}
+        has_number_column = any(c.role == "number" for c in self.columns)
+        entry_roles = shape.entry_roles & own
+        if not own:
+            self.role(row, "empty")
+            return
+        if not entry_roles and not (own & {shape.category_role}) and self.reading.entries:
+            # a wrapped line: cells only in columns that no entry starts with
+            self.append_to_last(by_role, text)
+            self.role(row, "continuation")
+            return
+        last = self.reading.entries[-1] if self.reading.entries else None
+        if (last is not None and "number" not in own and has_number_column and not row.ruled
+                and own <= (shape.entry_roles | {"project", "lead", "consortium"})):
+            self.append_to_last(by_role, text)
+            self.role(row, "continuation")
+            return
+        if last is not None and self.tight(row) and "number" not in own:
+            self.append_to_last(by_role, text)
+            self.role(row, "continuation")
+            return
+        if shape.category_role in by_role:
+            printed = text[shape.category_role]
+            label = shape.label(printed)
+            if label is None and self.options.infer_labels:
+                label = Label("", key(printed), None, False)
+            if label is None:
+                self.problem(row, f"the category cell {printed!r} is no category label of "
+                             f"{shape.vocabulary.file}")
+                return
+            if label.printed != self.label or label.category != (self.category or ""):
+                columns = self.columns
+                self.new_section(label, row, inferred=not label.category)
+                self.columns = columns  # a category column is part of its table
+        if "prefecture" in by_role:
+            self.prefecture = text["prefecture"] or self.prefecture
+        number = classify.number(text["number"]) if "number" in text else None
+        fields: dict[str, str] = {}
+        items: dict[str, tuple[str, ...]] = {}
+        for role, cells in by_role.items():
+            if role in ("number", shape.category_role, "prefecture"):
+                continue
+            lines = tuple(ln for c in cells for ln in c.lines)
+            if role in shape.list_roles and classify.is_list_of_local_governments(lines):
+                items[role] = lines
+                fields[role] = "・".join(lines)
+            else:
+                fields[role] = text[role]
+        if not shape.record:
+            name = fields.get(shape.name_role, "")
+            if number is None:
+                number, name = self.split_number(name)
+            fields = {shape.name_role: name}
+        if not any(fields.get(r) for r in shape.entry_roles):
+            self.problem(row, f"a table row without {'/'.join(sorted(shape.entry_roles))}: "
+                         f"{row.text!r}")
+            return
+        self.add(row, fields, number, text.get("prefecture") or None, items)
+        self.role(row, "entry")
+
+    def append_to_last(self, by_role: dict[str, list[Cell]], text: dict[str, str]) -> None:
+        last = self.reading.entries[-1]
+        for role, cells in by_role.items():
+            if role in ("number", self.shape.category_role) or all(c.repeated for c in cells):
+                continue
+            field_role = role if self.shape.record else self.shape.name_role
+            last.fields[field_role] = join_wrapped([last.fields.get(field_role, ""), text[role]])
+
+    # -- a list of records without a header ----------------------------------------------
+    def record_row(self, row: Row) -> None:
+        cells = row.own_cells
+        number: int | None = None
+        first = cells[0]
+        n = classify.number(first.text)
+        if n is not None:
+            number, cells = n, cells[1:]
+        elif self.options.split_numbers and (found := classify.leading_number(first.text)):
+            number = found[0]
+            cells = [replace(first, text=found[1], lines=(found[1],) + first.lines[1:])] + cells[1:]
+        last = self.reading.entries[-1] if self.reading.entries else None
+        numbered = any(e.number is not None for e in self.reading.entries[-3:])
+        if last is not None and number is None and (numbered or self.tight(row)) and not row.ruled:
+            for cell in cells:
+                _fill_by_content(self.shape, last.fields, last.items, cell)
+            self.role(row, "continuation")
+            return
+        if not cells:
+            self.problem(row, f"a row number {number} with no entry after it")
+            return
+        fields: dict[str, str] = {}
+        items: dict[str, tuple[str, ...]] = {}
+        for cell in cells:
+            _fill_by_content(self.shape, fields, items, cell)
+        self.add(row, fields, number, None, items)
+        self.role(row, "entry")
+
+
+def _cell_text(cell: Cell) -> str:
+    return cell.text
+
+
+def _fill_by_content(shape: Shape, fields: dict[str, str], items: dict[str, tuple[str, ...]],
+                     cell: Cell) -> None:
+    """Fields of a record printed without a header, from what each printed line says: a line
+    that is a column label (事業名：…) names its field; a local government, a list of them or a
+    prefecture is the area; the other text fills the remaining fields in ``content_order``."""
+    lines = list(cell.lines) or [cell.text]
+    vocab = shape.vocabulary
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        labelled = _labelled(vocab, line)
+        if labelled is not None:
+            role, value = labelled
+            if not value and i + 1 < len(lines):
+                i += 1
+                value = lines[i]
+            fields[role] = join_wrapped([fields.get(role, ""), value])
+            i += 1
+            continue
+        if "area" not in fields and _is_place(line):
+            run = [line]
+            while i + len(run) < len(lines) and _is_place(lines[i + len(run)]):
+                run.append(lines[i + len(run)])
+            if len(run) > 1 and classify.is_list_of_local_governments(tuple(run)):
+                items["area"] = tuple(run)
+                fields["area"] = "・".join(run)
+            else:
+                fields["area"] = join_wrapped(run)
+            i += len(run)
+            continue
+        role = next((r for r in shape.content_order if r not in fields and r != "area"), None)
+        if role is None:
+            role = [r for r in shape.content_order if r != "area"][-1]
+        fields[role] = join_wrapped([fields.get(role, ""), line])
+        i += 1
+
+
+def _labelled(vocab: Vocabulary, line: str) -> tuple[str, str] | None:
+    """(role, value) of a ``label：value`` or ``label value`` line whose label is a column."""
+    for sep in ("：", ":", "　", " "):
+        if sep in line:
+            head, _, value = line.partition(sep)
+            role = vocab.column(head.strip("【】[]■・"))
+            if role is not None:
+                return role, value.strip()
+    role = vocab.column(line.strip("【】[]■・：:"))
+    return (role, "") if role is not None else None
+
+
+def _is_place(text: str) -> bool:
+    k = key(text)
+    if classify.is_local_government(k) or classify.prefecture(k):
+        return True
+    parts = [p for p in k.replace("、", "・").replace(",", "・").split("・") if p]
+    return len(parts) > 1 and all(classify.is_local_government(p) for p in parts)
+
+
+def _row_label(shape: Shape, cells: list[Cell]) -> Label | None:
+    """The label a row is, if it is one: its whole text, or a label cell followed only by a
+    count cell (企業等 | 304団体)."""
+    if not cells:
+        return None
+    whole = "".join(c.text for c in cells)
+    label = shape.label(whole)
+    if label is not None or len(cells) != 2:
+        return label
+    label = shape.label(cells[0].text)
+    count = shape.vocabulary.strip("x" + cells[1].text)
+    if label is not None and count[0] == "x" and count[1]:
+        return shape.label(cells[0].text + cells[1].text) or label
+    return None
+
+
+def _column_of(cell: Cell, columns: list[_Column]) -> _Column | None:
+    best, overlap = None, 0.0
+    for column in columns:
+        o = min(cell.x1, column.x1) - max(cell.x0, column.x0)
+        if o > overlap:
+            best, overlap = column, o
+    if best is not None:
+        return best
+    near = min(columns, key=lambda c: abs(c.x0 - cell.x0))
+    if abs(near.x0 - cell.x0) <= COLUMN_SNAP_CHARS * cell.size:
+        return near
+    # right of the last column's start, left of the next one's: the column it stands in
+    left = [c for c in columns if c.x0 <= cell.x0]
+    return max(left, key=lambda c: c.x0) if left else None
+
+
+def _gap_threshold(rows: list[Row]) -> float | None:
+    """The line pitch (top to top) below which an unruled line continues the row above, when
+    the page shows two pitches (inside wrapped names, and between rows); None otherwise.
+    Pitch, not the white gap: glyph boxes differ in height from font to font."""
+    pitches = [
+        b.top - a.top for a, b in zip(rows, rows[1:], strict=False)
+        if not a.ruled and not b.ruled and b.top > a.top
+    ]
+    sizes = [c.size for r in rows for c in r.cells]
+    if len(pitches) < 2 or not sizes:
+        return None
+    size = statistics.median(sizes)
+    pitches = [p for p in pitches if p < 3 * size]  # a heading's or section's space apart
+    if len(pitches) < 2:
+        return None
+    lo, hi = min(pitches), statistics.median(pitches)
+    if hi - lo > ROW_GAP_MIN_DIFFERENCE and hi > ROW_GAP_MIN_RATIO * lo:
+        return (lo + hi) / 2
+    return None
+
+
+def read(pages: list[tuple[int, list[Row]]], shape: Shape, options: Options) -> Reading:
+    """One reading of the pages' rows (each page's rows in the order to read them)."""
+    state = _State(shape, options)
+    for number, rows in pages:
+        state.start_page(number, rows)
+        for row in rows:
+            state.feed(row)
+    return state.reading

@@ -1,0 +1,334 @@
+"""Readings are verified, never trusted: every reading a layout admits is built, and the one
+kept gives exactly what the source announces, passes the content checks, and agrees with the
+printed numbering.
+
+The readings (``structure.Options``) are built side by side while the pages stream by: a
+choice is opened only on the first page where it can make a difference (a page set in
+columns, a number before a name, a header row, a heading the vocabulary lacks), so a plain
+list is read once. Then each reading is checked, in this order:
+
+1. every row was placed, and every entry stands under a category;
+2. a heading the vocabulary lacks gets its category from its entries (``ListSpec.infer``), or
+   the reading fails;
+3. the content checks of the source (``ListSpec.check``: a local government exactly under
+   local governments, within the prefecture it is printed under ...);
+4. the printed numbering, where there is one: each number one more than the last, or 1 again
+   where a category starts;
+5. the counts: headings that state a count hold that many entries, and the entries per
+   category equal one of the compositions the source announced.
+
+No reading passes: the source fails, naming the file and the page where the reading that came
+closest first breaks, and what it expected there. Two pass and give different lists: the
+source fails as ambiguous, naming both. A category inferred for an unknown label is a note
+that names the label, so that it can be added to the layout CSV.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from pipeline.errors import SourceError
+from pipeline.extract.reader import classify
+from pipeline.extract.reader.cells import Row, newspaper_order
+from pipeline.extract.reader.structure import Entry, Options, Reading, Shape, _State
+
+
+@dataclass(frozen=True)
+class Expected:
+    """One announced composition of a list: entries per category, and where it is stated.
+    ``exact`` False: the file may hold part of it (a deck showing some of the selections)."""
+
+    label: str
+    counts: Mapping[str, int]
+    citation: str = ""
+    exact: bool = True
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    """What the reader needs to know of one source's lists."""
+
+    source_id: str
+    what: str  # how messages name the list ("member list", "先行モデルプロジェクト list")
+    shape: Shape
+    expected: tuple[Expected, ...]
+    check: Callable[[Entry], str | None] | None = None
+    infer: Callable[[list[Entry]], str | None] | None = None
+
+
+@dataclass
+class Verdict:
+    """A reading and what the checks found: ``error`` (message, page) when it fails."""
+
+    reading: Reading
+    error: tuple[str, int] | None = None
+    distance: int = 0  # how far the counts are from the nearest announced composition
+    numbered: bool = False
+    matched: Expected | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass
+class ListReading:
+    """The reading kept, why, and the verdicts on every reading built."""
+
+    entries: list[Entry]
+    matched: Expected
+    chosen: Verdict
+    verdicts: list[Verdict]
+    notes: list[str]
+
+
+def _features(rows: list[Row], shape: Shape) -> set[str]:
+    """Which reading choices a page's rows can make a difference to."""
+    vocab = shape.vocabulary
+    found: set[str] = set()
+    for row in rows:
+        cells = row.own_cells
+        if any(classify.leading_number(c.text) for c in cells):
+            found.add("split_numbers")
+        roles = [vocab.column(c.text) for c in cells]
+        if sum(r is not None for r in roles) >= 2:
+            found.add("carry_columns")
+        if len(cells) <= 2 and vocab.unknown_label("".join(c.text for c in cells)):
+            found.add("infer_labels")
+    return found
+
+
+def read_readings(
+    pages: Iterable[tuple[int, list[Row]]], shape: Shape, furniture: Callable[[Row], bool]
+) -> list[Reading]:
+    """Every reading of the pages, built side by side (see the module docstring)."""
+    states = [_State(shape, Options(newspaper=False, split_numbers=False))]
+    opened: set[str] = set()
+    for number, rows in pages:
+        columns = newspaper_order(rows, furniture)
+        wanted = _features(rows, shape) | ({"newspaper"} if columns is not None else set())
+        for choice in sorted(wanted - opened):
+            opened.add(choice)
+            forks = []
+            for state in states:
+                fork = copy.deepcopy(state)
+                fork.options = replace(state.options, **{choice: True})
+                fork.reading.options = fork.options
+                forks.append(fork)
+            states += forks
+        for state in states:
+            ordered = columns if state.options.newspaper and columns is not None else rows
+            state.start_page(number, ordered)
+            for row in ordered:
+                state.feed(row)
+    return [s.reading for s in states]
+
+
+def judge(reading: Reading, spec: ListSpec) -> Verdict:
+    """The checks of the module docstring, on one reading."""
+    verdict = Verdict(reading)
+    if reading.problems:
+        first = reading.problems[0]
+        verdict.error = (first.message, first.page)
+        verdict.distance = 10_000 + len(reading.problems)
+        return verdict
+    if not reading.entries:
+        verdict.error = (f"no entries of the {spec.what} found (no heading, header or list "
+                         f"the vocabulary {spec.shape.vocabulary.file} knows)", 1)
+        verdict.distance = 100_000
+        return verdict
+    orphan = next((e for e in reading.entries if e.category is None and not _inferred(e, reading)), None)
+    if orphan is not None:
+        verdict.error = (f"{_entry_text(orphan)!r} stands under no category label (a heading "
+                         f"missing from {spec.shape.vocabulary.file}?)", orphan.page)
+        verdict.distance = 5_000
+        return verdict
+    if not _infer(verdict, spec):
+        return verdict
+    if spec.check is not None:
+        for entry in reading.entries:
+            message = spec.check(entry)
+            if message is not None:
+                verdict.error = (message, entry.page)
+                verdict.distance = 1_000
+                return verdict
+    if not _numbering(verdict):
+        return verdict
+    _counts(verdict, spec)
+    return verdict
+
+
+def _inferred(entry: Entry, reading: Reading) -> bool:
+    return any(h.inferred and h.index == entry.section for h in reading.headings)
+
+
+def _entry_text(entry: Entry) -> str:
+    return " ".join(v for v in entry.fields.values() if v)
+
+
+def _infer(verdict: Verdict, spec: ListSpec) -> bool:
+    """Categories of headings the vocabulary lacks, from their entries."""
+    reading = verdict.reading
+    for heading in reading.headings:
+        if not heading.inferred:
+            continue
+        entries = [e for e in reading.entries if e.section == heading.index]
+        category = spec.infer(entries) if spec.infer is not None and entries else None
+        if category is None:
+            verdict.error = (
+                f"the heading {heading.printed!r} is no category label of "
+                f"{spec.shape.vocabulary.file}, and its entries do not say which category it is",
+                heading.page,
+            )
+            verdict.distance = 2_000
+            return False
+        heading.category = category
+        for e in entries:
+            e.category = category
+        verdict.notes.append(
+            f"the heading {heading.printed!r} (page {heading.page}) is not in "
+            f"{spec.shape.vocabulary.file}; read as {category} from its {len(entries)} entries "
+            f"(add a `label` row: {heading.printed},{category})"
+        )
+    return True
+
+
+def _numbering(verdict: Verdict) -> bool:
+    """Printed numbers run on by one, or restart at 1 where a category starts."""
+    entries = verdict.reading.entries
+    numbers = [e.number for e in entries]
+    if all(n is None for n in numbers):
+        return True
+    previous: Entry | None = None
+    for entry in entries:
+        if entry.number is None:
+            verdict.error = (f"{_entry_text(entry)!r} has no row number where the entries "
+                             "around it are numbered", entry.page)
+            verdict.distance = 500
+            return False
+        if previous is not None:
+            restart = entry.number == 1 and entry.category != previous.category
+            if entry.number != previous.number + 1 and not restart:  # type: ignore[operator]
+                verdict.error = (
+                    f"the numbering breaks: {_entry_text(entry)!r} is numbered {entry.number} "
+                    f"after {previous.number} ({_entry_text(previous)!r})", entry.page)
+                verdict.distance = 500
+                return False
+        elif entry.number != 1:
+            verdict.error = (f"the numbering starts at {entry.number}, not 1", entry.page)
+            verdict.distance = 500
+            return False
+        previous = entry
+    verdict.numbered = True
+    return True
+
+
+def _counts(verdict: Verdict, spec: ListSpec) -> None:
+    reading = verdict.reading
+    counts = Counter(e.category for e in reading.entries)
+    for category in {h.category for h in reading.headings if h.count is not None}:
+        stated = [h for h in reading.headings if h.category == category and h.count is not None]
+        claimed = sum(h.count for h in stated)  # type: ignore[misc]
+        if counts[category] != claimed:
+            printed = "; ".join(f"{h.printed!r} ({h.count}) on page {h.page}" for h in stated)
+            verdict.error = (
+                f"{category}: the headings state {claimed} ({printed}) but {counts[category]} "
+                f"entries were read under them ({_diff(counts[category], claimed)})",
+                _last_page(reading.entries, category, stated[-1].page),
+            )
+            verdict.distance = abs(counts[category] - claimed)
+            return
+    best: tuple[int, Expected, list[str]] | None = None
+    for expected in spec.expected:
+        off = []
+        distance = 0
+        for category in sorted(set(expected.counts) | set(counts)):
+            want, got = expected.counts.get(category, 0), counts.get(category, 0)
+            if got != want and (expected.exact or got > want):
+                off.append(f"{category} {_diff(got, want)}")
+                distance += abs(got - want)
+        if not off:
+            verdict.matched = expected
+            return
+        if best is None or distance < best[0]:
+            best = (distance, expected, off)
+    assert best is not None
+    distance, expected, off = best
+    first_off = off[0].split(" ")[0]
+    verdict.error = (
+        f"the entries per category match no announced composition: nearest is {expected.label} "
+        f"({expected.total}): " + ", ".join(off),
+        _last_page(reading.entries, first_off, 1),
+    )
+    verdict.distance = distance
+
+
+def _last_page(entries: list[Entry], category: str, default: int) -> int:
+    pages = [e.page for e in entries if e.category == category]
+    return pages[-1] if pages else default
+
+
+def _diff(found: int, expected: int) -> str:
+    if found < expected:
+        return f"short by {expected - found} ({found} of {expected})"
+    return f"long by {found - expected} ({found} of {expected})"
+
+
+def signature(reading: Reading) -> tuple:
+    """What a reading publishes, order aside: two readings with equal signatures agree."""
+    return tuple(sorted(
+        (e.category or "", tuple(sorted(e.fields.items())), e.prefecture or "", e.page)
+        for e in reading.entries
+    ))
+
+
+def choose(readings: list[Reading], spec: ListSpec, path: Path) -> ListReading:
+    """The one reading that passes (see the module docstring), or a SourceError."""
+    verdicts = [judge(r, spec) for r in readings]
+    passing = [v for v in verdicts if v.ok]
+    if not passing:
+        best = min(verdicts, key=lambda v: v.distance)
+        message, page = best.error  # type: ignore[misc]
+        others = len(verdicts) - 1
+        raise SourceError(
+            spec.source_id,
+            f"the {spec.what} cannot be read so that it matches what was announced: {message} "
+            f"(reading: {best.reading.options.describe()}"
+            + (f"; {others} other reading(s) came out further off" if others else "")
+            + "; `python -m pipeline debug` shows each line's role)",
+            path=path, page=page,
+        )
+    if any(v.numbered for v in passing):  # the printed numbering confirms these readings
+        passing = [v for v in passing if v.numbered]
+    distinct: dict[tuple, Verdict] = {}
+    for v in passing:
+        distinct.setdefault(signature(v.reading), v)
+    if len(distinct) > 1:
+        a, b = list(distinct.values())[:2]
+        only_a = sorted(set(signature(a.reading)) - set(signature(b.reading)))
+        only_b = sorted(set(signature(b.reading)) - set(signature(a.reading)))
+        page = (only_a or only_b)[0][3]
+        raise SourceError(
+            spec.source_id,
+            f"the {spec.what} reads two ways that both match what was announced, so neither is "
+            f"kept: ({a.reading.options.describe()}) gives {_show(only_a)} where "
+            f"({b.reading.options.describe()}) gives {_show(only_b)}",
+            path=path, page=page,
+        )
+    chosen = next(iter(distinct.values()))
+    assert chosen.matched is not None
+    return ListReading(chosen.reading.entries, chosen.matched, chosen, verdicts, chosen.notes)
+
+
+def _show(rows: list[tuple]) -> str:
+    shown = [f"{cat}: {'/'.join(v for _, v in fields)}" for cat, fields, _, _ in rows[:2]]
+    return "; ".join(shown) + (f" (+{len(rows) - 2} more)" if len(rows) > 2 else "")

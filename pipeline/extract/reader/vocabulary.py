@@ -1,0 +1,181 @@
+"""A source's printed vocabulary, from one layout CSV format: what its labels, column headers,
+titles and page furniture look like.
+
+Every list source has a ``layouts/<source>.csv`` with columns ``kind,text,value,note``, read on
+top of ``layouts/common.csv`` (numbering, brackets, counts, continuation marks and page furniture
+that every Japanese government list shares). Kinds:
+
+- ``label``: a category label and the category it names (企業等 -> company, 先行モデル -> a track);
+  compared after numbering, brackets, counts and continuation marks are stripped (``mark`` and
+  ``tail`` patterns) and without spaces, so 「１．企業等（304団体）」 and 「【企　業　等】（続き）」 are
+  both 企業等;
+- ``column``: a column header alias and the role of its column (会員名 -> name); an alias written
+  ``*地域`` matches a short header ending so (選定地域);
+- ``title``: words that, in a page title, name a category (a per-track sheet's title);
+- ``furniture`` / ``margin``: patterns of page furniture (anywhere / only in the top or bottom
+  tenth of a page);
+- ``mark`` / ``tail``: what may stand before or after a label.
+
+Texts are compared in one form (:func:`key`): NFKC, no whitespace.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from pipeline.text import nfkc_no_whitespace
+
+LAYOUTS = Path(__file__).resolve().parent.parent / "layouts"
+COMMON = "common.csv"
+KINDS = ("label", "column", "title", "furniture", "margin", "mark", "tail")
+# A header cell matches a ``*ending`` alias only if it is this short (選定地域, not a sentence).
+SUFFIX_MATCH_MAX_CHARS = 8
+_COUNT_RE = re.compile(r"[0-9][0-9,]*")
+_TRAILING_NOTE_RE = re.compile(r"[（(][^）)]*[）)]$|[※*＊][0-9]*$")
+
+
+def key(text: str | None) -> str:
+    """The comparison form of printed text: NFKC, no whitespace (letter-spacing gone)."""
+    return nfkc_no_whitespace(text)
+
+
+@dataclass(frozen=True)
+class Label:
+    """A printed text read as a category label: the category, the label as printed (without
+    numbering, count and marks), the count it states, and whether it says it continues."""
+
+    category: str
+    printed: str
+    count: int | None
+    continued: bool
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """One source's vocabulary (its CSV on top of the common one), in comparison form."""
+
+    name: str
+    labels: dict[str, str]
+    columns: dict[str, str]
+    titles: dict[str, str]
+    furniture: tuple[re.Pattern[str], ...]
+    margin: tuple[re.Pattern[str], ...]
+    heading_re: re.Pattern[str]
+
+    @property
+    def file(self) -> str:
+        return f"pipeline/extract/layouts/{self.name}"
+
+    def strip(self, text: str) -> tuple[str, str]:
+        """(core, tail) of a heading-like text: numbering and marks before it removed, closing
+        brackets, counts and continuation marks after it split off."""
+        m = self.heading_re.match(key(text))
+        return (m["label"], m["tail"]) if m else (key(text), "")
+
+    def label(self, text: str | None) -> Label | None:
+        """The category ``text`` names when the whole text is one label (marks and tail
+        aside): a name that merely contains 企業 is no label."""
+        k = key(text)
+        if not k:
+            return None
+        core, tail = (k, "") if k in self.labels else self.strip(k)
+        category = self.labels.get(core)
+        if category is None:
+            return None
+        number = _COUNT_RE.search(tail)
+        count = int(number[0].replace(",", "")) if number else None
+        return Label(category, core, count, "続" in tail or "つづき" in tail)
+
+    def unknown_label(self, text: str | None) -> Label | None:
+        """A text decorated as a heading (numbering or brackets before it and/or a count after
+        it) whose core is no known label: a category label the vocabulary lacks. Its category is
+        left empty for the reader to infer from the entries under it."""
+        k = key(text)
+        if not k or self.label(k) is not None:
+            return None
+        core, tail = self.strip(k)
+        decorated = core != k.removesuffix(tail) or bool(_COUNT_RE.search(tail))
+        if not decorated or not core or len(core) > 20:
+            return None
+        number = _COUNT_RE.search(tail)
+        count = int(number[0].replace(",", "")) if number else None
+        return Label("", core, count, "続" in tail)
+
+    def column(self, text: str | None) -> str | None:
+        """The role of a column header cell (a trailing bracket or note mark ignored)."""
+        k = key(text)
+        if k in self.columns:
+            return self.columns[k]
+        k = _TRAILING_NOTE_RE.sub("", k)
+        if k in self.columns:
+            return self.columns[k]
+        if not k or len(k) > SUFFIX_MATCH_MAX_CHARS:
+            return None
+        for ending, role in self._suffixes:
+            if k.endswith(ending):
+                return role
+        return None
+
+    @property
+    def _suffixes(self) -> list[tuple[str, str]]:
+        return _suffix_aliases(tuple(self.columns.items()))
+
+    def title_category(self, text: str | None) -> str | None:
+        """The category a title line names: a ``title`` phrase in it, or a known label standing
+        in brackets or after a separator (会員一覧（地方公共団体）, 会員名簿－企業等－)."""
+        k = key(text)
+        found = {cat for words, cat in self.titles.items() if words in k}
+        for part in re.findall(r"[（(【〔\[<＜「『](.+?)[）)】〕\]>＞」』]|[-－―—:：](.+?)$", k):
+            for piece in part:
+                hit = self.label(piece)
+                if hit is not None:
+                    found.add(hit.category)
+        return found.pop() if len(found) == 1 else None
+
+    def is_furniture(self, text: str, in_margin: bool) -> bool:
+        k = key(text)
+        patterns = self.furniture + (self.margin if in_margin else ())
+        return any(p.search(text.strip()) or p.search(k) for p in patterns)
+
+
+@lru_cache(maxsize=64)
+def _suffix_aliases(columns: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
+    found = [(alias[1:], role) for alias, role in columns if alias.startswith("*") and len(alias) > 1]
+    return sorted(found, key=lambda pair: -len(pair[0]))
+
+
+def _alternation(patterns: list[str]) -> str:
+    return "|".join(f"(?:{p})" for p in patterns) or "(?!)"
+
+
+@lru_cache(maxsize=16)
+def load_vocabulary(name: str) -> Vocabulary:
+    """The vocabulary of ``layouts/<name>`` read on top of ``layouts/common.csv``."""
+    rows: list[dict[str, str]] = []
+    for file in (COMMON, name):
+        with (LAYOUTS / file).open(encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                if row["kind"] not in KINDS:
+                    raise ValueError(f"{LAYOUTS / file}: unknown kind {row['kind']!r}")
+                rows.append(row)
+    by_kind: dict[str, list[tuple[str, str]]] = {k: [] for k in KINDS}
+    for row in rows:
+        by_kind[row["kind"]].append((row["text"], row["value"]))
+    marks = [re.compile(t).pattern for t, _ in by_kind["mark"]]
+    tails = [re.compile(t).pattern for t, _ in by_kind["tail"]]
+    heading_re = re.compile(
+        f"^(?:{_alternation(marks)})*(?P<label>.+?)(?P<tail>(?:{_alternation(tails)})*)$"
+    )
+    return Vocabulary(
+        name=name,
+        labels={key(t): v for t, v in by_kind["label"]},
+        columns={key(t): v for t, v in by_kind["column"]},
+        titles={key(t): v for t, v in by_kind["title"]},
+        furniture=tuple(re.compile(t) for t, _ in by_kind["furniture"]),
+        margin=tuple(re.compile(t) for t, _ in by_kind["margin"]),
+        heading_re=heading_re,
+    )
