@@ -6,10 +6,12 @@ read (blue boxes), ruling lines (red), table cells found by pdfplumber (light re
 the source's extractor recognised, if it exposes ``debug_marks(view)``: headings (green),
 prefecture headings (purple), column headers (orange), page furniture it drops (grey).
 
-If the extractor also exposes ``debug_lines(view) -> list[tuple[str, str]]`` (role, printed
-line, in reading order, as its parser placed them), the command prints one line per printed
-line, e.g. ``p3  heading       【地方公共団体】（112団体）``, so whoever meets a new heading sees
-at once that it was read as an entry or left unplaced, and what to add to the layout CSV.
+If the extractor reads its file with the list reader (it exposes ``spec_for(source_id,
+path)``), the command prints the reading kept (or, when none matches what was announced, the
+one that came closest and where it breaks), one line per printed row with the role the reader
+gave it, e.g. ``p3  heading       【地方公共団体】（112団体）``, and why each other reading was
+refused; so whoever meets a new heading sees at once that it was read as an entry, left
+unplaced or inferred, and what to add to the layout CSV.
 
 Note: pages set in non-embedded fonts (e.g. reportlab's HeiseiKakuGo-W5) render without
 glyphs when no Japanese system font is installed; the boxes are still right.
@@ -22,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.extract.pdf import iter_pages, open_pdf
+from pipeline.extract.reader import explain, format_line
 from pipeline.workspace.registry import declared_extractors
 
 RESOLUTION = 90
@@ -52,10 +55,6 @@ def _marks_function(source_id: str, registry_file: Path | None = None) -> Any:
     return _extractor_function(source_id, "debug_marks", registry_file)
 
 
-def format_line(page: int, role: str, text: str) -> str:
-    """One printed line with its role: ``p3  heading       【地方公共団体】（112団体）``."""
-    return f"{'p' + str(page):<3} {role:<13} {text}"
-
 
 def debug_text(
     source_id: str,
@@ -67,6 +66,9 @@ def debug_text(
     """The role of every printed line of the pages (all unless ``pages``), formatted; None when
     the source's extractor has no ``debug_lines``. ``extractor_source``: the source whose
     extractor reads the file (an attachment's parent), default ``source_id``."""
+    spec_for = _extractor_function(extractor_source or source_id, "spec_for", registry_file)
+    if spec_for is not None:
+        return explain(spec_for(source_id, path), path, pages)
     lines_for = _extractor_function(extractor_source or source_id, "debug_lines", registry_file)
     if lines_for is None:
         return None

@@ -182,8 +182,8 @@ def test_make_sources_lists_the_official_source_of_each_announced_list() -> None
 
 def test_debug_prints_the_role_of_each_line(tmp_path: Path) -> None:
     """What a user who meets a new heading sees: `debug SOURCE --page N` prints each printed
-    line with the role the extractor gave it (an unknown heading shows as unplaced), then the
-    pictures."""
+    row with the role the reader gave it (an unknown heading shows as a heading inferred from
+    its entries), why the other readings were refused, then the pictures."""
     from tests.fixtures.make_fixtures import MEMBER_FILE, make_fixture_raw
     from tests.fixtures.pdfkit import GOTHIC, draw_text, write_pdf
 
@@ -208,7 +208,12 @@ def test_debug_prints_the_role_of_each_line(tmp_path: Path) -> None:
     write_pdf(raw / MEMBER_FILE, [page])  # SYNTHETIC: a heading the layout file lacks
     done = cli("debug", "mlit_scpf_members", "--raw-dir", str(raw), "--pictures", str(pictures))
     assert done.returncode == EXIT_OK, done.stderr
-    assert "p1  unplaced      ◎ 地方公共団体会員（112）" in done.stdout.splitlines()
+    shown = done.stdout.splitlines()
+    assert "p1  heading?      ◎ 地方公共団体会員（112）" in shown  # read as a heading, inferred
+    assert any(line.startswith("reading closest (refused): ") and "local_government" in line
+               for line in shown)  # the heading's entries are local governments, too few
+    assert any(line.startswith("other reading: ") and "stands under no category label" in line
+               for line in shown)
 
 
 def test_debug_of_an_attachment_uses_its_parents_extractor(tmp_path: Path) -> None:

@@ -256,7 +256,8 @@ def test_a_failing_source_never_costs_the_previous_publication(
     "edit, message, detail",
     [  # one member short and a name that is no local government are caught by the
        # extractor; a name of two local governments by validation
-        (_drop_one_local_government, "local_government short by 1", "member counts match no"),
+        (_drop_one_local_government, "local_government short by 1",
+         "match no announced composition"),
         (_unknown_local_government, "架空市", "'架空市' is printed under '地方公共団体'"),
         (_ambiguous_local_government, "府中市", "validation failed: [platform_members.lg_code]"),
     ],

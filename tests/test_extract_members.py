@@ -13,7 +13,8 @@ import pytest
 from pipeline.announced import MEMBER_CATEGORIES, MEMBER_COMPOSITIONS
 from pipeline.debug import render_debug
 from pipeline.errors import SourceError
-from pipeline.extract.mlit_scpf_members import extract, load_layout
+from pipeline.extract.mlit_scpf_members import VOCABULARY, extract
+from pipeline.extract.reader import load_vocabulary
 from pipeline.extract.result import MEMBER_EXTRACT_COLUMNS as COLUMNS
 from pipeline.extract.result import ExtractOutput
 from tests.fixtures.make_bad_fixtures import make_bad_fixtures
@@ -135,16 +136,14 @@ def test_one_member_missing_names_the_short_category(tmp_path: Path) -> None:
     with pytest.raises(SourceError) as info:
         extract(SID, [path])
     message = str(info.value)
-    assert message.startswith(f"{SID}: {path}")
-    assert "university_research short by 1 (42 of 43)" in message
-    assert "vs corrected_2019-08-29 (471)" in message
-    assert "vs first_2019-08-08 (473)" in message
-    assert "company short by 1 (304 of 305)" in message  # against the 473 variant
+    assert message.startswith(f"{SID}: {path} page ")
+    assert "nearest is corrected_2019-08-29 (471): university_research short by 1 (42 of 43)" \
+        in message
 
 
 def test_heading_count_is_cross_checked(tmp_path: Path) -> None:
     path = _grid_pdf(tmp_path / "heading.pdf", remove="company", heading_bonus="企業等")
-    with pytest.raises(SourceError, match=r"company: headings announce 304 .* 303 names"):
+    with pytest.raises(SourceError, match=r"company: the headings state 304 .* but 303 entries"):
         extract(SID, [path])
 
 
@@ -161,7 +160,9 @@ def test_unplaceable_text_is_an_error_with_its_page(tmp_path: Path) -> None:
         _page((60, 60, "スマートシティ官民連携プラットフォーム 会員一覧")),
         _page((60, 60, "会員の皆様へのお知らせ")),
     ])
-    with pytest.raises(SourceError, match=r"stray\.pdf page 2: cannot place '会員の皆様へ"):
+    with pytest.raises(
+        SourceError, match=r"stray\.pdf page 2: .*'会員の皆様へのお知らせ' stands under no category"
+    ):
         extract(SID, [path])
 
 
@@ -169,7 +170,7 @@ def test_summary_line_of_headings_is_not_a_list(tmp_path: Path) -> None:
     path = write_pdf(tmp_path / "summary.pdf", [
         _page((60, 60, "企業等"), (200, 60, "大学・研究機関"), (400, 60, "地方公共団体")),
     ])
-    with pytest.raises(SourceError, match="page 1: found 3 category headings"):
+    with pytest.raises(SourceError, match="page 1: .*3 category labels in one row"):
         extract(SID, [path])
 
 
@@ -195,10 +196,10 @@ def test_several_files_use_the_valid_one(tmp_path: Path, fixtures: dict[str, Pat
 
 
 def test_layout_file_has_the_official_headings() -> None:
-    layout = load_layout()
+    vocabulary = load_vocabulary(VOCABULARY)
     for category, heading in MEMBER_CATEGORIES.items():
-        assert layout.headings[heading] == category
-    assert {"name", "category", "number"} <= set(layout.columns.values())
+        assert vocabulary.labels[heading] == category
+    assert {"name", "category", "number"} <= set(vocabulary.columns.values())
 
 
 def test_debug_render_writes_png(tmp_path: Path, fixtures: dict[str, Path]) -> None:
@@ -227,17 +228,13 @@ def test_debug_render_writes_png(tmp_path: Path, fixtures: dict[str, Path]) -> N
     ],
 )
 def test_heading_forms_from_the_layout_file(printed: str, category: str, count) -> None:
-    from pipeline.extract.mlit_scpf_members import _Parser
-
-    parser = _Parser(SID, Path("list.pdf"), load_layout())
-    assert parser.heading(printed) == (category, count)
+    label = load_vocabulary(VOCABULARY).label(printed)
+    assert label is not None and (label.category, label.count) == (category, count)
 
 
 @pytest.mark.parametrize("printed", ["株式会社企業等", "地方公共団体連合会", "あ行", "１．"])
 def test_text_that_is_no_heading(printed: str) -> None:
-    from pipeline.extract.mlit_scpf_members import _Parser
-
-    assert _Parser(SID, Path("list.pdf"), load_layout()).heading(printed) is None
+    assert load_vocabulary(VOCABULARY).label(printed) is None
 
 
 def _grid_with(path: Path, edit) -> Path:  # type: ignore[no-untyped-def]
@@ -262,7 +259,8 @@ def test_a_bare_municipality_under_companies_is_an_error_naming_page_and_name(
     with pytest.raises(SourceError) as info:
         extract(SID, [path])
     message = str(info.value)
-    assert message.startswith(f"{SID}: {path} page 1: '更別村' is printed under '企業等'")
+    assert message.startswith(f"{SID}: {path} page 1: ")
+    assert "'更別村' is printed under '企業等'" in message
     assert "exactly the name of a local government" in message
 
 
@@ -326,47 +324,52 @@ def test_the_names_are_the_reference_tables() -> None:
     assert local_government_keys() == names | districts
 
 
-def test_debug_lines_are_the_roles_the_parser_gave(fixtures: dict[str, Path]) -> None:
-    from pipeline.extract.mlit_scpf_members import debug_lines
-    from pipeline.extract.pdf import iter_pages, open_pdf
+def _roles(lines: list[str], page: int) -> list[tuple[str, str]]:
+    """(role, text) of the rows of one page in ``pipeline.debug.debug_text``'s output."""
+    out = []
+    for line in lines:
+        if line.startswith(f"p{page} "):
+            role, _, text = line[len(f"p{page}"):].strip().partition(" ")
+            out.append((role, text.strip()))
+    return out
 
-    path = fixtures["numbered_headings"]
-    with open_pdf(SID, path) as pdf:
-        views = list(iter_pages(SID, path, pdf, [1, 3]))
-    first = debug_lines(views[0])
+
+def test_debug_lines_are_the_roles_the_reader_gave(fixtures: dict[str, Path]) -> None:
+    from pipeline.debug import debug_text
+
+    lines = debug_text(SID, fixtures["numbered_headings"], pages=[1, 3])
+    assert lines is not None and lines[0].startswith("reading kept: rows read across")
+    first = _roles(lines, 1)
     assert ("heading", "１．企業等（304団体）") in first
     assert ("furniture", "※五十音順・敬称略") in first and ("furniture", "あ行") in first
     assert ("furniture", "（2019年8月8日時点）") in first
     entries = [text for role, text in first if role.startswith("entry")]
     assert entries[0].startswith("テストさくら商事株式会社 株式会社テストみどり商事")
-    # every printed line once, in reading order; the ※1 wrapped onto its own line continues
+    # every printed row once, in reading order; the ※1 wrapped onto its own line continues
     assert first[first.index(("continuation", "1")) - 1][1].endswith("株式会社※")
-    roles = {role for role, _ in debug_lines(views[1])}  # page 3 continues page 2's section
+    roles = {role for role, _ in _roles(lines, 3)}  # page 3 continues page 2's section
     assert "heading" in roles and "unplaced" not in roles
     assert {"entry", "continuation"} <= roles
+    assert not any(line.startswith("p2 ") for line in lines)
 
 
 def test_debug_lines_of_a_table_and_an_unplaced_line(tmp_path: Path, fixtures) -> None:
-    from pipeline.extract.mlit_scpf_members import debug_lines
-    from pipeline.extract.pdf import iter_pages, open_pdf
+    from pipeline.debug import debug_text
 
-    path = fixtures["table"]
-    with open_pdf(SID, path) as pdf:
-        (view,) = iter_pages(SID, path, pdf, [1])
-    lines = debug_lines(view)
+    lines = _roles(debug_text(SID, fixtures["table"], pages=[1]) or [], 1)
     assert ("header", "No. 区分 会員名") in lines
     assert ("entry", "1 企業等 テストさくら商事株式会社") in lines
-    wrapped = lines.index(("entry", "12 企業等 一般社団法人テストなぎさ商事スマートシティ推進コ"))
-    assert lines[wrapped + 1] == ("continuation", "ンソーシアム")  # the ruled cell's 2nd line
+    # a ruled cell's two printed lines are one name
+    assert ("entry", "12 企業等 一般社団法人テストなぎさ商事スマートシティ推進コンソーシアム") in lines
     stray = write_pdf(tmp_path / "stray.pdf", [
         _page((60, 60, "会員の皆様へのお知らせ"), (60, 90, "【企業等】"),
               (60, 110, "テスト株式会社")),
     ])
-    with open_pdf(SID, stray) as pdf:
-        (view,) = iter_pages(SID, stray, pdf, [1])
-    assert debug_lines(view) == [
-        ("unplaced", "会員の皆様へのお知らせ"), ("heading", "【企業等】"),
-        ("entry", "テスト株式会社"),
+    shown = debug_text(SID, stray) or []
+    assert shown[0].startswith("reading closest (refused): ")
+    assert "'会員の皆様へのお知らせ' stands under no category label" in shown[0]
+    assert _roles(shown, 1) == [
+        ("entry", "会員の皆様へのお知らせ"), ("heading", "【企業等】"), ("entry", "テスト株式会社"),
     ]
 
 

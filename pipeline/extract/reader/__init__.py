@@ -38,8 +38,14 @@ from pipeline.extract.reader.vocabulary import Label, Vocabulary, load_vocabular
 
 __all__ = [
     "Entry", "Expected", "Heading", "Label", "ListReading", "ListSpec", "Options", "Reading",
-    "Shape", "Verdict", "Vocabulary", "explain", "load_vocabulary", "read_list", "readings_of",
+    "Shape", "Verdict", "Vocabulary", "explain", "format_line", "load_vocabulary", "read_list",
+    "readings_of",
 ]
+
+
+def format_line(page: int, role: str, text: str) -> str:
+    """One printed row with its role: ``p3  heading       【地方公共団体】（112団体）``."""
+    return f"{'p' + str(page):<3} {role:<13} {text}"
 
 
 def _pages(spec: ListSpec, path: Path, pages: list[int] | None = None) -> Iterator[tuple[int, list[Row]]]:
@@ -74,7 +80,7 @@ def explain(spec: ListSpec, path: Path, pages: list[int] | None = None) -> list[
     ]
     for page, role, text in shown.reading.roles:
         if pages is None or page in pages:
-            out.append(f"{'p' + str(page):<4} {role:<13} {text}")
+            out.append(format_line(page, role, text))
     for v in verdicts:
         if v is shown:
             continue

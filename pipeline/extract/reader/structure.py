@@ -205,6 +205,11 @@ class _State:
         ):
             self.role(row, "furniture")
             return
+        labels = sum(shape.label(t) is not None for t in texts)
+        if labels >= 2 and self.columns is None:
+            self.problem(row, f"{labels} category labels in one row ({row.text!r}): a summary "
+                         "line, not a list?")
+            return
         roles = [vocab.column(t) for t in texts]
         if sum(r is not None for r in roles) >= 2 and set(roles) & shape.entry_roles:
             self.columns = [_Column(c.x0, c.x1, r) for c, r in zip(cells, roles, strict=True)]
