@@ -72,7 +72,7 @@ class Row:
     top: float
     bottom: float
     in_margin: bool = False  # in the top or bottom tenth of the page
-    texts: list[str] = field(default_factory=list)
+    kinds: dict[int, object] = field(default_factory=dict)  # what it is, per shape (structure)
 
     @property
     def ruled(self) -> bool:
@@ -336,7 +336,7 @@ def newspaper_order(rows: list[Row], skip: Callable[[Row], bool]) -> list[Row] |
             for row in block:
                 cells = [c for c in row.cells if column(c) == k]
                 if cells:
-                    out.append(replace(row, cells=cells, top=min(c.top for c in cells)))
+                    out.append(replace(row, cells=cells, top=min(c.top for c in cells), kinds={}))
         block.clear()
 
     for row in rows:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from pipeline.extract.local_governments import (
     is_local_government_name,
@@ -92,7 +93,9 @@ def local_government(text: str) -> tuple[str | None, str] | None:
     return split_local_government(text)
 
 
+@lru_cache(maxsize=65536)
 def is_local_government(text: str) -> bool:
+    """Whether the text names exactly one local government (with or without its prefecture)."""
     return is_local_government_name(text) or split_local_government(text) is not None
 
 

@@ -59,7 +59,7 @@ class Options:
         return ", ".join(parts)
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
     """One entry of a list: its fields by role, its category and where it is printed."""
 
@@ -72,6 +72,8 @@ class Entry:
     top: float
     items: dict[str, tuple[str, ...]] = field(default_factory=dict)  # role -> listed names
     section: int = 0  # index of the heading it stands under (for inferred categories)
+    group: str | None = None  # the group label it stands under (a 類型), if any
+    prefecture_carried: bool = False  # its prefecture cell was blank: the group's is assumed
 
 
 @dataclass
@@ -112,7 +114,10 @@ class Shape:
 
     ``name_role`` is the field of a name entry; ``category_role`` the column whose cells are
     category labels; ``extra_label`` reads labels the vocabulary cannot list (fiscal years);
-    ``list_roles`` are fields whose cell may list several local governments one per line."""
+    ``list_roles`` are fields whose cell may list several local governments one per line;
+    ``place_role`` is where a record printed without a header has its place (a local
+    government, a list of them, a prefecture), ``content_order`` where its other texts go.
+    ``default_category``: the category of entries no label precedes (a list of one track)."""
 
     vocabulary: Vocabulary
     record: bool = False
@@ -121,7 +126,9 @@ class Shape:
     entry_roles: frozenset[str] = frozenset({"name"})
     list_roles: frozenset[str] = frozenset()
     extra_label: Callable[[str], Label | None] | None = None
-    content_order: tuple[str, ...] = ("area", "project", "lead")
+    place_role: str = "area"
+    content_order: tuple[str, ...] = ("project", "lead")
+    default_category: str | None = None  # a list of one category (one file, one track)
 
     def label(self, text: str) -> Label | None:
         found = self.vocabulary.label(text)
@@ -144,8 +151,9 @@ class _State:
         self.shape = shape
         self.options = options
         self.reading = Reading(options)
-        self.category: str | None = None
+        self.category: str | None = shape.default_category
         self.label: str | None = None
+        self.group: str | None = None
         self.section = 0
         self.prefecture: str | None = None
         self.columns: list[_Column] | None = None
@@ -157,6 +165,7 @@ class _State:
         self.entries_on_page = 0
         self.gap_threshold: float | None = None
         self.previous: Row | None = None
+        self.last_field: str | None = None  # the field a sheet's wrapped value continues
 
     # -- bookkeeping ---------------------------------------------------------------------
     def role(self, row: Row, role: str) -> None:
@@ -174,6 +183,7 @@ class _State:
         self.category = label.category or None
         self.label = label.printed
         self.prefecture = None
+        self.group = None
         self.col_starts, self.last_in_col = [], {}
         if not (self.options.carry_columns or (row.ruled and self.table_ruled)):
             self.columns = None
@@ -187,48 +197,43 @@ class _State:
         self.gap_threshold = _gap_threshold(rows)
 
     def feed(self, row: Row) -> None:
-        shape, vocab = self.shape, self.shape.vocabulary
-        cells = row.own_cells
-        texts = [c.text for c in cells]
-        whole = "".join(texts)
-        label = _row_label(shape, cells)
-        if label is not None:
-            self.new_section(label, row)
+        kind = kind_of(row, self.shape)
+        if kind.label is not None:
+            self.new_section(kind.label, row)
             self.role(row, "heading")
             return
-        if self.entries_on_page == 0 and not row.ruled and (cat := vocab.title_category(whole)):
-            self.new_section(Label(cat, key(whole), None, True), row)
+        if kind.group is not None:
+            self.group = kind.group
+            self.role(row, "group")
+            return
+        if kind.title is not None and self.entries_on_page == 0 and not row.ruled:
+            self.new_section(Label(kind.title, key(row.text), None, True), row)
             self.role(row, "title")
             return
-        if vocab.is_furniture(row.text, row.in_margin) or (
-            len(cells) > 1 and all(vocab.is_furniture(t, row.in_margin) for t in texts)
-        ):
+        if kind.furniture:
             self.role(row, "furniture")
             return
-        labels = sum(shape.label(t) is not None for t in texts)
-        if labels >= 2 and self.columns is None:
-            self.problem(row, f"{labels} category labels in one row ({row.text!r}): a summary "
-                         "line, not a list?")
+        if kind.labels >= 2 and self.columns is None:
+            self.problem(row, f"{kind.labels} category labels in one row ({row.text!r}): a "
+                         "summary line, not a list?")
             return
-        roles = [vocab.column(t) for t in texts]
-        if sum(r is not None for r in roles) >= 2 and set(roles) & shape.entry_roles:
-            self.columns = [_Column(c.x0, c.x1, r) for c, r in zip(cells, roles, strict=True)]
+        if kind.header is not None:
+            cells = row.own_cells
+            self.columns = [_Column(c.x0, c.x1, r) for c, r in zip(cells, kind.header, strict=True)]
             self.table_ruled = row.ruled
             self.role(row, "header")
             return
-        if len(cells) == 1 and (pref := classify.prefecture_heading(texts[0], vocab)):
-            self.prefecture = pref
+        if kind.prefecture is not None:
+            self.prefecture = kind.prefecture
             self.role(row, "prefecture")
             return
-        if self.options.infer_labels and len(cells) <= 2:
-            unknown = vocab.unknown_label(whole)
-            if unknown is not None and not classify.is_local_government(unknown.printed):
-                self.new_section(unknown, row, inferred=True)
-                self.role(row, "heading?")
-                return
+        if self.options.infer_labels and kind.unknown is not None:
+            self.new_section(kind.unknown, row, inferred=True)
+            self.role(row, "heading?")
+            return
         if self.columns is not None:
             self.table_row(row)
-        elif shape.record:
+        elif self.shape.record:
             self.record_row(row)
         else:
             self.grid_row(row)
@@ -243,9 +248,11 @@ class _State:
         return beside and 0 < row.top - previous.top < self.gap_threshold
 
     def add(self, row: Row, fields: dict[str, str], number: int | None, prefecture: str | None,
-            items: dict[str, tuple[str, ...]] | None = None, top: float | None = None) -> Entry:
+            items: dict[str, tuple[str, ...]] | None = None, top: float | None = None,
+            carried: bool = False) -> Entry:
         entry = Entry(fields, self.category, self.label, prefecture or self.prefecture, number,
-                      row.page, row.top if top is None else top, items or {}, self.section)
+                      row.page, row.top if top is None else top, items or {}, self.section,
+                      self.group, carried)
         self.reading.entries.append(entry)
         self.entries_on_page += 1
         return entry
@@ -350,13 +357,18 @@ class _State:
                 columns = self.columns
                 self.new_section(label, row, inferred=not label.category)
                 self.columns = columns  # a category column is part of its table
+        carried = False
         if "prefecture" in by_role:
+            printed_here = "prefecture" in own and bool(text["prefecture"])
             self.prefecture = text["prefecture"] or self.prefecture
+            carried = not printed_here and self.prefecture is not None
+        if "group" in own and text["group"]:
+            self.group = shape.vocabulary.group(text["group"]) or key(text["group"])
         number = classify.number(text["number"]) if "number" in text else None
         fields: dict[str, str] = {}
         items: dict[str, tuple[str, ...]] = {}
         for role, cells in by_role.items():
-            if role in ("number", shape.category_role, "prefecture"):
+            if role in ("number", shape.category_role, "prefecture", "group"):
                 continue
             lines = tuple(ln for c in cells for ln in c.lines)
             if role in shape.list_roles and classify.is_list_of_local_governments(lines):
@@ -373,44 +385,127 @@ class _State:
             self.problem(row, f"a table row without {'/'.join(sorted(shape.entry_roles))}: "
                          f"{row.text!r}")
             return
-        self.add(row, fields, number, text.get("prefecture") or None, items)
+        self.add(row, fields, number, None, items, carried=carried)
         self.role(row, "entry")
 
     def append_to_last(self, by_role: dict[str, list[Cell]], text: dict[str, str]) -> None:
         last = self.reading.entries[-1]
         for role, cells in by_role.items():
-            if role in ("number", self.shape.category_role) or all(c.repeated for c in cells):
+            if role in ("number", "prefecture", "group", self.shape.category_role) or all(
+                c.repeated for c in cells
+            ):
                 continue
             field_role = role if self.shape.record else self.shape.name_role
             last.fields[field_role] = join_wrapped([last.fields.get(field_role, ""), text[role]])
 
     # -- a list of records without a header ----------------------------------------------
     def record_row(self, row: Row) -> None:
+        """A row of a list without a header: a numbered entry, a ``label value`` line of an
+        entry printed as a sheet or a box, or an entry whose fields are told by content."""
         cells = row.own_cells
         number: int | None = None
-        first = cells[0]
-        n = classify.number(first.text)
+        n = classify.number(cells[0].text)
         if n is not None:
             number, cells = n, cells[1:]
-        elif self.options.split_numbers and (found := classify.leading_number(first.text)):
+        elif self.options.split_numbers and (found := classify.leading_number(cells[0].text)):
             number = found[0]
-            cells = [replace(first, text=found[1], lines=(found[1],) + first.lines[1:])] + cells[1:]
-        last = self.reading.entries[-1] if self.reading.entries else None
-        numbered = any(e.number is not None for e in self.reading.entries[-3:])
-        if last is not None and number is None and (numbered or self.tight(row)) and not row.ruled:
-            for cell in cells:
-                _fill_by_content(self.shape, last.fields, last.items, cell)
-            self.role(row, "continuation")
-            return
+            first = cells[0]
+            cells = [replace(first, text=found[1], lines=(found[1], *first.lines[1:]))] + cells[1:]
         if not cells:
             self.problem(row, f"a row number {number} with no entry after it")
             return
+        last = self.reading.entries[-1] if self.reading.entries else None
+        same_place = last is not None and last.page == row.page and last.section == self.section
+        labelled = _labelled_cells(self.shape.vocabulary, cells)
+        if labelled is not None and number is None and same_place and last is not None \
+                and not set(labelled) & set(last.fields):
+            for role, value in labelled.items():  # the next field of a sheet or a box
+                last.fields[role] = value
+            self.last_field = next(reversed(labelled))
+            self.role(row, "field")
+            return
+        numbered = any(e.number is not None for e in self.reading.entries[-3:])
+        if last is not None and labelled is None and number is None and not row.ruled and (
+            numbered or self.tight(row) or (same_place and self.last_field is not None)
+        ):
+            if self.last_field is not None and same_place:  # a wrapped value of a field
+                last.fields[self.last_field] = join_wrapped(
+                    [last.fields.get(self.last_field, ""), *(c.text for c in cells)]
+                )
+            else:
+                for cell in cells:
+                    _fill_by_content(self.shape, last.fields, last.items, cell)
+            self.role(row, "continuation")
+            return
         fields: dict[str, str] = {}
         items: dict[str, tuple[str, ...]] = {}
-        for cell in cells:
-            _fill_by_content(self.shape, fields, items, cell)
+        if labelled is not None:
+            fields = dict(labelled)
+            self.last_field = next(reversed(labelled))
+        else:
+            self.last_field = None
+            for cell in cells:
+                _fill_by_content(self.shape, fields, items, cell)
         self.add(row, fields, number, None, items)
         self.role(row, "entry")
+
+
+def _labelled_cells(vocab: Vocabulary, cells: list[Cell]) -> dict[str, str] | None:
+    """Fields of a row printed as ``label value`` (対象区域 | 全域; 事業名：…), or None."""
+    if len(cells) == 2 and (role := vocab.column(cells[0].text.strip("【】[]■・：:"))):
+        return {role: cells[1].text}
+    if len(cells) == 1 and (found := _labelled(vocab, cells[0].text)) and found[1]:
+        return {found[0]: found[1]}
+    return None
+
+
+@dataclass(slots=True)
+class RowKind:
+    """What a row is, whatever the reading: computed once per row and kept on it."""
+
+    label: Label | None  # the row is a category label
+    group: str | None  # the row is a group label
+    title: str | None  # the row is a title naming a category
+    furniture: bool
+    labels: int  # how many of its cells are category labels
+    header: list[str | None] | None  # the column roles of a header row
+    prefecture: str | None  # a prefecture sub-heading
+    unknown: Label | None  # a decorated heading the vocabulary lacks
+
+
+def kind_of(row: Row, shape: Shape) -> RowKind:
+    """The :class:`RowKind` of a row for a shape (cached on the row)."""
+    cached = row.kinds.get(id(shape))
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    vocab = shape.vocabulary
+    cells = row.own_cells
+    texts = [c.text for c in cells]
+    whole = "".join(texts)
+    label = _row_label(shape, cells)
+    group = vocab.group(whole) if label is None and len(cells) <= 2 else None
+    title = vocab.title_category(whole) if label is None and group is None else None
+    furniture = vocab.is_furniture(row.text, row.in_margin) or (
+        len(cells) > 1 and all(vocab.is_furniture(t, row.in_margin) for t in texts)
+    )
+    roles = [vocab.column(t) for t in texts]
+    header = roles if sum(r is not None for r in roles) >= 2 and set(roles) & shape.entry_roles \
+        else None
+    unknown = vocab.unknown_label(whole) if len(cells) <= 2 and label is None else None
+    if unknown is not None and classify.is_local_government(unknown.printed):
+        unknown = None
+    kind = RowKind(
+        label=label,
+        group=group,
+        title=title,
+        furniture=furniture,
+        labels=sum(shape.label(t) is not None for t in texts) if len(texts) > 1 else 0,
+        header=header,
+        prefecture=classify.prefecture_heading(texts[0], vocab) if len(cells) == 1 else None,
+        unknown=None if furniture else unknown,
+    )
+    row.kinds[id(shape)] = kind
+    return kind
 
 
 def _cell_text(cell: Cell) -> str:
@@ -436,20 +531,19 @@ def _fill_by_content(shape: Shape, fields: dict[str, str], items: dict[str, tupl
             fields[role] = join_wrapped([fields.get(role, ""), value])
             i += 1
             continue
-        if "area" not in fields and _is_place(line):
+        place = shape.place_role
+        if place not in fields and _is_place(line):
             run = [line]
             while i + len(run) < len(lines) and _is_place(lines[i + len(run)]):
                 run.append(lines[i + len(run)])
             if len(run) > 1 and classify.is_list_of_local_governments(tuple(run)):
-                items["area"] = tuple(run)
-                fields["area"] = "・".join(run)
+                items[place] = tuple(run)
+                fields[place] = "・".join(run)
             else:
-                fields["area"] = join_wrapped(run)
+                fields[place] = join_wrapped(run)
             i += len(run)
             continue
-        role = next((r for r in shape.content_order if r not in fields and r != "area"), None)
-        if role is None:
-            role = [r for r in shape.content_order if r != "area"][-1]
+        role = next((r for r in shape.content_order if r not in fields), shape.content_order[-1])
         fields[role] = join_wrapped([fields.get(role, ""), line])
         i += 1
 

@@ -34,7 +34,7 @@ from pathlib import Path
 from pipeline.errors import SourceError
 from pipeline.extract.reader import classify
 from pipeline.extract.reader.cells import Row, newspaper_order
-from pipeline.extract.reader.structure import Entry, Options, Reading, Shape, _State
+from pipeline.extract.reader.structure import Entry, Options, Reading, Shape, _State, kind_of
 
 
 @dataclass(frozen=True)
@@ -93,17 +93,17 @@ class ListReading:
 
 def _features(rows: list[Row], shape: Shape) -> set[str]:
     """Which reading choices a page's rows can make a difference to."""
-    vocab = shape.vocabulary
     found: set[str] = set()
     for row in rows:
-        cells = row.own_cells
-        if any(classify.leading_number(c.text) for c in cells):
-            found.add("split_numbers")
-        roles = [vocab.column(c.text) for c in cells]
-        if sum(r is not None for r in roles) >= 2:
+        kind = kind_of(row, shape)
+        if kind.header is not None:
             found.add("carry_columns")
-        if len(cells) <= 2 and vocab.unknown_label("".join(c.text for c in cells)):
+        if kind.unknown is not None:
             found.add("infer_labels")
+        if kind.label is None and not kind.furniture and kind.header is None and any(
+            classify.leading_number(c.text) for c in row.own_cells
+        ):
+            found.add("split_numbers")
     return found
 
 
@@ -120,12 +120,14 @@ def read_readings(
             opened.add(choice)
             forks = []
             for state in states:
-                fork = copy.deepcopy(state)
+                fork = copy.deepcopy(state, memo={id(shape): shape})
                 fork.options = replace(state.options, **{choice: True})
                 fork.reading.options = fork.options
                 forks.append(fork)
             states += forks
         for state in states:
+            if state.reading.problems:  # failed already: its first problem is its verdict
+                continue
             ordered = columns if state.options.newspaper and columns is not None else rows
             state.start_page(number, ordered)
             for row in ordered:

@@ -11,6 +11,9 @@ that every Japanese government list shares). Kinds:
   both 企業等;
 - ``column``: a column header alias and the role of its column (会員名 -> name); an alias written
   ``*地域`` matches a short header ending so (選定地域);
+- ``group``: a pattern of a group label inside a category (a 類型 such as 観光地型: ``.+型``),
+  matched against the whole text without numbering, brackets and count: the group is kept
+  with each entry under it (the ``value`` column, or the label itself) and counts nothing;
 - ``title``: words that, in a page title, name a category (a per-track sheet's title);
 - ``furniture`` / ``margin``: patterns of page furniture (anywhere / only in the top or bottom
   tenth of a page);
@@ -31,7 +34,7 @@ from pipeline.text import nfkc_no_whitespace
 
 LAYOUTS = Path(__file__).resolve().parent.parent / "layouts"
 COMMON = "common.csv"
-KINDS = ("label", "column", "title", "furniture", "margin", "mark", "tail")
+KINDS = ("label", "group", "column", "title", "furniture", "margin", "mark", "tail")
 # A header cell matches a ``*ending`` alias only if it is this short (選定地域, not a sentence).
 SUFFIX_MATCH_MAX_CHARS = 8
 _COUNT_RE = re.compile(r"[0-9][0-9,]*")
@@ -60,6 +63,7 @@ class Vocabulary:
 
     name: str
     labels: dict[str, str]
+    groups: tuple[tuple[re.Pattern[str], str], ...]
     columns: dict[str, str]
     titles: dict[str, str]
     furniture: tuple[re.Pattern[str], ...]
@@ -89,6 +93,17 @@ class Vocabulary:
         number = _COUNT_RE.search(tail)
         count = int(number[0].replace(",", "")) if number else None
         return Label(category, core, count, "続" in tail or "つづき" in tail)
+
+    def group(self, text: str | None) -> str | None:
+        """The group a text names when the whole text is one group label (marks aside)."""
+        k = key(text)
+        if not k or self.label(k) is not None:
+            return None
+        core = self.strip(k)[0]
+        for pattern, value in self.groups:
+            if pattern.fullmatch(core):
+                return value or core
+        return None
 
     def unknown_label(self, text: str | None) -> Label | None:
         """A text decorated as a heading (numbering or brackets before it and/or a count after
@@ -173,6 +188,7 @@ def load_vocabulary(name: str) -> Vocabulary:
     return Vocabulary(
         name=name,
         labels={key(t): v for t, v in by_kind["label"]},
+        groups=tuple((re.compile(t), v) for t, v in by_kind["group"]),
         columns={key(t): v for t, v in by_kind["column"]},
         titles={key(t): v for t, v in by_kind["title"]},
         furniture=tuple(re.compile(t) for t, _ in by_kind["furniture"]),
