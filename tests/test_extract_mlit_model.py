@@ -143,7 +143,9 @@ def test_a_list_one_short_names_the_track_file_and_page(tmp_path: Path) -> None:
         rows(pdf)
     message = str(err.value)
     assert err.value.source_id == SOURCE and err.value.page == 4 and "short.pdf" in message
-    assert f"重点事業化促進プロジェクト list is short: {announced(PRIORITY) - 1} read" in message
+    short = announced(PRIORITY) - 1
+    assert "priority (重点事業化促進プロジェクト)" in message
+    assert f"short by 1 ({short} of {short + 1})" in message
 
 
 def test_an_unknown_type_cell_names_the_page(tmp_path: Path) -> None:
@@ -162,7 +164,7 @@ def test_a_scan_is_named_as_such(tmp_path: Path) -> None:
     with pytest.raises(SourceError) as err:
         rows(scan)
     assert err.value.page == 1 and scan.name in str(err.value)
-    assert "pages without a text layer: [1]" in str(err.value)
+    assert "scanned page? no text layer" in str(err.value)
 
 
 def test_fixtures_say_they_are_synthetic(layouts: dict[str, Path]) -> None:
@@ -174,16 +176,15 @@ def test_fixtures_say_they_are_synthetic(layouts: dict[str, Path]) -> None:
 
 
 def test_debug_lines_give_each_line_its_role(layouts: dict[str, Path]) -> None:
-    from pipeline.extract.pdf import iter_pages, open_pdf
+    from pipeline.debug import debug_text
 
-    path = layouts["per_track_tables"]
-    with open_pdf(SOURCE, path) as pdf:
-        view = next(iter_pages(SOURCE, path, pdf, [1]))
-    lines = mlit.debug_lines(view)
-    roles = dict((text, role) for role, text in lines)
+    lines = debug_text(SOURCE, layouts["per_track_tables"], pages=[1]) or []
+    assert lines[0].startswith("reading kept: ")
+    roles = {line[4:].split(maxsplit=1)[1]: line[4:].split()[0] for line in lines[1:]
+             if line.startswith("p1 ")}
     assert roles["１．先行モデルプロジェクト（15件）"] == "heading"
-    assert any(role == "header" for role, _ in lines)
-    assert roles["1"] == "furniture" and ("entry", lines[3][1]) in lines
+    assert "header" in roles.values() and "entry" in roles.values()
+    assert roles["1"] == "furniture"
 
 
 # --- the build: the official list replaces the transcription, and every difference is printed
@@ -253,7 +254,8 @@ def test_an_unreadable_list_keeps_the_transcription(
     out = tmp_path / "processed"
     assert _build(raw, out) == 3  # the source failed; the rest is published
     printed = "".join(capsys.readouterr())
-    assert SOURCE in printed and "先行モデルプロジェクト list is short" in printed
+    assert SOURCE in printed and "leading_model (先行モデルプロジェクト)" in printed
+    assert "short by 1 (14 of 15)" in printed
     selections = pd.read_parquet(out / "parquet" / "selections.parquet")
     model = selections[selections.program_id == "smartcity_model_2019"]
     assert not (model.source_id == SOURCE).any()  # the transcription's rows, citing pages

@@ -88,15 +88,9 @@ class Row:
 
 
 def join_wrapped(parts: Iterable[str]) -> str:
-    """Join the printed lines of one wrapped text: no separator (Japanese wraps anywhere),
-    except a space between two Latin letters or digits (a wrap at a word boundary)."""
-    out = ""
-    for part in parts:
-        part = part.strip()
-        if out and part and _latin(out[-1]) and _latin(part[0]):
-            out += " "
-        out += part
-    return out
+    """Join the printed lines of one wrapped text without a separator: Japanese text wraps
+    anywhere, even inside a Latin word (``SMARTCI`` / ``TY``) or a number."""
+    return "".join(part.strip() for part in parts)
 
 
 def _latin(ch: str) -> bool:

@@ -86,6 +86,7 @@ class Heading:
     page: int
     inferred: bool = False  # a label the vocabulary lacks; its category comes from entries
     index: int = 0
+    continued: bool = False  # it goes on with the category in effect (（続き）, a page title)
 
 
 @dataclass
@@ -165,7 +166,8 @@ class _State:
         self.entries_on_page = 0
         self.gap_threshold: float | None = None
         self.previous: Row | None = None
-        self.last_field: str | None = None  # the field a sheet's wrapped value continues
+        # the field a sheet's wrapped value continues, and the x its values start at
+        self.last_field: tuple[str, float] | None = None
 
     # -- bookkeeping ---------------------------------------------------------------------
     def role(self, row: Row, role: str) -> None:
@@ -177,8 +179,9 @@ class _State:
 
     def new_section(self, label: Label, row: Row, inferred: bool = False) -> None:
         self.section += 1
+        continued = label.continued or (bool(label.category) and label.category == self.category)
         heading = Heading(label.category, label.printed, label.count, row.page, inferred,
-                          self.section)
+                          self.section, continued)
         self.reading.headings.append(heading)
         self.category = label.category or None
         self.label = label.printed
@@ -417,37 +420,55 @@ class _State:
         last = self.reading.entries[-1] if self.reading.entries else None
         same_place = last is not None and last.page == row.page and last.section == self.section
         labelled = _labelled_cells(self.shape.vocabulary, cells)
+        filled = set(last.fields) | ({"prefecture"} if last and last.prefecture else set()) \
+            if last is not None else set()
         if labelled is not None and number is None and same_place and last is not None \
-                and not set(labelled) & set(last.fields):
-            for role, value in labelled.items():  # the next field of a sheet or a box
-                last.fields[role] = value
-            self.last_field = next(reversed(labelled))
+                and not set(labelled) & filled:
+            self.fill_labelled(last, labelled, cells)  # the next field of a sheet or a box
             self.role(row, "field")
             return
         numbered = any(e.number is not None for e in self.reading.entries[-3:])
+        value_x = self.last_field[1] if self.last_field is not None else None
         if last is not None and labelled is None and number is None and not row.ruled and (
-            numbered or self.tight(row) or (same_place and self.last_field is not None)
+            numbered or self.tight(row) or (same_place and value_x is not None)
         ):
-            if self.last_field is not None and same_place:  # a wrapped value of a field
-                last.fields[self.last_field] = join_wrapped(
-                    [last.fields.get(self.last_field, ""), *(c.text for c in cells)]
-                )
+            if value_x is not None and same_place:
+                if cells[0].x0 < value_x - INDENT_MIN_CHARS * cells[0].size:
+                    self.last_field = None  # back at the label margin: the fields ended
+                    self.role(row, "text")
+                    return
+                role = self.last_field[0]  # type: ignore[index]
+                last.fields[role] = join_wrapped([last.fields.get(role, ""), *(c.text for c in cells)])
             else:
                 for cell in cells:
                     _fill_by_content(self.shape, last.fields, last.items, cell)
             self.role(row, "continuation")
             return
+        self.last_field = None
+        if labelled is not None:
+            entry = self.add(row, {}, number, None)
+            self.fill_labelled(entry, labelled, cells)
+            self.role(row, "entry")
+            return
         fields: dict[str, str] = {}
         items: dict[str, tuple[str, ...]] = {}
-        if labelled is not None:
-            fields = dict(labelled)
-            self.last_field = next(reversed(labelled))
-        else:
-            self.last_field = None
-            for cell in cells:
-                _fill_by_content(self.shape, fields, items, cell)
+        for cell in cells:
+            _fill_by_content(self.shape, fields, items, cell)
+        if number is None and self.shape.place_role not in fields:
+            self.role(row, "text")  # no place, no number: a title or prose, no entry
+            return
         self.add(row, fields, number, None, items)
         self.role(row, "entry")
+
+    def fill_labelled(self, entry: Entry, labelled: dict[str, str], cells: list[Cell]) -> None:
+        """Fields of a ``label value`` row into an entry (a prefecture is the entry's own)."""
+        for role, value in labelled.items():
+            if role == "prefecture":
+                entry.prefecture = classify.prefecture(value) or value
+            else:
+                entry.fields[role] = value
+        role = next(reversed(labelled))
+        self.last_field = (role, cells[-1].x0 if len(cells) > 1 else cells[0].x0)
 
 
 def _labelled_cells(vocab: Vocabulary, cells: list[Cell]) -> dict[str, str] | None:

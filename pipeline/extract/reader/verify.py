@@ -62,6 +62,12 @@ class ListSpec:
     expected: tuple[Expected, ...]
     check: Callable[[Entry], str | None] | None = None
     infer: Callable[[list[Entry]], str | None] | None = None
+    names: Mapping[str, str] = field(default_factory=dict)  # category -> as messages print it
+
+    def name(self, category: str | None) -> str:
+        """A category as messages name it: ``priority (重点事業化促進プロジェクト)``."""
+        printed = self.names.get(category or "")
+        return f"{category} ({printed})" if printed else str(category)
 
 
 @dataclass
@@ -237,13 +243,15 @@ def _numbering(verdict: Verdict) -> bool:
 def _counts(verdict: Verdict, spec: ListSpec) -> None:
     reading = verdict.reading
     counts = Counter(e.category for e in reading.entries)
-    for category in {h.category for h in reading.headings if h.count is not None}:
-        stated = [h for h in reading.headings if h.category == category and h.count is not None]
+    # a heading going on with its category (（続き）, repeated on a page) restates its count
+    claims = [h for h in reading.headings if h.count is not None and not h.continued]
+    for category in {h.category for h in claims}:
+        stated = [h for h in claims if h.category == category]
         claimed = sum(h.count for h in stated)  # type: ignore[misc]
         if counts[category] != claimed:
             printed = "; ".join(f"{h.printed!r} ({h.count}) on page {h.page}" for h in stated)
             verdict.error = (
-                f"{category}: the headings state {claimed} ({printed}) but {counts[category]} "
+                f"{spec.name(category)}: the headings state {claimed} ({printed}) but {counts[category]} "
                 f"entries were read under them ({_diff(counts[category], claimed)})",
                 _last_page(reading.entries, category, stated[-1].page),
             )
@@ -256,7 +264,7 @@ def _counts(verdict: Verdict, spec: ListSpec) -> None:
         for category in sorted(set(expected.counts) | set(counts)):
             want, got = expected.counts.get(category, 0), counts.get(category, 0)
             if got != want and (expected.exact or got > want):
-                off.append(f"{category} {_diff(got, want)}")
+                off.append(f"{spec.name(category)} {_diff(got, want)}")
                 distance += abs(got - want)
         if not off:
             verdict.matched = expected
@@ -265,7 +273,7 @@ def _counts(verdict: Verdict, spec: ListSpec) -> None:
             best = (distance, expected, off)
     assert best is not None
     distance, expected, off = best
-    first_off = off[0].split(" ")[0]
+    first_off = off[0].split(" ")[0]  # the category, before its printed name
     verdict.error = (
         f"the entries per category match no announced composition: nearest is {expected.label} "
         f"({expected.total}): " + ", ".join(off),

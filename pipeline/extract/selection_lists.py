@@ -1,0 +1,81 @@
+"""What every official selection list shares once the list reader has read it: the content check
+of a selection (it names a place), and the announced counts as the reader's expectations.
+
+A selection's place is where it is printed: a local government (札幌市, 北海道札幌市,
+府中市（東京都）), several (北海道・更別村・岩見沢市, or one per line in the cell), a prefecture, or a
+region (ひがし北海道, 瀬戸内エリア, 八重山地域). A reading that puts a project title or a
+company in the place column is refused, and so is a local government printed under a
+prefecture it does not lie in.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from pipeline.announced import ANNOUNCED_COUNTS
+from pipeline.extract.reader import Entry, Expected, classify
+from pipeline.extract.reader.vocabulary import key
+from pipeline.text import PREFECTURES
+
+# How a region no reference knows is named: it ends in one of these words.
+REGION_ENDINGS = ("地域", "エリア", "圏域", "地区", "全域", "区域", "沿線", "周辺", "圏", "諸島", "半島")
+_SEPARATORS_RE = re.compile(r"[・、,，/／]")
+_BRACKETED_RE = re.compile(r"[（(][^）)]*[）)]")
+
+
+def place_names(entry: Entry, role: str) -> list[str]:
+    """The names a selection's place cell lists (one per line, or joined by ・、,/)."""
+    if role in entry.items:
+        return list(entry.items[role])
+    text = _BRACKETED_RE.sub("", key(entry.fields.get(role, "")))  # a target area in brackets
+    return [p for p in _SEPARATORS_RE.split(text) if p]
+
+
+def is_place(name: str) -> bool:
+    """A local government, a prefecture, or a name that reads as a region."""
+    k = key(name)
+    if classify.is_local_government(k) or k in PREFECTURES:
+        return True
+    bare = re.sub(r"[0-9]+$", "", _BRACKETED_RE.sub("", k))  # 八重山地域（沖縄県）, …地区01
+    return bare.endswith(REGION_ENDINGS) or any(p in bare for p in PREFECTURES) or \
+        classify.is_local_government(bare)
+
+
+def check_place(entry: Entry, roles: Iterable[str]) -> str | None:
+    """The content check of a selection: the first of ``roles`` it fills names a place, and a
+    local government lies in the prefecture printed for it. None when it passes."""
+    role = next((r for r in roles if entry.fields.get(r)), None)
+    if role is None:
+        if entry.prefecture:
+            return None
+        shown = " | ".join(v for v in entry.fields.values() if v)
+        return f"an entry without a place ({shown!r}): columns misread?"
+    names = place_names(entry, role)
+    if not any(is_place(n) for n in names):
+        return (f"{entry.fields[role]!r} is read as the place of a selection but names no local "
+                "government, prefecture or region: columns misread?")
+    if entry.prefecture:
+        for name in names:
+            if classify.in_prefecture(name, entry.prefecture) is False:
+                return (f"{name!r} is printed under the prefecture {entry.prefecture!r} but no "
+                        "local government of that name lies in it")
+    return None
+
+
+def announced_tracks(program_id: str, fiscal_year: int | None = None) -> dict[str, int]:
+    """Track -> announced count of one programme (one fiscal year), all rounds together."""
+    counts: dict[str, int] = {}
+    for a in ANNOUNCED_COUNTS:
+        if a.program_id == program_id and (fiscal_year is None or a.fiscal_year == fiscal_year):
+            counts[a.track] = counts.get(a.track, 0) + a.count
+    return counts
+
+
+def expectations(counts: dict[str, int], citation: str = "pipeline.announced",
+                 each_alone: bool = True) -> tuple[Expected, ...]:
+    """The whole list, and (``each_alone``) each category alone: a file may hold one track."""
+    whole = Expected("+".join(f"{k} {v}" for k, v in counts.items()), counts, citation)
+    if not each_alone or len(counts) == 1:
+        return (whole,)
+    return (whole, *(Expected(f"{k} {v}", {k: v}, citation) for k, v in counts.items()))
