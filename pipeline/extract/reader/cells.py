@@ -57,6 +57,7 @@ class Cell:
     size: float  # font size (height of the text)
     box: Box | None = None  # the ruled box it lies in
     repeated: bool = False  # a merged box's copy in a row below its first
+    words: tuple[Word, ...] = ()  # its words, to cut it again at a table's column bounds
 
     @property
     def ruled(self) -> bool:
@@ -72,6 +73,9 @@ class Row:
     top: float
     bottom: float
     in_margin: bool = False  # in the top or bottom tenth of the page
+    # where cells start in the column of the page it stands in (newspaper order), so that a
+    # table whose header is printed in the first column only is read in the others too
+    starts: tuple[float, ...] = ()
     kinds: dict[int, object] = field(default_factory=dict)  # what it is, per shape (structure)
 
     @property
@@ -184,17 +188,30 @@ def _cell(lines: list[list[Word]], box: Box | None) -> Cell:
         bottom=max(w["bottom"] for w in words),
         size=statistics.median(_size(w) for w in words),
         box=box,
+        words=tuple(words),
     )
+
+
+def cut_cell(cell: Cell, bounds: list[float]) -> list[Cell]:
+    """A cell cut at x positions (a table's column bounds): a category printed close to the
+    name beside it, with no rule between them, is two cells. Lines are regrouped per part."""
+    if not bounds or not cell.words:
+        return [cell]
+    parts: dict[int, list[Word]] = {}
+    for w in cell.words:
+        parts.setdefault(sum(1 for b in bounds if w["x0"] >= b), []).append(w)
+    if len(parts) < 2:
+        return [cell]
+    return [replace(_cell(group_lines(ws), cell.box), repeated=cell.repeated)
+            for _, ws in sorted(parts.items())]
 
 
 class _Rules:
     """The page's ruling lines, for finding the box around a word."""
 
     def __init__(self, view: PageView) -> None:
+        # shading is left out: a shaded band may hold one row, an unshaded one several
         self.h = [(e["top"], e["x0"], e["x1"]) for e in view.edges if e["orientation"] == "h"]
-        # a shaded band's top and bottom separate rows (they do not cut columns)
-        for x0, top, x1, bottom in view.shades:
-            self.h += [(top, x0, x1), (bottom, x0, x1)]
         self.v = [(e["x0"], e["top"], e["bottom"]) for e in view.edges if e["orientation"] == "v"]
 
     def box(self, w: Word) -> Box | None:
@@ -209,12 +226,15 @@ class _Rules:
             return None
         left = [x for x, y0, y1 in self.v if x <= w["x0"] + t and y0 - t <= my <= y1 + t]
         right = [x for x, y0, y1 in self.v if x >= w["x1"] - t and y0 - t <= my <= y1 + t]
-        return (
-            max(left) if left else float("-inf"),
-            max(above),
-            min(right) if right else float("inf"),
-            min(below),
-        )
+        top = max(above)
+        bottom = min(below)
+        if left and right:
+            return (max(left), top, min(right), bottom)
+        # a band between two horizontal rules: as wide as the rule above it (a table ruled
+        # only horizontally; tables side by side have rules of their own)
+        x0, x1 = next((x0, x1) for y, x0, x1 in self.h
+                      if y == top and x0 - t <= mx <= x1 + t)
+        return (max(left) if left else x0, top, min(right) if right else x1, bottom)
 
 
 def _box_cells(words: list[Word], box: Box) -> list[Cell]:
@@ -302,16 +322,19 @@ def _adjacent(a: Box, b: Box) -> bool:
 
 def newspaper_order(rows: list[Row], skip: Callable[[Row], bool]) -> list[Row] | None:
     """The rows of a page set in columns, read column by column: each block of rows between
-    rows that span the gutters, left column top to bottom, then the next. None when the page's
-    text (its unruled rows other than those ``skip`` says are furniture) stands in no columns.
+    rows that span the gutters, left column top to bottom, then the next (a table continued
+    in a second column of the page included). None when the page's text (its rows other than
+    those ``skip`` says are furniture) stands in no columns.
 
     A gutter is a strip at least GUTTER_CHARS characters wide between text, crossed by at
-    most GUTTER_CROSSING_SHARE of the body rows (a title or a heading across the page)."""
-    body = [r for r in rows if not r.ruled and not skip(r)]
+    most GUTTER_CROSSING_SHARE of the body rows (a title or a heading across the page). Each
+    row read in a column says where cells start in that column (``Row.starts``), so that a
+    table whose header is printed in the first column only is read in the others too."""
+    body = [r for r in rows if not skip(r)]
     if len(body) < MIN_BODY_ROWS:
         return None
     size = statistics.median(c.size for r in body for c in r.cells)
-    gutters = _gutters(body, size)
+    gutters = _rule_gutters(body) or _gutters(body, size)
     if not gutters:
         return None
 
@@ -322,6 +345,11 @@ def newspaper_order(rows: list[Row], skip: Callable[[Row], bool]) -> list[Row] |
         mid = (c.x0 + c.x1) / 2
         return sum(1 for g0, _ in gutters if mid > g0)
 
+    starts: list[set[float]] = [set() for _ in range(len(gutters) + 1)]
+    for row in body:
+        if not crosses(row):
+            for c in row.cells:
+                starts[column(c)].add(round(c.x0))
     out: list[Row] = []
     block: list[Row] = []
 
@@ -330,17 +358,32 @@ def newspaper_order(rows: list[Row], skip: Callable[[Row], bool]) -> list[Row] |
             for row in block:
                 cells = [c for c in row.cells if column(c) == k]
                 if cells:
-                    out.append(replace(row, cells=cells, top=min(c.top for c in cells), kinds={}))
+                    out.append(replace(row, cells=cells, top=min(c.top for c in cells),
+                                       starts=tuple(sorted(starts[k])), kinds={}))
         block.clear()
 
     for row in rows:
-        if row.ruled or crosses(row) or (skip(row) and not block):
+        if crosses(row) or (skip(row) and not block):
             flush()
             out.append(row)
         else:
             block.append(row)
     flush()
     return out
+
+
+def _rule_gutters(body: list[Row]) -> list[tuple[float, float]]:
+    """Gaps between ruled tables standing side by side: where no box reaches, between boxes
+    (a table's boxes touch each other, so each table is one stretch of x)."""
+    spans = sorted((c.box[0], c.box[2]) for r in body for c in r.cells
+                   if c.box is not None and c.box[0] > float("-inf"))
+    merged: list[list[float]] = []
+    for x0, x1 in spans:
+        if merged and x0 <= merged[-1][1] + RULE_TOLERANCE:
+            merged[-1][1] = max(merged[-1][1], x1)
+        else:
+            merged.append([x0, x1])
+    return [(a[1], b[0]) for a, b in zip(merged, merged[1:], strict=False)]
 
 
 def _gutters(body: list[Row], size: float) -> list[tuple[float, float]]:

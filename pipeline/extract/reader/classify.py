@@ -20,10 +20,14 @@ from pipeline.text import PREFECTURES
 
 _NUMBER_RE = re.compile(r"^[(（]?([0-9]{1,4})[)）.．、:：]?$")
 # a row number printed before a name in the same cell: 「12　札幌市」 「12札幌市」 「12.札幌市」
-# 「(12)札幌市」; the name must start with something other than a digit or a unit of a number
+# 「(12)札幌市」 (NFKC); the name must start with something other than a digit
 _LEADING_NUMBER_RE = re.compile(
-    r"^[(（]?(?P<n>[0-9]{1,4})(?:[)）.．、:：]\s*|\s+|(?=[^\s0-9０-９.．,，%％年月日号条丁万千百]))(?P<rest>\S.*)$"
+    r"^[(（]?(?P<n>[0-9]{1,4})(?:[)）.．、:：]\s*|\s+|(?=[^\s0-9.,%]))(?P<rest>\S.*)$"
 )
+# a sub-heading's bracket or bullet, possibly after its numbering; a count or closing bracket
+_BULLET_RE = re.compile(r"^(?:[0-9]+[.、):]?|\([0-9]+\)|第[0-9]+)?[【\[■□●○◎◯★☆◆◇▼▽▶▷<〈《〔(]")
+_COUNTED_RE = re.compile(r"[0-9]")
+_CLOSE_RE = re.compile(r"[】\]>〉》〕)]")
 _CIRCLED = {chr(0x2460 + i): i + 1 for i in range(20)}  # ① .. ⑳
 _PREFECTURE_SET = frozenset(PREFECTURES)
 
@@ -80,10 +84,13 @@ def prefecture(text: str | None) -> str | None:
 
 
 def prefecture_heading(text: str, vocabulary: Vocabulary) -> str | None:
-    """A prefecture printed as a sub-heading: decorated (＜北海道＞, 【北海道】, ■北海道,
-    １．北海道, 北海道（3団体）). A bare 北海道 is a name (a member, an area), not a heading."""
+    """A prefecture printed as a sub-heading: in brackets or after a bullet (＜北海道＞,
+    【北海道】, ■北海道), or with a count (北海道（3団体）). A bare 北海道, or a numbered one
+    (「21.茨城県」 in a numbered list), is a name: a member, an area."""
     core, tail = vocabulary.strip(text)
-    if core in _PREFECTURE_SET and core != key(text):
+    if core not in _PREFECTURE_SET or core == key(text):
+        return None
+    if _BULLET_RE.match(key(text)) or _COUNTED_RE.search(tail) or _CLOSE_RE.search(tail):
         return core
     return None
 

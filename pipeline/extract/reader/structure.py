@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from pipeline.extract.reader import classify
-from pipeline.extract.reader.cells import Cell, Row, join_wrapped
+from pipeline.extract.reader.cells import Cell, Row, cut_cell, join_wrapped
 from pipeline.extract.reader.vocabulary import Label, Vocabulary, key
 
 # A line indented this many characters right of a column's start continues the name above.
@@ -159,6 +159,8 @@ class _State:
         self.prefecture: str | None = None
         self.columns: list[_Column] | None = None
         self.table_ruled = False
+        self.table_starts: tuple[float, ...] = ()  # cell starts in the header's page column
+        self.last_in_group: dict[int, Entry] = {}  # the last entry of each group of columns
         self.col_starts: list[float] = []
         self.last_in_col: dict[float, Entry] = {}
         self.pending_number: int | None = None
@@ -224,6 +226,8 @@ class _State:
             cells = row.own_cells
             self.columns = [_Column(c.x0, c.x1, r) for c, r in zip(cells, kind.header, strict=True)]
             self.table_ruled = row.ruled
+            self.table_starts = row.starts
+            self.last_in_group = {}
             self.role(row, "header")
             return
         if kind.prefecture is not None:
@@ -282,9 +286,10 @@ class _State:
             if n is not None:
                 pending = n
                 continue
-            number, text = self.split_number(_cell_text(cell))
-            if pending is not None:
-                number, pending = pending, None
+            if pending is not None:  # a number printed in a cell of its own before the name
+                number, text, pending = pending, _cell_text(cell), None
+            else:
+                number, text = self.split_number(_cell_text(cell))
             start = next((s for s in self.col_starts if abs(cell.x0 - s) <= 1), None)
             if start is None:
                 start = cell.x0
@@ -317,36 +322,57 @@ class _State:
 
     # -- a table -------------------------------------------------------------------------
     def table_row(self, row: Row) -> None:
+        """A row under a header: its cells by column, one entry per group of columns (a
+        header printing its columns twice side by side holds two entries per row)."""
         assert self.columns is not None
         shape = self.shape
-        by_role: dict[str, list[Cell]] = {}
-        for cell in row.cells:
-            column = _column_of(cell, self.columns)
-            if column is None or column.role is None:
-                continue
-            by_role.setdefault(column.role, []).append(cell)
+        shift = _shift(self.columns, row.starts) if row.starts != self.table_starts else 0.0
+        columns = [_Column(c.x0 + shift, c.x1 + shift, c.role) for c in self.columns]
+        bounds = [(a.x1 + b.x0) / 2 for a, b in zip(columns, columns[1:], strict=False)]
+        groups = _column_groups(columns)
+        by_group: dict[int, dict[str, list[Cell]]] = {}
+        for whole in row.cells:
+            for cell in cut_cell(whole, bounds):
+                column = _column_of(cell, columns)
+                if column is None or column.role is None:
+                    continue
+                by_group.setdefault(groups[id(column)], {}).setdefault(column.role, []).append(cell)
+        misplaced = next((c for by_role in by_group.values() for role, cs in by_role.items()
+                          if role != shape.category_role
+                          for c in cs if not c.repeated and shape.label(c.text) is not None), None)
+        if misplaced is not None:
+            self.problem(row, f"the category label {misplaced.text!r} stands in a column that is "
+                         "not the category's: columns misread?")
+            return
+        roles = []
+        for g in sorted(by_group):
+            played = self.table_entry(row, g, by_group[g])
+            if played is None:
+                return  # a problem, recorded with the row
+            roles.append(played)
+        self.role(row, "+".join(dict.fromkeys(roles)) or "empty")
+
+    def table_entry(self, row: Row, group: int, by_role: dict[str, list[Cell]]) -> str | None:
+        """The cells of one group of columns of a table row: an entry, a wrapped line of the
+        entry above, or nothing; returns the role it played (None after a problem)."""
+        shape = self.shape
         own = {role for role, cs in by_role.items() if any(not c.repeated for c in cs)}
         text = {role: join_wrapped(_cell_text(c) for c in cs) for role, cs in by_role.items()}
-        has_number_column = any(c.role == "number" for c in self.columns)
-        entry_roles = shape.entry_roles & own
+        has_number_column = any(c.role == "number" for c in self.columns or ())
+        last = self.last_in_group.get(group)
         if not own:
-            self.role(row, "empty")
-            return
-        if not entry_roles and not (own & {shape.category_role}) and self.reading.entries:
+            return "empty"
+        if not shape.entry_roles & own and not (own & {shape.category_role}) and last:
             # a wrapped line: cells only in columns that no entry starts with
-            self.append_to_last(by_role, text)
-            self.role(row, "continuation")
-            return
-        last = self.reading.entries[-1] if self.reading.entries else None
+            self.append_to(last, by_role, text)
+            return "continuation"
         if (last is not None and "number" not in own and has_number_column and not row.ruled
                 and own <= (shape.entry_roles | {"project", "lead", "consortium"})):
-            self.append_to_last(by_role, text)
-            self.role(row, "continuation")
-            return
+            self.append_to(last, by_role, text)
+            return "continuation"
         if last is not None and self.tight(row) and "number" not in own:
-            self.append_to_last(by_role, text)
-            self.role(row, "continuation")
-            return
+            self.append_to(last, by_role, text)
+            return "continuation"
         if shape.category_role in by_role:
             printed = text[shape.category_role]
             label = shape.label(printed)
@@ -355,7 +381,7 @@ class _State:
             if label is None:
                 self.problem(row, f"the category cell {printed!r} is no category label of "
                              f"{shape.vocabulary.file}")
-                return
+                return None
             if label.printed != self.label or label.category != (self.category or ""):
                 columns = self.columns
                 self.new_section(label, row, inferred=not label.category)
@@ -385,21 +411,24 @@ class _State:
                 number, name = self.split_number(name)
             fields = {shape.name_role: name}
         if not any(fields.get(r) for r in shape.entry_roles):
+            if own <= {"number", shape.category_role, "prefecture", "group"} and not (
+                own - {shape.category_role}
+            ):
+                return "heading"  # a category cell printed on a row of its own
             self.problem(row, f"a table row without {'/'.join(sorted(shape.entry_roles))}: "
                          f"{row.text!r}")
-            return
-        self.add(row, fields, number, None, items, carried=carried)
-        self.role(row, "entry")
+            return None
+        self.last_in_group[group] = self.add(row, fields, number, None, items, carried=carried)
+        return "entry"
 
-    def append_to_last(self, by_role: dict[str, list[Cell]], text: dict[str, str]) -> None:
-        last = self.reading.entries[-1]
+    def append_to(self, entry: Entry, by_role: dict[str, list[Cell]], text: dict[str, str]) -> None:
         for role, cells in by_role.items():
             if role in ("number", "prefecture", "group", self.shape.category_role) or all(
                 c.repeated for c in cells
             ):
                 continue
             field_role = role if self.shape.record else self.shape.name_role
-            last.fields[field_role] = join_wrapped([last.fields.get(field_role, ""), text[role]])
+            entry.fields[field_role] = join_wrapped([entry.fields.get(field_role, ""), text[role]])
 
     # -- a list of records without a header ----------------------------------------------
     def record_row(self, row: Row) -> None:
@@ -603,6 +632,34 @@ def _row_label(shape: Shape, cells: list[Cell]) -> Label | None:
     if label is not None and count[0] == "x" and count[1]:
         return shape.label(cells[0].text + cells[1].text) or label
     return None
+
+
+def _column_groups(columns: list[_Column]) -> dict[int, int]:
+    """id of each column -> its group: a new group starts where a role comes again (a header
+    printing No. 会員名 twice across the page)."""
+    groups: dict[int, int] = {}
+    seen: set[str] = set()
+    group = 0
+    for column in columns:
+        if column.role is not None and column.role in seen:
+            group += 1
+            seen = set()
+        if column.role is not None:
+            seen.add(column.role)
+        groups[id(column)] = group
+    return groups
+
+
+def _shift(columns: list[_Column], starts: tuple[float, ...]) -> float:
+    """How far right a table continued in another column of the page stands: the shift that
+    puts the most of its header's column starts on cell starts of that column."""
+    if not starts:
+        return 0.0
+    candidates = {s - c.x0 for s in starts for c in columns}
+    return max(
+        sorted(candidates, key=abs),
+        key=lambda d: sum(1 for c in columns if any(abs(c.x0 + d - s) <= 2 for s in starts)),
+    )
 
 
 def _column_of(cell: Cell, columns: list[_Column]) -> _Column | None:

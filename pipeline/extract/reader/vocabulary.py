@@ -38,6 +38,8 @@ KINDS = ("label", "group", "column", "title", "furniture", "margin", "mark", "ta
 # A header cell matches a ``*ending`` alias only if it is this short (選定地域, not a sentence).
 SUFFIX_MATCH_MAX_CHARS = 8
 _COUNT_RE = re.compile(r"[0-9][0-9,]*")
+_HEADING_MARK_RE = re.compile(r"^(?:[0-9]+[.、):]?|\([0-9]+\)|第[0-9]+)?[【\[■□●○◎◯★☆◆◇▼▽▶▷<〈《〔]")
+_CLOSING_RE = re.compile(r"[】\]>〉》〕]")
 _TRAILING_NOTE_RE = re.compile(r"[（(][^）)]*[）)]$|[※*＊][0-9]*$")
 
 
@@ -113,8 +115,10 @@ class Vocabulary:
         if not k or self.label(k) is not None:
             return None
         core, tail = self.strip(k)
-        decorated = core != k.removesuffix(tail) or bool(_COUNT_RE.search(tail))
-        if not decorated or not core or len(core) > 20:
+        # decorated as a heading: a bracket or a bullet, or a count after it; numbering alone is
+        # no sign (a numbered list numbers its entries the same way)
+        marked = _HEADING_MARK_RE.match(k) is not None or _CLOSING_RE.search(tail) is not None
+        if not (marked or _COUNT_RE.search(tail)) or not core or len(core) > 20:
             return None
         number = _COUNT_RE.search(tail)
         count = int(number[0].replace(",", "")) if number else None
