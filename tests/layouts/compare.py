@@ -38,6 +38,10 @@ class MemberRow:
     prefecture: str | None = None
     page: int = 0
 
+    def placed(self, page: int) -> None:
+        """Told by the drawer where the entry's first line went."""
+        self.page = page
+
 
 @dataclass
 class SelectionRow:
@@ -50,6 +54,10 @@ class SelectionRow:
     project: str | None = None
     lead: str | None = None
     page: int = 0
+
+    def placed(self, page: int) -> None:
+        """Told by the drawer where the entry's first line went."""
+        self.page = page
 
 
 TruthRow = MemberRow | SelectionRow

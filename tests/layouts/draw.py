@@ -177,8 +177,66 @@ def wrap(doc: Doc, text: str, width: float, size: float, mode: str) -> list[Line
     return lines
 
 
-def lines_of(texts: Sequence[str], size: float) -> list[Line]:
-    return [Line(t, 0.0, size) for t in texts]
+@dataclass
+class Furniture:
+    """What each page prints around the list, as text (empty: not printed): the title, an
+    attachment label (別紙1), an as-of or date line, a note, a count under the title, page
+    numbers. ``every_page``: title, label, date and note on every page, else on the first
+    (page numbers are on every page). A group title (a category or track in each page's
+    title) is set by ``group`` before the group's first page; its continuation text, if any,
+    replaces it on the group's later pages."""
+
+    title: str
+    every_page: bool
+    attachment: str = ""
+    as_of: str = ""
+    note: str = ""
+    total: str = ""
+    page_number: Callable[[int, int], str] = lambda page, pages: ""
+    pages: int = 0  # the page count, once known (for 3/12)
+    group_title: str = ""
+    continued: str | None = None
+    first_of_group: bool = True
+
+    def group(self, title: str, continued: str | None) -> Callable[[], None]:
+        def before() -> None:
+            self.group_title, self.continued, self.first_of_group = title, continued, True
+        return before
+
+    def __call__(self, doc: Doc) -> float:
+        """Print the page's furniture; returns where its body starts."""
+        geo = doc.geo
+        shown = doc.page == 1 or self.every_page
+        top = 28.0
+        group_title = self.group_title
+        if group_title and not self.first_of_group and self.continued:
+            group_title = self.continued
+        self.first_of_group = False
+        if self.attachment and shown:
+            doc.right(geo.width - MARGIN, top, self.attachment, 10.5)
+            top += 18
+        if doc.page == 1:
+            doc.centred(geo.width / 2, top, self.title, 14.0)
+            top += 24
+        elif shown:
+            doc.text(MARGIN, top, self.title, 8.0)
+            top += 14
+        if group_title:
+            doc.text(MARGIN, top, group_title, doc.fitted(group_title, 11.5, geo.usable))
+            top += 21
+        if self.as_of and shown:
+            doc.right(geo.width - MARGIN, top, self.as_of, 9.0)
+            top += 16
+        if self.note and shown:
+            doc.text(MARGIN, top, self.note, 8.0)
+            top += 14
+        if self.total and doc.page == 1:
+            doc.text(MARGIN, top, self.total, 9.0)
+            top += 16
+        number = self.page_number(doc.page, self.pages or doc.page)
+        if number:
+            doc.centred(geo.width / 2, geo.height - 30, number, 9.0)
+        return top + 6
 
 
 # --- the table flow ------------------------------------------------------------------------------

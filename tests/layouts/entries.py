@@ -182,39 +182,35 @@ def _stem(lg: LocalGovernment) -> str:
 def selection_entries(
     rng: random.Random, kind: str, groups: list[tuple[str, int]], unique_only: bool
 ) -> list[Selection]:
-    """``groups`` (group, count) of selections in real areas, grouped and in north-to-south
-    order within a group; one to three joint proposals (two or three proposers in one
-    prefecture, sometimes the prefecture itself first: 北海道・更別村・岩見沢市)."""
+    """``groups`` (group, count) of selections in real areas, in north-to-south order within
+    a group; one to three joint proposals (two or three proposers in one prefecture, sometimes
+    the prefecture itself first: 北海道・更別村・岩見沢市). No area is selected twice."""
     total = sum(n for _, n in groups)
-    lgs = pick_local_governments(rng, total * 3, unique_only, prefectures=total // 5)
-    by_pref: dict[str, list[LocalGovernment]] = {}
-    for lg in lgs:
-        by_pref.setdefault(lg.prefecture, []).append(lg)
-    firsts = rng.sample(lgs, total)
+    pool = pick_local_governments(rng, total * 3, unique_only, prefectures=total // 5)
+    rng.shuffle(pool)
     joint = set(rng.sample(range(total), rng.randint(1, 3)))
     used: set[LocalGovernment] = set()
+    order = {lg: i for i, lg in enumerate(local_governments())}
     out: list[Selection] = []
     index = 0
-    order = {lg: i for i, lg in enumerate(local_governments())}
     for group, count in groups:
         made: list[Selection] = []
         for _ in range(count):
-            first = firsts[index]
+            first = next(lg for lg in pool if lg not in used)
             areas = [first]
-            if index in joint:
-                mates = [lg for lg in by_pref[first.prefecture]
-                         if lg not in used and lg != first and not lg.is_prefecture]
-                if not mates:
-                    mates = [lg for lg in local_governments() if lg.prefecture ==
-                             first.prefecture and not lg.is_prefecture and lg != first
-                             and lg not in used and (is_unique(lg) or not unique_only)]
+            if index in joint and not first.is_prefecture:
+                mates = [lg for lg in local_governments()
+                         if lg.prefecture == first.prefecture and not lg.is_prefecture
+                         and lg != first and lg not in used
+                         and (is_unique(lg) or not unique_only)]
                 areas += rng.sample(mates, min(len(mates), rng.randint(1, 2)))
-                if rng.random() < 0.4 and not first.is_prefecture:
-                    areas.insert(0, next(lg for lg in local_governments()
-                                         if lg.name == first.prefecture))
+                prefecture = next(lg for lg in local_governments() if lg.name == first.prefecture)
+                if rng.random() < 0.4 and prefecture not in used:
+                    areas.insert(0, prefecture)
             used.update(areas)
             index += 1
-            stem = _stem(areas[-1] if areas[0].is_prefecture and len(areas) > 1 else areas[0])
+            named = areas[1] if areas[0].is_prefecture and len(areas) > 1 else areas[0]
+            stem = _stem(named)
             made.append(Selection(
                 group, tuple(areas),
                 rng.choice(_PROJECTS[kind]).format(s=stem),
@@ -224,7 +220,6 @@ def selection_entries(
                 target_area=rng.choice(_TARGETS).format(s=stem),
                 field=rng.choice(_FIELDS),
             ))
-        made.sort(key=lambda s: order[s.areas[0]] if not s.areas[0].is_prefecture
-                  or len(s.areas) == 1 else order[s.areas[1]])
+        made.sort(key=lambda sel: order[sel.areas[0]])
         out += made
     return out

@@ -16,15 +16,16 @@ from tests.layouts import texts
 from tests.layouts.compare import MemberRow
 from tests.layouts.dimensions import (
     GROUP_COLUMNS_MEMBERS,
+    GUTTER,
     MEMBER_COLUMN_WIDTHS,
     blocks_of,
 )
 from tests.layouts.draw import (
     FONTS,
-    MARGIN,
     Column,
     Doc,
     Flow,
+    Furniture,
     Gap,
     Geometry,
     Heading,
@@ -121,30 +122,39 @@ def printed_member(m: Member, lg_form: str) -> Printed:
     return Printed(f"{lg.name}（{pref}）", "", pref)  # bracketed
 
 
+def furniture(v: dict[str, str], total: int) -> Furniture:
+    """The member list's page furniture for the values ``v``."""
+    return Furniture(
+        title=TITLES[v["title_text"]], every_page=v["furniture_where"] == "every_page",
+        attachment=ATTACHMENT.get(v["attachment_label"], ""), as_of=AS_OF.get(v["as_of"], ""),
+        note=texts.NOTES[v["note"]],
+        total=f"会員数：{texts.fullwidth(total)}{UNIT}" if v["total"] == "top_line" else "",
+        page_number=lambda page, pages: texts.page_number(v["page_number"], page, pages))
+
+
 def draw_members(
     path: Path, v: dict[str, str], entries: dict[str, list[Member]], rng: random.Random
 ) -> list[MemberRow]:
     """Draw the list; returns the truth (every member with the page its first line is on)."""
-    geo = geometry(v["page_size"], v["orientation"])
     order = ORDERS[v["category_order"]]
     labels = labels_for(v, order, rng)
     headers = headers_for(v, rng)
     total = sum(len(entries[c]) for c in order)
     pages = 0
     for _ in range(2 if v["page_number"] == "slash" else 1):  # 3/12 needs the page count
-        rows, pages = _draw(path, v, geo, order, labels, headers, entries, total, pages)
+        frame = furniture(v, total)
+        frame.pages = pages
+        rows, pages = _draw(path, v, frame, order, labels, headers, entries, total)
     return rows
 
 
 def _draw(
-    path: Path, v: dict[str, str], geo: Geometry, order: tuple[str, ...],
+    path: Path, v: dict[str, str], frame: Furniture, order: tuple[str, ...],
     labels: dict[str, str], headers: dict[str, str], entries: dict[str, list[Member]],
-    total: int, pages: int,
+    total: int,
 ) -> tuple[list[MemberRow], int]:
-    font = FONTS[v["font"]]
-    state: dict[str, object] = {"title": "", "first_of_group": True, "continued": None}
-    doc = Doc(path, geo, font, f"member list {v}", lambda d: _furniture(d, v, state, total,
-                                                                         pages))
+    geo = geometry(v["page_size"], v["orientation"])
+    doc = Doc(path, geo, FONTS[v["font"]], f"member list {v}", frame)
     place = v["category_place"]
     columns, blocks, order_mode = _columns(v, geo, headers)
     modes = {"category": {"merged_cell": "merged", "first_row": "once"}.get(place, "every"),
@@ -157,19 +167,20 @@ def _draw(
     name_width = next(c.width for c in columns if c.role == "name") - 2 * flow.pad
     for index, cat in enumerate(order, start=1):
         group = entries[cat]
-        label = labels[cat]
-        head = texts.heading(v, label, index, len(group), UNIT) \
-            if place not in GROUP_COLUMNS_MEMBERS else None
+        if place in GROUP_COLUMNS_MEMBERS:
+            head = None
+        else:
+            head = texts.heading(v, labels[cat], index, len(group), UNIT)
         if place == "heading" and head is not None:
             items.append(Heading(head.text, 11.0, "line", spread=v["even_spacing"] ==
-                                 "char_spread", spread_part=label, continued=head.continued,
-                                 header_after=True))
+                                 "char_spread", spread_part=head.label,
+                                 continued=head.continued, header_after=True))
         elif place == "page_title" and head is not None:
-            items.append(Gap(new_page=True, before=_title_setter(state, head)))
+            items.append(Gap(new_page=True, before=frame.group(head.text, head.continued)))
         if v["number_restart"] == "per_category":
             number = 0
         subheading = None
-        cell_label = texts.spaced(label, v["even_spacing"])
+        cell_label = texts.spaced(labels[cat], v["even_spacing"])
         for m in group:
             number += 1
             p = printed_member(m, v["lg_form"])
@@ -189,24 +200,12 @@ def _draw(
                 groups["category"] = cell_label
             if v["lg_form"] in ("pref_column_every", "pref_column_once"):
                 groups["prefecture"] = p.prefecture_cell
-            items.append(Unit(cells, groups, _placer(row)))
+            items.append(Unit(cells, groups, row.placed))
     if v["total"] == "end_line":
         items.append(Gap(text=f"合計　{texts.fullwidth(total)}{UNIT}"))
     flow.run(items)
     doc.save()
     return truth, doc.page
-
-
-def _title_setter(state: dict[str, object], head: texts.HeadingText):  # type: ignore[no-untyped-def]
-    def before() -> None:
-        state.update(title=head.text, continued=head.continued, first_of_group=True)
-    return before
-
-
-def _placer(row: MemberRow):  # type: ignore[no-untyped-def]
-    def placed(page: int) -> None:
-        row.page = page
-    return placed
 
 
 def _columns(v: dict[str, str], geo: Geometry,
@@ -223,50 +222,10 @@ def _columns(v: dict[str, str], geo: Geometry,
         fixed.append(("category", widths["category"]))
     if v["lg_form"] in ("pref_column_every", "pref_column_once"):
         fixed.append(("prefecture", widths["prefecture"]))
-    block = (geo.usable - (blocks - 1) * 12.0) / blocks
+    block = (geo.usable - (blocks - 1) * GUTTER) / blocks
     if blocks == 1:
         block = min(block, 420.0 + sum(w for _, w in fixed))
     name = block - sum(w for _, w in fixed)
     cols = [Column(role, w, headers[role]) for role, w in fixed]
     cols.append(Column("name", name, headers["name"]))
     return cols, blocks, order
-
-
-def _furniture(doc: Doc, v: dict[str, str], state: dict[str, object], total: int,
-               pages: int) -> float:
-    """Print a page's furniture; returns where its body starts."""
-    geo = doc.geo
-    first = doc.page == 1
-    every = v["furniture_where"] == "every_page"
-    top = 28.0
-    title = TITLES[v["title_text"]]
-    group_title = state.get("title") or ""
-    if group_title and not state.get("first_of_group") and state.get("continued"):
-        group_title = str(state["continued"])
-    state["first_of_group"] = False
-    if v["attachment_label"] != "none" and (first or every):
-        doc.right(geo.width - MARGIN, top, ATTACHMENT[v["attachment_label"]], 10.5)
-        top += 18
-    if first:
-        doc.centred(geo.width / 2, top, title, 14.0)
-        top += 24
-    elif every:
-        doc.text(MARGIN, top, title, 8.0)
-        top += 14
-    if group_title:  # the category in each page's title
-        doc.text(MARGIN, top, str(group_title), doc.fitted(str(group_title), 11.0,
-                                                            geo.usable))
-        top += 20
-    if v["as_of"] != "none" and (first or every):
-        doc.right(geo.width - MARGIN, top, AS_OF[v["as_of"]], 9.0)
-        top += 16
-    if v["note"] != "none" and (first or every):
-        doc.text(MARGIN, top, texts.NOTES[v["note"]], 8.0)
-        top += 14
-    if v["total"] == "top_line" and first:
-        doc.text(MARGIN, top, f"会員数：{texts.fullwidth(total)}{UNIT}", 9.0)
-        top += 16
-    number = texts.page_number(v["page_number"], doc.page, pages or doc.page)
-    if number:
-        doc.centred(geo.width / 2, geo.height - 30, number, 9.0)
-    return top + 6

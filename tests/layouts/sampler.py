@@ -178,14 +178,10 @@ def _draw_selections(s: Sample, path: Path, variant: str) -> Drawn:
     spec = spec_of(s)
     unique_only = v["area_form"] == "alone"
     groups = [(g.key, g.count) for g in spec.groups]
-    entries = selection_entries(_rng(s, "entries"), _entry_kind(s), groups, unique_only)
+    entries = selection_entries(_rng(s, "entries"), s.kind, groups, unique_only)
     changed, touched = _vary_selections(s, spec, entries, variant, unique_only)
     truth = draw_selections(path, v, spec, entries, _rng(s, "draw"))
     return Drawn(s, path, list(truth), variant, changed, touched)
-
-
-def _entry_kind(s: Sample) -> str:
-    return "smc" if s.kind == "smc" else s.kind
 
 
 def _vary_selections(s: Sample, spec: KindSpec, entries: list[Selection], variant: str,

@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import functools
 import random
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from tests.layouts.draw import (
     Column,
     Doc,
     Flow,
+    Furniture,
     Gap,
     Geometry,
     Heading,
@@ -215,12 +215,6 @@ def _truth(s: Selection, group: Group, p: PrintedSelection, v: dict[str, str],
         project=s.project, lead=s.lead if full and "lead" in spec.full_columns else None)
 
 
-def _placer(row: SelectionRow) -> Callable[[int], None]:
-    def placed(page: int) -> None:
-        row.page = page
-    return placed
-
-
 # --- the drawer --------------------
 
 
@@ -232,9 +226,17 @@ class Context:
     spec: KindSpec
     headers: dict[str, str]
     geo: Geometry
-    state: dict[str, object]
-    pages: int
-    total: int
+    frame: Furniture
+
+
+def furniture(v: dict[str, str], spec: KindSpec, total: int) -> Furniture:
+    """The list's page furniture for the values ``v``."""
+    return Furniture(
+        title=spec.titles[v["title_scope"]], every_page=v["furniture_where"] == "every_page",
+        attachment=spec.attachment.get(v["attachment_label"], ""),
+        as_of=spec.dates.get(v["as_of"], ""), note=texts.NOTES[v["note"]],
+        total=f"選定数：{texts.fullwidth(total)}{spec.unit}" if v["total"] == "top_line" else "",
+        page_number=lambda page, pages: texts.page_number(v["page_number"], page, pages))
 
 
 def draw_selections(path: Path, v: dict[str, str], spec: KindSpec,
@@ -245,10 +247,10 @@ def draw_selections(path: Path, v: dict[str, str], spec: KindSpec,
     pages = 0
     rows: list[SelectionRow] = []
     for _ in range(2 if v["page_number"] == "slash" else 1):  # 3/12 needs the page count
-        ctx = Context(v, spec, headers, geo, {"title": "", "continued": None, "first": True},
-                      pages, len(entries))
-        doc = Doc(path, geo, FONTS[v["font"]], f"{spec.titles} {v}",
-                  lambda d, ctx=ctx: _furniture(d, ctx))
+        frame = furniture(v, spec, len(entries))
+        frame.pages = pages
+        ctx = Context(v, spec, headers, geo, frame)
+        doc = Doc(path, geo, FONTS[v["font"]], f"{spec.titles} {v}", frame)
         family = v["family"]
         if family in ("table", "numbered_list"):
             rows = _table(doc, ctx, entries)
@@ -326,7 +328,7 @@ def _table(doc: Doc, ctx: Context, entries: list[Selection]) -> list[SelectionRo
                                  spread=v["even_spacing"] == "char_spread",
                                  spread_part=head.label, continued=head.continued))
         elif place == "sheet_per_group":
-            items.append(Gap(new_page=True, before=_title_setter(ctx, head)))
+            items.append(Gap(new_page=True, before=ctx.frame.group(head.text, head.continued)))
         subheading = None
         for s in members:
             number += 1
@@ -344,7 +346,7 @@ def _table(doc: Doc, ctx: Context, entries: list[Selection]) -> list[SelectionRo
                     if v["even_spacing"] == "ideographic_space" else label
             if "prefecture" in roles:
                 groups["prefecture"] = p.prefecture
-            items.append(Unit(cells, groups, _placer(row)))
+            items.append(Unit(cells, groups, row.placed))
     if v["total"] == "end_line":
         items.append(Gap(text=f"合計　{texts.fullwidth(len(entries))}{ctx.spec.unit}"))
     flow.run(items)
@@ -371,12 +373,6 @@ def _cells(doc: Doc, ctx: Context, columns: list[Column], s: Selection, p: Print
     return cells
 
 
-def _title_setter(ctx: Context, head: texts.HeadingText) -> Callable[[], None]:
-    def before() -> None:
-        ctx.state.update(title=head.text, continued=head.continued, first=True)
-    return before
-
-
 # --- slides with one box per project --------------------
 
 
@@ -392,7 +388,7 @@ def _boxes(doc: Doc, ctx: Context, entries: list[Selection]) -> list[SelectionRo
     full = v["columns"] == "full"
     for index, (group, members) in enumerate(_groups(ctx, entries), start=1):
         head = _group_heading(ctx, group, index, len(members))
-        _title_setter(ctx, head)()
+        ctx.frame.group(head.text, head.continued)()
         per_slide = across * down
         for start in range(0, len(members), per_slide):
             top0 = doc.new_page()
@@ -421,7 +417,6 @@ def _boxes(doc: Doc, ctx: Context, entries: list[Selection]) -> list[SelectionRo
                 for ln in lines:
                     doc.text(x0 + 6 + ln.indent, y, ln.text, ln.size)
                     y += ln.size + 4
-            ctx.state["first"] = False
     return truth
 
 
@@ -434,10 +429,9 @@ def _sheets(doc: Doc, ctx: Context, entries: list[Selection]) -> list[SelectionR
     full = v["columns"] == "full"
     for index, (group, members) in enumerate(_groups(ctx, entries), start=1):
         head = _group_heading(ctx, group, index, len(members))
-        _title_setter(ctx, head)()
+        ctx.frame.group(head.text, head.continued)()
         for s in members:
             top = doc.new_page()
-            ctx.state["first"] = False
             p = printed_selection(s, v["area_form"], v["joint"])
             row = _truth(s, group, p, v, ctx.spec)
             row.page = doc.page
@@ -462,43 +456,3 @@ def _sheets(doc: Doc, ctx: Context, entries: list[Selection]) -> list[SelectionR
                         top += 16
                 top += 8
     return truth
-
-
-# --- furniture --------------------
-
-
-def _furniture(doc: Doc, ctx: Context) -> float:
-    v, geo, state = ctx.v, ctx.geo, ctx.state
-    first = doc.page == 1
-    every = v["furniture_where"] == "every_page"
-    top = 28.0
-    title = ctx.spec.titles[v["title_scope"]]
-    group_title = str(state.get("title") or "")
-    if group_title and not state.get("first") and state.get("continued"):
-        group_title = str(state["continued"])
-    state["first"] = False
-    if v["attachment_label"] != "none" and (first or every):
-        doc.right(geo.width - MARGIN, top, ctx.spec.attachment[v["attachment_label"]], 10.5)
-        top += 18
-    if first:
-        doc.centred(geo.width / 2, top, title, 14.0)
-        top += 24
-    elif every:
-        doc.text(MARGIN, top, title, 8.0)
-        top += 14
-    if group_title:
-        doc.text(MARGIN, top, group_title, doc.fitted(group_title, 12.0, geo.usable))
-        top += 22
-    if v["as_of"] != "none" and (first or every):
-        doc.right(geo.width - MARGIN, top, ctx.spec.dates[v["as_of"]], 9.0)
-        top += 16
-    if v["note"] != "none" and (first or every):
-        doc.text(MARGIN, top, texts.NOTES[v["note"]], 8.0)
-        top += 14
-    if v["total"] == "top_line" and first:
-        doc.text(MARGIN, top, f"選定数：{texts.fullwidth(ctx.total)}{ctx.spec.unit}", 9.0)
-        top += 16
-    number = texts.page_number(v["page_number"], doc.page, ctx.pages or doc.page)
-    if number:
-        doc.centred(geo.width / 2, geo.height - 30, number, 9.0)
-    return top + 6
