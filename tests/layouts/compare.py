@@ -137,8 +137,8 @@ FIELDS = {
 
 
 def difference(truth: Sequence[TruthRow], published: pd.DataFrame) -> str | None:
-    """None when the extraction is exact (module docstring); else the first difference, said
-    as the truth row not published and the published row no truth row matches."""
+    """None when the extraction is exact (module docstring); else how many rows differ and
+    the first difference, field by field against the closest published row."""
     members = bool(truth) and isinstance(truth[0], MemberRow)
     if members:
         want = [_truth_member(t) for t in truth]  # type: ignore[arg-type]
@@ -160,13 +160,19 @@ def difference(truth: Sequence[TruthRow], published: pd.DataFrame) -> str | None
             unused.remove(hit)
     if not missing and not unused:
         return None
-    said = []
-    if missing:
-        said.append(f"{len(missing)} truth rows not published, first "
-                    f"{dict(zip(fields, missing[0], strict=True))}")
-    if unused:
-        said.append(f"{len(unused)} published rows match no truth row, first "
+    said = [f"{len(missing)} of {len(want)} printed rows not published as printed, "
+            f"{len(unused)} of {len(got)} published rows not printed"]
+    if missing and unused:
+        first = missing[0]
+        near = max(unused, key=lambda i: sum(a == b for a, b in zip(first, got[i],
+                                                                       strict=True)))
+        what = [f"{f} {a!r} published as {b!r}" for f, a, b, k in
+                zip(fields, first, got[near], range(len(fields)), strict=True)
+                if a != b and not (k in optional and a is None)]
+        said.append(f"first: {dict(zip(fields, first, strict=True))} -> " + "; ".join(what))
+    elif missing:
+        said.append(f"first not published: {dict(zip(fields, missing[0], strict=True))}")
+    else:
+        said.append(f"first published, not printed: "
                     f"{dict(zip(fields, got[unused[0]], strict=True))}")
-    if len(want) != len(got):
-        said.append(f"{len(got)} published, {len(want)} printed")
     return "; ".join(said)
