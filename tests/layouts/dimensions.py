@@ -270,8 +270,8 @@ def _resolve_members(v: dict[str, str]) -> None:
         v["arrangement"] = "one_column" if fit < 2 else v["arrangement"][:-1] + str(fit)
     if v["category_place"] in GROUP_COLUMNS_MEMBERS:
         _na(v, "heading_number", "heading_bracket", "heading_count", "continuation")
-        if v["even_spacing"] == "char_spread":
-            v["even_spacing"] = "ideographic_space"  # a cell's label is one text
+    if v["category_place"] != "heading" and v["even_spacing"] == "char_spread":
+        v["even_spacing"] = "ideographic_space"  # a cell's or a title's label is one text
     if v["numbering"] == "none":
         _na(v, "number_restart")
     if v["lg_form"] != "pref_subheadings":
@@ -309,5 +309,9 @@ def _resolve_selections(kind: str, v: dict[str, str]) -> None:
     if not grouped:
         _na(v, "group_place", "group_label", "heading_number", "heading_bracket",
             "heading_count", "continuation", "even_spacing")
-    elif v["group_place"] in GROUP_COLUMNS:
-        _na(v, "heading_number", "heading_bracket", "heading_count", "continuation")
+    else:
+        if v["group_place"] in GROUP_COLUMNS:
+            _na(v, "heading_number", "heading_bracket", "heading_count", "continuation")
+        if v["group_place"] in (*GROUP_COLUMNS, "sheet_per_group") \
+                and v["even_spacing"] == "char_spread":
+            v["even_spacing"] = "ideographic_space"  # a cell's or a title's label is one text
