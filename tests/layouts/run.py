@@ -26,6 +26,7 @@ from tests.layouts.harness import Result, evaluate
 from tests.layouts.sampler import VARIANTS, Sample, sample
 
 TOP_VALUES = 12
+MIN_FOR_RATE = 10
 
 
 def run_kind(samples: Sequence[Sample], out_dir: Path, negatives: str = "all",
@@ -72,12 +73,18 @@ def report(kind: str, results: Sequence[Result], seconds: float, out: list[str])
                f"{extract:.2f} s); {seconds:.0f} s in all for {len(results)} PDFs")
     refused = [r for r in plain if r.outcome == "refused"]
     if refused:
+        shared = shared_values(refused, plain)
         out.append("   refused share (dimension=value: refused with it / samples with it; "
                    "one example error):")
-        for d, v, k, total in shared_values(refused, plain)[:TOP_VALUES]:
+        for d, v, k, total in shared[:TOP_VALUES]:
             example = next(r for r in refused if r.sample.values.get(d) == v)
             out.append(f"     {d}={v}: {k}/{total}   e.g. seed {example.sample.seed}: "
                        f"{_short(example.detail)}")
+        enough = [t for t in shared if t[3] >= MIN_FOR_RATE]
+        by_rate = sorted(enough, key=lambda t: (-t[2] / t[3], -t[3]))[:TOP_VALUES]
+        if by_rate:
+            out.append(f"   refused most often, of values in at least {MIN_FOR_RATE} samples: "
+                       + ", ".join(f"{d}={v} {k}/{total}" for d, v, k, total in by_rate))
     wrong = [r for r in plain if r.outcome == "wrong"]
     for r in wrong:
         out.append(f"   WRONG seed {r.sample.seed}: {r.detail}")
