@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import re
 import sys
 import tempfile
 import time
@@ -26,6 +27,7 @@ from tests.layouts.harness import Result, evaluate
 from tests.layouts.sampler import VARIANTS, Sample, sample
 
 TOP_VALUES = 12
+TOP_REASONS = 8
 MIN_FOR_RATE = 10
 
 
@@ -80,6 +82,12 @@ def report(kind: str, results: Sequence[Result], seconds: float, out: list[str])
             example = next(r for r in refused if r.sample.values.get(d) == v)
             out.append(f"     {d}={v}: {k}/{total}   e.g. seed {example.sample.seed}: "
                        f"{_short(example.detail)}")
+        reasons = Counter(reason_of(r.detail) for r in refused)
+        out.append("   refused, most common errors (one example each):")
+        for reason, k in reasons.most_common(TOP_REASONS):
+            example = next(r for r in refused if reason_of(r.detail) == reason)
+            out.append(f"     {k}x {reason}   e.g. seed {example.sample.seed}: "
+                       f"{_short(example.detail)}")
         enough = [t for t in shared if t[3] >= MIN_FOR_RATE]
         by_rate = sorted(enough, key=lambda t: (-t[2] / t[3], -t[3]))[:TOP_VALUES]
         if by_rate:
@@ -108,6 +116,17 @@ def report(kind: str, results: Sequence[Result], seconds: float, out: list[str])
                 out.append(f"     no {part}: seed {r.sample.seed} {r.variant} ({r.changed}): "
                            f"{_short(r.detail)}")
     return bool(wrong) or any(r.outcome == "wrong" for r in negative)
+
+
+_WHERE_RE = re.compile(r"^\S+?: (?:\S+\.pdf(?: page \d+)?: )?")
+_QUOTED_RE = re.compile(r"'[^']*'|\"[^\"]*\"|\[[^\]]*\]|\([^)]*\)")
+
+
+def reason_of(detail: str) -> str:
+    """An error said without its file, page and the texts it quotes: refusals that share it
+    failed the same way."""
+    text = _QUOTED_RE.sub("…", _WHERE_RE.sub("", " ".join(detail.split())))
+    return re.sub(r"\d+", "N", text)[:110]
 
 
 def _short(text: str, limit: int = 180) -> str:
