@@ -15,7 +15,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8001
 
 .DEFAULT_GOAL := all
-.PHONY: all fetch build sources check test lint bench report dist sql shell serve lock clean distclean help
+.PHONY: all fetch build sources check test lint bench layouts report dist sql shell serve lock clean distclean help
 
 all: $(STAMP) ## fetch what can be fetched, then build and publish processed/
 	$(PIPELINE) all
@@ -58,6 +58,13 @@ serve: $(VENV)/.installed-serve ## browse processed/ in a web browser (Datasette
 
 bench: $(VENV)/.installed-dev ## extraction speed and memory benchmark (prints ratios, writes benchmarks/results/)
 	$(PY) benchmarks/bench_extract.py
+
+# make layouts: N samples per list kind (KIND=members|mlit_model|cao|smc|all), seeds SEED.. (random
+# when not given), the PDFs kept in KEEP=dir if given; fails when a wrong list was published.
+N    ?= 500
+KIND ?= all
+layouts: $(VENV)/.installed-dev ## generated list layouts read by the extractors: K of N exact, refused, WRONG
+	$(PY) -m tests.layouts.run --kind $(KIND) --n $(N) $(if $(SEED),--seed $(SEED)) $(if $(KEEP),--keep $(KEEP))
 
 lock: ## refresh the hashed lockfiles in requirements/ from pyproject.toml (needs PyPI)
 	$(PYTHON) -m pip install --quiet --target .cache/lock-tools uv==$(UV_VERSION)
