@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.announced import MEMBER_CATEGORIES
-from pipeline.extract.mlit_scpf_members import LAYOUT_FILE
+from pipeline.extract.mlit_scpf_members import VOCABULARY
+from pipeline.extract.reader.vocabulary import LAYOUTS
 from pipeline.text import nfkc_no_whitespace
 from tests.layouts import texts
 from tests.layouts.compare import MemberRow
@@ -68,7 +69,7 @@ UNIT = "団体"
 @functools.lru_cache(maxsize=1)
 def layout_rows() -> tuple[tuple[str, str, str], ...]:
     """(kind, text, value) rows of the member list's layout CSV: the reader's vocabulary."""
-    with LAYOUT_FILE.open(encoding="utf-8", newline="") as fh:
+    with (LAYOUTS / VOCABULARY).open(encoding="utf-8", newline="") as fh:
         return tuple((r["kind"], r["text"], r["value"]) for r in csv.DictReader(fh))
 
 
@@ -77,11 +78,11 @@ def labels_for(v: dict[str, str], order: tuple[str, ...], rng: random.Random) ->
     labels = dict(MEMBER_CATEGORIES)
     if v["label_vocabulary"] == "synonym":
         for cat in order:
-            others = [t for k, t, val in layout_rows() if k == "heading" and val == cat
+            others = [t for k, t, val in layout_rows() if k == "label" and val == cat
                       and t != MEMBER_CATEGORIES[cat]]
             labels[cat] = rng.choice(others)
     elif v["label_vocabulary"] == "unknown":
-        known = {nfkc_no_whitespace(t) for k, t, _ in layout_rows() if k == "heading"}
+        known = {nfkc_no_whitespace(t) for k, t, _ in layout_rows() if k == "label"}
         cat = rng.choice(order)
         labels[cat] = rng.choice([t for t in UNKNOWN_LABELS[cat]
                                   if nfkc_no_whitespace(t) not in known])

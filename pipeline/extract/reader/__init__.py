@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from pipeline.extract.pdf import iter_pages, open_pdf
-from pipeline.extract.reader.cells import Row, page_rows
+from pipeline.extract.reader.cells import Page, read_page
 from pipeline.extract.reader.structure import Entry, Heading, Options, Reading, Shape
 from pipeline.extract.reader.verify import (
     Expected,
@@ -48,10 +48,10 @@ def format_line(page: int, role: str, text: str) -> str:
     return f"{'p' + str(page):<3} {role:<13} {text}"
 
 
-def _pages(spec: ListSpec, path: Path, pages: list[int] | None = None) -> Iterator[tuple[int, list[Row]]]:
+def _pages(spec: ListSpec, path: Path, pages: list[int] | None = None) -> Iterator[Page]:
     with open_pdf(spec.source_id, path) as pdf:
         for view in iter_pages(spec.source_id, path, pdf, pages):
-            yield view.number, page_rows(view)
+            yield read_page(view)
 
 
 def readings_of(spec: ListSpec, path: Path) -> list[Reading]:

@@ -255,6 +255,27 @@ def _box_cells(words: list[Word], box: Box) -> list[Cell]:
     return cells
 
 
+@dataclass
+class Page:
+    """One page read into rows, and where its ruled tables stand across the page."""
+
+    number: int
+    rows: list[Row]
+    # x extents of the page's horizontal rules, merged: tables side by side are one each
+    table_spans: list[tuple[float, float]] = field(default_factory=list)
+
+
+def read_page(view: PageView) -> Page:
+    """The page's rows and the x extents of its ruled tables."""
+    spans: list[list[float]] = []
+    for x0, x1 in sorted((e["x0"], e["x1"]) for e in view.edges if e["orientation"] == "h"):
+        if spans and x0 <= spans[-1][1] + RULE_TOLERANCE:
+            spans[-1][1] = max(spans[-1][1], x1)
+        else:
+            spans.append([x0, x1])
+    return Page(view.number, page_rows(view), [(a, b) for a, b in spans])
+
+
 def page_rows(view: PageView) -> list[Row]:
     """The page as rows of cells, top to bottom."""
     rules = _Rules(view)
@@ -320,7 +341,7 @@ def _adjacent(a: Box, b: Box) -> bool:
     return abs(a[2] - b[0]) <= ROW_TOLERANCE or abs(a[0] - b[2]) <= ROW_TOLERANCE
 
 
-def newspaper_order(rows: list[Row], skip: Callable[[Row], bool]) -> list[Row] | None:
+def newspaper_order(page: Page, skip: Callable[[Row], bool]) -> list[Row] | None:
     """The rows of a page set in columns, read column by column: each block of rows between
     rows that span the gutters, left column top to bottom, then the next (a table continued
     in a second column of the page included). None when the page's text (its rows other than
@@ -329,12 +350,16 @@ def newspaper_order(rows: list[Row], skip: Callable[[Row], bool]) -> list[Row] |
     A gutter is a strip at least GUTTER_CHARS characters wide between text, crossed by at
     most GUTTER_CROSSING_SHARE of the body rows (a title or a heading across the page). Each
     row read in a column says where cells start in that column (``Row.starts``), so that a
-    table whose header is printed in the first column only is read in the others too."""
+    table whose header is printed in the first column only is read in the others too. Ruled
+    tables standing side by side are columns by their rules (an empty column of a table does
+    not split it)."""
+    rows = page.rows
     body = [r for r in rows if not skip(r)]
     if len(body) < MIN_BODY_ROWS:
         return None
     size = statistics.median(c.size for r in body for c in r.cells)
-    gutters = _rule_gutters(body) or _gutters(body, size)
+    # a ruled page stands in columns by its rules only (an empty column of a table is white)
+    gutters = _rule_gutters(page.table_spans) if page.table_spans else _gutters(body, size)
     if not gutters:
         return None
 
@@ -372,18 +397,10 @@ def newspaper_order(rows: list[Row], skip: Callable[[Row], bool]) -> list[Row] |
     return out
 
 
-def _rule_gutters(body: list[Row]) -> list[tuple[float, float]]:
-    """Gaps between ruled tables standing side by side: where no box reaches, between boxes
-    (a table's boxes touch each other, so each table is one stretch of x)."""
-    spans = sorted((c.box[0], c.box[2]) for r in body for c in r.cells
-                   if c.box is not None and c.box[0] > float("-inf"))
-    merged: list[list[float]] = []
-    for x0, x1 in spans:
-        if merged and x0 <= merged[-1][1] + RULE_TOLERANCE:
-            merged[-1][1] = max(merged[-1][1], x1)
-        else:
-            merged.append([x0, x1])
-    return [(a[1], b[0]) for a, b in zip(merged, merged[1:], strict=False)]
+def _rule_gutters(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Gaps between ruled tables standing side by side (each table's horizontal rules span
+    it, so each table is one stretch of x)."""
+    return [(a[1], b[0]) for a, b in zip(spans, spans[1:], strict=False)]
 
 
 def _gutters(body: list[Row], size: float) -> list[tuple[float, float]]:

@@ -170,6 +170,7 @@ class _State:
         self.previous: Row | None = None
         # the field a sheet's wrapped value continues, and the x its values start at
         self.last_field: tuple[str, float] | None = None
+        self.numbered_rows = False  # the last grid row had numbers in cells of their own
 
     # -- bookkeeping ---------------------------------------------------------------------
     def role(self, row: Row, role: str) -> None:
@@ -218,7 +219,7 @@ class _State:
         if kind.furniture:
             self.role(row, "furniture")
             return
-        if kind.labels >= 2 and self.columns is None:
+        if kind.labels >= 2 and self.columns is None and kind.labels_only:
             self.problem(row, f"{kind.labels} category labels in one row ({row.text!r}): a "
                          "summary line, not a list?")
             return
@@ -265,18 +266,39 @@ class _State:
         return entry
 
     def split_number(self, text: str) -> tuple[int | None, str]:
-        if self.options.split_numbers:
-            found = classify.leading_number(text)
-            if found is not None:
-                return found
-        return None, text
+        """A row number printed before the name in its cell, when this reading says so; the
+        digits are cut where the printed numbering says (「2573Dプリント」 after 256: 257)."""
+        if not self.options.split_numbers:
+            return None, text
+        found = classify.leading_number(text)
+        if found is None:
+            return None, text
+        last = next((e for e in reversed(self.reading.entries) if e.number), None)
+        digits = str(found[0])
+        expected_numbers: tuple[int, ...] = ()
+        if last is not None and last.number is not None:
+            restart = last.category != self.category  # a new category may number from 1
+            expected_numbers = (last.number + 1, 1) if restart else (last.number + 1,)
+        for expected in expected_numbers:
+            cut = str(expected)
+            if digits != cut and digits.startswith(cut) and text.lstrip().startswith(cut):
+                return expected, text.lstrip()[len(cut):]
+        return found
 
     # -- a name grid ---------------------------------------------------------------------
     def grid_row(self, row: Row) -> None:
         role_parts: list[str] = []
         pending: int | None = None
-        for cell in row.own_cells:
-            target = self.continued_entry(row, cell) if pending is None else None
+        cells = row.own_cells
+        has_numbers = any(  # a number in a cell of its own, a name after it
+            classify.number(a.text) is not None and classify.number(b.text) is None
+            for a, b in zip(cells, cells[1:], strict=False)
+        )
+        # rows numbered in cells of their own: a line without a number continues the names
+        unnumbered = self.numbered_rows and not has_numbers and not row.ruled
+        self.numbered_rows = has_numbers
+        for cell in cells:
+            target = self.continued_entry(row, cell, unnumbered) if pending is None else None
             if target is not None:
                 name = self.shape.name_role
                 target.fields[name] = join_wrapped([target.fields[name], *cell.lines])
@@ -285,6 +307,14 @@ class _State:
             n = classify.number(cell.text)
             if n is not None:
                 pending = n
+                continue
+            label = self.shape.label(cell.text)
+            if label is not None:  # a category printed in a cell before its group's names
+                if label.printed != self.label or label.category != self.category:
+                    starts, last = self.col_starts, self.last_in_col
+                    self.new_section(label, row)
+                    self.col_starts, self.last_in_col = starts, last
+                role_parts.append("heading")
                 continue
             if pending is not None:  # a number printed in a cell of its own before the name
                 number, text, pending = pending, _cell_text(cell), None
@@ -302,10 +332,16 @@ class _State:
             return
         self.role(row, "+".join(dict.fromkeys(role_parts)) or "entry")
 
-    def continued_entry(self, row: Row, cell: Cell) -> Entry | None:
-        """The entry an unruled cell continues (a wrapped name's next line), if any."""
+    def continued_entry(self, row: Row, cell: Cell, unnumbered: bool = False) -> Entry | None:
+        """The entry an unruled cell continues (a wrapped name's next line), if any: indented
+        under a column's start, closer to the line above than rows are, or, in rows numbered
+        in cells of their own, on a line without a number."""
         if cell.ruled or not self.col_starts:
             return None
+        if unnumbered:
+            left = [s for s in self.col_starts if s <= cell.x0 + 1]
+            if left:
+                return self.last_in_col.get(max(left))
         at_start = any(abs(cell.x0 - s) <= 1 for s in self.col_starts)
         if not at_start:
             indented = [
@@ -518,6 +554,7 @@ class RowKind:
     title: str | None  # the row is a title naming a category
     furniture: bool
     labels: int  # how many of its cells are category labels
+    labels_only: bool  # every cell is a label (or a count): a summary line
     header: list[str | None] | None  # the column roles of a header row
     prefecture: str | None  # a prefecture sub-heading
     unknown: Label | None  # a decorated heading the vocabulary lacks
@@ -550,6 +587,8 @@ def kind_of(row: Row, shape: Shape) -> RowKind:
         title=title,
         furniture=furniture,
         labels=sum(shape.label(t) is not None for t in texts) if len(texts) > 1 else 0,
+        labels_only=all(shape.label(t) is not None or classify.number(t) is not None
+                        or _is_count(vocab, t) for t in texts),
         header=header,
         prefecture=classify.prefecture_heading(texts[0], vocab) if len(cells) == 1 else None,
         unknown=None if furniture else unknown,
@@ -618,6 +657,12 @@ def _is_place(text: str) -> bool:
     return len(parts) > 1 and all(classify.is_local_government(p) for p in parts)
 
 
+def _is_count(vocab: Vocabulary, text: str) -> bool:
+    """A cell that is only a count (304団体, （計112））."""
+    core, tail = vocab.strip("x" + text)
+    return core == "x" and bool(tail)
+
+
 def _row_label(shape: Shape, cells: list[Cell]) -> Label | None:
     """The label a row is, if it is one: its whole text, or a label cell followed only by a
     count cell (企業等 | 304団体)."""
@@ -628,8 +673,7 @@ def _row_label(shape: Shape, cells: list[Cell]) -> Label | None:
     if label is not None or len(cells) != 2:
         return label
     label = shape.label(cells[0].text)
-    count = shape.vocabulary.strip("x" + cells[1].text)
-    if label is not None and count[0] == "x" and count[1]:
+    if label is not None and _is_count(shape.vocabulary, cells[1].text):
         return shape.label(cells[0].text + cells[1].text) or label
     return None
 
@@ -697,13 +741,3 @@ def _gap_threshold(rows: list[Row]) -> float | None:
     if hi - lo > ROW_GAP_MIN_DIFFERENCE and hi > ROW_GAP_MIN_RATIO * lo:
         return (lo + hi) / 2
     return None
-
-
-def read(pages: list[tuple[int, list[Row]]], shape: Shape, options: Options) -> Reading:
-    """One reading of the pages' rows (each page's rows in the order to read them)."""
-    state = _State(shape, options)
-    for number, rows in pages:
-        state.start_page(number, rows)
-        for row in rows:
-            state.feed(row)
-    return state.reading

@@ -33,7 +33,7 @@ from pathlib import Path
 
 from pipeline.errors import SourceError
 from pipeline.extract.reader import classify
-from pipeline.extract.reader.cells import Row, newspaper_order
+from pipeline.extract.reader.cells import Page, Row, newspaper_order
 from pipeline.extract.reader.structure import Entry, Options, Reading, Shape, _State, kind_of
 
 
@@ -114,13 +114,14 @@ def _features(rows: list[Row], shape: Shape) -> set[str]:
 
 
 def read_readings(
-    pages: Iterable[tuple[int, list[Row]]], shape: Shape, furniture: Callable[[Row], bool]
+    pages: Iterable[Page], shape: Shape, furniture: Callable[[Row], bool]
 ) -> list[Reading]:
     """Every reading of the pages, built side by side (see the module docstring)."""
     states = [_State(shape, Options(newspaper=False, split_numbers=False))]
     opened: set[str] = set()
-    for number, rows in pages:
-        columns = newspaper_order(rows, furniture)
+    for page in pages:
+        number, rows = page.number, page.rows
+        columns = newspaper_order(page, furniture)
         wanted = _features(rows, shape) | ({"newspaper"} if columns is not None else set())
         for choice in sorted(wanted - opened):
             opened.add(choice)
