@@ -171,6 +171,8 @@ class _State:
         # the field a sheet's wrapped value continues, and the x its values start at
         self.last_field: tuple[str, float] | None = None
         self.numbered_rows = False  # the last grid row had numbers in cells of their own
+        self.prefecture_row: Row | None = None  # the sub-heading in effect, if any
+        self.prefecture_entries = 0  # entries read under it
 
     # -- bookkeeping ---------------------------------------------------------------------
     def role(self, row: Row, role: str) -> None:
@@ -188,11 +190,27 @@ class _State:
         self.reading.headings.append(heading)
         self.category = label.category or None
         self.label = label.printed
-        self.prefecture = None
+        if continued:
+            return  # the same category goes on (（続き）, a heading repeated on a new page)
+        if self.prefecture_entries or self.prefecture_row is None:
+            # a sub-heading read since the last entry heads what follows (a category printed
+            # in a column starts its section on the row after the sub-heading)
+            self.set_prefecture(None, row)
         self.group = None
         self.col_starts, self.last_in_col = [], {}
         if not (self.options.carry_columns or (row.ruled and self.table_ruled)):
             self.columns = None
+
+    def set_prefecture(self, prefecture: str | None, row: Row) -> None:
+        """A prefecture sub-heading (or none, a new section): the one before must have stood
+        over an entry, or it was misread (a sub-heading lost silently would publish wrong
+        prefectures)."""
+        if self.prefecture_row is not None and self.prefecture_entries == 0:
+            self.problem(row, f"the prefecture sub-heading {self.prefecture_row.text!r} "
+                         f"(page {self.prefecture_row.page}) stands over no entry")
+        self.prefecture = prefecture
+        self.prefecture_row = row if prefecture is not None else None
+        self.prefecture_entries = 0
 
     # -- rows ----------------------------------------------------------------------------
     def start_page(self, page: int, rows: list[Row]) -> None:
@@ -232,7 +250,7 @@ class _State:
             self.role(row, "header")
             return
         if kind.prefecture is not None:
-            self.prefecture = kind.prefecture
+            self.set_prefecture(kind.prefecture, row)
             self.role(row, "prefecture")
             return
         if self.options.infer_labels and kind.unknown is not None:
@@ -263,6 +281,7 @@ class _State:
                       self.group, carried)
         self.reading.entries.append(entry)
         self.entries_on_page += 1
+        self.prefecture_entries += 1
         return entry
 
     def split_number(self, text: str) -> tuple[int | None, str]:
@@ -279,6 +298,8 @@ class _State:
         if last is not None and last.number is not None:
             restart = last.category != self.category  # a new category may number from 1
             expected_numbers = (last.number + 1, 1) if restart else (last.number + 1,)
+        if found[0] in expected_numbers:
+            return found
         for expected in expected_numbers:
             cut = str(expected)
             if digits != cut and digits.startswith(cut) and text.lstrip().startswith(cut):
@@ -446,6 +467,13 @@ class _State:
             if number is None:
                 number, name = self.split_number(name)
             fields = {shape.name_role: name}
+        if "prefecture" in {c.role for c in self.columns or ()} and not self.prefecture and \
+                classify.is_local_government(fields.get(shape.place_role if shape.record
+                                                        else shape.name_role, "")):
+            self.problem(row, f"{row.text!r}: a local government with no prefecture where the "
+                         "list has a prefecture column (printed once for a group begun "
+                         "before a heading?)")
+            return None
         if not any(fields.get(r) for r in shape.entry_roles):
             if own <= {"number", shape.category_role, "prefecture", "group"} and not (
                 own - {shape.category_role}
@@ -741,3 +769,40 @@ def _gap_threshold(rows: list[Row]) -> float | None:
     if hi - lo > ROW_GAP_MIN_DIFFERENCE and hi > ROW_GAP_MIN_RATIO * lo:
         return (lo + hi) / 2
     return None
+
+
+def join_wrapped_labels(rows: list[Row], shape: Shape) -> list[Row]:
+    """Category labels wrapped over lines of their own (「関　係　府　省」 / 「・　経　済」 /
+    「団　体　等」 in a narrow category column without rules) joined back into one cell: a cell
+    that begins a longer label, continued by the cells just below it that complete it."""
+    labels = list(shape.vocabulary.labels)
+    if not labels:
+        return rows
+
+    def begins(text: str) -> bool:
+        return any(label.startswith(text) and label != text for label in labels)
+
+    rows = [replace(r, cells=list(r.cells), kinds={}) for r in rows]
+    for i, row in enumerate(rows):
+        for c, cell in enumerate(row.cells):
+            if cell.ruled or not begins(shape.vocabulary.strip(cell.text)[0] or key(cell.text)):
+                continue
+            parts, text, last = [cell], key(cell.text), cell
+            for below in rows[i + 1:i + 4]:
+                nxt = next((b for b in below.cells if not b.ruled and b.x0 < last.x1
+                            and last.x0 < b.x1 and b.top - last.bottom < last.size), None)
+                if nxt is None or not (begins(text + key(nxt.text))
+                                       or shape.label(text + key(nxt.text))):
+                    break
+                parts.append(nxt)
+                text += key(nxt.text)
+                last = nxt
+            if len(parts) < 2 or shape.label(text) is None:
+                continue
+            joined = join_wrapped(p.text for p in parts)
+            row.cells[c] = replace(cell, text=joined, lines=tuple(p.text for p in parts),
+                                   bottom=parts[-1].bottom,
+                                   words=tuple(w for p in parts for w in p.words))
+            for below in rows[i + 1:]:
+                below.cells = [b for b in below.cells if all(b is not p for p in parts[1:])]
+    return [r for r in rows if r.cells]

@@ -34,7 +34,15 @@ from pathlib import Path
 from pipeline.errors import SourceError
 from pipeline.extract.reader import classify
 from pipeline.extract.reader.cells import Page, Row, newspaper_order
-from pipeline.extract.reader.structure import Entry, Options, Reading, Shape, _State, kind_of
+from pipeline.extract.reader.structure import (
+    Entry,
+    Options,
+    Reading,
+    Shape,
+    _State,
+    join_wrapped_labels,
+    kind_of,
+)
 
 
 @dataclass(frozen=True)
@@ -120,6 +128,7 @@ def read_readings(
     states = [_State(shape, Options(newspaper=False, split_numbers=False))]
     opened: set[str] = set()
     for page in pages:
+        page.rows = join_wrapped_labels(page.rows, shape)
         number, rows = page.number, page.rows
         columns = newspaper_order(page, furniture)
         wanted = _features(rows, shape) | ({"newspaper"} if columns is not None else set())
