@@ -242,8 +242,7 @@ class _State:
                          "summary line, not a list?")
             return
         if kind.header is not None:
-            cells = row.own_cells
-            self.columns = [_Column(c.x0, c.x1, r) for c, r in zip(cells, kind.header, strict=True)]
+            self.columns = [_Column(x0, x1, r) for x0, x1, r in kind.header]
             self.table_ruled = row.ruled
             self.table_starts = row.starts
             self.last_in_group = {}
@@ -583,7 +582,7 @@ class RowKind:
     furniture: bool
     labels: int  # how many of its cells are category labels
     labels_only: bool  # every cell is a label (or a count): a summary line
-    header: list[str | None] | None  # the column roles of a header row
+    header: list[tuple[float, float, str | None]] | None  # a header row's columns (x0, x1, role)
     prefecture: str | None  # a prefecture sub-heading
     unknown: Label | None  # a decorated heading the vocabulary lacks
 
@@ -600,12 +599,11 @@ def kind_of(row: Row, shape: Shape) -> RowKind:
     label = _row_label(shape, cells)
     group = vocab.group(whole) if label is None and len(cells) <= 2 else None
     title = vocab.title_category(whole) if label is None and group is None else None
-    furniture = vocab.is_furniture(row.text, row.in_margin) or (
-        len(cells) > 1 and all(vocab.is_furniture(t, row.in_margin) for t in texts)
-    )
-    roles = [vocab.column(t) for t in texts]
-    header = roles if sum(r is not None for r in roles) >= 2 and set(roles) & shape.entry_roles \
-        else None
+    # a row of several cells is furniture only if each cell is (「※1」 「協会」 「グ第3」 is
+    # a line of wrapped names, not a footnote)
+    furniture = all(vocab.is_furniture(t, row.in_margin) for t in texts) if len(cells) > 1 \
+        else vocab.is_furniture(row.text, row.in_margin)
+    header = _header(shape, cells)
     unknown = vocab.unknown_label(whole) if len(cells) <= 2 and label is None else None
     if unknown is not None and classify.is_local_government(unknown.printed):
         unknown = None
@@ -683,6 +681,24 @@ def _is_place(text: str) -> bool:
         return True
     parts = [p for p in k.replace("、", "・").replace(",", "・").split("・") if p]
     return len(parts) > 1 and all(classify.is_local_government(p) for p in parts)
+
+
+def _header(shape: Shape, cells: list[Cell]) -> list[tuple[float, float, str | None]] | None:
+    """The columns of a header row, if the row is one: two or more cells naming columns, one
+    of them an entry's (No. | 区分 | 会員名 | 備考), or a list of names headed by its name
+    column alone (会員名, 会員名 会員名 over columns of names); header words set close together
+    (No.会員名No.会員名) are read word by word."""
+    vocab = shape.vocabulary
+    for parts in ([(c.x0, c.x1, c.text) for c in cells],
+                  [(w["x0"], w["x1"], w["text"]) for c in cells for w in c.words]):
+        roles = [vocab.column(t) for _, _, t in parts]
+        named = sum(r is not None for r in roles)
+        if not parts or not set(roles) & shape.entry_roles:
+            continue
+        one_name_column = not shape.record and set(roles) == {shape.name_role}
+        if named >= 2 or (named == len(parts) and one_name_column):
+            return [(x0, x1, r) for (x0, x1, _), r in zip(parts, roles, strict=True)]
+    return None
 
 
 def _is_count(vocab: Vocabulary, text: str) -> bool:
