@@ -48,17 +48,20 @@ def format_line(page: int, role: str, text: str) -> str:
     return f"{'p' + str(page):<3} {role:<13} {text}"
 
 
-def _pages(spec: ListSpec, path: Path, pages: list[int] | None = None) -> Iterator[tuple[int, list[Row]]]:
+def _pages(spec: ListSpec, path: Path) -> Iterator[tuple[int, list[Row]]]:
+    """The pages' rows, or those ``spec.pages`` picks (it sees the pages without text too)."""
     with open_pdf(spec.source_id, path) as pdf:
-        for view in iter_pages(spec.source_id, path, pdf, pages):
-            yield view.number, page_rows(view)
+        views = iter_pages(spec.source_id, path, pdf, check_text=spec.pages is None)
+        rows = ((view.number, page_rows(view)) for view in views)
+        yield from (rows if spec.pages is None else spec.pages(rows))
 
 
 def readings_of(spec: ListSpec, path: Path) -> list[Reading]:
     """Every reading of one PDF the layout admits (unchecked)."""
     vocab = spec.shape.vocabulary
     return read_readings(
-        _pages(spec, Path(path)), spec.shape, lambda row: vocab.is_furniture(row.text, row.in_margin)
+        _pages(spec, Path(path)), spec.shape,
+        lambda row: vocab.is_furniture(row.text, row.in_margin), infer=spec.infer is not None,
     )
 
 

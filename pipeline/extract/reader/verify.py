@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import copy
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -35,6 +35,8 @@ from pipeline.errors import SourceError
 from pipeline.extract.reader import classify
 from pipeline.extract.reader.cells import Row, newspaper_order
 from pipeline.extract.reader.structure import Entry, Options, Reading, Shape, _State, kind_of
+
+PageRows = tuple[int, list[Row]]  # a page's number and its rows
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,10 @@ class ListSpec:
     check: Callable[[Entry], str | None] | None = None
     infer: Callable[[list[Entry]], str | None] | None = None
     names: Mapping[str, str] = field(default_factory=dict)  # category -> as messages print it
+    # Which pages hold the list, from their rows (a deck holds it among slides of other
+    # things): it sees every page, one without a text layer with no rows, and yields those
+    # to read. None: every page, and a page without text fails the source.
+    pages: Callable[[Iterator[PageRows]], Iterator[PageRows]] | None = None
 
     def name(self, category: str | None) -> str:
         """A category as messages name it: ``priority (重点事業化促進プロジェクト)``."""
@@ -114,14 +120,19 @@ def _features(rows: list[Row], shape: Shape) -> set[str]:
 
 
 def read_readings(
-    pages: Iterable[tuple[int, list[Row]]], shape: Shape, furniture: Callable[[Row], bool]
+    pages: Iterable[tuple[int, list[Row]]], shape: Shape, furniture: Callable[[Row], bool],
+    infer: bool = True,
 ) -> list[Reading]:
-    """Every reading of the pages, built side by side (see the module docstring)."""
+    """Every reading of the pages, built side by side (see the module docstring). Without
+    ``infer`` (a source whose categories cannot be told from their entries) a line decorated
+    as a heading is never read as one: such a reading could only fail."""
     states = [_State(shape, Options(newspaper=False, split_numbers=False))]
     opened: set[str] = set()
     for number, rows in pages:
         columns = newspaper_order(rows, furniture)
         wanted = _features(rows, shape) | ({"newspaper"} if columns is not None else set())
+        if not infer:
+            wanted.discard("infer_labels")
         for choice in sorted(wanted - opened):
             opened.add(choice)
             forks = []
