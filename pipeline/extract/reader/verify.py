@@ -222,14 +222,18 @@ def _infer(verdict: Verdict, spec: ListSpec) -> bool:
 
 
 def _numbering(verdict: Verdict) -> bool:
-    """Printed numbers run on by one, or restart at 1 where a category starts."""
+    """Printed numbers run on by one, or restart at 1 where a category starts. A category is
+    numbered throughout or not at all (a numbered table for one, an unnumbered one for the
+    next)."""
     entries = verdict.reading.entries
-    numbers = [e.number for e in entries]
-    if all(n is None for n in numbers):
+    numbered = {e.category for e in entries if e.number is not None}
+    if not numbered:
         return True
     previous: Entry | None = None
     for entry in entries:
         if entry.number is None:
+            if entry.category not in numbered:
+                continue
             verdict.error = (f"{_entry_text(entry)!r} has no row number where the entries "
                              "around it are numbered", entry.page)
             verdict.distance = 500
