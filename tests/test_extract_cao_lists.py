@@ -165,7 +165,7 @@ INDEX_PATH = "/tiiki/kinmirai/index.html"
 # The served FY2018 list lacks 春日井市 (a SYNTHETIC stand-in takes its place), so the
 # comparison with the transcription has a difference to print in each direction.
 SERVED_FY2018 = tuple(
-    replace(p, government="（合成）テスト市99") if p.government == "春日井市" else p
+    replace(p, government="（合成）テスト地区99") if p.government == "春日井市" else p
     for p in fx.FY2018
 )
 
@@ -226,7 +226,7 @@ def test_served_index_page_and_attachments_are_fetched_extracted_and_compared(
     prefix = "selection lists disagree: near_future_tech_2018/selected_project/2018: "
     assert (f"{prefix}'春日井市' in manual_near_future_tech_2018, not in "
             f"{SOURCE}") in terminal
-    assert f"{prefix}'（合成）テスト市99' in {SOURCE}, not in manual_near_future_tech_2018" \
+    assert f"{prefix}'（合成）テスト地区99' in {SOURCE}, not in manual_near_future_tech_2018" \
         in terminal
     # each difference once, with the area as printed, and none for the rows without a year
     # beyond their own (their year gives way to the official list's)
