@@ -133,6 +133,22 @@ def test_deck_without_table_gives_zero_rows_and_says_so(cao: dict[str, Path]) ->
     assert note(cao["without_table"]).startswith(NO_TABLE_NOTE)
 
 
+def test_a_slide_without_text_is_noted_and_the_others_read(tmp_path: Path) -> None:
+    def picture(c) -> None:
+        c.rect(100, 100, 300, 200, stroke=1, fill=1)
+
+    pdf = fx._write(tmp_path / "x.pdf", [
+        fx.title_slide, picture, fx.ruled_projects_slide("平成30年度選定事業（14事業）", fx.FY2018),
+    ])
+    out = extract(SOURCE, [pdf])
+    assert list(out["selections"].area_ja) == [p.government for p in fx.FY2018]
+    assert "pages without a text layer (a table there would not be seen): [2]" in out.note
+    scan = fx._write(tmp_path / "scan.pdf", [picture, picture])
+    with pytest.raises(SourceError, match="no text layer") as err:
+        rows(scan)
+    assert err.value.page == 1
+
+
 def test_table_of_another_programme_is_not_read(cao: dict[str, Path]) -> None:
     frame = rows(cao["other_programme"])
     assert len(frame) == 0
