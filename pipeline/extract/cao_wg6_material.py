@@ -13,7 +13,8 @@ module adds is the programme's part:
 - the categories are fiscal years: a heading (平成30年度選定事業（14事業）, H30選定, 【R1】,
   2018年度 ...) or a 選定年度 cell (平成30年度, 2019; printed on every row, once per group or
   merged) sets the year of the rows under it (:func:`year_label`); a title naming two years
-  names none, and a row without a year is an error, never a guess;
+  names none, and a row under no year, or under a year printed before a page holding none of
+  its rows, is an error, never a guess;
 - which pages hold the list (:class:`ListPages`): those naming the programme with a table
   header or a year heading on them, and the next page repeating the table's header; the
   hearing also heard MLIT, whose material may table its own projects with the same columns;
@@ -95,7 +96,7 @@ def year_label(text: str) -> reader.Label | None:
     a count, 続き: the layout CSV's marks and tails). A title naming two years, a sentence
     or a date names none."""
     found = _year_matches(text)
-    if len({year for year, _ in found}) != 1 or len(found) != 1:
+    if len(found) != 1:
         return None
     year, match = found[0]
     k = key(text)
@@ -107,7 +108,6 @@ def year_label(text: str) -> reader.Label | None:
                         "続" in tail or "つづき" in tail)
 
 
-@lru_cache(maxsize=1)
 def vocabulary() -> reader.Vocabulary:
     return reader.load_vocabulary(VOCABULARY)
 
@@ -163,14 +163,14 @@ class ListPages:
         file_named = False
         if self.whole_file:  # the whole file is read if any page names the programme
             seen = list(pages)
-            texts = {number: self._text(rows) for number, rows in seen}
+            texts = {number: self._text(number, rows) for number, rows in seen}
             file_named = any(PROGRAM_ANCHOR in text for text in texts.values())
             pages = iter(seen)
         last_header: tuple[int, list[str | None]] | None = None  # (page, roles) of the last read
         total = 0
         for number, rows in pages:
             total += 1
-            text = texts[number] if number in texts else self._text(rows)
+            text = texts[number] if number in texts else self._text(number, rows)
             if not text:
                 self.no_text.append(number)
                 continue
@@ -189,11 +189,11 @@ class ListPages:
         if total and len(self.no_text) == total:
             check_text_layer(self.source_id, self.path, 1, "")  # raises: a scan, nothing to read
 
-    def _text(self, rows: list[reader.Row]) -> str:
+    def _text(self, number: int, rows: list[reader.Row]) -> str:
         """The page's text without spaces; empty for a page without a (readable) text layer."""
         text = " ".join(row.text for row in rows)
         try:
-            check_text_layer(self.source_id, self.path, 1, text)
+            check_text_layer(self.source_id, self.path, number, text)
         except SourceError:
             return ""
         return key(text)
