@@ -10,13 +10,7 @@ import pytest
 
 from pipeline.announced import ANNOUNCED_COUNTS
 from pipeline.errors import SourceError
-from pipeline.extract.cao_wg6_material import (
-    NO_TABLE_NOTE,
-    debug_lines,
-    extract,
-    fiscal_years,
-    header_ok,
-)
+from pipeline.extract.cao_wg6_material import NO_TABLE_NOTE, extract, fiscal_years, year_label
 from pipeline.extract.result import SELECTION_EXTRACT_COLUMNS
 from tests.fixtures import make_cao_fixtures as fx
 from tests.fixtures.pdfkit import SYNTHETIC
@@ -139,6 +133,22 @@ def test_deck_without_table_gives_zero_rows_and_says_so(cao: dict[str, Path]) ->
     assert note(cao["without_table"]).startswith(NO_TABLE_NOTE)
 
 
+def test_a_slide_without_text_is_noted_and_the_others_read(tmp_path: Path) -> None:
+    def picture(c) -> None:
+        c.rect(100, 100, 300, 200, stroke=1, fill=1)
+
+    pdf = fx._write(tmp_path / "x.pdf", [
+        fx.title_slide, picture, fx.ruled_projects_slide("平成30年度選定事業（14事業）", fx.FY2018),
+    ])
+    out = extract(SOURCE, [pdf])
+    assert list(out["selections"].area_ja) == [p.government for p in fx.FY2018]
+    assert "pages without a text layer (a table there would not be seen): [2]" in out.note
+    scan = fx._write(tmp_path / "scan.pdf", [picture, picture])
+    with pytest.raises(SourceError, match="no text layer") as err:
+        rows(scan)
+    assert err.value.page == 1
+
+
 def test_table_of_another_programme_is_not_read(cao: dict[str, Path]) -> None:
     frame = rows(cao["other_programme"])
     assert len(frame) == 0
@@ -156,7 +166,7 @@ def test_year_column_wins_and_unclaimed_counts_are_noted(cao: dict[str, Path]) -
 def test_table_without_year_is_an_error_not_a_guess(cao: dict[str, Path]) -> None:
     with pytest.raises(SourceError) as err:
         rows(cao["without_year"])
-    assert err.value.page == 3 and "cannot tell its selection year" in str(err.value)
+    assert err.value.page == 3 and "stands under no category label" in str(err.value)
     assert err.value.path == str(cao["without_year"])
 
 
@@ -164,7 +174,8 @@ def test_claimed_count_must_match_the_rows(cao: dict[str, Path]) -> None:
     with pytest.raises(SourceError) as err:
         rows(cao["one_short"])
     assert err.value.page == 3
-    assert "claims 14 selections for FY2018 but 13 rows" in str(err.value)
+    assert "FY2018: the headings state 14" in str(err.value)
+    assert "short by 1 (13 of 14)" in str(err.value)
 
 
 def test_claim_other_than_announced_is_an_error(tmp_path: Path) -> None:
@@ -179,7 +190,7 @@ def test_more_rows_than_announced_without_claim_is_an_error(tmp_path: Path) -> N
     pdf = fx._write(tmp_path / "x.pdf", [
         fx.ruled_projects_slide("令和元年度選定事業", fx.FY2018[:9]),
     ])
-    with pytest.raises(SourceError, match="more than the 8 announced"):
+    with pytest.raises(SourceError, match=r"FY2019 long by 1 \(9 of 8\)"):
         rows(pdf)
 
 
@@ -207,22 +218,51 @@ def test_fiscal_years(text: str, years: list[int]) -> None:
 
 
 @pytest.mark.parametrize(
-    ("roles", "ok"),
+    ("text", "category", "count"),
     [
-        (["number", "prefecture", "area", "project", "field"], True),
-        (["area", "project"], True),
-        (["area", "field"], True),  # no 事業名: no single column is required
-        (["prefecture", "area"], True),
-        (["fiscal_year", "prefecture", "project"], True),
-        (["area"], False),
-        (["project", "field"], False),  # nobody selected
-        (["number", "area", None], False),
+        ("平成30年度選定事業（14事業）", "FY2018", 14),
+        ("H30選定（14事業）", "FY2018", 14),
+        ("【R1】", "FY2019", None),
+        ("2018年度 近未来技術等社会実装事業 選定事業（14事業）", "FY2018", 14),
+        ("近未来技術等社会実装事業 平成30年度選定事業の主な事例", "FY2018", None),
+        ("令和元年度 近未来技術等社会実装事業 選定事業一覧", "FY2019", None),
+        ("2019", "FY2019", None),  # a 選定年度 cell
+        ("平成30年度・令和元年度 選定事業一覧", None, None),  # two years: no category
+        ("令和元年11月5日", None, None),  # a date
+        ("・令和6年度までに他地域へ横展開", None, None),  # a sentence naming a year
+        ("令和2年度 未来技術社会実装事業 募集要項", None, None),  # a call, not a list
     ],
 )
-def test_header_needs_who_was_selected_and_one_more_column(
-    roles: list[str | None], ok: bool
-) -> None:
-    assert header_ok(roles) is ok
+def test_year_label(text: str, category: str | None, count: int | None) -> None:
+    label = year_label(text)
+    assert (label.category if label else None) == category
+    assert (label.count if label else None) == count
+
+
+def test_a_table_naming_no_one_selected_is_refused(tmp_path: Path) -> None:
+    """事業名 | 分野 under a year heading: projects without a place are never published."""
+    pdf = fx._write(tmp_path / "x.pdf", [
+        fx.ruled_projects_slide("平成30年度選定事業", fx.FY2018[:5],
+                                header=("No.", "事業名", "分野")),
+    ])
+    with pytest.raises(SourceError, match="an entry without a place"):
+        rows(pdf)
+
+
+def test_a_joint_proposal_printed_one_proposer_per_line_is_one_project(tmp_path: Path) -> None:
+    """北海道 / 更別村 / 岩見沢市 in one cell: one selection with three areas, not a glued name,
+    and 北海道 is not lost."""
+    def draw(c) -> None:
+        fx.draw_text(c, 40, 30, "近未来技術等社会実装事業 平成30年度選定事業", fx.GOTHIC, 16)
+        rows_ = [["都道府県", "提案団体", "事業名"]] + [
+            [p.prefecture, p.government.split("・") if p is fx.JOINT else p.government, p.title]
+            for p in fx.FY2018[:4]
+        ]
+        fx.ruled_table(c, 40, 70, (80, 160, 440), rows_, row_height=22, size=10)
+
+    frame = rows(fx._write(tmp_path / "x.pdf", [draw]))
+    assert list(frame.area_ja) == [p.government for p in fx.FY2018[:4]]
+    assert frame.iloc[0].area_ja == "北海道・更別村・岩見沢市"
 
 
 def test_continuation_without_a_year_needs_the_previous_slide(tmp_path: Path) -> None:
@@ -230,23 +270,23 @@ def test_continuation_without_a_year_needs_the_previous_slide(tmp_path: Path) ->
     pdf = fx._write(tmp_path / "x.pdf", [
         fx.ruled_projects_slide("平成30年度選定事業", fx.FY2018[:4]),
         fx.bullet_slide,
-        fx.ruled_projects_slide("選定事業（続き）", fx.FY2018[4:8]),
+        fx.ruled_projects_slide("選定事業（続き）", fx.FY2018[4:8], first_number=5),
     ])
     with pytest.raises(SourceError, match="cannot tell its selection year") as err:
         rows(pdf)
     assert err.value.page == 3 and err.value.path == str(pdf)
 
 
-def test_debug_lines_give_each_line_a_role(cao: dict[str, Path]) -> None:
-    from pipeline.extract.pdf import iter_pages, open_pdf
+def test_debug_gives_each_line_a_role(cao: dict[str, Path]) -> None:
+    from pipeline.debug import debug_text
 
-    path = cao["with_tables"]
-    with open_pdf(SOURCE, path) as pdf:
-        (view,) = list(iter_pages(SOURCE, path, pdf, [3], check_text=False))
-        lines = debug_lines(view)
-    assert ("heading", "平成30年度選定事業（14事業）") in lines
-    assert ("header", "No. 都道府県 地方公共団体 事業名 分野") in lines
-    assert {role for role, _ in lines} <= {"header", "heading", "furniture", "text"}
+    lines = debug_text(SOURCE, cao["with_tables"], pages=[3]) or []
+    assert lines[0].startswith("reading kept: ")
+    roles = {line[4:].split(maxsplit=1)[1]: line[4:].split()[0] for line in lines[1:]
+             if line.startswith("p3 ")}
+    assert roles["平成30年度選定事業（14事業）"] == "heading"
+    assert roles["No. 都道府県 地方公共団体 事業名 分野"] == "header"
+    assert "entry" in roles.values() and not any(line.startswith("p1 ") for line in lines)
 
 
 def test_fixture_says_it_is_synthetic(cao: dict[str, Path]) -> None:

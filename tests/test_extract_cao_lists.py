@@ -92,6 +92,47 @@ def test_a_list_one_short_names_the_file_and_page(lists: dict[str, Path], tmp_pa
     assert "13 rows on pages [1, 2] (short)" in str(err.value)
 
 
+def test_a_list_one_long_is_the_readers_error_naming_file_and_page(
+    lists: dict[str, Path], tmp_path: Path
+) -> None:
+    """More rows than announced under a year is no casebook: the list is misread or not it."""
+    long = fx.official_list(tmp_path / "siryou_b.pdf", (*fx.FY2018, fx.FY2019[1]), "平成30年度",
+                            rows_per_page=9)
+    with pytest.raises(SourceError) as err:
+        run([lists["index.html"], lists["siryou_a.pdf"], long])
+    assert err.value.path == str(long) and err.value.page == 2
+    assert "FY2018 long by 1 (15 of 14)" in str(err.value)
+
+
+def test_one_list_of_both_years_under_a_title_naming_both(tmp_path: Path) -> None:
+    """The title names two years, so it names none: each row's year is its 選定年度 cell."""
+    both = fx.official_list_both_years(tmp_path / SOURCE / "ichiran.pdf")
+    out = run([both])
+    frame = out["selections"]
+    assert frame.fiscal_year.value_counts().to_dict() == {2018: 14, 2019: 8}
+    for year, projects in ((2018, fx.FY2018), (2019, fx.FY2019)):
+        got = frame[frame.fiscal_year == year]
+        assert list(got.area_ja) == [p.government for p in projects]
+        assert list(got.prefecture_ja) == [p.prefecture for p in projects]  # merged cells
+        assert list(got.project_name_ja) == [p.title for p in projects]  # wrapped
+    assert "FY2019: 8 projects from ichiran.pdf pages [1]" in out.note
+
+
+def test_a_list_without_any_year_is_an_error_not_a_guess(tmp_path: Path) -> None:
+    def draw(c) -> None:
+        fx.draw_text(c, 50, 40, "平成30年度・令和元年度 近未来技術等社会実装事業 選定事業一覧",
+                     fx.GOTHIC, 12)
+        rows = [["都道府県", "提案団体", "事業名"]] + [
+            [p.prefecture, p.government, p.title] for p in (*fx.FY2018, *fx.FY2019)
+        ]
+        fx.ruled_table(c, 40, 70, (60, 150, 300), rows, row_height=16, size=8)
+
+    pdf = fx._write(tmp_path / "x.pdf", [draw], fx.PORTRAIT)
+    with pytest.raises(SourceError, match="stands under no category label") as err:
+        run([pdf])
+    assert err.value.path == str(pdf) and err.value.page == 1
+
+
 def test_only_one_list_archived_is_published_and_noted(lists: dict[str, Path]) -> None:
     out = run([lists["index.html"], lists["siryou_b.pdf"], lists["boshu.pdf"]])
     assert out["selections"].fiscal_year.value_counts().to_dict() == {2018: 14}
@@ -165,7 +206,7 @@ INDEX_PATH = "/tiiki/kinmirai/index.html"
 # The served FY2018 list lacks 春日井市 (a SYNTHETIC stand-in takes its place), so the
 # comparison with the transcription has a difference to print in each direction.
 SERVED_FY2018 = tuple(
-    replace(p, government="（合成）テスト市99") if p.government == "春日井市" else p
+    replace(p, government="（合成）テスト地区99") if p.government == "春日井市" else p
     for p in fx.FY2018
 )
 
@@ -226,7 +267,7 @@ def test_served_index_page_and_attachments_are_fetched_extracted_and_compared(
     prefix = "selection lists disagree: near_future_tech_2018/selected_project/2018: "
     assert (f"{prefix}'春日井市' in manual_near_future_tech_2018, not in "
             f"{SOURCE}") in terminal
-    assert f"{prefix}'（合成）テスト市99' in {SOURCE}, not in manual_near_future_tech_2018" \
+    assert f"{prefix}'（合成）テスト地区99' in {SOURCE}, not in manual_near_future_tech_2018" \
         in terminal
     # each difference once, with the area as printed, and none for the rows without a year
     # beyond their own (their year gives way to the official list's)

@@ -136,7 +136,9 @@ def test_debug_draws_the_marks_of_the_registered_extractor(tmp_path: Path) -> No
     assert debug._marks_function("mlit_smc_model_list") is smc_lists.debug_marks
     assert debug._marks_function("manual_energy_demo_2010") is None  # manual has no marks
     registry = registry_copy(tmp_path, "mlit_smc_model_list", "cao_wg6_material")
-    assert debug._marks_function("mlit_smc_model_list", registry) is cao_wg6_material.debug_marks
+    assert debug._marks_function("mlit_smc_model_list", registry) is None
+    assert debug._extractor_function("mlit_smc_model_list", "spec_for", registry) \
+        is cao_wg6_material.spec_for
 
 
 # --- the cache key covers what the extractor depends on ---------------------------------------
@@ -199,7 +201,7 @@ def test_editing_an_extractor_or_a_layout_it_reads_changes_its_key(code_copy: Pa
     edited_module = code_key(module, code_copy)
     assert edited_module != original
     append(code_copy / "pipeline" / "extract" / "layouts" / "cao_wg6_material.csv",
-           "area,市区町村名,an alias added\n")
+           "column,市区町村名,area,an alias added\n")
     assert code_key(module, code_copy) != edited_module
 
 
@@ -210,8 +212,10 @@ def test_editing_an_extractor_or_a_layout_it_reads_changes_its_key(code_copy: Pa
          {"document", "mlit_scpf_members", "manual", "meti_smc_release"}),
         ("extract/smc_lists.py", {"meti_smc_release", "mlit_smc_meti_list", "mlit_smc_model_list"},
          {"cao_wg6_material", "document", "mlit_scpf_members"}),
-        ("extract/tables.py", {"cao_wg6_material", "meti_smc_release", "mlit_smc_model_list"},
-         {"document", "mlit_scpf_members", "manual"}),
+        ("extract/tables.py", {"meti_smc_release", "mlit_smc_model_list"},
+         {"document", "mlit_scpf_members", "manual", "cao_wg6_material"}),
+        ("extract/reader/verify.py", {"cao_wg6_material", "cao_kinmirai_lists"},
+         {"document", "manual"}),
         ("extract/manual.py", {"manual", "cited_sources"}, {"document", "cao_wg6_material"}),
         ("text.py", {"mlit_scpf_members", "cao_wg6_material"}, {"document", "manual"}),
         ("workspace/registry.py", {"meti_smc_release"}, {"mlit_smc_meti_list", "document"}),

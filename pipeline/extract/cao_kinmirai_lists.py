@@ -4,44 +4,44 @@ The programme's index page (https://www.chisou.go.jp/tiiki/kinmirai/index.html, 
 推進事務局) links its PDFs: calls for proposals, casebooks, and the lists of the projects
 selected each year (FY2018: 14, FY2019: 8; later years too). None of them has been seen
 (research: fidelity-2026-12.md section 1.4). The fetch stage archives every attached PDF; this
-extractor reads them all with the CAO project-table reader (``cao_wg6_material.read_projects``,
-the same layout family and layout CSV) and finds each year's list by content: a table of
-selected projects, in a file that names the programme, whose rows for an announced year are
-exactly as many as were announced (``pipeline.announced``). Never by file name, link label or
-order. A partial table (a casebook's examples) is noted and not read as the list; a year whose
-only tables are short or long is an error naming the file and page; a list of a year this
-dataset does not cover (FY2020 on) is noted. Rows are official lists: evidence
-``official_list`` (given by the sources table from the source's origin and authority).
+extractor reads each with the shared list reader and the programme's part of it
+(``cao_wg6_material``: the same layout family, layout CSV, years and place check), and finds
+each year's list by content: a list of selected projects, in a file that names the programme,
+that holds exactly what was announced for the year(s) it holds (``pipeline.announced``). Never
+by file name, link label or order. A file holding fewer (a casebook's examples) is noted and
+not read as the list; a year whose only tables are short is an error naming the file and page,
+and a file holding more than announced is the reader's error; a list of a year this dataset
+does not cover (FY2020 on) is noted. Rows are official lists: evidence ``official_list``
+(given by the sources table from the source's origin and authority).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+import sys
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlparse
 
-from pipeline.announced import ANNOUNCED_COUNTS
 from pipeline.errors import SourceError
+from pipeline.extract import reader, selection_lists
 from pipeline.extract.cao_wg6_material import (
     PROGRAM_ANCHOR,
-    PROGRAM_ID,
-    TRACK,
+    ListPages,
     ProjectList,
     announced,
-    check_claims,
-    debug_lines,
-    debug_marks,
-    read_projects,
-    tables_in_programme_file,
+    announced_counts,
+    no_rows_read,
+    project_list,
+    year_of,
 )
+from pipeline.extract.cao_wg6_material import spec_for as deck_spec_for
 from pipeline.extract.html import attachment_provenance, read_html_page, starts_like_pdf
+from pipeline.extract.reader.verify import choose
 from pipeline.extract.result import ExtractOutput, selections_frame
 from pipeline.text import area_key, nfkc_no_whitespace
 
-__all__ = ["debug_lines", "debug_marks", "extract", "read_index"]
-
-
+__all__ = ["extract", "read_index", "spec_for"]
 
 # How a list's own title calls it, which a casebook or a call for proposals does not.
 LIST_TITLE = "一覧"
@@ -69,10 +69,47 @@ def read_index(source_id: str, path: Path) -> IndexPage:
     return page
 
 
-def _first_page(lst: ProjectList) -> str:
-    """The text of the page the file's first table is on, without spaces."""
-    page = lst.tables[0].page if lst.tables else min(lst.scan.page_lines, default=1)
-    return nfkc_no_whitespace(lst.scan.text(page))
+def spec_for(source_id: str, path: Path | None = None,
+             pages: ListPages | None = None) -> reader.ListSpec:
+    """An official list: exactly what was announced for the year(s) it holds, read from every
+    page of a file that names the programme."""
+    return deck_spec_for(
+        source_id, path, pages or ListPages(source_id, Path(path or ""), whole_file=True),
+        expected=selection_lists.expectations(announced_counts()),
+    )
+
+
+def survey(readings: list[reader.Reading]) -> reader.Expected:
+    """What a file that is not a year's list may hold: part of what was announced for a year (a
+    casebook's examples, or a list a row short, which the years' check then names), and any
+    number for a year this dataset does not cover (noted, not read)."""
+    counts = announced_counts()
+    other_years = {e.category for r in readings for e in r.entries
+                   if e.category and e.category not in counts}
+    return reader.Expected(
+        "at most the announced, other years any", counts | dict.fromkeys(other_years, sys.maxsize),
+        "pipeline.announced", exact=False,
+    )
+
+
+def read_attachment(source_id: str, path: Path) -> ProjectList:
+    """The selected projects one attachment lists (maybe none: a call for proposals), from
+    the reading that matches what was announced for the years it holds, or else from the one
+    that holds part of it; a file holding more than announced, or that cannot be read, fails
+    with the reader's error."""
+    pages = ListPages(source_id, path, whole_file=True)
+    spec = spec_for(source_id, path, pages)
+    readings = reader.readings_of(spec, path)
+    if no_rows_read(readings):
+        return ProjectList(source_id, path, [], {}, pages.notes())
+    try:
+        chosen = choose(readings, spec, path)
+    except SourceError as not_a_whole_list:
+        try:
+            chosen = choose(readings, replace(spec, expected=(survey(readings),)), path)
+        except SourceError:
+            raise not_a_whole_list from None
+    return project_list(spec, path, chosen, pages.notes())
 
 
 def extract(source_id: str, files: list[Path]) -> ExtractOutput:
@@ -95,17 +132,16 @@ def extract(source_id: str, files: list[Path]) -> ExtractOutput:
     scans: list[tuple[str, Path]] = []  # (provenance, file) of files with no text layer
     for pdf in pdfs:
         try:
-            found.append(read_projects(attachment_provenance(source_id, pdf), pdf,
-                                       keep=tables_in_programme_file))
+            found.append(read_attachment(attachment_provenance(source_id, pdf), pdf))
         except SourceError as exc:
             if "text layer" not in exc.detail:
                 raise
             notes.append(f"{pdf.name}: {exc.detail}")
             scans.append((attachment_provenance(source_id, pdf), pdf))
     for lst in found:
-        notes += [n for n in lst.notes if "no table of selected projects" not in n]
+        notes += lst.notes
 
-    years = sorted({r["fiscal_year"] for lst in found for r in lst.records})
+    years = sorted({year for lst in found for year in lst.years()})
     chosen: dict[int, ProjectList] = {}
     for year in years:
         expected = announced(year)
@@ -115,8 +151,6 @@ def extract(source_id: str, files: list[Path]) -> ExtractOutput:
                       "a year this dataset does not cover (pipeline.announced): not read"
                       for lst in holding]
             continue
-        for lst in holding:
-            check_claims(lst, year)
         complete = [lst for lst in holding if len(lst.areas_of(year)) == expected]
         for lst in holding:
             if lst not in complete:
@@ -130,15 +164,15 @@ def extract(source_id: str, files: list[Path]) -> ExtractOutput:
                 best.source_id,
                 f"no attachment holds the FY{year} list of {expected} announced projects; the "
                 f"largest FY{year} table has {held} rows on pages {best.pages_of(year)} "
-                f"({'short' if held < expected else 'long'}): a row lost or a layout not "
-                f"understood? areas read: {best.areas_of(year)}",
+                f"(short): a row lost or a layout not understood? areas read: "
+                f"{best.areas_of(year)}",
                 path=best.path, page=best.pages_of(year)[-1],
             )
         keys = {tuple(sorted(area_key(a) for a in lst.areas_of(year))) for lst in complete}
         if len(keys) > 1:
             # a casebook may table all the year's projects too: the file titled as a list
             # (選定事業一覧) is the list, and the other reading is noted
-            titled = [lst for lst in complete if LIST_TITLE in _first_page(lst)]
+            titled = [lst for lst in complete if LIST_TITLE in lst.title]
             if len(titled) != 1:
                 raise SourceError(
                     source_id,
@@ -154,8 +188,7 @@ def extract(source_id: str, files: list[Path]) -> ExtractOutput:
                          f"read {complete[0].path.name}")
         chosen[year] = complete[0]
 
-    wanted = [a.fiscal_year for a in ANNOUNCED_COUNTS
-              if (a.program_id, a.track) == (PROGRAM_ID, TRACK)]
+    wanted = sorted(year_of(category) for category in announced_counts())
     missing = [year for year in wanted if year not in chosen]
     if missing and scans:
         scan_id, scan_path = scans[0]
@@ -176,8 +209,7 @@ def extract(source_id: str, files: list[Path]) -> ExtractOutput:
     notes += [f"the FY{year} list is not among the archived attachments" for year in missing]
     notes += [f"FY{year}: {len(lst.areas_of(year))} projects from {lst.path.name} pages "
               f"{lst.pages_of(year)}" for year, lst in sorted(chosen.items())]
-    records = [r for year, lst in sorted(chosen.items()) for r in lst.records
-               if r["fiscal_year"] == year]
+    records = [r for year, lst in sorted(chosen.items()) for r in lst.records({year})]
     return ExtractOutput({"selections": selections_frame(records)}, notes=notes)
 
 

@@ -5,112 +5,128 @@ selected projects (FY2018: 14, FY2019: 8). So this is the one extractor for whic
 a legitimate result: a deck without a table of selected projects gives an empty frame and a
 note that says so.
 
-The reading of a CAO project table is here too (:func:`read_projects`), and shared with the
+The deck is read by the shared list reader (``pipeline.extract.reader``), and so are the
 official selected-project lists (``cao_kinmirai_lists``), since the Cabinet Office prints both
-in the same family of layouts: one table per year under a heading (平成30年度選定, 令和元年度,
-H30, R1, 2018年度 ...), or one table with a 選定年度 column (era or western years, printed once
-per group); 都道府県 printed on a group's first row only; a joint proposal naming several local
-governments in one cell (北海道・更別村・岩見沢市: one project, three areas, split by the
-normalize stage); wrapped cells; a table continued over slides with its header repeated. The
-header words are data (``layouts/cao_wg6_material.csv``): a header needs a column naming who
-was selected (area or prefecture) and one more known column, no single column is required.
+in the same family of layouts, whose vocabulary is ``layouts/cao_wg6_material.csv``. What this
+module adds is the programme's part:
 
-Every row needs a selection year from a 選定年度 column, a section row inside the table, the
-nearest heading above it, or the table it continues; a table whose year cannot be read is an
-error, never a guess. A heading that states a count ("14事業") makes the table claim to be
-complete, and the count is checked against the rows and ``pipeline.announced``.
+- the categories are fiscal years: a heading (平成30年度選定事業（14事業）, H30選定, 【R1】,
+  2018年度 ...) or a 選定年度 cell (平成30年度, 2019; printed on every row, once per group or
+  merged) sets the year of the rows under it (:func:`year_label`); a title naming two years
+  names none, and a row under no year, or under a year printed before a page holding none of
+  its rows, is an error, never a guess;
+- which pages hold the list (:class:`ListPages`): those naming the programme with a table
+  header or a year heading on them, and the next page repeating the table's header; the
+  hearing also heard MLIT, whose material may table its own projects with the same columns;
+- what was announced (``pipeline.announced``): the deck may table some of the projects
+  (``Expected(exact=False)``), but a heading stating a count makes the table claim to be
+  complete, so the count must be what was announced;
+- the content check (``selection_lists.check_place``: a joint proposal 北海道・更別村・岩見沢市,
+  or one proposer per line in its cell, is one project with three areas);
+- and the rows (:meth:`ProjectList.records`).
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
 from pipeline.announced import ANNOUNCED_COUNTS
 from pipeline.errors import SourceError
-from pipeline.extract.pdf import PageView, check_text_layer, group_lines
+from pipeline.extract import reader, selection_lists
+from pipeline.extract.pdf import check_text_layer
+from pipeline.extract.reader.structure import kind_of
+from pipeline.extract.reader.cells import Page
+from pipeline.extract.reader.verify import choose
+from pipeline.extract.reader.vocabulary import key
 from pipeline.extract.result import ExtractOutput, selections_frame
-from pipeline.extract.tables import (
-    FoundTable,
-    PdfScan,
-    load_aliases,
-    scan_pdf,
-    table_debug_marks,
-)
-from pipeline.text import nfkc_no_whitespace, split_prefecture, western_year
+from pipeline.text import split_prefecture, western_year
 
 PROGRAM_ID = "near_future_tech_2018"
 TRACK = "selected_project"
-LAYOUT = "cao_wg6_material.csv"
+VOCABULARY = "cao_wg6_material.csv"
 NO_TABLE_NOTE = "no table of selected projects found"
 # A table is this programme's only on a page that names it (近未来技術等社会実装事業, renamed
-# 未来技術社会実装事業 in 2020), or continued from such a page: the hearing also heard MLIT,
-# whose material may table its own smart-city model projects with the same columns.
+# 未来技術社会実装事業 in 2020), or in a file that does (an attachment of its page).
 PROGRAM_ANCHOR = "未来技術"
+PLACE_ROLES = ("area",)
 
-# A year as printed: an era and its year (平成30, 令和元, H30, R1) or a western year.
-_YEAR = r"(?:平成|令和|H|R)\s*(?:\d{1,2}|元)|20\d\d"
-_YEAR_PARTS_RE = re.compile(r"(?P<era>平成|令和|H|R)\s*(?P<n>\d{1,2}|元)|(?P<west>20\d\d)")
-# In headings and section rows a year says 年度, or is followed by 選定/採択 (H30選定), or is
-# the whole line (【R1】): a date 令和元年11月5日 is not a year.
-HEADING_YEAR_RE = re.compile(
-    rf"(?:{_YEAR})\s*(?:年度|年?\s*(?=選定|採択))|^[\W_]*(?:H|R)\s*(?:\d{{1,2}}|元)[\W_]*$"
+# A year as printed: an era and its year (平成30, 令和元, H30, R1) or a western year, maybe
+# followed by 年度 or 年; a date (令和元年11月5日, H30年8月8日) is no year.
+YEAR_RE = re.compile(
+    r"(?<![A-Za-z0-9])(?:(?P<era>平成|令和|H|R)(?P<n>[0-9]{1,2}|元)|(?P<west>20[0-9]{2}))"
+    r"(?!年?[0-9])(?:年度?)?"
 )
-# In a 選定年度 column the bare forms H30, R1, 2018 are years too.
-CELL_YEAR_RE = re.compile(rf"(?:{_YEAR})(?:\s*年度?)?")
-CLAIM_RE = re.compile(r"(\d{1,3})\s*(?:事業|件|団体|自治体|地域|プロジェクト)")
-# Roles that name who was selected, and the roles that may stand beside them in a header.
-WHO_ROLES = {"area", "prefecture"}
-WHAT_ROLES = {"area", "project", "field", "fiscal_year"}
+# What stands in for the year while its decoration is checked (no mark or tail contains it).
+_YEAR_PLACEHOLDER = "〓"
+_COUNT_RE = re.compile(r"([0-9]{1,3})(?:事業|件|団体|自治体|地域|プロジェクト)")
 
 
-def header_ok(roles: list[str | None]) -> bool:
-    """A header names who was selected (area or prefecture) and at least one more known
-    column (project, field, year, or the area beside a prefecture)."""
-    present = {r for r in roles if r}
-    return bool(present & WHO_ROLES) and len(present & (WHO_ROLES | WHAT_ROLES)) >= 2
-
-
-def debug_marks(view: PageView) -> list[tuple[tuple[float, float, float, float], str]]:
-    """What the reader recognises on a slide (``python -m pipeline debug cao_wg6_material``)."""
-    return table_debug_marks(view, load_aliases(LAYOUT), header_ok, HEADING_YEAR_RE)
-
-
-def debug_lines(view: PageView) -> list[tuple[str, str]]:
-    """(role, text) per visual line, top to bottom: header, heading (a year heading or
-    section row), furniture (page numbers, notes) or text."""
-    boxes = {box: label for box, label in debug_marks(view)}
-    out: list[tuple[str, str]] = []
-    for line in group_lines(view.words):
-        labels = {boxes.get((w["x0"], w["top"], w["x1"], w["bottom"])) for w in line}
-        role = next((r for r in ("header", "heading", "furniture") if r in labels), "text")
-        out.append((role, " ".join(w["text"] for w in line)))
-    return out
-
-
-def fiscal_years(text: str | None, pattern: re.Pattern = HEADING_YEAR_RE) -> list[int]:
-    """Distinct fiscal years written in ``text``, in order (平成30年度 -> 2018)."""
-    found: list[int] = []
-    for match in pattern.finditer(unicodedata.normalize("NFKC", text or "")):
-        for part in _YEAR_PARTS_RE.finditer(match.group(0)):
-            if part.group("west"):
-                year = int(part.group("west"))
-            else:
-                year = western_year(part.group("era"), part.group("n"))
-            if year not in found:
-                found.append(year)
+def _year_matches(text: str | None) -> list[tuple[int, re.Match[str]]]:
+    found = []
+    for match in YEAR_RE.finditer(key(text)):
+        if match["west"]:
+            found.append((int(match["west"]), match))
+        else:
+            found.append((western_year(match["era"], match["n"]), match))
     return found
 
 
-def _claim(text: str) -> int | None:
-    """A count stated next to a year ("平成30年度選定事業（14事業）")."""
-    match = CLAIM_RE.search(HEADING_YEAR_RE.sub(" ", unicodedata.normalize("NFKC", text)))
-    return int(match.group(1)) if match else None
+def fiscal_years(text: str | None) -> list[int]:
+    """Distinct fiscal years written in ``text``, in order (平成30年度 -> 2018, R1 -> 2019)."""
+    return list(dict.fromkeys(year for year, _ in _year_matches(text)))
+
+
+def category_of(year: int) -> str:
+    """The reader's category for a fiscal year."""
+    return f"FY{year}"
+
+
+def year_of(category: str | None) -> int:
+    return int((category or "").removeprefix("FY"))
+
+
+def year_label(text: str) -> reader.Label | None:
+    """The fiscal year a heading or a 選定年度 cell names, as the reader's category label: the
+    text is one year and its decoration (numbering, brackets, 選定事業, the programme's name,
+    a count, 続き: the layout CSV's marks and tails). A title naming two years, a sentence
+    or a date names none."""
+    found = _year_matches(text)
+    if len(found) != 1:
+        return None
+    year, match = found[0]
+    k = key(text)
+    core, tail = vocabulary().strip(k[:match.start()] + _YEAR_PLACEHOLDER + k[match.end():])
+    if core != _YEAR_PLACEHOLDER:
+        return None
+    count = _COUNT_RE.search(tail)
+    return reader.Label(category_of(year), match[0], int(count[1]) if count else None,
+                        "続" in tail or "つづき" in tail)
+
+
+def vocabulary() -> reader.Vocabulary:
+    return reader.load_vocabulary(VOCABULARY)
+
+
+@lru_cache(maxsize=1)
+def shape() -> reader.Shape:
+    """How the programme's lists print a project: a record of area, prefecture, project and
+    field, under a year."""
+    return reader.Shape(
+        vocabulary(),
+        record=True,
+        category_role="fiscal_year",
+        entry_roles=frozenset({"area", "prefecture", "project"}),
+        list_roles=frozenset({"area"}),
+        extra_label=year_label,
+        place_role="area",
+        content_order=("project", "field"),
+    )
 
 
 def announced(fiscal_year: int) -> int | None:
@@ -121,150 +137,233 @@ def announced(fiscal_year: int) -> int | None:
     return None
 
 
-@dataclass
-class ProjectList:
-    """The selected projects one PDF tables, with the counts its headings claim."""
-
-    source_id: str
-    path: Path
-    records: list[dict]
-    claims: dict[int, tuple[int, int]]  # year -> (claimed count, page)
-    notes: list[str]
-    scan: PdfScan
-    tables: list[FoundTable] = field(default_factory=list)
-
-    def frame(self) -> pd.DataFrame:
-        return selections_frame(self.records)
-
-    def pages_of(self, year: int) -> list[int]:
-        return sorted({int(r["page"]) for r in self.records if r["fiscal_year"] == year})
-
-    def areas_of(self, year: int) -> list[str]:
-        return [r["area_ja"] or r["prefecture_ja"] or "" for r in self.records
-                if r["fiscal_year"] == year]
+def announced_counts() -> dict[str, int]:
+    """Category -> announced count, for every announced year of the programme."""
+    return {category_of(a.fiscal_year): a.count for a in ANNOUNCED_COUNTS
+            if (a.program_id, a.track) == (PROGRAM_ID, TRACK)}
 
 
-TableFilter = Callable[[PdfScan], tuple[list[FoundTable], list[int]]]
+class ListPages:
+    """Which pages of a file hold the programme's list (``ListSpec.pages``): a page naming the
+    programme (or any page of a file that does, ``whole_file``) with a table header or a year
+    heading on it, and a page repeating the header of the table on the page before. Slides of
+    prose or diagrams around the list are not read; nor is a table on a page that does not
+    name the programme (another programme's list with the same columns). Remembers the pages
+    passed over, for the notes."""
+
+    def __init__(self, source_id: str, path: Path, whole_file: bool = False) -> None:
+        self.source_id = source_id
+        self.path = Path(path)
+        self.whole_file = whole_file
+        self.not_naming: list[int] = []  # pages with a table that do not name the programme
+        self.no_text: list[int] = []  # pages without a text layer
+
+    def __call__(self, pages: Iterator[Page]) -> Iterator[Page]:
+        texts: dict[int, str] = {}
+        seen: list[Page] = []
+        file_named = False
+        if self.whole_file:  # the whole file is read if any page names the programme
+            seen = list(pages)
+            texts = {page.number: self._text(page.number, page.rows) for page in seen}
+            file_named = any(PROGRAM_ANCHOR in text for text in texts.values())
+            pages = iter(seen)
+        last_header: tuple[int, list[str | None]] | None = None  # (page, roles) of the last read
+        total = 0
+        for page in pages:
+            number, rows = page.number, page.rows
+            total += 1
+            text = texts[number] if number in texts else self._text(number, rows)
+            if not text:
+                self.no_text.append(number)
+                continue
+            kinds = [kind_of(row, shape()) for row in rows]
+            headers = [[role for _, _, role in k.header] for k in kinds if k.header is not None]
+            labelled = any(k.label is not None for k in kinds)
+            named = file_named or PROGRAM_ANCHOR in text
+            continues = last_header is not None and last_header[0] == number - 1 and \
+                bool(headers) and headers[0] == last_header[1]
+            if (named and (headers or labelled)) or continues:
+                if headers:
+                    last_header = (number, headers[-1])
+                yield page
+            elif headers:
+                self.not_naming.append(number)
+        if total and len(self.no_text) == total:
+            check_text_layer(self.source_id, self.path, 1, "")  # raises: a scan, nothing to read
+
+    def _text(self, number: int, rows: list[reader.Row]) -> str:
+        """The page's text without spaces; empty for a page without a (readable) text layer."""
+        text = " ".join(row.text for row in rows)
+        try:
+            check_text_layer(self.source_id, self.path, number, text)
+        except SourceError:
+            return ""
+        return key(text)
+
+    def notes(self) -> list[str]:
+        name = self.path.name
+        notes = []
+        if self.no_text:
+            notes.append(f"{name}: pages without a text layer (a table there would not be "
+                         f"seen): {self.no_text}")
+        if self.not_naming:
+            notes.append(f"{name}: tables on pages {self.not_naming} not read: they do not "
+                         "name 近未来技術等社会実装事業")
+        return notes
 
 
-def tables_on_programme_pages(scan: PdfScan) -> tuple[list[FoundTable], list[int]]:
-    """Tables on pages naming the programme, or continuing one from the previous page."""
-    kept: list[FoundTable] = []
-    skipped: list[int] = []
-    for table in scan.tables:
-        named = PROGRAM_ANCHOR in nfkc_no_whitespace(scan.text(table.page))
-        if named or _continues(kept[-1] if kept else None, table):
-            kept.append(table)
-        elif table.page not in skipped:
-            skipped.append(table.page)
-    return kept, skipped
-
-
-def tables_in_programme_file(scan: PdfScan) -> tuple[list[FoundTable], list[int]]:
-    """Every table, if the file names the programme anywhere (an attachment of its page)."""
-    text = nfkc_no_whitespace("".join(scan.text(p) for p in scan.page_lines))
-    if PROGRAM_ANCHOR in text:
-        return list(scan.tables), []
-    return [], sorted({t.page for t in scan.tables})
-
-
-def _continues(previous: FoundTable | None, table: FoundTable) -> bool:
-    """A table on the next page with the same columns (header repeated, or not) goes on
-    with the previous one."""
-    return previous is not None and table.page - previous.page == 1 and (
-        table.continued or table.roles == previous.roles
+def spec_for(source_id: str, path: Path | None = None, pages: ListPages | None = None,
+             expected: tuple[reader.Expected, ...] | None = None) -> reader.ListSpec:
+    """What the reader needs to know of the deck: some of the announced projects, on the
+    pages naming the programme."""
+    counts = announced_counts()
+    return reader.ListSpec(
+        source_id=source_id,
+        what="近未来技術等社会実装事業 list",
+        shape=shape(),
+        expected=expected or (reader.Expected(
+            "at most " + ", ".join(f"{k} {v}" for k, v in counts.items()), counts,
+            "pipeline.announced", exact=False),),
+        check=lambda entry: selection_lists.check_place(entry, PLACE_ROLES),
+        pages=pages or ListPages(source_id, Path(path or "")),
     )
 
 
-def read_projects(
-    source_id: str, path: Path, keep: TableFilter = tables_on_programme_pages
-) -> ProjectList:
-    """The selected projects a PDF tables (maybe none), every row with its year and page.
+@dataclass
+class ProjectList:
+    """The selected projects one PDF holds, from the reading kept."""
 
-    ``keep`` picks the programme's tables among those found. Raises when a table's year cannot
-    be read or headings claim two counts for one year.
-    """
-    path = Path(path)
-    scan = scan_pdf(source_id, path, load_aliases(LAYOUT), header_ok=header_ok,
-                    section_re=HEADING_YEAR_RE)
-    if scan.page_lines and len(scan.no_text_pages) == len(scan.page_lines):
-        check_text_layer(source_id, path, 1, "")  # raises: a scan, nothing can be read
-    result = ProjectList(source_id, path, [], {}, [], scan)
-    if scan.no_text_pages:
-        result.notes.append(f"{path.name}: pages without a text layer (a table there would "
-                            f"not be seen): {scan.no_text_pages}")
-    tables, skipped = keep(scan)
-    result.tables = tables
-    if skipped:
-        result.notes.append(f"{path.name}: tables on pages {skipped} not read: they do not "
-                            "name 近未来技術等社会実装事業")
-    if not tables:
-        seen = "; ".join(f"page {p}: {c}" for p, c in scan.header_candidates.items())
-        result.notes.insert(0, f"{path.name}: {NO_TABLE_NOTE}")
-        if seen:
-            result.notes.append(f"{path.name}: header-like lines not read as a table: {seen}")
-        return result
+    source_id: str
+    path: Path
+    entries: list[reader.Entry]
+    claims: dict[int, tuple[int, int]]  # year -> (count its heading states, page)
+    notes: list[str]
+    title: str = ""  # the text of the first page holding entries (a list names itself 一覧)
 
-    previous: FoundTable | None = None
-    previous_year: int | None = None
-    prefecture_in_group: str | None = None
-    for table in tables:
-        heading_year, heading = _heading_year(source_id, path, table)
-        if heading_year is None and _continues(previous, table):
-            heading_year = previous_year  # the same list, over another slide
-        else:
-            prefecture_in_group = None
-        if heading_year is not None and _claim(heading) is not None:
-            _add_claim(source_id, path, result.claims, heading_year, _claim(heading), table.page)
-        for line in table.section_lines:
-            years = fiscal_years(line)
-            if len(years) == 1 and _claim(line) is not None:
-                _add_claim(source_id, path, result.claims, years[0], _claim(line), table.page)
-        for row in table.rows:
-            year = _row_year(row.cells.get("fiscal_year"), row.section, heading_year)
-            if year is None:
-                raise SourceError(
-                    source_id,
-                    "found a table of selected projects but cannot tell its selection year: no "
-                    "選定年度 column, no section row and no heading such as 平成30年度選定 above "
-                    f"it (row {row.cells.get('area')!r} / {row.cells.get('project')!r}); "
-                    "not guessing",
-                    path=path, page=row.page,
-                )
-            area = row.cells.get("area") or ""
-            printed = row.cells.get("prefecture") or None
-            if "prefecture" in table.roles:
-                # printed on a group's first row only: the rows under it share it
-                prefecture = printed or prefecture_in_group
-                prefecture_in_group = prefecture
-            else:
-                prefecture = None
+    def years(self) -> list[int]:
+        return sorted({year_of(e.category) for e in self.entries})
+
+    def pages_of(self, year: int) -> list[int]:
+        return sorted({e.page for e in self.entries if year_of(e.category) == year})
+
+    def areas_of(self, year: int) -> list[str]:
+        return [_area(e) for e in self.entries if year_of(e.category) == year]
+
+    def records(self, years: set[int] | None = None) -> list[dict]:
+        """Selection extract rows, text as printed: the area cell (several proposers stay as
+        printed, 北海道・更別村・岩見沢市; the normalize stage links each), the prefecture
+        printed for it (or in front of it), the field in the note."""
+        out = []
+        for entry in self.entries:
+            year = year_of(entry.category)
+            if years is not None and year not in years:
+                continue
+            f = entry.fields
+            area = f.get("area") or ""
+            prefecture = entry.prefecture or None
             if prefecture is None and area:
                 prefecture, area = split_prefecture(area)
-            field_note = row.cells.get("field")
-            result.records.append({
+            out.append({
                 "program_id": PROGRAM_ID,
                 "track": TRACK,
                 "fiscal_year": year,
                 "round": "",
                 "announced_on": None,
-                "project_name_ja": row.cells.get("project") or None,
+                "project_name_ja": f.get("project") or None,
                 "lead_org_ja": None,
                 "consortium_ja": None,
                 "prefecture_ja": prefecture,
                 "area_ja": area or prefecture or None,
-                "note": f"分野: {field_note}" if field_note else None,
-                "source_id": source_id,
-                "page": row.page,
+                "note": f"分野: {f['field']}" if f.get("field") else None,
+                "source_id": self.source_id,
+                "page": entry.page,
                 "list_key": None,
             })
-        previous, previous_year = table, heading_year
-    if not result.records:
-        raise SourceError(
-            source_id, "found a table header of selected projects but no rows under it",
-            path=path, page=tables[0].page,
-        )
-    return result
+        return out
+
+    def frame(self) -> pd.DataFrame:
+        return selections_frame(self.records())
+
+
+def _area(entry: reader.Entry) -> str:
+    return entry.fields.get("area") or entry.prefecture or ""
+
+
+def no_rows_read(readings: list[reader.Reading]) -> bool:
+    """No reading found a single project: the pages read hold no list."""
+    return not any(r.entries for r in readings)
+
+
+def project_list(spec: reader.ListSpec, path: Path, found: reader.ListReading,
+                 notes: list[str]) -> ProjectList:
+    """The projects of the reading kept, once their years are shown to be printed for them
+    and the counts their headings state are what was announced."""
+    reading = found.chosen.reading
+    check_years_printed(spec.source_id, Path(path), reading)
+    claims = check_claims(spec.source_id, Path(path), reading)
+    first_page = min(e.page for e in found.entries)
+    title = key(" ".join(text for page, _, text in reading.roles if page == first_page))
+    return ProjectList(spec.source_id, Path(path), found.entries, claims, notes, title)
+
+
+def check_years_printed(source_id: str, path: Path, reading: reader.Reading) -> None:
+    """A year heading holds for the rows after it on its page and on the pages the table goes
+    on over; not for a table that comes back after a page without any of its rows (a slide
+    continued from further back cannot tell its year)."""
+    headings = {h.index: h for h in reading.headings}
+    pages_of: dict[int, set[int]] = {}
+    for entry in reading.entries:
+        pages_of.setdefault(entry.section, set()).add(entry.page)
+    for entry in reading.entries:
+        heading = headings.get(entry.section)
+        if heading is None:
+            continue
+        between = set(range(heading.page + 1, entry.page)) - pages_of[entry.section]
+        if between:
+            raise SourceError(
+                source_id,
+                f"found a table of selected projects but cannot tell its selection year: its "
+                f"nearest year heading {heading.printed!r} is on page {heading.page}, with "
+                f"page(s) {sorted(between)} between that hold none of its rows (row "
+                f"{' | '.join(v for v in entry.fields.values() if v)!r}); not guessing",
+                path=path, page=entry.page,
+            )
+
+
+def check_claims(source_id: str, path: Path, reading: reader.Reading) -> dict[int, tuple[int, int]]:
+    """A heading stating a count makes its table claim to be the year's whole list: the count
+    must be what was announced (the reader has checked the rows against it). Returns
+    year -> (count, page) of the claims."""
+    claims: dict[int, tuple[int, int]] = {}
+    for heading in reading.headings:
+        if heading.count is None or heading.continued:
+            continue
+        year = year_of(heading.category)
+        expected = announced(year)
+        if expected is not None and heading.count != expected:
+            raise SourceError(
+                source_id,
+                f"the material claims {heading.count} selections for FY{year}; {expected} were "
+                "announced (pipeline.announced): another list or another programme?",
+                path=path, page=heading.page,
+            )
+        claims.setdefault(year, (heading.count, heading.page))
+    return claims
+
+
+def read_deck(source_id: str, path: Path) -> ProjectList:
+    """The selected projects the deck tables (maybe none)."""
+    path = Path(path)
+    pages = ListPages(source_id, path)
+    spec = spec_for(source_id, path, pages)
+    readings = reader.readings_of(spec, path)
+    notes = pages.notes()
+    if no_rows_read(readings):
+        if any(role == "header" for r in readings for _, role, _ in r.roles):
+            raise SourceError(source_id, "found a table header of selected projects but no "
+                              "rows under it", path=path)
+        return ProjectList(source_id, path, [], {}, [f"{path.name}: {NO_TABLE_NOTE}", *notes])
+    return project_list(spec, path, choose(readings, spec, path), notes)
 
 
 def extract(source_id: str, files: list[Path]) -> ExtractOutput:
@@ -274,94 +373,9 @@ def extract(source_id: str, files: list[Path]) -> ExtractOutput:
         raise SourceError(source_id, "no file to extract")
     if len(pdfs) > 1:
         raise SourceError(source_id, f"expected one PDF, found {[str(p) for p in pdfs]}")
-    found = read_projects(source_id, pdfs[0])
+    found = read_deck(source_id, pdfs[0])
     notes = [n.removeprefix(f"{pdfs[0].name}: ") for n in found.notes]
-    if not found.records:
-        return ExtractOutput({"selections": selections_frame([])}, notes=notes)
     frame = found.frame()
-    notes += _check_counts(found, frame)
+    notes += [f"FY{year}: {len(found.areas_of(year))} rows, the table does not claim to be "
+              "complete" for year in found.years() if year not in found.claims]
     return ExtractOutput({"selections": frame}, notes=notes)
-
-
-def _heading_year(source_id: str, path: Path, table: FoundTable) -> tuple[int | None, str]:
-    """The year of the nearest line above the table that names one (and that line)."""
-    for line in reversed(table.above):
-        years = fiscal_years(line)
-        if len(years) == 1:
-            return years[0], line
-        if len(years) > 1:
-            raise SourceError(
-                source_id,
-                f"the heading above the table names several years {years} ({line!r}): "
-                "cannot tell which year the table lists",
-                path=path, page=table.page,
-            )
-    return None, ""
-
-
-def _row_year(cell: str | None, section: str | None, heading_year: int | None) -> int | None:
-    """Year column first, then the section row in effect, then the heading above."""
-    for years in (fiscal_years(cell, CELL_YEAR_RE), fiscal_years(section)):
-        if len(years) == 1:
-            return years[0]
-    return heading_year
-
-
-def _add_claim(
-    source_id: str, path: Path, claims: dict[int, tuple[int, int]], year: int, count: int,
-    page: int,
-) -> None:
-    if year in claims and claims[year][0] != count:
-        raise SourceError(
-            source_id,
-            f"headings claim both {claims[year][0]} (page {claims[year][1]}) and {count} "
-            f"selections for FY{year}",
-            path=path, page=page,
-        )
-    claims.setdefault(year, (count, page))
-
-
-def check_claims(found: ProjectList, year: int) -> bool:
-    """A count the headings claim must match the rows and the announced figure; returns
-    whether the year's table claims one."""
-    if year not in found.claims:
-        return False
-    claimed, page = found.claims[year]
-    held = len(found.areas_of(year))
-    expected = announced(year)
-    if held != claimed:
-        raise SourceError(
-            found.source_id,
-            f"the table claims {claimed} selections for FY{year} but {held} rows were "
-            f"read on pages {found.pages_of(year)}: a row lost or a layout not understood",
-            path=found.path, page=page,
-        )
-    if expected is not None and claimed != expected:
-        raise SourceError(
-            found.source_id,
-            f"the material claims {claimed} selections for FY{year}; {expected} were "
-            "announced (pipeline.announced): another list or another programme?",
-            path=found.path, page=page,
-        )
-    return True
-
-
-def _check_counts(found: ProjectList, frame: pd.DataFrame) -> list[str]:
-    """Claimed counts must match the rows and the announced figures; no claim, no excess."""
-    notes: list[str] = []
-    for year, rows in frame.groupby("fiscal_year"):
-        year = int(year)
-        held = len(rows)
-        expected = announced(year)
-        pages = found.pages_of(year)
-        if check_claims(found, year):
-            continue
-        if expected is not None and held > expected:
-            raise SourceError(
-                found.source_id,
-                f"{held} rows for FY{year} on pages {pages}, more than the {expected} "
-                "announced: rows read twice or another table?",
-                path=found.path, page=pages[0],
-            )
-        notes.append(f"FY{year}: {held} rows, the table does not claim to be complete")
-    return notes

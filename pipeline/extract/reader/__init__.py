@@ -48,17 +48,20 @@ def format_line(page: int, role: str, text: str) -> str:
     return f"{'p' + str(page):<3} {role:<13} {text}"
 
 
-def _pages(spec: ListSpec, path: Path, pages: list[int] | None = None) -> Iterator[Page]:
+def _pages(spec: ListSpec, path: Path) -> Iterator[Page]:
+    """The pages read, or those ``spec.pages`` picks (it sees the pages without text too)."""
     with open_pdf(spec.source_id, path) as pdf:
-        for view in iter_pages(spec.source_id, path, pdf, pages):
-            yield read_page(view)
+        views = iter_pages(spec.source_id, path, pdf, check_text=spec.pages is None)
+        pages = (read_page(view) for view in views)
+        yield from (pages if spec.pages is None else spec.pages(pages))
 
 
 def readings_of(spec: ListSpec, path: Path) -> list[Reading]:
     """Every reading of one PDF the layout admits (unchecked)."""
     vocab = spec.shape.vocabulary
     return read_readings(
-        _pages(spec, Path(path)), spec.shape, lambda row: vocab.is_furniture(row.text, row.in_margin)
+        _pages(spec, Path(path)), spec.shape,
+        lambda row: vocab.is_furniture(row.text, row.in_margin), infer=spec.infer is not None,
     )
 
 

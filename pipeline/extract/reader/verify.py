@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import copy
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -71,6 +71,10 @@ class ListSpec:
     check: Callable[[Entry], str | None] | None = None
     infer: Callable[[list[Entry]], str | None] | None = None
     names: Mapping[str, str] = field(default_factory=dict)  # category -> as messages print it
+    # Which pages hold the list, from their rows (a deck holds it among slides of other
+    # things): it sees every page, one without a text layer with no rows, and yields those
+    # to read. None: every page, and a page without text fails the source.
+    pages: Callable[[Iterator[Page]], Iterator[Page]] | None = None
 
     def name(self, category: str | None) -> str:
         """A category as messages name it: ``priority (重点事業化促進プロジェクト)``."""
@@ -122,9 +126,11 @@ def _features(rows: list[Row], shape: Shape) -> set[str]:
 
 
 def read_readings(
-    pages: Iterable[Page], shape: Shape, furniture: Callable[[Row], bool]
+    pages: Iterable[Page], shape: Shape, furniture: Callable[[Row], bool], infer: bool = True,
 ) -> list[Reading]:
-    """Every reading of the pages, built side by side (see the module docstring)."""
+    """Every reading of the pages, built side by side (see the module docstring). Without
+    ``infer`` (a source whose categories cannot be told from their entries) a line decorated
+    as a heading is never read as one: such a reading could only fail."""
     states = [_State(shape, Options(newspaper=False, split_numbers=False))]
     opened: set[str] = set()
     for page in pages:
@@ -132,6 +138,8 @@ def read_readings(
         number, rows = page.number, page.rows
         columns = newspaper_order(page, furniture)
         wanted = _features(rows, shape) | ({"newspaper"} if columns is not None else set())
+        if not infer:
+            wanted.discard("infer_labels")
         for choice in sorted(wanted - opened):
             opened.add(choice)
             forks = []
@@ -221,14 +229,18 @@ def _infer(verdict: Verdict, spec: ListSpec) -> bool:
 
 
 def _numbering(verdict: Verdict) -> bool:
-    """Printed numbers run on by one, or restart at 1 where a category starts."""
+    """Printed numbers run on by one, or restart at 1 where a category starts. A category is
+    numbered throughout or not at all (a numbered table for one, an unnumbered one for the
+    next)."""
     entries = verdict.reading.entries
-    numbers = [e.number for e in entries]
-    if all(n is None for n in numbers):
+    numbered = {e.category for e in entries if e.number is not None}
+    if not numbered:
         return True
     previous: Entry | None = None
     for entry in entries:
         if entry.number is None:
+            if entry.category not in numbered:
+                continue
             verdict.error = (f"{_entry_text(entry)!r} has no row number where the entries "
                              "around it are numbered", entry.page)
             verdict.distance = 500
