@@ -16,10 +16,7 @@ from collections.abc import Iterable
 from pipeline.announced import ANNOUNCED_COUNTS
 from pipeline.extract.reader import Entry, Expected, classify
 from pipeline.extract.reader.vocabulary import key
-from pipeline.text import PREFECTURES
 
-# How a region no reference knows is named: it ends in one of these words.
-REGION_ENDINGS = ("地域", "エリア", "圏域", "地区", "全域", "区域", "沿線", "周辺", "圏", "諸島", "半島")
 _SEPARATORS_RE = re.compile(r"[・、,，/／]")
 _BRACKETED_RE = re.compile(r"[（(][^）)]*[）)]")
 
@@ -32,16 +29,6 @@ def place_names(entry: Entry, role: str) -> list[str]:
     return [p for p in _SEPARATORS_RE.split(text) if p]
 
 
-def is_place(name: str) -> bool:
-    """A local government, a prefecture, or a name that reads as a region."""
-    k = key(name)
-    if classify.is_local_government(k) or k in PREFECTURES:
-        return True
-    bare = re.sub(r"[0-9]+$", "", _BRACKETED_RE.sub("", k))  # 八重山地域（沖縄県）, …地区01
-    return bare.endswith(REGION_ENDINGS) or any(p in bare for p in PREFECTURES) or \
-        classify.is_local_government(bare)
-
-
 def check_place(entry: Entry, roles: Iterable[str]) -> str | None:
     """The content check of a selection: the first of ``roles`` it fills names a place, and a
     local government lies in the prefecture printed for it. None when it passes."""
@@ -52,7 +39,7 @@ def check_place(entry: Entry, roles: Iterable[str]) -> str | None:
         shown = " | ".join(v for v in entry.fields.values() if v)
         return f"an entry without a place ({shown!r}): columns misread?"
     names = place_names(entry, role)
-    if not any(is_place(n) for n in names):
+    if not any(classify.is_place(n) for n in names):
         return (f"{entry.fields[role]!r} is read as the place of a selection but names no local "
                 "government, prefecture or region: columns misread?")
     if entry.prefecture:

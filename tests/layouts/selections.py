@@ -12,7 +12,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.extract.tables import LAYOUTS
+from pipeline.extract.reader.vocabulary import LAYOUTS
 from tests.layouts import texts
 from tests.layouts.compare import SelectionRow
 from tests.layouts.dimensions import GROUP_COLUMNS, MARGIN
@@ -80,7 +80,7 @@ MLIT_MODEL = KindSpec(
     layout_csv="mlit_smartcity_model_list.csv", csv_format="kind",
     roles={"number": "number", "prefecture": "prefecture", "area": "municipality",
            "target_area": "target_area", "project": "project", "consortium": "consortium",
-           "lead": "lead", "group": "type"},
+           "lead": "lead", "group": "category"},
     standard_headers={"number": "No.", "prefecture": "都道府県", "area": "市町村",
                       "target_area": "対象区域", "project": "事業名",
                       "consortium": "コンソーシアム名", "lead": "代表者", "group": "区分"},
@@ -101,7 +101,7 @@ CAO = KindSpec(
     ),
     titles={"programme": "近未来技術等社会実装事業　選定事業一覧",
             "both_years": "平成30年度・令和元年度　近未来技術等社会実装事業　選定事業一覧"},
-    layout_csv="cao_wg6_material.csv", csv_format="role",
+    layout_csv="cao_wg6_material.csv", csv_format="kind",
     roles={"number": "number", "prefecture": "prefecture", "area": "area",
            "project": "project", "field": "field", "group": "fiscal_year"},
     standard_headers={"number": "No.", "prefecture": "都道府県", "area": "地方公共団体名",

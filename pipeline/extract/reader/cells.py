@@ -329,7 +329,7 @@ def _ruled_rows(cells: list[Cell], page: int) -> list[Row]:
         while added and spanning:  # merged boxes that share a vertical rule with the row
             added = False
             for c in list(spanning):
-                if any(_adjacent(c.box, o.box) for o in row.cells):  # type: ignore[arg-type]
+                if any(adjacent(c.box, o.box) for o in row.cells):  # type: ignore[arg-type]
                     row.cells.append(replace(c, repeated=True))
                     spanning.remove(c)
                     added = True
@@ -337,7 +337,8 @@ def _ruled_rows(cells: list[Cell], page: int) -> list[Row]:
     return rows
 
 
-def _adjacent(a: Box, b: Box) -> bool:
+def adjacent(a: Box, b: Box) -> bool:
+    """Two boxes side by side sharing a vertical rule."""
     return abs(a[2] - b[0]) <= ROW_TOLERANCE or abs(a[0] - b[2]) <= ROW_TOLERANCE
 
 

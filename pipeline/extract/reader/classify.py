@@ -136,3 +136,21 @@ def is_list_of_local_governments(lines: tuple[str, ...]) -> bool:
     return not any(
         is_local_government(a + b) and not prefecture(a) for a, b in zip(lines, lines[1:], strict=False)
     )
+
+
+# How a region no reference knows is named: it ends in one of these words.
+REGION_ENDINGS = ("地域", "エリア", "圏域", "地区", "全域", "区域", "沿線", "周辺", "圏", "諸島", "半島")
+_BRACKETED_RE = re.compile(r"[（(][^）)]*[）)]")
+
+
+def is_place(name: str) -> bool:
+    """A local government, a prefecture, or a name that reads as a region (ひがし北海道,
+    瀬戸内エリア, 八重山地域（沖縄県）, a synthetic …地区01)."""
+    k = key(name)
+    if is_local_government(k) or k in _PREFECTURE_SET:
+        return True
+    bare = re.sub(r"[0-9]+$", "", _BRACKETED_RE.sub("", k))
+    # a region: named so (…地域, …エリア) or after its prefecture (ひがし北海道); names of
+    # local governments glued together (新見市倉敷市) are none
+    return bare.endswith(REGION_ENDINGS) or bare.endswith(PREFECTURES) or \
+        is_local_government(bare)

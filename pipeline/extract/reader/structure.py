@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from pipeline.extract.reader import classify
-from pipeline.extract.reader.cells import Cell, Row, cut_cell, join_wrapped
+from pipeline.extract.reader.cells import Cell, Row, adjacent, cut_cell, join_wrapped
 from pipeline.extract.reader.vocabulary import Label, Vocabulary, key
 
 # A line indented this many characters right of a column's start continues the name above.
@@ -171,6 +171,7 @@ class _State:
         # the field a sheet's wrapped value continues, and the x its values start at
         self.last_field: tuple[str, float] | None = None
         self.numbered_rows = False  # the last grid row had numbers in cells of their own
+        self.record_x: dict[str, float] = {}  # where each field of the last record starts
         self.prefecture_row: Row | None = None  # the sub-heading in effect, if any
         self.prefecture_entries = 0  # entries read under it
 
@@ -495,8 +496,19 @@ class _State:
 
     # -- a list of records without a header ----------------------------------------------
     def record_row(self, row: Row) -> None:
-        """A row of a list without a header: a numbered entry, a ``label value`` line of an
-        entry printed as a sheet or a box, or an entry whose fields are told by content."""
+        """A row of a list without a header. Boxes standing apart (a slide with one box per
+        project) are an entry each; otherwise the row is one: see :meth:`record_cells`."""
+        boxes = _box_groups(row.own_cells)
+        if len(boxes) > 1:
+            for cells in boxes:
+                self.record_cells(replace(row, cells=cells, top=min(c.top for c in cells),
+                                          kinds={}))
+            return
+        self.record_cells(row)
+
+    def record_cells(self, row: Row) -> None:
+        """A numbered entry, a ``label value`` line of an entry printed as a sheet or a box, or
+        an entry whose fields are told by content."""
         cells = row.own_cells
         number: int | None = None
         n = classify.number(cells[0].text)
@@ -532,8 +544,13 @@ class _State:
                 role = self.last_field[0]  # type: ignore[index]
                 last.fields[role] = join_wrapped([last.fields.get(role, ""), *(c.text for c in cells)])
             else:
-                for cell in cells:
-                    _fill_by_content(self.shape, last.fields, last.items, cell)
+                for cell in cells:  # under the field whose text starts where it does
+                    role = next((r for r, x in self.record_x.items()
+                                 if abs(x - cell.x0) <= COLUMN_SNAP_CHARS * cell.size), None)
+                    if role is None:
+                        _fill_by_content(self.shape, last.fields, last.items, cell)
+                    else:
+                        _append_field(self.shape, last, role, cell.text)
             self.role(row, "continuation")
             return
         self.last_field = None
@@ -544,12 +561,20 @@ class _State:
             return
         fields: dict[str, str] = {}
         items: dict[str, tuple[str, ...]] = {}
+        found: dict[str, object] = {}
+        self.record_x = {}
         for cell in cells:
-            _fill_by_content(self.shape, fields, items, cell)
+            before = set(fields)
+            _fill_by_content(self.shape, fields, items, cell, found)
+            for role in set(fields) - before:
+                self.record_x[role] = cell.x0
+        if number is None and isinstance(found.get("number"), int):
+            number = found["number"]  # type: ignore[assignment]
         if number is None and self.shape.place_role not in fields:
             self.role(row, "text")  # no place, no number: a title or prose, no entry
             return
-        self.add(row, fields, number, None, items)
+        prefecture = found.get("prefecture")
+        self.add(row, fields, number, prefecture if isinstance(prefecture, str) else None, items)
         self.role(row, "entry")
 
     def fill_labelled(self, entry: Entry, labelled: dict[str, str], cells: list[Cell]) -> None:
@@ -561,6 +586,21 @@ class _State:
                 entry.fields[role] = value
         role = next(reversed(labelled))
         self.last_field = (role, cells[-1].x0 if len(cells) > 1 else cells[0].x0)
+
+
+def _box_groups(cells: list[Cell]) -> list[list[Cell]]:
+    """Cells by the box they stand in, boxes that touch (cells of one table row) together; a
+    row with a cell outside any box is one group."""
+    if any(c.box is None for c in cells):
+        return [cells]
+    groups: list[list[Cell]] = []
+    for cell in sorted(cells, key=lambda c: c.x0):
+        if groups and (groups[-1][-1].box == cell.box
+                       or adjacent(groups[-1][-1].box, cell.box)):  # type: ignore[arg-type]
+            groups[-1].append(cell)
+        else:
+            groups.append([cell])
+    return groups
 
 
 def _labelled_cells(vocab: Vocabulary, cells: list[Cell]) -> dict[str, str] | None:
@@ -627,16 +667,45 @@ def _cell_text(cell: Cell) -> str:
     return cell.text
 
 
+def _append_field(shape: Shape, entry: Entry, role: str, text: str) -> None:
+    """A further printed line of a field: another name of a list of places (a joint proposal
+    printed one proposer per line), or the wrapped rest of a text."""
+    existing = entry.fields.get(role, "")
+    if role in (shape.place_role, *shape.list_roles) and existing and _is_place(text) and \
+            not classify.is_local_government(existing + text):
+        listed = entry.items.get(role) or (existing,)
+        if all(_is_place(n) for n in listed):
+            entry.items[role] = (*listed, text)
+            entry.fields[role] = "・".join(entry.items[role])
+            return
+    entry.fields[role] = join_wrapped([existing, text])
+
+
 def _fill_by_content(shape: Shape, fields: dict[str, str], items: dict[str, tuple[str, ...]],
-                     cell: Cell) -> None:
+                     cell: Cell, found: dict[str, object] | None = None) -> None:
     """Fields of a record printed without a header, from what each printed line says: a line
-    that is a column label (事業名：…) names its field; a local government, a list of them or a
-    prefecture is the area; the other text fills the remaining fields in ``content_order``."""
+    that is a column label (事業名：…, 代表：…) starts that field; a prefecture sub-heading
+    (【北海道】) and a row number before the place (「1　初山別村」) go to ``found``; a local
+    government, a list of them or a prefecture is the place; any other line goes on with the
+    field before it, the first such text being the first of ``content_order`` (a project
+    name). A further unlabelled text is never guessed to be a lead or a consortium."""
     lines = list(cell.lines) or [cell.text]
     vocab = shape.vocabulary
+    found = {} if found is None else found
+    place = shape.place_role
+    current = found.get("field") if isinstance(found.get("field"), str) else None
     i = 0
     while i < len(lines):
         line = lines[i]
+        heading = classify.prefecture_heading(line, vocab)
+        if heading is not None and "prefecture" not in found:
+            found["prefecture"] = heading
+            i += 1
+            continue
+        numbered = classify.leading_number(line)
+        if numbered is not None and "number" not in found and _is_place(numbered[1]):
+            found["number"] = numbered[0]
+            lines[i] = line = numbered[1]
         labelled = _labelled(vocab, line)
         if labelled is not None:
             role, value = labelled
@@ -644,9 +713,9 @@ def _fill_by_content(shape: Shape, fields: dict[str, str], items: dict[str, tupl
                 i += 1
                 value = lines[i]
             fields[role] = join_wrapped([fields.get(role, ""), value])
+            current = role
             i += 1
             continue
-        place = shape.place_role
         if place not in fields and _is_place(line):
             run = [line]
             while i + len(run) < len(lines) and _is_place(lines[i + len(run)]):
@@ -656,11 +725,15 @@ def _fill_by_content(shape: Shape, fields: dict[str, str], items: dict[str, tupl
                 fields[place] = "・".join(run)
             else:
                 fields[place] = join_wrapped(run)
+            current = None
             i += len(run)
             continue
-        role = next((r for r in shape.content_order if r not in fields), shape.content_order[-1])
+        role = current or next((r for r in shape.content_order if r not in fields),
+                               shape.content_order[0])
         fields[role] = join_wrapped([fields.get(role, ""), line])
+        current = role
         i += 1
+    found["field"] = current
 
 
 def _labelled(vocab: Vocabulary, line: str) -> tuple[str, str] | None:
@@ -676,11 +749,10 @@ def _labelled(vocab: Vocabulary, line: str) -> tuple[str, str] | None:
 
 
 def _is_place(text: str) -> bool:
+    """A place, or several joined by ・、, (北海道・更別村・岩見沢市)."""
     k = key(text)
-    if classify.is_local_government(k) or classify.prefecture(k):
-        return True
     parts = [p for p in k.replace("、", "・").replace(",", "・").split("・") if p]
-    return len(parts) > 1 and all(classify.is_local_government(p) for p in parts)
+    return classify.is_place(k) or (len(parts) > 1 and all(classify.is_place(p) for p in parts))
 
 
 def _header(shape: Shape, cells: list[Cell]) -> list[tuple[float, float, str | None]] | None:
