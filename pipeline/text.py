@@ -121,7 +121,8 @@ PREFECTURES = (
     "香川県", "愛媛県", "高知県", "福岡県", "佐賀県", "長崎県", "熊本県", "大分県", "宮崎県",
     "鹿児島県", "沖縄県",
 )
-_PREFECTURE_NAME_RE = re.compile("^(" + "|".join(PREFECTURES) + ")")
+# a leading prefecture, not the first of a list (千葉県・八千代市 names the prefecture itself)
+_PREFECTURE_NAME_RE = re.compile("^(" + "|".join(PREFECTURES) + ")(?![・、,，/／])")
 
 
 _PREFECTURE_LIST_RE = re.compile(

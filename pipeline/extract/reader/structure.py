@@ -533,9 +533,9 @@ class _State:
             return
         numbered = any(e.number is not None for e in self.reading.entries[-3:])
         value_x = self.last_field[1] if self.last_field is not None else None
-        if last is not None and labelled is None and number is None and not row.ruled and (
-            numbered or self.tight(row) or (same_place and value_x is not None)
-        ):
+        if last is not None and labelled is None and number is None and not row.ruled and \
+                last.page == row.page and (
+                    numbered or self.tight(row) or (same_place and value_x is not None)):
             if value_x is not None and same_place:
                 if cells[0].x0 < value_x - INDENT_MIN_CHARS * cells[0].size:
                     self.last_field = None  # back at the label margin: the fields ended
@@ -568,6 +568,11 @@ class _State:
             _fill_by_content(self.shape, fields, items, cell, found)
             for role in set(fields) - before:
                 self.record_x[role] = cell.x0
+        if found.get("unplaced"):
+            self.problem(row, f"{found['unplaced']!r}: text printed beside the entry's place and "
+                         "name with no column header or label saying what it is (a lead? a "
+                         "consortium?): not guessed")
+            return
         if number is None and isinstance(found.get("number"), int):
             number = found["number"]  # type: ignore[assignment]
         if number is None and self.shape.place_role not in fields:
@@ -693,7 +698,7 @@ def _fill_by_content(shape: Shape, fields: dict[str, str], items: dict[str, tupl
     vocab = shape.vocabulary
     found = {} if found is None else found
     place = shape.place_role
-    current = found.get("field") if isinstance(found.get("field"), str) else None
+    current: str | None = None  # a cell of its own is a field of its own
     i = 0
     while i < len(lines):
         line = lines[i]
@@ -728,12 +733,14 @@ def _fill_by_content(shape: Shape, fields: dict[str, str], items: dict[str, tupl
             current = None
             i += len(run)
             continue
-        role = current or next((r for r in shape.content_order if r not in fields),
-                               shape.content_order[0])
-        fields[role] = join_wrapped([fields.get(role, ""), line])
+        role = current or (shape.content_order[0] if shape.content_order[0] not in fields
+                           else None)
+        if role is None:  # a second text of its own: a lead, a consortium? never guessed
+            found.setdefault("unplaced", []).append(line)  # type: ignore[union-attr]
+        else:
+            fields[role] = join_wrapped([fields.get(role, ""), line])
         current = role
         i += 1
-    found["field"] = current
 
 
 def _labelled(vocab: Vocabulary, line: str) -> tuple[str, str] | None:
