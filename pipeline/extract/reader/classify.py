@@ -133,9 +133,14 @@ def is_list_of_local_governments(lines: tuple[str, ...]) -> bool:
     names, not one name wrapped; two lines that together name one (札幌市 / 中央区) are a wrap."""
     if len(lines) < 2 or not all(is_local_government(ln) for ln in lines):
         return False
-    return not any(
-        is_local_government(a + b) and not prefecture(a) for a, b in zip(lines, lines[1:], strict=False)
-    )
+    return not any(wraps_into_one(a, b) for a, b in zip(lines, lines[1:], strict=False))
+
+
+def wraps_into_one(first: str, second: str) -> bool:
+    """Two printed lines that are one local government's name wrapped (札幌市 / 中央区); a
+    prefecture on a line of its own before a municipality is one of a list (広島県 / 府中町
+    names 広島県 as a proposer)."""
+    return is_local_government(first + second) and not prefecture(first)
 
 
 # How a region no reference knows is named: it ends in one of these words.

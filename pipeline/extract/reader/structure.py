@@ -677,7 +677,7 @@ def _append_field(shape: Shape, entry: Entry, role: str, text: str) -> None:
     printed one proposer per line), or the wrapped rest of a text."""
     existing = entry.fields.get(role, "")
     if role in (shape.place_role, *shape.list_roles) and existing and _is_place(text) and \
-            not classify.is_local_government(existing + text):
+            not classify.wraps_into_one(existing, text):
         listed = entry.items.get(role) or (existing,)
         if all(_is_place(n) for n in listed):
             entry.items[role] = (*listed, text)
