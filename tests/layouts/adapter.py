@@ -11,7 +11,7 @@ import pandas as pd
 
 from pipeline.announced import MEMBER_COMPOSITIONS
 from pipeline.extract import (
-    cao_wg6_material,
+    cao_kinmirai_lists,
     mlit_scpf_members,
     mlit_smartcity_model_list,
     mlit_smc_meti_list,
@@ -23,7 +23,7 @@ from tests.layouts.sampler import Drawn
 EXTRACTORS = {
     "members": ("mlit_scpf_members", mlit_scpf_members, "platform_members"),
     "mlit_model": ("mlit_smartcity_model_list", mlit_smartcity_model_list, "selections"),
-    "cao": ("cao_wg6_material", cao_wg6_material, "selections"),
+    "cao": ("cao_kinmirai_lists", cao_kinmirai_lists, "selections"),
     "meti_pilot": ("mlit_smc_meti_list", mlit_smc_meti_list, "selections"),
     "mlit_model_smc": ("mlit_smc_model_list", mlit_smc_model_list, "selections"),
 }

@@ -172,6 +172,7 @@ class _State:
         self.last_field: tuple[str, float] | None = None
         self.numbered_rows = False  # the last grid row had numbers in cells of their own
         self.record_x: dict[str, float] = {}  # where each field of the last record starts
+        self.text_row: Row | None = None  # a text passed over since the last entry
         self.prefecture_row: Row | None = None  # the sub-heading in effect, if any
         self.prefecture_entries = 0  # entries read under it
 
@@ -217,6 +218,7 @@ class _State:
     def start_page(self, page: int, rows: list[Row]) -> None:
         self.page = page
         self.entries_on_page = 0
+        self.text_row = None
         self.previous = None
         self.col_starts, self.last_in_col = [], {}
         self.gap_threshold = _gap_threshold(rows)
@@ -276,6 +278,12 @@ class _State:
     def add(self, row: Row, fields: dict[str, str], number: int | None, prefecture: str | None,
             items: dict[str, tuple[str, ...]] | None = None, top: float | None = None,
             carried: bool = False) -> Entry:
+        if self.text_row is not None and self.entries_on_page:
+            # a text passed over between two entries of a list is a field misread (a column
+            # read down on its own), not prose
+            self.problem(self.text_row, f"{self.text_row.text!r} stands between entries and "
+                         "is read as none: a column read apart from its entries?")
+        self.text_row = None
         entry = Entry(fields, self.category, self.label, prefecture or self.prefecture, number,
                       row.page, row.top if top is None else top, items or {}, self.section,
                       self.group, carried)
@@ -577,6 +585,7 @@ class _State:
             number = found["number"]  # type: ignore[assignment]
         if number is None and self.shape.place_role not in fields:
             self.role(row, "text")  # no place, no number: a title or prose, no entry
+            self.text_row = row
             return
         prefecture = found.get("prefecture")
         self.add(row, fields, number, prefecture if isinstance(prefecture, str) else None, items)
@@ -733,8 +742,9 @@ def _fill_by_content(shape: Shape, fields: dict[str, str], items: dict[str, tupl
             current = None
             i += len(run)
             continue
-        role = current or (shape.content_order[0] if shape.content_order[0] not in fields
-                           else None)
+        valued = vocab.value_role(line)
+        role = current or valued or (shape.content_order[0] if shape.content_order[0] not in fields
+                                     else None)
         if role is None:  # a second text of its own: a lead, a consortium? never guessed
             found.setdefault("unplaced", []).append(line)  # type: ignore[union-attr]
         else:

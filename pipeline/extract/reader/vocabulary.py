@@ -14,6 +14,8 @@ that every Japanese government list shares). Kinds:
 - ``group``: a pattern of a group label inside a category (a 類型 such as 観光地型: ``.+型``),
   matched against the whole text without numbering, brackets and count: the group is kept
   with each entry under it (the ``value`` column, or the label itself) and counts nothing;
+- ``value``: a text that is a value of a column (自動運転 in a 分野 column), so that a list
+  printed without a header still tells that field by what it says;
 - ``title``: words that, in a page title, name a category (a per-track sheet's title);
 - ``furniture`` / ``margin``: patterns of page furniture (anywhere / only in the top or bottom
   tenth of a page);
@@ -34,7 +36,7 @@ from pipeline.text import nfkc_no_whitespace
 
 LAYOUTS = Path(__file__).resolve().parent.parent / "layouts"
 COMMON = "common.csv"
-KINDS = ("label", "group", "column", "title", "furniture", "margin", "mark", "tail")
+KINDS = ("label", "group", "column", "value", "title", "furniture", "margin", "mark", "tail")
 # A header cell matches a ``*ending`` alias only if it is this short (選定地域, not a sentence).
 SUFFIX_MATCH_MAX_CHARS = 8
 _COUNT_RE = re.compile(r"[0-9][0-9,]*")
@@ -67,6 +69,7 @@ class Vocabulary:
     labels: dict[str, str]
     groups: tuple[tuple[re.Pattern[str], str], ...]
     columns: dict[str, str]
+    values: dict[str, str]
     titles: dict[str, str]
     furniture: tuple[re.Pattern[str], ...]
     margin: tuple[re.Pattern[str], ...]
@@ -143,6 +146,13 @@ class Vocabulary:
     def _suffixes(self) -> list[tuple[str, str]]:
         return _suffix_aliases(tuple(self.columns.items()))
 
+    def value_role(self, text: str | None) -> str | None:
+        """The column a text is a value of, when it is one or several known values (自動運転,
+        AI・ロボット)."""
+        parts = [p for p in re.split(r"[・、,，/／]", key(text)) if p]
+        roles = {self.values.get(p) for p in parts}
+        return roles.pop() if parts and len(roles) == 1 and None not in roles else None
+
     def title_category(self, text: str | None) -> str | None:
         """The category a title line names: a ``title`` phrase in it, or a known label standing
         in brackets or after a separator (会員一覧（地方公共団体）, 会員名簿－企業等－)."""
@@ -194,6 +204,7 @@ def load_vocabulary(name: str) -> Vocabulary:
         labels={key(t): v for t, v in by_kind["label"]},
         groups=tuple((re.compile(t), v) for t, v in by_kind["group"]),
         columns={key(t): v for t, v in by_kind["column"]},
+        values={key(t): v for t, v in by_kind["value"]},
         titles={key(t): v for t, v in by_kind["title"]},
         furniture=tuple(re.compile(t) for t, _ in by_kind["furniture"]),
         margin=tuple(re.compile(t) for t, _ in by_kind["margin"]),
