@@ -39,6 +39,7 @@ from pipeline.extract.reader.structure import (
     Options,
     Reading,
     Shape,
+    _labelled_cells,
     _State,
     join_wrapped_labels,
     kind_of,
@@ -136,7 +137,10 @@ def read_readings(
     for page in pages:
         page.rows = join_wrapped_labels(page.rows, shape)
         number, rows = page.number, page.rows
-        columns = newspaper_order(page, furniture)
+        # ``label value`` rows (a sheet, a box) tie the page's columns together: read across
+        labelled = any(_labelled_cells(shape.vocabulary, r.own_cells) and
+                       kind_of(r, shape).header is None for r in rows)
+        columns = None if labelled else newspaper_order(page, furniture)
         wanted = _features(rows, shape) | ({"newspaper"} if columns is not None else set())
         if not infer:
             wanted.discard("infer_labels")
