@@ -326,7 +326,12 @@ class _State:
         # rows numbered in cells of their own: a line without a number continues the names
         unnumbered = self.numbered_rows and not has_numbers and not row.ruled
         self.numbered_rows = has_numbers
-        for cell in cells:
+        cell_prefecture: str | None = None
+        for k, cell in enumerate(cells):
+            if pending is None and _prefecture_column_cell(cells, k, self.options.split_numbers):
+                cell_prefecture = classify.prefecture(cell.text)
+                role_parts.append("prefecture")
+                continue
             target = self.continued_entry(row, cell, unnumbered) if pending is None else None
             if target is not None:
                 name = self.shape.name_role
@@ -353,7 +358,11 @@ class _State:
             if start is None:
                 start = cell.x0
                 self.col_starts.append(start)
-            entry = self.add(row, {self.shape.name_role: text}, number, None, top=cell.top)
+            if cell_prefecture is not None:  # a prefecture column, printed once per group
+                self.prefecture = cell_prefecture  # or on every row: it holds until the next
+            entry = self.add(row, {self.shape.name_role: text}, number, None, top=cell.top,
+                             carried=cell_prefecture is None and self.prefecture is not None)
+            cell_prefecture = None
             self.last_in_col[start] = entry
             role_parts.append("entry")
         if pending is not None:
@@ -452,8 +461,8 @@ class _State:
                 self.new_section(label, row, inferred=not label.category)
                 self.columns = columns  # a category column is part of its table
         carried = False
-        if "prefecture" in by_role:
-            printed_here = "prefecture" in own and bool(text["prefecture"])
+        if "prefecture" in by_role:  # a merged cell over the group is printed for each row
+            printed_here = bool(text["prefecture"])
             self.prefecture = text["prefecture"] or self.prefecture
             carried = not printed_here and self.prefecture is not None
         if "group" in own and text["group"]:
@@ -600,6 +609,16 @@ class _State:
                 entry.fields[role] = value
         role = next(reversed(labelled))
         self.last_field = (role, cells[-1].x0 if len(cells) > 1 else cells[0].x0)
+
+
+def _prefecture_column_cell(cells: list[Cell], k: int, split_numbers: bool) -> bool:
+    """A bare prefecture standing before a numbered name in the same row (自治体 | 北海道 |
+    1夕張市) is that name's prefecture column, not a member: the numbering says so."""
+    if classify.prefecture(cells[k].text) is None or k + 1 >= len(cells):
+        return False
+    after = cells[k + 1].text
+    return classify.number(after) is not None or (
+        split_numbers and classify.leading_number(after) is not None)
 
 
 def _box_groups(cells: list[Cell]) -> list[list[Cell]]:

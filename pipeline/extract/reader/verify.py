@@ -184,6 +184,7 @@ def judge(reading: Reading, spec: ListSpec) -> Verdict:
         return verdict
     if not _infer(verdict, spec):
         return verdict
+    _settle_carried_prefectures(reading)
     if spec.check is not None:
         for entry in reading.entries:
             message = spec.check(entry)
@@ -195,6 +196,27 @@ def judge(reading: Reading, spec: ListSpec) -> Verdict:
         return verdict
     _counts(verdict, spec)
     return verdict
+
+
+def _settle_carried_prefectures(reading: Reading) -> None:
+    """A prefecture cell left blank means "as above" only in a list that prints its prefecture
+    once per group: where a section prints the same prefecture on two rows in a row, the list
+    prints it on every row, and a blank beside a region is no prefecture (瀬戸内エリア, a region
+    of three). A local government keeps the group's: the content check sees that it lies in
+    it."""
+    by_section: dict[int, list[Entry]] = {}
+    for entry in reading.entries:
+        by_section.setdefault(entry.section, []).append(entry)
+    for entries in by_section.values():
+        printed = [e for e in entries if e.prefecture and not e.prefecture_carried]
+        every_row = any(a.prefecture == b.prefecture and b is entries[entries.index(a) + 1]
+                        for a, b in zip(printed, printed[1:], strict=False))
+        if every_row:
+            for entry in entries:  # a local government's is checked to lie in it anyway
+                if entry.prefecture_carried and not any(
+                    classify.is_local_government(v) for v in entry.fields.values()
+                ):
+                    entry.prefecture, entry.prefecture_carried = None, False
 
 
 def _inferred(entry: Entry, reading: Reading) -> bool:
