@@ -18,6 +18,7 @@ the source announced and the content checks.
 
 from __future__ import annotations
 
+import re
 import statistics
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -225,6 +226,12 @@ class _State:
 
     def feed(self, row: Row) -> None:
         kind = kind_of(row, self.shape)
+        if kind.tail is not None and self.reading.roles and self.reading.roles[-1][1] == "heading":
+            heading = self.reading.headings[-1]  # 「〕　計１２」: the heading's end, wrapped
+            if heading.count is None:
+                heading.count = kind.tail
+            self.role(row, "heading")
+            return
         if kind.label is not None:
             self.new_section(kind.label, row)
             self.role(row, "heading")
@@ -658,6 +665,7 @@ class RowKind:
     header: list[tuple[float, float, str | None]] | None  # a header row's columns (x0, x1, role)
     prefecture: str | None  # a prefecture sub-heading
     unknown: Label | None  # a decorated heading the vocabulary lacks
+    tail: int | None  # a row that is only a heading's end: closing brackets and a count
 
 
 def kind_of(row: Row, shape: Shape) -> RowKind:
@@ -691,6 +699,7 @@ def kind_of(row: Row, shape: Shape) -> RowKind:
         header=header,
         prefecture=classify.prefecture_heading(texts[0], vocab) if len(cells) == 1 else None,
         unknown=None if furniture else unknown,
+        tail=_tail_count(vocab, whole) if label is None and len(cells) == 1 else None,
     )
     row.kinds[id(shape)] = kind
     return kind
@@ -807,6 +816,14 @@ def _header(shape: Shape, cells: list[Cell]) -> list[tuple[float, float, str | N
         if named >= 2 or (named == len(parts) and one_name_column):
             return [(x0, x1, r) for (x0, x1, _), r in zip(parts, roles, strict=True)]
     return None
+
+
+def _tail_count(vocab: Vocabulary, text: str) -> int | None:
+    """The count of a row that is only a heading's end (「〕　計１２」, 「（１２団体）」)."""
+    if not _is_count(vocab, text):
+        return None
+    digits = re.search(r"[0-9]+", key(text))
+    return int(digits[0]) if digits else None
 
 
 def _is_count(vocab: Vocabulary, text: str) -> bool:

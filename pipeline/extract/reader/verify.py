@@ -44,6 +44,7 @@ from pipeline.extract.reader.structure import (
     join_wrapped_labels,
     kind_of,
 )
+from pipeline.extract.reader.vocabulary import key
 
 
 @dataclass(frozen=True)
@@ -117,13 +118,23 @@ def _features(rows: list[Row], shape: Shape) -> set[str]:
         kind = kind_of(row, shape)
         if kind.header is not None:
             found.add("carry_columns")
-        if kind.unknown is not None:
+        if kind.unknown is not None or _unknown_category_cell(row, shape):
             found.add("infer_labels")
         if kind.label is None and not kind.furniture and kind.header is None and any(
             classify.leading_number(c.text) for c in row.own_cells
         ):
             found.add("split_numbers")
     return found
+
+
+def _unknown_category_cell(row: Row, shape: Shape) -> bool:
+    """A row whose first cell could be a category cell no label of the vocabulary names (a
+    category column printing a synonym the layout CSV lacks): worth a reading that infers."""
+    cells = row.own_cells
+    return len(cells) >= 2 and shape.label(cells[0].text) is None and \
+        shape.vocabulary.value_role(cells[0].text) is None and \
+        len(key(cells[0].text)) <= 12 and not classify.is_place(cells[0].text) and \
+        classify.number(cells[0].text) is None
 
 
 def read_readings(
