@@ -47,6 +47,7 @@ class Options:
     split_numbers: bool = True  # a number before a name in its cell is a row number
     carry_columns: bool = False  # a table's columns hold across a heading outside it
     infer_labels: bool = False  # a decorated line that is no known label is a heading
+    centered_labels: bool = False  # category cells stand in the middle of their group
 
     def describe(self) -> str:
         parts = [
@@ -57,6 +58,8 @@ class Options:
             parts.append("table columns carried over headings")
         if self.infer_labels:
             parts.append("unknown headings inferred")
+        if self.centered_labels:
+            parts.append("category cells centred on their group")
         return ", ".join(parts)
 
 
@@ -174,6 +177,10 @@ class _State:
         self.numbered_rows = False  # the last grid row had numbers in cells of their own
         self.record_x: dict[str, float] = {}  # where each field of the last record starts
         self.text_row: Row | None = None  # a text passed over since the last entry
+        # category cells centred on their group (centered_labels): this page's cells (their
+        # middle, label, row) and entries, settled when the page ends
+        self.page_labels: list[tuple[float, Label, Row]] = []
+        self.page_entries: list[Entry] = []
         self.prefecture_row: Row | None = None  # the sub-heading in effect, if any
         self.prefecture_entries = 0  # entries read under it
 
@@ -215,8 +222,35 @@ class _State:
         self.prefecture_row = row if prefecture is not None else None
         self.prefecture_entries = 0
 
+    def centred(self, label: Label, cells: list[Cell], row: Row) -> None:
+        """A category cell in centred mode: settled with the page (see settle_centered)."""
+        middle = (min(c.top for c in cells) + max(c.bottom for c in cells)) / 2
+        self.page_labels.append((middle, label, row))
+
+    def settle_centered(self) -> None:
+        """Each category cell of the page names the group of entries it stands in the middle
+        of: groups follow each other from the page's first entry, each ending as far below
+        its cell as it starts above it (a merged cell without rules, text centred)."""
+        labels, entries = sorted(self.page_labels, key=lambda t: t[0]), self.page_entries
+        self.page_labels, self.page_entries = [], []
+        if not labels or not entries:
+            return
+        start, k = entries[0].top, 0
+        for i, (middle, label, row) in enumerate(labels):
+            end = 2 * middle - start if i + 1 < len(labels) else float("inf")
+            if label.printed != self.label or label.category != (self.category or ""):
+                columns = self.columns
+                self.new_section(label, row, inferred=not label.category)
+                self.columns = columns
+            while k < len(entries) and entries[k].top < end - 1:
+                entries[k].category, entries[k].label = self.category, self.label
+                entries[k].section = self.section
+                k += 1
+            start = entries[k].top if k < len(entries) else end
+
     # -- rows ----------------------------------------------------------------------------
     def start_page(self, page: int, rows: list[Row]) -> None:
+        self.settle_centered()
         self.page = page
         self.entries_on_page = 0
         self.text_row = None
@@ -233,7 +267,10 @@ class _State:
             self.role(row, "heading")
             return
         if kind.label is not None:
-            self.new_section(kind.label, row)
+            if self.options.centered_labels and not row.ruled and self.in_category_column(row):
+                self.centred(kind.label, row.own_cells, row)
+            else:
+                self.new_section(kind.label, row)
             self.role(row, "heading")
             return
         if kind.group is not None:
@@ -274,6 +311,15 @@ class _State:
             self.grid_row(row)
         self.previous = row
 
+    def in_category_column(self, row: Row) -> bool:
+        """The row's cells stand in the category column of the table (or, without a header, in
+        the column of the page's names' left)."""
+        cats = [c for c in self.columns or () if c.role == self.shape.category_role]
+        if cats:
+            return all(_column_of(c, self.columns or []) in cats for c in row.own_cells)
+        return bool(self.col_starts) and all(c.x1 <= min(self.col_starts) + 1
+                                             for c in row.own_cells)
+
     def tight(self, row: Row) -> bool:
         """The row is closer to the one above than rows are to each other: a wrapped line."""
         previous = self.previous
@@ -295,6 +341,8 @@ class _State:
                       row.page, row.top if top is None else top, items or {}, self.section,
                       self.group, carried)
         self.reading.entries.append(entry)
+        if self.options.centered_labels:
+            self.page_entries.append(entry)
         self.entries_on_page += 1
         self.prefecture_entries += 1
         return entry
@@ -350,6 +398,10 @@ class _State:
                 pending = n
                 continue
             label = self.shape.label(cell.text)
+            if label is not None and self.options.centered_labels and not cell.ruled:
+                self.centred(label, [cell], row)
+                role_parts.append("heading")
+                continue
             if label is not None:  # a category printed in a cell before its group's names
                 if label.printed != self.label or label.category != self.category:
                     starts, last = self.col_starts, self.last_in_col
@@ -463,7 +515,9 @@ class _State:
                 self.problem(row, f"the category cell {printed!r} is no category label of "
                              f"{shape.vocabulary.file}")
                 return None
-            if label.printed != self.label or label.category != (self.category or ""):
+            if self.options.centered_labels and not any(c.ruled for c in by_role[shape.category_role]):
+                self.centred(label, by_role[shape.category_role], row)
+            elif label.printed != self.label or label.category != (self.category or ""):
                 columns = self.columns
                 self.new_section(label, row, inferred=not label.category)
                 self.columns = columns  # a category column is part of its table

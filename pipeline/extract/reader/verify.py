@@ -120,6 +120,9 @@ def _features(rows: list[Row], shape: Shape) -> set[str]:
             found.add("carry_columns")
         if kind.unknown is not None or _unknown_category_cell(row, shape):
             found.add("infer_labels")
+        if kind.header is not None and any(r == shape.category_role for _, _, r in kind.header) \
+                or kind.labels >= 1 and len(row.own_cells) >= 2:
+            found.add("centered_labels")  # a category column: its cells may stand centred
         if kind.label is None and not kind.furniture and kind.header is None and any(
             classify.leading_number(c.text) for c in row.own_cells
         ):
@@ -171,6 +174,8 @@ def read_readings(
             state.start_page(number, ordered)
             for row in ordered:
                 state.feed(row)
+    for state in states:
+        state.settle_centered()
     return [s.reading for s in states]
 
 
