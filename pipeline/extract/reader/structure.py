@@ -10,6 +10,12 @@ fresh context (``Options.carry_columns`` keeps the columns instead). Without a h
 cell of a row is one entry (a name grid), or, for lists whose entries have several fields, the
 row is one entry whose fields are told by what they say.
 
+A prefecture column printed only on a group's first row is carried down to the rows of its
+group where the list shows that convention (:meth:`_State.finish`): the list never prints the
+same prefecture on two rows in a row of one page (a list printing it on every row shows 茨城県
+twice), and the row's place names one local government (a blank before 瀬戸内エリア, over three
+prefectures, means "none", not "as above"). A carried prefecture is flagged on its entry.
+
 A wrapped name is joined: lines of one ruled cell; a line indented under a column's start; a
 line closer to the one above than rows are to each other; in a numbered table, a line without
 a number. Nothing here decides whether a reading is right: ``verify`` does, with the counts
@@ -73,7 +79,7 @@ class Entry:
     items: dict[str, tuple[str, ...]] = field(default_factory=dict)  # role -> listed names
     section: int = 0  # index of the heading it stands under (for inferred categories)
     group: str | None = None  # the group label it stands under (a 類型), if any
-    prefecture_carried: bool = False  # its prefecture cell was blank: the group's is assumed
+    prefecture_carried: bool = False  # its prefecture cell was blank: the group's (see finish)
 
 
 @dataclass
@@ -168,6 +174,8 @@ class _State:
         self.previous: Row | None = None
         # the field a sheet's wrapped value continues, and the x its values start at
         self.last_field: tuple[str, float] | None = None
+        # entries read in a table with a prefecture column, and the prefecture each printed
+        self.prefecture_cells: list[tuple[Entry, str]] = []
 
     # -- bookkeeping ---------------------------------------------------------------------
     def role(self, row: Row, role: str) -> None:
@@ -361,10 +369,12 @@ class _State:
                 self.new_section(label, row, inferred=not label.category)
                 self.columns = columns  # a category column is part of its table
         carried = False
-        if "prefecture" in by_role:
-            printed_here = "prefecture" in own and bool(text["prefecture"])
-            self.prefecture = text["prefecture"] or self.prefecture
-            carried = not printed_here and self.prefecture is not None
+        has_prefecture_column = any(c.role == "prefecture" for c in self.columns)
+        printed_prefecture = text.get("prefecture", "")  # a merged cell's copy is printed too
+        if printed_prefecture:
+            self.prefecture = printed_prefecture
+        elif has_prefecture_column:
+            carried = self.prefecture is not None  # until finish() sees the convention
         if "group" in own and text["group"]:
             self.group = shape.vocabulary.group(text["group"]) or key(text["group"])
         number = classify.number(text["number"]) if "number" in text else None
@@ -388,7 +398,9 @@ class _State:
             self.problem(row, f"a table row without {'/'.join(sorted(shape.entry_roles))}: "
                          f"{row.text!r}")
             return
-        self.add(row, fields, number, None, items, carried=carried)
+        entry = self.add(row, fields, number, None, items, carried=carried)
+        if has_prefecture_column:
+            self.prefecture_cells.append((entry, printed_prefecture))
         self.role(row, "entry")
 
     def append_to_last(self, by_role: dict[str, list[Cell]], text: dict[str, str]) -> None:
@@ -400,6 +412,21 @@ class _State:
                 continue
             field_role = role if self.shape.record else self.shape.name_role
             last.fields[field_role] = join_wrapped([last.fields.get(field_role, ""), text[role]])
+
+    # -- the end of the pages ------------------------------------------------------------
+    def finish(self) -> Reading:
+        """The reading, once every page is read: a blank prefecture cell keeps its group's
+        prefecture only where the list shows that convention (see the module docstring)."""
+        printed = [(e.page, p) for e, p in self.prefecture_cells if p]
+        once_per_group = len(printed) >= 2 and not any(
+            a == b for a, b in zip(printed, printed[1:], strict=False)
+        )
+        for entry, prefecture in self.prefecture_cells:
+            if prefecture or not entry.prefecture_carried:
+                continue
+            if not (once_per_group and _names_one_local_government(entry, self.shape)):
+                entry.prefecture, entry.prefecture_carried = None, False
+        return self.reading
 
     # -- a list of records without a header ----------------------------------------------
     def record_row(self, row: Row) -> None:
@@ -581,6 +608,15 @@ def _labelled(vocab: Vocabulary, line: str) -> tuple[str, str] | None:
     return (role, "") if role is not None else None
 
 
+def _names_one_local_government(entry: Entry, shape: Shape) -> bool:
+    """Whether an entry's place (a name list's name) is exactly one local government."""
+    role = shape.place_role if shape.record else shape.name_role
+    if role in entry.items:
+        return False
+    text = entry.fields.get(role, "")
+    return classify.is_local_government(text) and not classify.prefecture(text)
+
+
 def _is_place(text: str) -> bool:
     k = key(text)
     if classify.is_local_government(k) or classify.prefecture(k):
@@ -649,4 +685,4 @@ def read(pages: list[tuple[int, list[Row]]], shape: Shape, options: Options) -> 
         state.start_page(number, rows)
         for row in rows:
             state.feed(row)
-    return state.reading
+    return state.finish()

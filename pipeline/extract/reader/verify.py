@@ -138,7 +138,7 @@ def read_readings(
             state.start_page(number, ordered)
             for row in ordered:
                 state.feed(row)
-    return [s.reading for s in states]
+    return [s.finish() for s in states]
 
 
 def judge(reading: Reading, spec: ListSpec) -> Verdict:
