@@ -205,7 +205,7 @@ class _State:
         self.entries_on_page = 0
         self.previous = None
         self.col_starts, self.last_in_col = [], {}
-        self.gap_threshold = _gap_threshold(rows)
+        self.gap_threshold = _gap_threshold(rows, self.shape)
 
     def feed(self, row: Row) -> None:
         kind = kind_of(row, self.shape)
@@ -657,13 +657,15 @@ def _column_of(cell: Cell, columns: list[_Column]) -> _Column | None:
     return max(left, key=lambda c: c.x0) if left else None
 
 
-def _gap_threshold(rows: list[Row]) -> float | None:
+def _gap_threshold(rows: list[Row], shape: Shape) -> float | None:
     """The line pitch (top to top) below which an unruled line continues the row above, when
-    the page shows two pitches (inside wrapped names, and between rows); None otherwise.
+    the page's body lines (headings, titles, headers and furniture aside: their spacing is
+    their own) show two pitches, inside wrapped names and between rows; None otherwise.
     Pitch, not the white gap: glyph boxes differ in height from font to font."""
+    body = [_is_body(kind_of(r, shape)) and not r.ruled for r in rows]
     pitches = [
-        b.top - a.top for a, b in zip(rows, rows[1:], strict=False)
-        if not a.ruled and not b.ruled and b.top > a.top
+        b.top - a.top for a, b, a_body, b_body in zip(rows, rows[1:], body, body[1:], strict=False)
+        if a_body and b_body and b.top > a.top
     ]
     sizes = [c.size for r in rows for c in r.cells]
     if len(pitches) < 2 or not sizes:
@@ -672,10 +674,22 @@ def _gap_threshold(rows: list[Row]) -> float | None:
     pitches = [p for p in pitches if p < 3 * size]  # a heading's or section's space apart
     if len(pitches) < 2:
         return None
-    lo, hi = min(pitches), statistics.median(pitches)
-    if hi - lo > ROW_GAP_MIN_DIFFERENCE and hi > ROW_GAP_MIN_RATIO * lo:
+    # the row pitch: the usual one of those clearly wider than the narrowest (on a page whose
+    # rows mostly wrap, wrapped lines outnumber rows)
+    lo = min(pitches)
+    wider = [p for p in pitches if p - lo > ROW_GAP_MIN_DIFFERENCE]
+    if not wider:
+        return None
+    hi = statistics.median(wider)
+    if hi > ROW_GAP_MIN_RATIO * lo:
         return (lo + hi) / 2
     return None
+
+
+def _is_body(kind: RowKind) -> bool:
+    """A row that is neither a heading, group, title, header, prefecture nor furniture."""
+    return (kind.label is None and kind.group is None and kind.title is None
+            and not kind.furniture and kind.header is None and kind.prefecture is None)
 
 
 def read(pages: list[tuple[int, list[Row]]], shape: Shape, options: Options) -> Reading:
