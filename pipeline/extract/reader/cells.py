@@ -57,6 +57,8 @@ class Cell:
     size: float  # font size (height of the text)
     box: Box | None = None  # the ruled box it lies in
     repeated: bool = False  # a merged box's copy in a row below its first
+    # an unruled cell's words, when it has several: a table's column starts may cut it
+    words: tuple[Word, ...] = ()
 
     @property
     def ruled(self) -> bool:
@@ -255,7 +257,8 @@ def page_rows(view: PageView) -> list[Row]:
     rows = _ruled_rows(cells, view.number)
     for line in group_lines(loose):
         parts = split_at_gaps(unspace_letters(line))
-        row_cells = [_cell([part], None) for part in parts]
+        row_cells = [replace(_cell([part], None), words=tuple(part) if len(part) > 1 else ())
+                     for part in parts]
         rows.append(Row(row_cells, view.number, row_cells[0].top,
                         max(c.bottom for c in row_cells)))
     rows.sort(key=lambda r: (r.top, r.cells[0].x0))
@@ -263,6 +266,23 @@ def page_rows(view: PageView) -> list[Row]:
     for row in rows:
         row.in_margin = row.top < margin or row.bottom > view.height - margin
     return rows
+
+
+def cut_at(cell: Cell, starts: Iterable[float]) -> list[Cell]:
+    """An unruled cell cut where a table's columns start (``starts``): a text running up to
+    the next column with less than a gap's white space before it is two cells, told apart by
+    the header above. A word belongs to the column starting at most half a character right
+    of it."""
+    tolerance = 0.5 * cell.size
+    inside = sorted(s for s in starts if cell.x0 < s - tolerance < cell.x1)
+    if not cell.words or not inside:
+        return [cell]
+    parts: dict[int, list[Word]] = {}
+    for w in cell.words:
+        parts.setdefault(sum(1 for s in inside if w["x0"] >= s - tolerance), []).append(w)
+    if len(parts) < 2:
+        return [cell]
+    return [_cell([words], None) for _, words in sorted(parts.items())]
 
 
 def _ruled_rows(cells: list[Cell], page: int) -> list[Row]:

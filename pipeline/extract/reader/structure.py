@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from pipeline.extract.reader import classify
-from pipeline.extract.reader.cells import Cell, Row, join_wrapped
+from pipeline.extract.reader.cells import Cell, Row, cut_at, join_wrapped
 from pipeline.extract.reader.vocabulary import Label, Vocabulary, key
 
 # A line indented this many characters right of a column's start continues the name above.
@@ -328,7 +328,8 @@ class _State:
         assert self.columns is not None
         shape = self.shape
         by_role: dict[str, list[Cell]] = {}
-        for cell in row.cells:
+        starts = [c.x0 for c in self.columns]
+        for cell in (part for c in row.cells for part in cut_at(c, starts)):
             column = _column_of(cell, self.columns)
             if column is None or column.role is None:
                 continue
@@ -406,9 +407,16 @@ class _State:
     def append_to_last(self, by_role: dict[str, list[Cell]], text: dict[str, str]) -> None:
         last = self.reading.entries[-1]
         for role, cells in by_role.items():
-            if role in ("number", "prefecture", "group", self.shape.category_role) or all(
-                c.repeated for c in cells
-            ):
+            if all(c.repeated for c in cells):
+                continue
+            joined = join_wrapped([last.prefecture or "", text[role]])
+            if role == "prefecture" and classify.prefecture(joined) and self.prefecture_cells \
+                    and self.prefecture_cells[-1] == (last, last.prefecture or ""):
+                # the printed prefecture wraps (神奈川 / 県): the group's is the whole name
+                self.prefecture = last.prefecture = joined
+                self.prefecture_cells[-1] = (last, joined)
+                continue
+            if role in ("number", "prefecture", "group", self.shape.category_role):
                 continue
             field_role = role if self.shape.record else self.shape.name_role
             last.fields[field_role] = join_wrapped([last.fields.get(field_role, ""), text[role]])

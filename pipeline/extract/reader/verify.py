@@ -13,7 +13,7 @@ list is read once. Then each reading is checked, in this order:
 3. the content checks of the source (``ListSpec.check``: a local government exactly under
    local governments, within the prefecture it is printed under ...);
 4. the printed numbering, where there is one: each number one more than the last, or 1 again
-   where a category starts;
+   where a category or a group (a 類型 inside a list) starts;
 5. the counts: headings that state a count hold that many entries, and the entries per
    category equal one of the compositions the source announced.
 
@@ -211,7 +211,7 @@ def _infer(verdict: Verdict, spec: ListSpec) -> bool:
 
 
 def _numbering(verdict: Verdict) -> bool:
-    """Printed numbers run on by one, or restart at 1 where a category starts."""
+    """Printed numbers run on by one, or restart at 1 where a category or a group starts."""
     entries = verdict.reading.entries
     numbers = [e.number for e in entries]
     if all(n is None for n in numbers):
@@ -224,7 +224,8 @@ def _numbering(verdict: Verdict) -> bool:
             verdict.distance = 500
             return False
         if previous is not None:
-            restart = entry.number == 1 and entry.category != previous.category
+            restart = entry.number == 1 and (entry.category, entry.group) != (
+                previous.category, previous.group)
             if entry.number != previous.number + 1 and not restart:  # type: ignore[operator]
                 verdict.error = (
                     f"the numbering breaks: {_entry_text(entry)!r} is numbered {entry.number} "
