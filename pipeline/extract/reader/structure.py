@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from pipeline.extract.reader import classify
-from pipeline.extract.reader.cells import Cell, Row, cut_at, join_wrapped
+from pipeline.extract.reader.cells import ROW_TOLERANCE, Cell, Row, cut_at, join_wrapped
 from pipeline.extract.reader.vocabulary import Label, Vocabulary, key
 
 # A line indented this many characters right of a column's start continues the name above.
@@ -123,7 +123,8 @@ class Shape:
     category labels; ``extra_label`` reads labels the vocabulary cannot list (fiscal years);
     ``list_roles`` are fields whose cell may list several local governments one per line;
     ``place_role`` is where a record printed without a header has its place (a local
-    government, a list of them, a prefecture), ``content_order`` where its other texts go.
+    government, a list of them, a prefecture), ``content_order`` where its other texts go
+    (empty: a source whose fields are told only by a header or a label, never by their order).
     ``default_category``: the category of entries no label precedes (a list of one track)."""
 
     vocabulary: Vocabulary
@@ -149,6 +150,7 @@ class _Column:
     x0: float
     x1: float
     role: str | None
+    span: tuple[float, float]  # the header cell's ruled box, or its text without one
 
 
 class _State:
@@ -176,6 +178,12 @@ class _State:
         self.last_field: tuple[str, float] | None = None
         # entries read in a table with a prefecture column, and the prefecture each printed
         self.prefecture_cells: list[tuple[Entry, str]] = []
+        # the page the table's header is on, the last page checked to go on with it, and
+        # whether the list ended with the table (see continues_table)
+        self.columns_page = 0
+        self.checked_page = 0
+        self.ended = False
+        self.page_rows: list[Row] = []
 
     # -- bookkeeping ---------------------------------------------------------------------
     def role(self, row: Row, role: str) -> None:
@@ -187,6 +195,7 @@ class _State:
 
     def new_section(self, label: Label, row: Row, inferred: bool = False) -> None:
         self.section += 1
+        self.ended = False
         continued = label.continued or (bool(label.category) and label.category == self.category)
         heading = Heading(label.category, label.printed, label.count, row.page, inferred,
                           self.section, continued)
@@ -206,6 +215,7 @@ class _State:
         self.previous = None
         self.col_starts, self.last_in_col = [], {}
         self.gap_threshold = _gap_threshold(rows, self.shape)
+        self.page_rows = rows
 
     def feed(self, row: Row) -> None:
         kind = kind_of(row, self.shape)
@@ -228,10 +238,16 @@ class _State:
             self.problem(row, f"{kind.labels} category labels in one row ({row.text!r}): a "
                          "summary line, not a list?")
             return
+        if self.ended and kind.header is None:
+            self.role(row, "after")  # after the list's table: 概要 pages, an annex
+            return
         if kind.header is not None:
             cells = row.own_cells
-            self.columns = [_Column(c.x0, c.x1, r) for c, r in zip(cells, kind.header, strict=True)]
+            self.columns = [_Column(c.x0, c.x1, r, _span(c))
+                            for c, r in zip(cells, kind.header, strict=True)]
             self.table_ruled = row.ruled
+            self.columns_page = row.page
+            self.ended = False
             self.role(row, "header")
             return
         if kind.prefecture is not None:
@@ -242,6 +258,10 @@ class _State:
             self.new_section(kind.unknown, row, inferred=True)
             self.role(row, "heading?")
             return
+        if self.columns is not None and not self.continues_table(row):
+            self.columns, self.ended = None, True
+            self.role(row, "after")
+            return
         if self.columns is not None:
             self.table_row(row)
         elif self.shape.record:
@@ -249,6 +269,27 @@ class _State:
         else:
             self.grid_row(row)
         self.previous = row
+
+    def continues_table(self, row: Row) -> bool:
+        """Whether a page without a header of its own goes on with the table above: most of
+        its body rows (up to a heading, title or header) stand in the table's columns (no cell
+        across a column boundary; a ruled cell's box on the columns' rules). Else the table,
+        and with it the list, ended on the page before (what follows, a 概要 page with a small
+        label/value table, is not the list) until a heading or a header starts anew."""
+        if row.page in (self.columns_page, self.checked_page):
+            return True
+        self.checked_page = row.page
+        start = next((i for i, r in enumerate(self.page_rows) if r is row), 0)
+        body: list[Row] = []
+        for later in self.page_rows[start:]:
+            kind = kind_of(later, self.shape)
+            if kind.label is not None or kind.header is not None or kind.title is not None:
+                break
+            if _is_body(kind):
+                body.append(later)
+        assert self.columns is not None
+        standing = sum(_stands_in(r, self.columns) for r in body)
+        return 2 * standing >= len(body)
 
     def tight(self, row: Row) -> bool:
         """The row is closer to the one above than rows are to each other: a wrapped line."""
@@ -475,8 +516,11 @@ class _State:
                 role = self.last_field[0]  # type: ignore[index]
                 last.fields[role] = join_wrapped([last.fields.get(role, ""), *(c.text for c in cells)])
             else:
-                for cell in cells:
-                    _fill_by_content(self.shape, last.fields, last.items, cell)
+                unplaced = [t for c in cells
+                            for t in _fill_by_content(self.shape, last.fields, last.items, c)]
+                if unplaced:
+                    self.unplaced_texts(row, unplaced)
+                    return
             self.role(row, "continuation")
             return
         self.last_field = None
@@ -487,13 +531,20 @@ class _State:
             return
         fields: dict[str, str] = {}
         items: dict[str, tuple[str, ...]] = {}
-        for cell in cells:
-            _fill_by_content(self.shape, fields, items, cell)
+        unplaced = [t for c in cells for t in _fill_by_content(self.shape, fields, items, c)]
         if number is None and self.shape.place_role not in fields:
             self.role(row, "text")  # no place, no number: a title or prose, no entry
             return
+        if unplaced:
+            self.unplaced_texts(row, unplaced)
+            return
         self.add(row, fields, number, None, items)
         self.role(row, "entry")
+
+    def unplaced_texts(self, row: Row, texts: list[str]) -> None:
+        self.problem(row, f"{' | '.join(texts)!r} stands in a row under no column header "
+                     f"{self.shape.vocabulary.file} knows, and this list's fields are not told "
+                     "by their order (a table whose header is missing from the vocabulary?)")
 
     def fill_labelled(self, entry: Entry, labelled: dict[str, str], cells: list[Cell]) -> None:
         """Fields of a ``label value`` row into an entry (a prefecture is the entry's own)."""
@@ -569,10 +620,12 @@ def _cell_text(cell: Cell) -> str:
 
 
 def _fill_by_content(shape: Shape, fields: dict[str, str], items: dict[str, tuple[str, ...]],
-                     cell: Cell) -> None:
+                     cell: Cell) -> list[str]:
     """Fields of a record printed without a header, from what each printed line says: a line
     that is a column label (事業名：…) names its field; a local government, a list of them or a
-    prefecture is the area; the other text fills the remaining fields in ``content_order``."""
+    prefecture is the area; the other text fills the remaining fields in ``content_order``.
+    Returns the texts left unplaced: with an empty ``content_order``, every other text."""
+    unplaced: list[str] = []
     lines = list(cell.lines) or [cell.text]
     vocab = shape.vocabulary
     i = 0
@@ -599,9 +652,13 @@ def _fill_by_content(shape: Shape, fields: dict[str, str], items: dict[str, tupl
                 fields[place] = join_wrapped(run)
             i += len(run)
             continue
+        i += 1
+        if not shape.content_order:
+            unplaced.append(line)
+            continue
         role = next((r for r in shape.content_order if r not in fields), shape.content_order[-1])
         fields[role] = join_wrapped([fields.get(role, ""), line])
-        i += 1
+    return unplaced
 
 
 def _labelled(vocab: Vocabulary, line: str) -> tuple[str, str] | None:
@@ -647,6 +704,30 @@ def _row_label(shape: Shape, cells: list[Cell]) -> Label | None:
     if label is not None and count[0] == "x" and count[1]:
         return shape.label(cells[0].text + cells[1].text) or label
     return None
+
+
+def _span(header_cell: Cell) -> tuple[float, float]:
+    box = header_cell.box
+    if box is not None and box[0] > float("-inf") and box[2] < float("inf"):
+        return box[0], box[2]
+    return header_cell.x0, header_cell.x1
+
+
+def _stands_in(row: Row, columns: list[_Column]) -> bool:
+    """Whether a row's cells stand in a table's columns: none across a column boundary, and
+    a ruled cell's box on the column rules (within ROW_TOLERANCE)."""
+    spans = [c.span for c in columns]
+    edges = [x for span in spans for x in span]
+    starts = [c.x0 for c in columns]
+    for cell in (part for c in row.own_cells for part in cut_at(c, starts)):
+        crossed = sum(1 for a, b in spans if min(cell.x1, b) - max(cell.x0, a) > ROW_TOLERANCE)
+        if crossed > 1:
+            return False
+        if cell.box is not None and all(c.span != (c.x0, c.x1) for c in columns):
+            for x in (cell.box[0], cell.box[2]):
+                if abs(x) != float("inf") and not any(abs(x - e) <= ROW_TOLERANCE for e in edges):
+                    return False
+    return True
 
 
 def _column_of(cell: Cell, columns: list[_Column]) -> _Column | None:
