@@ -228,6 +228,11 @@ class _State:
             self.role(row, "group")
             return
         if kind.title is not None and self.entries_on_page == 0 and not row.ruled:
+            if kind.title == self.category and (self.ended or self.columns is not None):
+                # a running title restating the category: the table goes on, if this page's
+                # rows stand in its columns, or the list has ended (概要 pages)
+                self.role(row, "after" if self.ended else "title")
+                return
             self.new_section(Label(kind.title, key(row.text), None, True), row)
             self.role(row, "title")
             return
@@ -275,7 +280,8 @@ class _State:
         its body rows (up to a heading, title or header) stand in the table's columns (no cell
         across a column boundary; a ruled cell's box on the columns' rules). Else the table,
         and with it the list, ended on the page before (what follows, a 概要 page with a small
-        label/value table, is not the list) until a heading or a header starts anew."""
+        label/value table, is not the list) until a heading, a header or a title naming
+        another category starts anew."""
         if row.page in (self.columns_page, self.checked_page):
             return True
         self.checked_page = row.page
@@ -596,8 +602,11 @@ def kind_of(row: Row, shape: Shape) -> RowKind:
         len(cells) > 1 and all(vocab.is_furniture(t, row.in_margin) for t in texts)
     )
     roles = [vocab.column(t) for t in texts]
-    header = roles if sum(r is not None for r in roles) >= 2 and set(roles) & shape.entry_roles \
-        else None
+    # a header names two columns; a record list's names two different ones (where, and what
+    # or who: a row of region names such as 志摩地域 | 伊豆地域 is no header)
+    named = [r for r in roles if r is not None]
+    header = roles if len(set(named) if shape.record else named) >= 2 \
+        and set(roles) & shape.entry_roles else None
     unknown = vocab.unknown_label(whole) if len(cells) <= 2 and label is None else None
     if unknown is not None and classify.is_local_government(unknown.printed):
         unknown = None
