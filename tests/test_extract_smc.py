@@ -271,6 +271,34 @@ def test_mlit_model_list_copy(smc: dict[str, Path]) -> None:
     assert sorted(set(frame.page)) == [1, 2]
 
 
+@pytest.mark.parametrize("overview_title", ["{project} 概要", "先行モデル事業の概要（{area}）"])
+def test_the_overview_pages_after_the_list_are_not_rows(overview_title: str, tmp_path: Path) -> None:
+    """一覧および概要: the list's table ends where the 概要 pages' small label/value tables do
+    not stand in its columns, even when their titles name the list."""
+    pdf = fx.mlit_model_list_copy(tmp_path / "copy.pdf", overview_title=overview_title)
+    frame = mlit_smc_model_list.extract("mlit_smc_model_list", [pdf])["selections"]
+    assert list(frame.area_ja) == _areas(fx.MLIT_MODELS)
+    assert list(frame.project_name_ja) == [e.project for e in fx.MLIT_MODELS]
+    assert sorted(set(frame.page)) == [1, 2]
+    from pipeline.debug import debug_text
+
+    shown = debug_text("mlit_smc_model_list", pdf, pages=[3]) or []
+    roles = [line.split()[1] for line in shown[1:] if line.startswith("p3 ")]
+    assert roles[1:] == ["after"] * 4  # the 4 fields, after its title (a running one or not)
+
+
+def test_a_map_of_the_regions_is_no_list(smc: dict[str, Path], tmp_path: Path) -> None:
+    """A 参考 slide naming every region, one name a line, has no table: it is not read as a
+    list (nor does it fail the release)."""
+    reference = fx.reference_map_pdf(tmp_path / "meti_smc_release_20190618004_03" / "map.pdf")
+    output = meti_smc_release.extract(
+        RELEASE, [smc["release_html"], smc["meti_list"], smc["mlit_list"], reference])
+    frame = output["selections"]
+    assert frame.track.value_counts().to_dict() == {
+        METI_PILOT: announced_for(METI_PILOT)[1], MLIT_MODEL: announced_for(MLIT_MODEL)[1]}
+    assert "map.pdf: no selection list" in output.note
+
+
 def test_mlit_copy_of_meti_list(smc: dict[str, Path], release_rows: pd.DataFrame) -> None:
     frame = mlit_smc_meti_list.extract("mlit_smc_meti_list", [smc["mlit_smc_meti_list"]])[
         "selections"

@@ -113,7 +113,7 @@ class SmcList:
 
 @dataclass
 class NoList:
-    """A PDF that holds no list (the 参考 overview), and the lists its titles name."""
+    """A PDF without a list table (the 参考 overview), and the lists its titles name."""
 
     source_id: str
     path: Path
@@ -122,11 +122,12 @@ class NoList:
 
 def read_smc_lists(source_id: str, path: Path, track: str | None = None) -> list[SmcList] | NoList:
     """The lists one PDF holds (one, or both as sections), or :class:`NoList` when no reading
-    finds an entry or an unplaced row in it (given ``track``, the file must hold that list)."""
+    finds a column header in it: an overview or a map naming regions is no list (given
+    ``track``, the file must hold that list)."""
     path = Path(path)
     list_spec = spec(source_id, track)
     readings = reader.readings_of(list_spec, path)
-    if track is None and not any(r.entries or r.problems for r in readings):
+    if track is None and not any(role == "header" for r in readings for _, role, _ in r.roles):
         return NoList(source_id, path, {h.category for r in readings for h in r.headings})
     found = choose(readings, list_spec, path)
     return [
@@ -146,9 +147,14 @@ def no_list_error(no_list: NoList, track: str) -> SourceError:
 
 
 def image_only(source_id: str, path: Path) -> bool:
-    """Whether no page of the PDF has a text layer (a scan): it cannot be read at all."""
-    with open_pdf(source_id, path) as pdf:
-        return not any(view.words for view in iter_pages(source_id, path, pdf, check_text=False))
+    """Whether no page of the PDF has a text layer (a scan): it cannot be read at all. A file
+    that does not open is no scan (its own error says what it is)."""
+    try:
+        with open_pdf(source_id, path) as pdf:
+            views = iter_pages(source_id, path, pdf, check_text=False)
+            return not any(view.words for view in views)
+    except SourceError:
+        return False
 
 
 def check_both(meti: SmcList, mlit: SmcList, frame: pd.DataFrame) -> None:
