@@ -246,7 +246,7 @@ class _State:
         if self.ended and kind.header is None:
             self.role(row, "after")  # after the list's table: 概要 pages, an annex
             return
-        if kind.header is not None:
+        if kind.header is not None and self.restates_columns(row, kind.header):
             cells = row.own_cells
             self.columns = [_Column(c.x0, c.x1, r, _span(c))
                             for c, r in zip(cells, kind.header, strict=True)]
@@ -274,6 +274,18 @@ class _State:
         else:
             self.grid_row(row)
         self.previous = row
+
+    def restates_columns(self, row: Row, roles: list[str | None]) -> bool:
+        """Whether a row of column names is a header: always at the top of a page or a section;
+        below entries of a table on the same page, only if it names the columns it stands in
+        (else it is a wrapped line that happens to read 地域 | 協議会)."""
+        if self.columns is None or self.entries_on_page == 0:
+            return True
+        for cell, role in zip(row.own_cells, roles, strict=True):
+            column = _column_of(cell, self.columns)
+            if role is not None and (column is None or column.role != role):
+                return False
+        return True
 
     def continues_table(self, row: Row) -> bool:
         """Whether a page without a header of its own goes on with the table above: most of

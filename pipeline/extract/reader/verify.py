@@ -113,6 +113,12 @@ def _features(rows: list[Row], shape: Shape) -> set[str]:
     return found
 
 
+def _record_header(roles: list[str | None] | None) -> bool:
+    """A header naming two different fields besides the row number: each row under it is one
+    entry across the columns (a name grid's 会員名 | 会員名 may be read down its columns)."""
+    return roles is not None and len(set(roles) - {None, "number"}) >= 2
+
+
 def read_readings(
     pages: Iterable[tuple[int, list[Row]]], shape: Shape, furniture: Callable[[Row], bool]
 ) -> list[Reading]:
@@ -121,6 +127,8 @@ def read_readings(
     opened: set[str] = set()
     for number, rows in pages:
         columns = newspaper_order(rows, furniture)
+        if any(_record_header(kind_of(row, shape).header) for row in rows):
+            columns = None  # a table of records is read row by row, whatever its gutters
         wanted = _features(rows, shape) | ({"newspaper"} if columns is not None else set())
         for choice in sorted(wanted - opened):
             opened.add(choice)
@@ -134,7 +142,9 @@ def read_readings(
         for state in states:
             if state.reading.problems:  # failed already: its first problem is its verdict
                 continue
-            ordered = columns if state.options.newspaper and columns is not None else rows
+            in_table = state.columns is not None and _record_header([c.role for c in state.columns])
+            ordered = columns if state.options.newspaper and columns is not None and not in_table \
+                else rows
             state.start_page(number, ordered)
             for row in ordered:
                 state.feed(row)
