@@ -214,7 +214,8 @@ class _State:
         self.entries_on_page = 0
         self.previous = None
         self.col_starts, self.last_in_col = [], {}
-        self.gap_threshold = _gap_threshold(rows, self.shape)
+        # a page with too few lines to show two pitches is set like the pages before it
+        self.gap_threshold = _gap_threshold(rows, self.shape) or self.gap_threshold
         self.page_rows = rows
 
     def feed(self, row: Row) -> None:
