@@ -610,3 +610,77 @@ def test_debug_lines_say_what_the_reader_made_of_each_line(layout: str, tmp_path
         assert "continuation" in roles
         assert ("group", "大都市近郊型・地方都市型") in lines
         assert roles[-1] == "furniture"  # the page number
+
+
+# -- layouts nobody chose: a seeded sample of the product of the dimensions (SYNTHETIC) ---------
+
+SAMPLE = range(40)
+# The share of the sample read exactly; the rest must be refused naming file and page. Today's
+# refusals share one combination: prefecture sub-headings over an unruled table without a
+# number column, each group one wrapped row (no second row pitch on the page to tell a wrapped
+# line from the next row).
+SAMPLE_EXACT_SHARE = 0.9
+
+
+def _read_sampled(seed: int, tmp_path: Path) -> tuple[str, str]:
+    """(outcome, detail) of one sampled list: ``exact``, ``refused`` or ``wrong``."""
+    layout, entries, which = fx.sampled_layout(seed)
+    pdf = fx.layout_list(tmp_path / f"sampled{seed}.pdf", layout, entries)
+    extract = mlit_smc_model_list.extract if which == "mlit" else mlit_smc_meti_list.extract
+    try:
+        frame = extract("x", [pdf])["selections"]
+    except SourceError as err:
+        named = err.path == str(pdf) and err.page is not None
+        return ("refused" if named else "wrong"), str(err)
+
+    def printed(column: str) -> list[str]:
+        return [nfkc_no_whitespace(v) if isinstance(v, str) else "" for v in frame[column]]
+
+    place = "place" in layout.fields
+    expected = {"area_ja": [nfkc_no_whitespace((e.prefecture if place else "") + e.area)
+                            for e in entries]}
+    for field, column in (("project", "project_name_ja"), ("lead", "lead_org_ja")):
+        expected[column] = [nfkc_no_whitespace(getattr(e, field)) if field in layout.fields
+                            else "" for e in entries]
+    differs = [column for column, want in expected.items() if printed(column) != want]
+    if ("prefecture" in layout.fields or place or layout.prefecture_heading) and \
+            list(frame.prefecture_ja.fillna("")) != [e.prefecture for e in entries]:
+        differs.append("prefecture_ja")
+    if layout.type_sections and list(frame.note) != [f"類型: {e.type}" for e in entries]:
+        differs.append("note")
+    return ("wrong", f"{differs} differ: {layout}") if differs else ("exact", "")
+
+
+def test_sampled_layouts_are_read_exactly_or_refused_never_wrong(tmp_path: Path) -> None:
+    """Layouts nobody chose (``fx.sampled_layout(seed)`` reproduces one): a list is published
+    exactly as printed (areas, prefectures, projects, proposers, 類型) or refused naming its
+    file and page; never published wrong."""
+    outcomes = {seed: _read_sampled(seed, tmp_path) for seed in SAMPLE}
+    wrong = {seed: detail for seed, (outcome, detail) in outcomes.items() if outcome == "wrong"}
+    assert not wrong, wrong
+    exact = sum(outcome == "exact" for outcome, _ in outcomes.values())
+    refused = {seed: detail[:300] for seed, (o, detail) in outcomes.items() if o == "refused"}
+    assert exact >= SAMPLE_EXACT_SHARE * len(SAMPLE), refused
+
+
+def test_the_sample_covers_every_value_of_every_dimension() -> None:
+    layouts = [fx.sampled_layout(seed) for seed in SAMPLE]
+    seen = {
+        "header": {lay.header for lay, _, _ in layouts},
+        "list": {which for _, _, which in layouts},
+        "ruled": {lay.ruled for lay, _, _ in layouts},
+        "landscape": {lay.landscape for lay, _, _ in layouts},
+        "rows_per_page": {lay.rows_per_page for lay, _, _ in layouts},
+        "wrap_at": {lay.wrap_at for lay, _, _ in layouts},
+        "indent_wraps": {lay.indent_wraps for lay, _, _ in layouts},
+        "type_sections": {lay.type_sections for lay, _, _ in layouts},
+        "type_heading": {lay.type_heading for lay, _, _ in layouts if lay.type_sections},
+        "type_continued": {lay.type_continued for lay, _, _ in layouts if lay.type_sections},
+        "numbering": {lay.numbering for lay, _, _ in layouts},
+        "prefecture_once": {lay.prefecture_once for lay, _, _ in layouts},
+        "prefecture_heading": {lay.prefecture_heading for lay, _, _ in layouts},
+    }
+    assert seen["header"] == {h for h, _ in fx.SAMPLED_HEADERS}
+    assert len(seen["type_heading"]) == 4 and len(seen["prefecture_heading"]) == 4  # with ""
+    assert len(seen["rows_per_page"]) == 4 and len(seen["wrap_at"]) == 3
+    assert all(len(values) >= 2 for values in seen.values()), seen
