@@ -272,7 +272,8 @@ def test_mlit_model_list_copy(smc: dict[str, Path]) -> None:
 
 
 @pytest.mark.parametrize("overview_title", ["{project} 概要", "先行モデル事業の概要（{area}）"])
-def test_the_overview_pages_after_the_list_are_not_rows(overview_title: str, tmp_path: Path) -> None:
+def test_the_overview_pages_after_the_list_are_not_rows(overview_title: str,
+                                                        tmp_path: Path) -> None:
     """一覧および概要: the list's table ends where the 概要 pages' small label/value tables do
     not stand in its columns, even when their titles name the list."""
     pdf = fx.mlit_model_list_copy(tmp_path / "copy.pdf", overview_title=overview_title)
