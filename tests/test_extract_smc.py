@@ -300,6 +300,19 @@ def test_a_map_of_the_regions_is_no_list(smc: dict[str, Path], tmp_path: Path) -
     assert "map.pdf: no selection list" in output.note
 
 
+def test_a_map_titled_as_one_list_without_that_list_names_the_map(
+    smc: dict[str, Path], tmp_path: Path
+) -> None:
+    """The METI list is missing and a map titled パイロット地域 names its regions: the map is
+    named as holding no table of that list (its region names are not read as the list)."""
+    reference = fx.reference_map_pdf(tmp_path / "meti_smc_release_20190618004_03" / "map.pdf",
+                                     fx.METI_PILOTS, title="パイロット地域 位置図")
+    with pytest.raises(SourceError) as err:
+        meti_smc_release.extract(RELEASE, [smc["release_html"], smc["mlit_list"], reference])
+    assert err.value.path == str(reference) and err.value.page == 1
+    assert "METI パイロット地域 list" in str(err.value)
+
+
 def test_mlit_copy_of_meti_list(smc: dict[str, Path], release_rows: pd.DataFrame) -> None:
     frame = mlit_smc_meti_list.extract("mlit_smc_meti_list", [smc["mlit_smc_meti_list"]])[
         "selections"

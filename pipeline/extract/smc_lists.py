@@ -137,13 +137,19 @@ def read_smc_lists(source_id: str, path: Path, track: str | None = None) -> list
 
 
 def no_list_error(no_list: NoList, track: str) -> SourceError:
-    """The reader's own refusal for a PDF that names only ``track`` yet gave no entry of it."""
+    """Why a PDF whose titles name only ``track`` holds no table of it: the reader's refusal
+    when read as that list, else (its places alone would pass) that it has no list table."""
     list_spec = spec(no_list.source_id, track)
     try:
         choose(reader.readings_of(list_spec, no_list.path), list_spec, no_list.path)
     except SourceError as err:
         return err
-    raise AssertionError("a file without entries cannot pass")  # pragma: no cover
+    return SourceError(
+        no_list.source_id,
+        f"the {LIST_NAMES[track]} was not found: this file names it in its title but holds no "
+        f"table of it (no row of column headers that {list_spec.shape.vocabulary.file} knows)",
+        path=no_list.path, page=1,
+    )
 
 
 def image_only(source_id: str, path: Path) -> bool:
