@@ -129,11 +129,12 @@ def test_an_extractor_that_does_not_exist_fails_its_source_only(tmp_path: Path) 
     assert "has no extract(source_id, files)" in str(result.errors["no_extract"])
 
 
-def test_debug_draws_the_marks_of_the_registered_extractor(tmp_path: Path) -> None:
+def test_debug_uses_the_registered_extractor(tmp_path: Path) -> None:
     from pipeline import debug
-    from pipeline.extract import cao_wg6_material, smc_lists
+    from pipeline.extract import cao_wg6_material, mlit_smc_model_list
 
-    assert debug._marks_function("mlit_smc_model_list") is smc_lists.debug_marks
+    spec_for = debug._extractor_function("mlit_smc_model_list", "spec_for")
+    assert spec_for is mlit_smc_model_list.spec_for
     assert debug._marks_function("manual_energy_demo_2010") is None  # manual has no marks
     registry = registry_copy(tmp_path, "mlit_smc_model_list", "cao_wg6_material")
     assert debug._marks_function("mlit_smc_model_list", registry) is None
@@ -212,9 +213,11 @@ def test_editing_an_extractor_or_a_layout_it_reads_changes_its_key(code_copy: Pa
          {"document", "mlit_scpf_members", "manual", "meti_smc_release"}),
         ("extract/smc_lists.py", {"meti_smc_release", "mlit_smc_meti_list", "mlit_smc_model_list"},
          {"cao_wg6_material", "document", "mlit_scpf_members"}),
-        ("extract/tables.py", {"meti_smc_release", "mlit_smc_model_list"},
-         {"document", "mlit_scpf_members", "manual", "cao_wg6_material"}),
-        ("extract/reader/verify.py", {"cao_wg6_material", "cao_kinmirai_lists"},
+        ("extract/reader/verify.py",
+         {"cao_wg6_material", "cao_kinmirai_lists", "mlit_scpf_members", "meti_smc_release"},
+         {"document", "manual"}),
+        ("extract/reader/structure.py",
+         {"mlit_scpf_members", "meti_smc_release", "mlit_smc_meti_list", "mlit_smc_model_list"},
          {"document", "manual"}),
         ("extract/manual.py", {"manual", "cited_sources"}, {"document", "cao_wg6_material"}),
         ("text.py", {"mlit_scpf_members", "cao_wg6_material"}, {"document", "manual"}),

@@ -40,8 +40,8 @@ from pipeline.announced import ANNOUNCED_COUNTS
 from pipeline.errors import SourceError
 from pipeline.extract import reader, selection_lists
 from pipeline.extract.pdf import check_text_layer
-from pipeline.extract.reader.structure import kind_of
 from pipeline.extract.reader.cells import Page
+from pipeline.extract.reader.structure import kind_of
 from pipeline.extract.reader.verify import choose
 from pipeline.extract.reader.vocabulary import key
 from pipeline.extract.result import ExtractOutput, selections_frame
@@ -177,7 +177,7 @@ class ListPages:
                 self.no_text.append(number)
                 continue
             kinds = [kind_of(row, shape()) for row in rows]
-            headers = [[role for _, _, role in k.header] for k in kinds if k.header is not None]
+            headers = [[h[2] for h in k.header] for k in kinds if k.header is not None]
             labelled = any(k.label is not None for k in kinds)
             named = file_named or PROGRAM_ANCHOR in text
             continues = last_header is not None and last_header[0] == number - 1 and \

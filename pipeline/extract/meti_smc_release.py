@@ -20,27 +20,28 @@ from bs4 import BeautifulSoup
 
 from pipeline.announced import SMC_ANNOUNCED_ON
 from pipeline.errors import SourceError
+from pipeline.extract import reader
 from pipeline.extract.html import attachment_provenance, read_html_page, starts_like_pdf
 from pipeline.extract.result import ExtractOutput, selections_frame
 from pipeline.extract.smc_lists import (
     LIST_NAMES,
     METI_PILOT,
     MLIT_MODEL,
+    TRACKS,
+    NoList,
     SmcList,
-    anchors_seen,
     check_both,
-    check_count,
     check_same_versions,
-    debug_lines,
-    debug_marks,
-    no_header_error,
-    read_smc_list,
+    image_only,
+    no_list_error,
+    read_smc_lists,
     smc_frame,
+    spec,
 )
 from pipeline.text import iso_dates, nfkc_no_whitespace
 from pipeline.workspace.registry import attachment_source_id
 
-__all__ = ["debug_lines", "debug_marks", "extract", "read_release"]
+__all__ = ["extract", "read_release", "spec_for"]
 
 # The publisher's site. The registry holds the release URL (discovered in the root document);
 # this is only the fallback for telling the release's own attachments from links elsewhere
@@ -178,29 +179,35 @@ def extract(source_id: str, files: list[Path]) -> ExtractOutput:
         announced_on = release.announced_on
 
     lists: dict[str, list[SmcList]] = {}
-    not_lists = []
+    not_lists: list[NoList] = []
+    scans: list[SourceError] = []
     for pdf in pdfs:
-        found, scan = read_smc_list(attachment_provenance(source_id, pdf), pdf)
-        if found is None:
-            not_lists.append(scan)
-            notes.append(f"{pdf.name}: no selection table (not a list; e.g. the 参考 attachment)")
-        else:
-            lists.setdefault(found.track, []).append(found)
+        provenance = attachment_provenance(source_id, pdf)
+        try:
+            found = read_smc_lists(provenance, pdf)
+        except SourceError as err:
+            if not image_only(provenance, pdf):
+                raise
+            scans.append(err)
+            continue
+        if isinstance(found, NoList):
+            not_lists.append(found)
+            notes.append(f"{pdf.name}: no selection list (e.g. the 参考 attachment)")
+            continue
+        for lst in found:
+            lists.setdefault(lst.track, []).append(lst)
 
     frames: dict[str, pd.DataFrame] = {}
     chosen: dict[str, SmcList] = {}
-    for track, found in lists.items():
-        for lst in found:
-            check_count(lst)
-        versions = [smc_frame(lst, announced_on) for lst in found]
-        check_same_versions(source_id, found, versions)
-        if len(found) > 1:
-            notes.append(f"{LIST_NAMES[track]} found in {len(found)} identical files; "
-                         f"read {found[0].path}")
-        frames[track], chosen[track] = versions[0], found[0]
+    for track, held in lists.items():
+        versions = [smc_frame(lst, announced_on) for lst in held]
+        check_same_versions(source_id, held, versions)
+        if len(held) > 1:
+            notes.append(f"{LIST_NAMES[track]} found in {len(held)} identical files; "
+                         f"read {held[0].path}")
+        frames[track], chosen[track] = versions[0], held[0]
 
-    scans = [s for s in not_lists if s.page_lines and set(s.no_text_pages) >= set(s.page_lines)]
-    for track in (METI_PILOT, MLIT_MODEL):
+    for track in TRACKS:
         if track in frames:
             continue
         if scans:  # a list printed as an image: the scan is the file to name, not the next one
@@ -208,15 +215,15 @@ def extract(source_id: str, files: list[Path]) -> ExtractOutput:
             raise SourceError(
                 scan.source_id,
                 f"the {LIST_NAMES[track]} was not found, and this attachment has no text layer "
-                f"on any of its {len(scan.page_lines)} page(s) (an image-only scan?): it "
-                "cannot be read; transcribe the list into raw/manual/ or drop a copy with "
-                "text into raw/meti_smc_release/",
-                path=scan.path, page=min(scan.page_lines),
+                f"(an image-only scan?: {scan.detail}): it cannot be read; transcribe the list "
+                "into raw/manual/ or drop a copy with text into raw/meti_smc_release/",
+                path=scan.path, page=scan.page,
             )
-        for scan in not_lists:
-            # a PDF naming only this list (not an overview naming both) should have held it
-            if set(anchors_seen(scan)) == {track}:
-                raise no_header_error(scan, track)
+        for no_list in not_lists:
+            # a PDF whose titles name only this list (not an overview naming both) should
+            # have held it: the reader's refusal names what it found there
+            if no_list.titles == {track}:
+                raise no_list_error(no_list, track)
     if not frames:
         raise SourceError(source_id, _missing_message(source_id, release, pdfs),
                           path=release.path if release else None)
@@ -228,7 +235,7 @@ def extract(source_id: str, files: list[Path]) -> ExtractOutput:
         missing = MLIT_MODEL if have == METI_PILOT else METI_PILOT
         notes.append(f"{LIST_NAMES[missing]} not among the archived files")
     frame = selections_frame(
-        [r for t in (METI_PILOT, MLIT_MODEL) if t in frames
+        [r for t in TRACKS if t in frames
          for r in frames[t].to_dict("records")]
     )
     if release is not None and release.ignored_links:
@@ -249,3 +256,8 @@ def _missing_message(source_id: str, release: Release | None, pdfs: list[Path]) 
         f"no selection list among the archived files ({[p.name for p in pdfs]}) and the "
         "release page links no PDF attachment"
     )
+
+
+def spec_for(source_id: str, path: Path | None = None) -> reader.ListSpec:
+    """The spec ``pipeline debug`` explains an attachment with (either list, by its title)."""
+    return spec(source_id)

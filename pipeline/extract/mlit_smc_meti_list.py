@@ -1,17 +1,24 @@
 """MLIT's copy of METI's Smart Mobility Challenge list (001293868.pdf): the 13 パイロット地域.
 
-The same reader as the METI release attachments (``smc_lists``); this file must hold the METI
-list, and its row count is checked against the announced 13.
+Read like the METI release attachments (``smc_lists``, the one list reader); this file holds
+the METI list by registration, so its entries are that list's unless its title names the
+other, and it must hold exactly the announced 13.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from pipeline.extract import reader
 from pipeline.extract.result import ExtractOutput
-from pipeline.extract.smc_lists import METI_PILOT, debug_lines, debug_marks, extract_single_list
+from pipeline.extract.smc_lists import METI_PILOT, extract_single_list, spec
 
-__all__ = ["debug_lines", "debug_marks", "extract"]
+__all__ = ["extract", "spec_for"]
+
+
+def spec_for(source_id: str, path: Path | None = None) -> reader.ListSpec:
+    """The spec ``pipeline debug`` explains the file with."""
+    return spec(source_id, METI_PILOT)
 
 
 def extract(source_id: str, files: list[Path]) -> ExtractOutput:

@@ -1,16 +1,22 @@
 """The two Smart Mobility Challenge selection lists (METI パイロット地域, MLIT 先行モデル事業).
 
 Both lists are published as PDF attachments of the METI release and again as MLIT-hosted
-copies; nobody on the team has seen any of them. So a list is found by its table header
-(column aliases in ``layouts/smc_lists.csv``), never by page number or file name, and which
-list a PDF holds is read from its own title words (パイロット地域 / 先行モデル事業 ...).
-Counts are checked against ``pipeline.announced`` at extraction time, so a layout the reader
-does not understand fails with the file and page to look at instead of publishing a short list.
+copies; nobody on the team has seen any of them. They are read by the one list reader
+(``pipeline.extract.reader``), in whatever layout they come (ruled or not, a header per page or
+a table continued without one, 類型 as section lines or in a column merged over its group,
+the prefecture in its own column, printed once per group, as sub-headings or before the
+area); this module is the sources' part:
 
-The tables are read by the shared header-anchored reader (``pipeline.extract.tables``: ruled
-and unruled tables, wrapped cells, section rows such as ``観光地型``, tables continued on the
-next page without a header); this module adds what is about the two lists: which list a PDF
-holds, the announced counts, and the rows as selection extracts.
+- the vocabulary, ``layouts/smc_lists.csv``: column headers by meaning, the 類型 groups, and the
+  title words that say which list a file holds (パイロット地域 / 先行モデル事業 ...): the category
+  of every entry is its list (the track); an MLIT copy holds one list by registration
+  (``Shape.default_category``), and its title may not name the other;
+- what was announced (``pipeline.announced``: 13 and 19) as the reader's expectations, and
+  after the reader the cross-check of the two lists (28 = 13 + 19 - 4 in both);
+- the content check (``selection_lists.check_place``: the area names a place, a local
+  government lies in the prefecture printed for it);
+- the rows: text as printed, the 類型, the concept mark and a prefecture printed once for its
+  group in the note.
 
 ``list_key`` (how the normalize stage links one region selected in both lists): the area text
 as printed, NFKC, without spaces, without a leading prefecture name or a trailing
@@ -21,69 +27,29 @@ same key get ``#2``, ``#3`` suffixes, so they never merge with each other.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from pipeline.announced import (
-    ANNOUNCED_COUNTS,
-    SMC_ANNOUNCED_ON,
-    SMC_SELECTED_BY_BOTH,
-    SMC_TOTAL_SELECTED,
-)
+from pipeline.announced import SMC_ANNOUNCED_ON, SMC_SELECTED_BY_BOTH, SMC_TOTAL_SELECTED
 from pipeline.errors import SourceError
-from pipeline.extract.pdf import PageView
+from pipeline.extract import reader, selection_lists
+from pipeline.extract.pdf import iter_pages, open_pdf
+from pipeline.extract.reader.verify import choose
 from pipeline.extract.result import ExtractOutput, selections_frame
-from pipeline.extract.tables import (
-    PdfScan,
-    Row,
-    load_aliases,
-    page_line_roles,
-    scan_pdf,
-    table_debug_marks,
-)
-from pipeline.text import (
-    PREFECTURES,
-    area_key,
-    nfkc_no_whitespace,
-    split_prefecture,
-    text_or_empty,
-)
+from pipeline.text import area_key, split_prefecture, text_or_empty
 
 PROGRAM_ID = "smart_mobility_challenge_2019"
 METI_PILOT = "meti_pilot"
 MLIT_MODEL = "mlit_model"
-LIST_NAMES = {METI_PILOT: "METI パイロット地域 list", MLIT_MODEL: "MLIT 先行モデル事業 list"}
-
-# Title words that say which list a PDF holds. Strong words name the list; weak words only
-# name the ministry and decide when no strong word is present.
-STRONG_ANCHORS = {
-    METI_PILOT: ("パイロット地域",),
-    MLIT_MODEL: ("先行モデル", "新モビリティサービス推進事業"),
-}
-WEAK_ANCHORS = {
-    METI_PILOT: ("経済産業省", "経産省"),
-    MLIT_MODEL: ("国土交通省", "国交省"),
-}
-
-# A row with one filled cell that matches this is a section heading inside the table.
-SMC_SECTION_RE = re.compile(r"型|タイプ")
-# A lone line naming one prefecture (numbered or bracketed, with a count or not: 【愛知県】,
-# ■北海道（2地域）, １．福島県, 〔静岡県〕) heads the rows of that prefecture, when a list prints
-# prefecture sub-headings instead of a prefecture column.
-_MARKS = r"[\s　【】■□●◆◇＜＞<>〔〕\[\]［］()（）・]*"
-_NUMBERING = r"(?:[0-9]{1,2}[.)]|\([0-9]{1,2}\)|[①-⑳]|[IVXⅠ-Ⅻ]+[.]?)?"
-PREFECTURE_HEADING_RE = re.compile(
-    f"^{_MARKS}{_NUMBERING}{_MARKS}(?P<label>{'|'.join(PREFECTURES)}){_MARKS}"
-    r"(?:[（(]?(?:計)?[0-9]{1,3}(?:地域|事業|件|団体)?[）)]?)?" f"{_MARKS}$"
-)
-SMC_GROUPS = {"prefecture": PREFECTURE_HEADING_RE}
-
-# Column roles, by what they say about a selection: where it is, and what it is or who runs it.
-PLACE_ROLES = {"area", "prefecture"}
-ENTRY_ROLES = PLACE_ROLES | {"project", "lead", "consortium"}
+TRACKS = (METI_PILOT, MLIT_MODEL)
+# How messages name each list (the reader prints ``mlit_model (MLIT 先行モデル事業)``).
+TRACK_NAMES = {METI_PILOT: "METI パイロット地域", MLIT_MODEL: "MLIT 先行モデル事業"}
+LIST_NAMES = {track: f"{name} list" for track, name in TRACK_NAMES.items()}
+VOCABULARY = "smc_lists.csv"
+# Where a selection is: the area column (a prefecture column alone is a place too).
+PLACE_ROLES = ("area",)
 
 
 def list_key(area: str | None) -> str | None:
@@ -93,25 +59,42 @@ def list_key(area: str | None) -> str | None:
     return f"smc:{text}" if text else None
 
 
-def debug_marks(view: PageView) -> list[tuple[tuple[float, float, float, float], str]]:
-    """What the SMC list reader recognises on a page (``python -m pipeline debug``)."""
-    return table_debug_marks(view, load_aliases("smc_lists.csv"), smc_header_ok, SMC_SECTION_RE)
+def shape(track: str | None = None) -> reader.Shape:
+    """How the lists are printed: one row of fields per selection, told by the column header
+    (never by their order: a project and its proposer cannot be told apart by what they say,
+    so a table under a header the vocabulary lacks is refused, not guessed); ``track``: the
+    one list a file holds by registration (an MLIT copy), else its title or a heading says."""
+    return reader.Shape(
+        reader.load_vocabulary(VOCABULARY),
+        record=True,
+        entry_roles=frozenset({"area", "prefecture", "project", "summary", "lead", "consortium"}),
+        list_roles=frozenset({"area"}),
+        place_role="area",
+        content_order=(),
+        default_category=track,
+    )
 
 
-def debug_lines(view: PageView) -> list[tuple[str, str]]:
-    """(role, text) per visual line, as the SMC list reader placed it (``python -m pipeline
-    debug``): header, entry, continuation, section, furniture or unplaced."""
-    return page_line_roles(view, load_aliases("smc_lists.csv"), smc_header_ok, SMC_SECTION_RE,
-                           SMC_GROUPS)
+def announced_for(track: str) -> tuple[int, int]:
+    """(fiscal year, count) announced for one SMC track."""
+    (entry,) = [a for a in selection_lists.ANNOUNCED_COUNTS
+                if (a.program_id, a.track) == (PROGRAM_ID, track)]
+    return entry.fiscal_year, entry.count
 
 
-def smc_header_ok(roles: list[str | None]) -> bool:
-    """A list header names where the selections are and one more thing about them: two
-    different entry roles, one a place (都道府県 + 地域名, 実施地域 + 事業名, 代表提案者 +
-    事業名称 + 実施地域 ...). No single column is required; a line naming only one role is
-    prose or a title, and a table without a place column is not a list of regions."""
-    present = set(roles) & ENTRY_ROLES
-    return len(present) >= 2 and bool(present & PLACE_ROLES)
+def spec(source_id: str, track: str | None = None) -> reader.ListSpec:
+    """What the reader needs to know of a file holding the lists (``track``: exactly that one)."""
+    counts = selection_lists.announced_tracks(PROGRAM_ID)
+    if track is not None:
+        counts = {track: counts[track]}
+    return reader.ListSpec(
+        source_id=source_id,
+        what=LIST_NAMES[track] if track else "Smart Mobility Challenge list",
+        shape=shape(track),
+        expected=selection_lists.expectations(counts),
+        check=lambda entry: selection_lists.check_place(entry, PLACE_ROLES),
+        names=TRACK_NAMES,
+    )
 
 
 @dataclass
@@ -121,163 +104,63 @@ class SmcList:
     track: str
     source_id: str
     path: Path
-    rows: list[Row]
-    pages: list[int]
-    other_runs: list[int]  # pages of later header tables that were not read as this list
+    entries: list[reader.Entry]
+
+    @property
+    def pages(self) -> list[int]:
+        return sorted({e.page for e in self.entries})
 
 
-def _anchor_kind(text: str) -> tuple[str | None, str]:
-    """Which list a title names: strong words first, then the ministry; '' if both."""
-    t = nfkc_no_whitespace(text)
-    for anchors in (STRONG_ANCHORS, WEAK_ANCHORS):
-        kinds = {
-            k for k, words in anchors.items() if any(nfkc_no_whitespace(w) in t for w in words)
-        }
-        if len(kinds) == 1:
-            return kinds.pop(), "named"
-        if len(kinds) == 2:
-            return None, "both"
-    return None, "none"
+@dataclass
+class NoList:
+    """A PDF without a list table (the 参考 overview), and the lists its titles name."""
+
+    source_id: str
+    path: Path
+    titles: set[str]
 
 
-def anchors_seen(scan: PdfScan) -> dict[str, list[int]]:
-    """Pages on which each list's strong title words appear."""
-    seen: dict[str, list[int]] = {}
-    for page, lines in scan.page_lines.items():
-        t = nfkc_no_whitespace("".join(lines))
-        for kind, words in STRONG_ANCHORS.items():
-            if any(nfkc_no_whitespace(w) in t for w in words):
-                seen.setdefault(kind, []).append(page)
-    return seen
-
-
-def read_smc_list(
-    source_id: str, path: Path, expected: str | None = None
-) -> tuple[SmcList | None, PdfScan]:
-    """The list a PDF holds, or None if it has no list table (e.g. the 参考 attachment).
-
-    The first run of consecutive table pages is the list; a later table (a 概要 page of
-    "一覧および概要") is not read and is named in count errors.
-    """
-    scan = scan_pdf(
-        source_id, path, load_aliases("smc_lists.csv"), smc_header_ok, SMC_SECTION_RE,
-        SMC_GROUPS,
-    )
-    if not scan.tables:
-        if expected is not None:
-            raise no_header_error(scan, expected)
-        return None, scan
-    first = scan.tables[0]
-    run = [first]
-    for t in scan.tables[1:]:
-        if t.page - run[-1].page <= 1 and (t.continued or t.page == run[-1].page
-                                          or t.roles == first.roles):
-            run.append(t)
-        else:
-            break
-    other = sorted({t.page for t in scan.tables[len(run):]})
-    title = "\n".join(first.above) or scan.text(first.page)
-    kind, how = _anchor_kind(title)
-    if kind is None:
-        # the header page says nothing: try the whole first page, then the whole file
-        for text in (scan.text(1), "\n".join(scan.text(p) for p in scan.page_lines)):
-            kind, how = _anchor_kind(text)
-            if kind is not None:
-                break
-    if kind is None and expected is None:
-        raise SourceError(
-            source_id,
-            "found a selection table but cannot tell which list it is: the title names "
-            + ("both パイロット地域 and 先行モデル事業" if how == "both" else "neither list")
-            + f" (title lines: {first.above[:3]})",
-            path=path, page=first.page,
-        )
-    if expected is not None and kind is not None and kind != expected:
-        raise SourceError(
-            source_id,
-            f"expected the {LIST_NAMES[expected]} but the title names the {LIST_NAMES[kind]} "
-            f"(title lines: {first.above[:3]})",
-            path=path, page=first.page,
-        )
-    rows = carry_prefectures([r for t in run for r in t.rows])
-    found = SmcList(kind or expected or "", source_id, Path(path), rows,
-                    sorted({t.page for t in run}), other)
-    return found, scan
-
-
-# An area cell naming one municipality (not a region such as 瀬戸内エリア or 八重山地域).
-_MUNICIPALITY_LIKE_RE = re.compile(r"^[^・、,/]+[市町村区]$")
-
-
-def carry_prefectures(rows: list[Row]) -> list[Row]:
-    """A prefecture column printed only on a group's first row: its blank cells mean "as
-    above", read as the group's prefecture.
-
-    A blank can also mean "none" (瀬戸内エリア spans three prefectures), so a blank is read as
-    the group's only where the layout shows the convention: the list never prints the same
-    prefecture on two rows in a row (a list that prints it on every row shows 茨城県 twice),
-    and the row's area names one municipality. A carried prefecture is said in the note.
-    """
-    printed = [r.cells.get("prefecture", "") for r in rows]
-    if "prefecture" not in (rows[0].cells if rows else {}) or "" not in printed:
-        return rows
-    filled = [p for p in printed if p]
-    if any(a == b for a, b in zip(filled, filled[1:], strict=False)) or len(filled) < 2:
-        return rows
-    out: list[Row] = []
-    group = ""
-    for row in rows:
-        prefecture = row.cells.get("prefecture", "")
-        if prefecture:
-            group = prefecture
-        elif group and _MUNICIPALITY_LIKE_RE.match(nfkc_no_whitespace(row.cells.get("area"))):
-            cells = {**row.cells, "prefecture": group, "_carried_prefecture": group}
-            row = Row(cells, row.section, row.page, row.top)
-        out.append(row)
-    return out
-
-
-def no_header_error(scan: PdfScan, track: str) -> SourceError:
-    """No table header was recognised: name the pages that look like the list."""
-    pages = anchors_seen(scan).get(track) or sorted(scan.page_lines)[:1]
-    page = pages[0]
-    seen = scan.header_candidates.get(page) or scan.page_lines.get(page, [])[:4]
-    detail = (
-        f"no table header was recognised for the {LIST_NAMES[track]} (looked for a line "
-        "with a region column such as 地域/都道府県/市町村 and one of 事業名/代表団体/実施主体; "
-        f"aliases in pipeline/extract/layouts/smc_lists.csv); lines seen on the page: {seen}"
-    )
-    if scan.no_text_pages:
-        detail += f"; pages without a text layer: {scan.no_text_pages}"
-    return SourceError(scan.source_id, detail, path=scan.path, page=page)
-
-
-def announced_for(track: str) -> tuple[int, int]:
-    """(fiscal year, count) announced for one SMC track."""
-    (entry,) = [
-        a for a in ANNOUNCED_COUNTS if a.program_id == PROGRAM_ID and a.track == track
+def read_smc_lists(source_id: str, path: Path, track: str | None = None) -> list[SmcList] | NoList:
+    """The lists one PDF holds (one, or both as sections), or :class:`NoList` when no reading
+    finds a column header in it: an overview or a map naming regions is no list (given
+    ``track``, the file must hold that list)."""
+    path = Path(path)
+    list_spec = spec(source_id, track)
+    readings = reader.readings_of(list_spec, path)
+    if track is None and not any(role == "header" for r in readings for _, role, _ in r.roles):
+        return NoList(source_id, path, {h.category for r in readings for h in r.headings})
+    found = choose(readings, list_spec, path)
+    return [
+        SmcList(t, source_id, path, [e for e in found.entries if e.category == t])
+        for t in TRACKS if any(e.category == t for e in found.entries)
     ]
-    return entry.fiscal_year, entry.count
 
 
-def check_count(lst: SmcList) -> None:
-    """A list must hold exactly the announced number of selections."""
-    _, expected = announced_for(lst.track)
-    if len(lst.rows) == expected:
-        return
-    last = lst.rows[-1].page if lst.rows else lst.pages[0]
-    short = "short" if len(lst.rows) < expected else "long"
-    hint = (
-        f" (tables on later pages {lst.other_runs} were not read as part of the list)"
-        if lst.other_runs else ""
+def no_list_error(no_list: NoList, track: str) -> SourceError:
+    """Why a PDF whose titles name only ``track`` holds no table of it: the reader's refusal
+    when read as that list, else (its places alone would pass) that it has no list table."""
+    list_spec = spec(no_list.source_id, track)
+    try:
+        choose(reader.readings_of(list_spec, no_list.path), list_spec, no_list.path)
+    except SourceError as err:
+        return err
+    return SourceError(
+        no_list.source_id,
+        f"the {LIST_NAMES[track]} was not found: this file names it in its title but holds no "
+        f"table of it (no row of column headers that {list_spec.shape.vocabulary.file} knows)",
+        path=no_list.path, page=1,
     )
-    raise SourceError(
-        lst.source_id,
-        f"the {LIST_NAMES[lst.track]} is {short}: {len(lst.rows)} rows read on pages "
-        f"{lst.pages}, {expected} announced{hint}; areas read: "
-        f"{[r.cells.get('area', '') for r in lst.rows]}",
-        path=lst.path, page=last,
-    )
+
+
+def image_only(source_id: str, path: Path) -> bool:
+    """Whether no page of the PDF has a text layer (a scan): it cannot be read at all. A file
+    that does not open is no scan (its own error says what it is)."""
+    try:
+        with open_pdf(source_id, path) as pdf:
+            views = iter_pages(source_id, path, pdf, check_text=False)
+            return not any(view.words for view in views)
+    except SourceError:
+        return False
 
 
 def check_both(meti: SmcList, mlit: SmcList, frame: pd.DataFrame) -> None:
@@ -298,44 +181,27 @@ def check_both(meti: SmcList, mlit: SmcList, frame: pd.DataFrame) -> None:
         )
 
 
-# What a 類型 heading may carry around its name: numbering and marks before it (（１）, ①, ■,
-# 【】, Ⅰ.), a count or a continuation mark after it (（６事業）, ：8, （続き）). A 類型 name
-# is taken to start with no bare number or Roman numeral before a non-Latin character (① and
-# Ⅲ are 1 and III after NFKC), so 5G活用型 and IoT型 keep their names.
-_TYPE_LABEL_RE = re.compile(
-    r"^[\s【〔［\[<＜■□●◆◇・]*(?:[(（]?[0-9]{1,2}(?![0-9A-Za-z])[)）.．]?|[IVX]+(?![A-Za-z])[.．]?)?"
-    r"[\s【〔［\[<＜■□●◆◇・]*(?P<name>.+?)"
-    r"[\s】〕］\]>＞]*(?:[(（]?(?:計)?[0-9０-９]{1,3}(?:地域|事業|件)?[)）]?|[:：][0-9０-９]{1,3}"
-    r"(?:地域|事業|件)?)?(?:[(（](?:続き|つづき|続)[)）])?[\s】〕］\]>＞]*$"
-)
-
-
-def type_label(text: str) -> str:
-    """The 類型 a heading or cell names, without its numbering, marks, count or （続き）."""
-    match = _TYPE_LABEL_RE.match(nfkc_no_whitespace(text))
-    return match.group("name") if match else nfkc_no_whitespace(text)
-
-
-def _note(row: Row) -> str | None:
+def _note(entry: reader.Entry) -> str | None:
     parts = []
-    section = row.cells.get("type") or row.section
-    if section:
-        parts.append(f"類型: {type_label(section)}")
-    if row.cells.get("concept"):
-        parts.append(f"コンセプト: {row.cells['concept']}")
-    if row.cells.get("_carried_prefecture"):
-        parts.append(f"都道府県: {row.cells['_carried_prefecture']} (printed once for its group)")
+    if entry.group:
+        parts.append(f"類型: {entry.group}")
+    if entry.fields.get("concept"):
+        parts.append(f"コンセプト: {entry.fields['concept']}")
+    if entry.prefecture_carried and entry.prefecture:
+        parts.append(f"都道府県: {entry.prefecture} (printed once for its group)")
     return "; ".join(parts) or None
 
 
 def smc_frame(lst: SmcList, announced_on: str = SMC_ANNOUNCED_ON) -> pd.DataFrame:
-    """Selection extract rows of one list, text as printed."""
+    """Selection extract rows of one list, text as printed; the project is the 事業名 column,
+    or the 主な取組 column of a list that has none."""
     fiscal_year, _ = announced_for(lst.track)
     records = []
     seen: dict[str, int] = {}
-    for row in lst.rows:
-        area = row.cells.get("area") or ""
-        prefecture = row.cells.get("prefecture") or None
+    for entry in lst.entries:
+        fields = entry.fields
+        area = fields.get("area") or ""
+        prefecture = entry.prefecture or None
         if prefecture is None and area:
             prefecture, area = split_prefecture(area)
         key = list_key(area or prefecture)
@@ -349,14 +215,14 @@ def smc_frame(lst: SmcList, announced_on: str = SMC_ANNOUNCED_ON) -> pd.DataFram
             "fiscal_year": fiscal_year,
             "round": "",
             "announced_on": announced_on,
-            "project_name_ja": row.cells.get("project") or None,
-            "lead_org_ja": row.cells.get("lead") or None,
-            "consortium_ja": row.cells.get("consortium") or None,
+            "project_name_ja": fields.get("project") or fields.get("summary") or None,
+            "lead_org_ja": fields.get("lead") or None,
+            "consortium_ja": fields.get("consortium") or None,
             "prefecture_ja": prefecture,
             "area_ja": area or None,
-            "note": _note(row),
+            "note": _note(entry),
             "source_id": lst.source_id,
-            "page": row.page,
+            "page": entry.page,
             "list_key": key,
         })
     return selections_frame(records)
@@ -391,9 +257,7 @@ def extract_single_list(source_id: str, files: list[Path], track: str) -> Extrac
         raise SourceError(source_id, "no file to extract")
     lists: list[SmcList] = []
     for path in sorted(pdfs):
-        lst, _ = read_smc_list(source_id, path, expected=track)
-        assert lst is not None
-        check_count(lst)
+        (lst,) = read_smc_lists(source_id, path, track)  # type: ignore[misc]
         lists.append(lst)
     frames = [smc_frame(lst) for lst in lists]
     check_same_versions(source_id, lists, frames)

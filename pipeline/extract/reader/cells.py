@@ -296,7 +296,8 @@ def page_rows(view: PageView) -> list[Row]:
     rows = _ruled_rows(cells, view.number)
     for line in group_lines(loose):
         parts = split_at_gaps(unspace_letters(line))
-        row_cells = [_cell([part], None) for part in parts]
+        row_cells = [replace(_cell([part], None), words=tuple(part) if len(part) > 1 else ())
+                     for part in parts]
         rows.append(Row(row_cells, view.number, row_cells[0].top,
                         max(c.bottom for c in row_cells)))
     rows.sort(key=lambda r: (r.top, r.cells[0].x0))

@@ -130,9 +130,12 @@ def organisation_kind(name: str) -> str:
 
 def is_list_of_local_governments(lines: tuple[str, ...]) -> bool:
     """Lines in one cell that are each a local government (北海道 / 更別村 / 岩見沢市): a list of
-    names, not one name wrapped; two lines that together name one (札幌市 / 中央区) are a wrap."""
+    names, not one name wrapped; two lines that together name one (札幌市 / 中央区, or a
+    prefecture and one local government in it: 神奈川県 / 横須賀市) are a wrap."""
     if len(lines) < 2 or not all(is_local_government(ln) for ln in lines):
         return False
+    if len(lines) == 2 and prefecture(lines[0]) and in_prefecture(lines[1], key(lines[0])):
+        return False  # a prefixed name wrapped after its prefecture (神奈川県 / 横須賀市)
     return not any(wraps_into_one(a, b) for a, b in zip(lines, lines[1:], strict=False))
 
 

@@ -10,6 +10,12 @@ fresh context (``Options.carry_columns`` keeps the columns instead). Without a h
 cell of a row is one entry (a name grid), or, for lists whose entries have several fields, the
 row is one entry whose fields are told by what they say.
 
+A prefecture column printed only on a group's first row is carried down to the rows of its
+group where the list shows that convention (:meth:`_State.finish`): the list never prints the
+same prefecture on two rows in a row of one page (a list printing it on every row shows 茨城県
+twice), and the row's place names one local government (a blank before 瀬戸内エリア, over three
+prefectures, means "none", not "as above"). A carried prefecture is flagged on its entry.
+
 A wrapped name is joined: lines of one ruled cell; a line indented under a column's start; a
 line closer to the one above than rows are to each other; in a numbered table, a line without
 a number. Nothing here decides whether a reading is right: ``verify`` does, with the counts
@@ -24,7 +30,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from pipeline.extract.reader import classify
-from pipeline.extract.reader.cells import Cell, Row, adjacent, cut_cell, join_wrapped
+from pipeline.extract.reader.cells import (
+    ROW_TOLERANCE,
+    Cell,
+    Row,
+    adjacent,
+    cut_cell,
+    join_wrapped,
+)
 from pipeline.extract.reader.vocabulary import Label, Vocabulary, key
 
 # A line indented this many characters right of a column's start continues the name above.
@@ -77,7 +90,7 @@ class Entry:
     items: dict[str, tuple[str, ...]] = field(default_factory=dict)  # role -> listed names
     section: int = 0  # index of the heading it stands under (for inferred categories)
     group: str | None = None  # the group label it stands under (a 類型), if any
-    prefecture_carried: bool = False  # its prefecture cell was blank: the group's is assumed
+    prefecture_carried: bool = False  # its prefecture cell was blank: the group's (see finish)
 
 
 @dataclass
@@ -121,7 +134,8 @@ class Shape:
     category labels; ``extra_label`` reads labels the vocabulary cannot list (fiscal years);
     ``list_roles`` are fields whose cell may list several local governments one per line;
     ``place_role`` is where a record printed without a header has its place (a local
-    government, a list of them, a prefecture), ``content_order`` where its other texts go.
+    government, a list of them, a prefecture), ``content_order`` where its other texts go
+    (empty: a source whose fields are told only by a header or a label, never by their order).
     ``default_category``: the category of entries no label precedes (a list of one track)."""
 
     vocabulary: Vocabulary
@@ -147,6 +161,7 @@ class _Column:
     x0: float
     x1: float
     role: str | None
+    span: tuple[float, float]  # the header cell's ruled box, or its text without one
 
 
 class _State:
@@ -183,6 +198,14 @@ class _State:
         self.page_entries: list[Entry] = []
         self.prefecture_row: Row | None = None  # the sub-heading in effect, if any
         self.prefecture_entries = 0  # entries read under it
+        # entries read in a table with a prefecture column, and the prefecture each printed
+        self.prefecture_cells: list[tuple[Entry, str]] = []
+        # the page the table's header is on, the last page checked to go on with it, and
+        # whether the list ended with the table (see continues_table)
+        self.columns_page = 0
+        self.checked_page = 0
+        self.ended = False
+        self.page_rows: list[Row] = []
 
     # -- bookkeeping ---------------------------------------------------------------------
     def role(self, row: Row, role: str) -> None:
@@ -194,6 +217,7 @@ class _State:
 
     def new_section(self, label: Label, row: Row, inferred: bool = False) -> None:
         self.section += 1
+        self.ended = False
         continued = label.continued or (bool(label.category) and label.category == self.category)
         heading = Heading(label.category, label.printed, label.count, row.page, inferred,
                           self.section, continued)
@@ -256,7 +280,9 @@ class _State:
         self.text_row = None
         self.previous = None
         self.col_starts, self.last_in_col = [], {}
-        self.gap_threshold = _gap_threshold(rows)
+        # a page with too few lines to show two pitches is set like the pages before it
+        self.gap_threshold = _gap_threshold(rows, self.shape) or self.gap_threshold
+        self.page_rows = rows
 
     def feed(self, row: Row) -> None:
         kind = kind_of(row, self.shape)
@@ -274,10 +300,17 @@ class _State:
             self.role(row, "heading")
             return
         if kind.group is not None:
+            if kind.group != self.group and (self.prefecture_entries or self.prefecture_row is None):
+                self.set_prefecture(None, row)  # a new group starts its own prefectures
             self.group = kind.group
             self.role(row, "group")
             return
         if kind.title is not None and self.entries_on_page == 0 and not row.ruled:
+            if kind.title == self.category and (self.ended or self.columns is not None):
+                # a running title restating the category: the table goes on, if this page's
+                # rows stand in its columns, or the list has ended (概要 pages)
+                self.role(row, "after" if self.ended else "title")
+                return
             self.new_section(Label(kind.title, key(row.text), None, True), row)
             self.role(row, "title")
             return
@@ -288,11 +321,16 @@ class _State:
             self.problem(row, f"{kind.labels} category labels in one row ({row.text!r}): a "
                          "summary line, not a list?")
             return
-        if kind.header is not None:
-            self.columns = [_Column(x0, x1, r) for x0, x1, r in kind.header]
+        if self.ended and kind.header is None:
+            self.role(row, "after")  # after the list's table: 概要 pages, an annex
+            return
+        if kind.header is not None and self.restates_columns(row, kind.header):
+            self.columns = [_Column(x0, x1, r, span) for x0, x1, r, span in kind.header]
             self.table_ruled = row.ruled
             self.table_starts = row.starts
             self.last_in_group = {}
+            self.columns_page = row.page
+            self.ended = False
             self.role(row, "header")
             return
         if kind.prefecture is not None:
@@ -302,6 +340,10 @@ class _State:
         if self.options.infer_labels and kind.unknown is not None:
             self.new_section(kind.unknown, row, inferred=True)
             self.role(row, "heading?")
+            return
+        if self.columns is not None and not self.continues_table(row):
+            self.columns, self.ended = None, True
+            self.role(row, "after")
             return
         if self.columns is not None:
             self.table_row(row)
@@ -319,6 +361,55 @@ class _State:
             return all(_column_of(c, self.columns or []) in cats for c in row.own_cells)
         return bool(self.col_starts) and all(c.x1 <= min(self.col_starts) + 1
                                              for c in row.own_cells)
+
+    def restates_columns(self, row: Row, header: list[tuple[float, float, str | None,
+                                                       tuple[float, float]]]) -> bool:
+        """Whether a row of column names is a header: always at the top of a page or a section;
+        below entries of a table on the same page, only if it names the columns it stands in
+        (else it is a wrapped line that happens to read 地域 | 協議会)."""
+        if self.columns is None or self.entries_on_page == 0:
+            return True
+        columns = self.columns_for(row)
+        for x0, x1, role, _ in header:
+            if role is None:
+                continue
+            overlap = {c.role: min(x1, c.x1) - max(x0, c.x0) for c in columns}
+            best = max(overlap, key=lambda r: overlap[r]) if overlap else None
+            if best != role or overlap[best] <= 0:
+                return False
+        return True
+
+    def continues_table(self, row: Row) -> bool:
+        """Whether a page without a header of its own goes on with the table above: most of
+        its body rows (up to a heading, title or header) stand in the table's columns (no cell
+        across a column boundary; a ruled cell's box on the columns' rules). Else the table,
+        and with it the list, ended on the page before (what follows, a 概要 page with a small
+        label/value table, is not the list) until a heading, a header or a title naming
+        another category starts anew."""
+        if row.page in (self.columns_page, self.checked_page):
+            return True
+        self.checked_page = row.page
+        start = next((i for i, r in enumerate(self.page_rows) if r is row), 0)
+        body: list[Row] = []
+        for later in self.page_rows[start:]:
+            kind = kind_of(later, self.shape)
+            if kind.label is not None or kind.header is not None or kind.title is not None:
+                break
+            if _is_body(kind):
+                body.append(later)
+        assert self.columns is not None
+        standing = sum(_stands_in(r, self.columns_for(r)) for r in body)
+        return 2 * standing >= len(body)
+
+    def columns_for(self, row: Row) -> list[_Column]:
+        """The table's columns where the row stands: shifted right in a later column of the
+        page (a table continued there without its header)."""
+        assert self.columns is not None
+        if row.starts == self.table_starts:
+            return self.columns
+        d = _shift(self.columns, row.starts)
+        return [_Column(c.x0 + d, c.x1 + d, c.role, (c.span[0] + d, c.span[1] + d))
+                for c in self.columns]
 
     def tight(self, row: Row) -> bool:
         """The row is closer to the one above than rows are to each other: a wrapped line."""
@@ -459,8 +550,7 @@ class _State:
         header printing its columns twice side by side holds two entries per row)."""
         assert self.columns is not None
         shape = self.shape
-        shift = _shift(self.columns, row.starts) if row.starts != self.table_starts else 0.0
-        columns = [_Column(c.x0 + shift, c.x1 + shift, c.role) for c in self.columns]
+        columns = self.columns_for(row)
         bounds = [(a.x1 + b.x0) / 2 for a, b in zip(columns, columns[1:], strict=False)]
         groups = _column_groups(columns)
         by_group: dict[int, dict[str, list[Cell]]] = {}
@@ -522,10 +612,12 @@ class _State:
                 self.new_section(label, row, inferred=not label.category)
                 self.columns = columns  # a category column is part of its table
         carried = False
-        if "prefecture" in by_role:  # a merged cell over the group is printed for each row
-            printed_here = bool(text["prefecture"])
-            self.prefecture = text["prefecture"] or self.prefecture
-            carried = not printed_here and self.prefecture is not None
+        has_prefecture_column = any(c.role == "prefecture" for c in self.columns)
+        printed_prefecture = text.get("prefecture", "")  # a merged cell's copy is printed too
+        if printed_prefecture:
+            self.prefecture = printed_prefecture
+        elif has_prefecture_column:
+            carried = self.prefecture is not None  # until finish() sees the convention
         if "group" in own and text["group"]:
             self.group = shape.vocabulary.group(text["group"]) or key(text["group"])
         number = classify.number(text["number"]) if "number" in text else None
@@ -560,17 +652,43 @@ class _State:
             self.problem(row, f"a table row without {'/'.join(sorted(shape.entry_roles))}: "
                          f"{row.text!r}")
             return None
-        self.last_in_group[group] = self.add(row, fields, number, None, items, carried=carried)
+        entry = self.add(row, fields, number, None, items, carried=carried)
+        self.last_in_group[group] = entry
+        if has_prefecture_column:
+            self.prefecture_cells.append((entry, printed_prefecture))
         return "entry"
 
     def append_to(self, entry: Entry, by_role: dict[str, list[Cell]], text: dict[str, str]) -> None:
         for role, cells in by_role.items():
-            if role in ("number", "prefecture", "group", self.shape.category_role) or all(
-                c.repeated for c in cells
-            ):
+            if all(c.repeated for c in cells):
+                continue
+            joined = join_wrapped([entry.prefecture or "", text[role]])
+            if role == "prefecture" and classify.prefecture(joined) and self.prefecture_cells \
+                    and self.prefecture_cells[-1] == (entry, entry.prefecture or ""):
+                # the printed prefecture wraps (神奈川 / 県): the group's is the whole name
+                self.prefecture = entry.prefecture = joined
+                self.prefecture_cells[-1] = (entry, joined)
+                continue
+            if role in ("number", "prefecture", "group", self.shape.category_role):
                 continue
             field_role = role if self.shape.record else self.shape.name_role
             entry.fields[field_role] = join_wrapped([entry.fields.get(field_role, ""), text[role]])
+
+    # -- the end of the pages ------------------------------------------------------------
+    def finish(self) -> Reading:
+        """The reading, once every page is read: a blank prefecture cell keeps its group's
+        prefecture only where the list shows that convention (see the module docstring)."""
+        self.settle_centered()
+        printed = [(e.page, p) for e, p in self.prefecture_cells if p]
+        once_per_group = len(printed) >= 2 and not any(
+            a == b for a, b in zip(printed, printed[1:], strict=False)
+        )
+        for entry, prefecture in self.prefecture_cells:
+            if prefecture or not entry.prefecture_carried:
+                continue
+            if not (once_per_group and _names_one_local_government(entry, self.shape)):
+                entry.prefecture, entry.prefecture_carried = None, False
+        return self.reading
 
     # -- a list of records without a header ----------------------------------------------
     def record_row(self, row: Row) -> None:
@@ -647,9 +765,9 @@ class _State:
             for role in set(fields) - before:
                 self.record_x[role] = cell.x0
         if found.get("unplaced"):
-            self.problem(row, f"{found['unplaced']!r}: text printed beside the entry's place and "
-                         "name with no column header or label saying what it is (a lead? a "
-                         "consortium?): not guessed")
+            self.problem(row, f"{' | '.join(found['unplaced'])!r} stands beside an entry's place "
+                         f"and name under no column header {self.shape.vocabulary.file} knows, "
+                         "and no label says what it is (a lead? a consortium?): not guessed")
             return
         if number is None and isinstance(found.get("number"), int):
             number = found["number"]  # type: ignore[assignment]
@@ -716,7 +834,8 @@ class RowKind:
     furniture: bool
     labels: int  # how many of its cells are category labels
     labels_only: bool  # every cell is a label (or a count): a summary line
-    header: list[tuple[float, float, str | None]] | None  # a header row's columns (x0, x1, role)
+    # a header row's columns: x0, x1, role, and the ruled box (or text) it spans
+    header: list[tuple[float, float, str | None, tuple[float, float]]] | None
     prefecture: str | None  # a prefecture sub-heading
     unknown: Label | None  # a decorated heading the vocabulary lacks
     tail: int | None  # a row that is only a heading's end: closing brackets and a count
@@ -825,7 +944,8 @@ def _fill_by_content(shape: Shape, fields: dict[str, str], items: dict[str, tupl
             i += len(run)
             continue
         valued = vocab.value_role(line)
-        role = current or valued or (shape.content_order[0] if shape.content_order[0] not in fields
+        first = shape.content_order[0] if shape.content_order else None
+        role = current or valued or (first if first is not None and first not in fields
                                      else None)
         if role is None:  # a second text of its own: a lead, a consortium? never guessed
             found.setdefault("unplaced", []).append(line)  # type: ignore[union-attr]
@@ -847,6 +967,15 @@ def _labelled(vocab: Vocabulary, line: str) -> tuple[str, str] | None:
     return (role, "") if role is not None else None
 
 
+def _names_one_local_government(entry: Entry, shape: Shape) -> bool:
+    """Whether an entry's place (a name list's name) is exactly one local government."""
+    role = shape.place_role if shape.record else shape.name_role
+    if role in entry.items:
+        return False
+    text = entry.fields.get(role, "")
+    return classify.is_local_government(text) and not classify.prefecture(text)
+
+
 def _is_place(text: str) -> bool:
     """A place, or several joined by ・、, (北海道・更別村・岩見沢市)."""
     k = key(text)
@@ -854,21 +983,27 @@ def _is_place(text: str) -> bool:
     return classify.is_place(k) or (len(parts) > 1 and all(classify.is_place(p) for p in parts))
 
 
-def _header(shape: Shape, cells: list[Cell]) -> list[tuple[float, float, str | None]] | None:
+def _header(
+    shape: Shape, cells: list[Cell]
+) -> list[tuple[float, float, str | None, tuple[float, float]]] | None:
     """The columns of a header row, if the row is one: two or more cells naming columns, one
     of them an entry's (No. | 区分 | 会員名 | 備考), or a list of names headed by its name
     column alone (会員名, 会員名 会員名 over columns of names); header words set close together
     (No.会員名No.会員名) are read word by word."""
     vocab = shape.vocabulary
-    for parts in ([(c.x0, c.x1, c.text) for c in cells],
-                  [(w["x0"], w["x1"], w["text"]) for c in cells for w in c.words]):
-        roles = [vocab.column(t) for _, _, t in parts]
-        named = sum(r is not None for r in roles)
+    for parts in ([(c.x0, c.x1, c.text, _span(c)) for c in cells],
+                  [(w["x0"], w["x1"], w["text"], (w["x0"], w["x1"]))
+                   for c in cells for w in c.words]):
+        roles = [vocab.column(t) for _, _, t, _ in parts]
+        named = [r for r in roles if r is not None]
         if not parts or not set(roles) & shape.entry_roles:
             continue
+        # a record list's header names two different columns (where, and what or who: a row
+        # of region names such as 志摩地域 | 伊豆地域 is no header)
+        enough = len(set(named)) >= 2 if shape.record else len(named) >= 2
         one_name_column = not shape.record and set(roles) == {shape.name_role}
-        if named >= 2 or (named == len(parts) and one_name_column):
-            return [(x0, x1, r) for (x0, x1, _), r in zip(parts, roles, strict=True)]
+        if enough or (len(named) == len(parts) and one_name_column):
+            return [(x0, x1, r, span) for (x0, x1, _, span), r in zip(parts, roles, strict=True)]
     return None
 
 
@@ -929,6 +1064,30 @@ def _shift(columns: list[_Column], starts: tuple[float, ...]) -> float:
     )
 
 
+def _span(header_cell: Cell) -> tuple[float, float]:
+    box = header_cell.box
+    if box is not None and box[0] > float("-inf") and box[2] < float("inf"):
+        return box[0], box[2]
+    return header_cell.x0, header_cell.x1
+
+
+def _stands_in(row: Row, columns: list[_Column]) -> bool:
+    """Whether a row's cells stand in a table's columns: none across a column boundary, and
+    a ruled cell's box on the column rules (within ROW_TOLERANCE)."""
+    spans = [c.span for c in columns]
+    edges = [x for span in spans for x in span]
+    bounds = [(a.x1 + b.x0) / 2 for a, b in zip(columns, columns[1:], strict=False)]
+    for cell in (part for c in row.own_cells for part in cut_cell(c, bounds)):
+        crossed = sum(1 for a, b in spans if min(cell.x1, b) - max(cell.x0, a) > ROW_TOLERANCE)
+        if crossed > 1:
+            return False
+        if cell.box is not None and all(c.span != (c.x0, c.x1) for c in columns):
+            for x in (cell.box[0], cell.box[2]):
+                if abs(x) != float("inf") and not any(abs(x - e) <= ROW_TOLERANCE for e in edges):
+                    return False
+    return True
+
+
 def _column_of(cell: Cell, columns: list[_Column]) -> _Column | None:
     best, overlap = None, 0.0
     for column in columns:
@@ -945,13 +1104,15 @@ def _column_of(cell: Cell, columns: list[_Column]) -> _Column | None:
     return max(left, key=lambda c: c.x0) if left else None
 
 
-def _gap_threshold(rows: list[Row]) -> float | None:
+def _gap_threshold(rows: list[Row], shape: Shape) -> float | None:
     """The line pitch (top to top) below which an unruled line continues the row above, when
-    the page shows two pitches (inside wrapped names, and between rows); None otherwise.
+    the page's body lines (headings, titles, headers and furniture aside: their spacing is
+    their own) show two pitches, inside wrapped names and between rows; None otherwise.
     Pitch, not the white gap: glyph boxes differ in height from font to font."""
+    body = [_is_body(kind_of(r, shape)) and not r.ruled for r in rows]
     pitches = [
-        b.top - a.top for a, b in zip(rows, rows[1:], strict=False)
-        if not a.ruled and not b.ruled and b.top > a.top
+        b.top - a.top for a, b, a_body, b_body in zip(rows, rows[1:], body, body[1:], strict=False)
+        if a_body and b_body and b.top > a.top
     ]
     sizes = [c.size for r in rows for c in r.cells]
     if len(pitches) < 2 or not sizes:
@@ -960,8 +1121,14 @@ def _gap_threshold(rows: list[Row]) -> float | None:
     pitches = [p for p in pitches if p < 3 * size]  # a heading's or section's space apart
     if len(pitches) < 2:
         return None
-    lo, hi = min(pitches), statistics.median(pitches)
-    if hi - lo > ROW_GAP_MIN_DIFFERENCE and hi > ROW_GAP_MIN_RATIO * lo:
+    # the row pitch: the usual one of those clearly wider than the narrowest (on a page whose
+    # rows mostly wrap, wrapped lines outnumber rows)
+    lo = min(pitches)
+    wider = [p for p in pitches if p - lo > ROW_GAP_MIN_DIFFERENCE]
+    if not wider:
+        return None
+    hi = statistics.median(wider)
+    if hi > ROW_GAP_MIN_RATIO * lo:
         return (lo + hi) / 2
     return None
 
@@ -1001,3 +1168,9 @@ def join_wrapped_labels(rows: list[Row], shape: Shape) -> list[Row]:
             for below in rows[i + 1:]:
                 below.cells = [b for b in below.cells if all(b is not p for p in parts[1:])]
     return [r for r in rows if r.cells]
+
+
+def _is_body(kind: RowKind) -> bool:
+    """A row that is neither a heading, group, title, header, prefecture nor furniture."""
+    return (kind.label is None and kind.group is None and kind.title is None
+            and not kind.furniture and kind.header is None and kind.prefecture is None)

@@ -13,7 +13,7 @@ list is read once. Then each reading is checked, in this order:
 3. the content checks of the source (``ListSpec.check``: a local government exactly under
    local governments, within the prefecture it is printed under ...);
 4. the printed numbering, where there is one: each number one more than the last, or 1 again
-   where a category starts;
+   where a category or a group (a 類型 inside a list) starts;
 5. the counts: headings that state a count hold that many entries, and the entries per
    category equal one of the compositions the source announced.
 
@@ -120,7 +120,7 @@ def _features(rows: list[Row], shape: Shape) -> set[str]:
             found.add("carry_columns")
         if kind.unknown is not None or _unknown_category_cell(row, shape):
             found.add("infer_labels")
-        if kind.header is not None and any(r == shape.category_role for _, _, r in kind.header) \
+        if kind.header is not None and any(h[2] == shape.category_role for h in kind.header) \
                 or kind.labels >= 1 and len(row.own_cells) >= 2:
             found.add("centered_labels")  # a category column: its cells may stand centred
         if kind.label is None and not kind.furniture and kind.header is None and any(
@@ -140,6 +140,12 @@ def _unknown_category_cell(row: Row, shape: Shape) -> bool:
         classify.number(cells[0].text) is None
 
 
+def _record_header(roles: list[str | None] | None) -> bool:
+    """A header naming two different fields besides the row number: each row under it is one
+    entry across the columns (a name grid's 会員名 | 会員名 may be read down its columns)."""
+    return roles is not None and len(set(roles) - {None, "number"}) >= 2
+
+
 def read_readings(
     pages: Iterable[Page], shape: Shape, furniture: Callable[[Row], bool], infer: bool = True,
 ) -> list[Reading]:
@@ -155,6 +161,8 @@ def read_readings(
         labelled = any(_labelled_cells(shape.vocabulary, r.own_cells) and
                        kind_of(r, shape).header is None for r in rows)
         columns = None if labelled else newspaper_order(page, furniture)
+        if any(_record_header([h[2] for h in kind_of(row, shape).header or []]) for row in rows):
+            columns = None  # a table of records is read row by row, whatever its gutters
         wanted = _features(rows, shape) | ({"newspaper"} if columns is not None else set())
         if not infer:
             wanted.discard("infer_labels")
@@ -170,13 +178,13 @@ def read_readings(
         for state in states:
             if state.reading.problems:  # failed already: its first problem is its verdict
                 continue
-            ordered = columns if state.options.newspaper and columns is not None else rows
+            in_table = state.columns is not None and _record_header([c.role for c in state.columns])
+            ordered = columns if state.options.newspaper and columns is not None and not in_table \
+                else rows
             state.start_page(number, ordered)
             for row in ordered:
                 state.feed(row)
-    for state in states:
-        state.settle_centered()
-    return [s.reading for s in states]
+    return [s.finish() for s in states]
 
 
 def judge(reading: Reading, spec: ListSpec) -> Verdict:
@@ -200,7 +208,6 @@ def judge(reading: Reading, spec: ListSpec) -> Verdict:
         return verdict
     if not _infer(verdict, spec):
         return verdict
-    _settle_carried_prefectures(reading)
     if spec.check is not None:
         for entry in reading.entries:
             message = spec.check(entry)
@@ -212,27 +219,6 @@ def judge(reading: Reading, spec: ListSpec) -> Verdict:
         return verdict
     _counts(verdict, spec)
     return verdict
-
-
-def _settle_carried_prefectures(reading: Reading) -> None:
-    """A prefecture cell left blank means "as above" only in a list that prints its prefecture
-    once per group: where a section prints the same prefecture on two rows in a row, the list
-    prints it on every row, and a blank beside a region is no prefecture (瀬戸内エリア, a region
-    of three). A local government keeps the group's: the content check sees that it lies in
-    it."""
-    by_section: dict[int, list[Entry]] = {}
-    for entry in reading.entries:
-        by_section.setdefault(entry.section, []).append(entry)
-    for entries in by_section.values():
-        printed = [e for e in entries if e.prefecture and not e.prefecture_carried]
-        every_row = any(a.prefecture == b.prefecture and b is entries[entries.index(a) + 1]
-                        for a, b in zip(printed, printed[1:], strict=False))
-        if every_row:
-            for entry in entries:  # a local government's is checked to lie in it anyway
-                if entry.prefecture_carried and not any(
-                    classify.is_local_government(v) for v in entry.fields.values()
-                ):
-                    entry.prefecture, entry.prefecture_carried = None, False
 
 
 def _inferred(entry: Entry, reading: Reading) -> bool:
@@ -271,9 +257,9 @@ def _infer(verdict: Verdict, spec: ListSpec) -> bool:
 
 
 def _numbering(verdict: Verdict) -> bool:
-    """Printed numbers run on by one, or restart at 1 where a category starts. A category is
-    numbered throughout or not at all (a numbered table for one, an unnumbered one for the
-    next)."""
+    """Printed numbers run on by one, or restart at 1 where a category or a group starts. A
+    category is numbered throughout or not at all (a numbered table for one, an unnumbered one
+    for the next)."""
     entries = verdict.reading.entries
     numbered = {e.category for e in entries if e.number is not None}
     if not numbered:
@@ -288,7 +274,8 @@ def _numbering(verdict: Verdict) -> bool:
             verdict.distance = 500
             return False
         if previous is not None:
-            restart = entry.number == 1 and entry.category != previous.category
+            restart = entry.number == 1 and (entry.category, entry.group) != (
+                previous.category, previous.group)
             if entry.number != previous.number + 1 and not restart:  # type: ignore[operator]
                 verdict.error = (
                     f"the numbering breaks: {_entry_text(entry)!r} is numbered {entry.number} "
