@@ -121,9 +121,9 @@ SMC_TYPES = (
 
 def _smc(track: str, groups: tuple[Group, ...], titles: dict[str, str]) -> KindSpec:
     return KindSpec(
-        groups=groups, titles=titles, layout_csv="smc_lists.csv", csv_format="role",
+        groups=groups, titles=titles, layout_csv="smc_lists.csv", csv_format="kind",
         roles={"number": "number", "prefecture": "prefecture", "area": "area",
-               "project": "project", "lead": "lead", "group": "type"},
+               "project": "project", "lead": "lead", "group": "group"},
         standard_headers={"number": "No.", "prefecture": "都道府県", "area": "地域",
                           "project": "事業名", "lead": "代表団体", "group": "類型"},
         full_columns=("lead",), unit="地域" if track == "meti_pilot" else "事業",

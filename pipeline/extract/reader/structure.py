@@ -968,12 +968,13 @@ def _labelled(vocab: Vocabulary, line: str) -> tuple[str, str] | None:
 
 
 def _names_one_local_government(entry: Entry, shape: Shape) -> bool:
-    """Whether an entry's place (a name list's name) is exactly one local government."""
+    """Whether an entry's place (a name list's name) names local governments only (one, or a
+    joint proposal of several): the content check then sees that they lie in the prefecture
+    carried to them. A region (瀬戸内エリア) is none."""
     role = shape.place_role if shape.record else shape.name_role
-    if role in entry.items:
-        return False
-    text = entry.fields.get(role, "")
-    return classify.is_local_government(text) and not classify.prefecture(text)
+    names = entry.items.get(role) or [n for n in re.split(r"[・、,，/／]", key(entry.fields.get(
+        role, ""))) if n]
+    return bool(names) and all(classify.is_local_government(n) and not classify.prefecture(n) for n in names)
 
 
 def _is_place(text: str) -> bool:

@@ -39,6 +39,7 @@ from pipeline.extract.reader.structure import (
     Options,
     Reading,
     Shape,
+    _is_place,
     _labelled_cells,
     _State,
     join_wrapped_labels,
@@ -146,6 +147,14 @@ def _record_header(roles: list[str | None] | None) -> bool:
     return roles is not None and len(set(roles) - {None, "number"}) >= 2
 
 
+def _record_across(row: Row) -> bool:
+    """A row holding a record's fields side by side (a place, then a text that is none): the
+    page's columns are fields of one entry, not columns of entries to read down."""
+    cells = row.own_cells
+    return any(_is_place(a.text) and not _is_place(b.text) and classify.number(b.text) is None
+               for a, b in zip(cells, cells[1:], strict=False))
+
+
 def read_readings(
     pages: Iterable[Page], shape: Shape, furniture: Callable[[Row], bool], infer: bool = True,
 ) -> list[Reading]:
@@ -159,7 +168,8 @@ def read_readings(
         number, rows = page.number, page.rows
         # ``label value`` rows (a sheet, a box) tie the page's columns together: read across
         labelled = any(_labelled_cells(shape.vocabulary, r.own_cells) and
-                       kind_of(r, shape).header is None for r in rows)
+                       kind_of(r, shape).header is None for r in rows) or (
+            shape.record and any(_record_across(r) for r in rows))
         columns = None if labelled else newspaper_order(page, furniture)
         if any(_record_header([h[2] for h in kind_of(row, shape).header or []]) for row in rows):
             columns = None  # a table of records is read row by row, whatever its gutters
