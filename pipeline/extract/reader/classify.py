@@ -162,3 +162,19 @@ def is_place(name: str) -> bool:
     # local governments glued together (新見市倉敷市) are none
     return bare.endswith(REGION_ENDINGS) or bare.endswith(PREFECTURES) or \
         is_local_government(bare)
+
+
+# How organisations' names begin: a line beginning so starts a name, it does not continue one.
+LEGAL_FORMS = (
+    "株式会社", "合同会社", "有限会社", "合資会社", "合名会社", "一般社団法人", "一般財団法人",
+    "公益社団法人", "公益財団法人", "国立研究開発法人", "独立行政法人", "地方独立行政法人",
+    "国立大学法人", "公立大学法人", "学校法人", "特定非営利活動法人", "NPO法人", "(株)", "(有)",
+    "(一社)", "(一財)", "(公財)", "(公社)",
+)
+
+
+def begins_a_name(text: str) -> bool:
+    """A printed line that starts a name of its own (a legal form first, 株式会社…/(株)…, or a
+    local government's whole name): never the wrapped end of the name above."""
+    k = unicodedata.normalize("NFKC", key(text)).replace("㈱", "(株)")
+    return k.startswith(LEGAL_FORMS) or is_local_government(k)

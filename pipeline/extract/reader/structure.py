@@ -189,7 +189,7 @@ class _State:
         self.previous: Row | None = None
         # the field a sheet's wrapped value continues, and the x its values start at
         self.last_field: tuple[str, float] | None = None
-        self.numbered_rows = False  # the last grid row had numbers in cells of their own
+        self.numbered_rows = 0  # grid rows in a row with numbers in cells of their own
         self.record_x: dict[str, float] = {}  # where each field of the last record starts
         self.text_row: Row | None = None  # a text passed over since the last entry
         # category cells centred on their group (centered_labels): this page's cells (their
@@ -469,9 +469,10 @@ class _State:
             classify.number(a.text) is not None and classify.number(b.text) is None
             for a, b in zip(cells, cells[1:], strict=False)
         )
-        # rows numbered in cells of their own: a line without a number continues the names
-        unnumbered = self.numbered_rows and not has_numbers and not row.ruled
-        self.numbered_rows = has_numbers
+        # rows numbered in cells of their own (two in a row: a lone wrapped 「1」 of 「※1」 is
+        # no numbering): a line without a number continues the names
+        unnumbered = self.numbered_rows >= 2 and not has_numbers and not row.ruled
+        self.numbered_rows = self.numbered_rows + 1 if has_numbers else 0
         cell_prefecture: str | None = None
         for k, cell in enumerate(cells):
             if pending is None and _prefecture_column_cell(cells, k, self.options.split_numbers):
@@ -538,7 +539,7 @@ class _State:
             ]
             if indented:
                 return self.last_in_col.get(max(indented))
-        if self.tight(row):
+        if self.tight(row) and not classify.begins_a_name(cell.text):
             start = min(self.col_starts, key=lambda s: abs(cell.x0 - s))
             if abs(cell.x0 - start) <= INDENT_MAX_CHARS * cell.size:
                 return self.last_in_col.get(start)
@@ -679,9 +680,12 @@ class _State:
         """The reading, once every page is read: a blank prefecture cell keeps its group's
         prefecture only where the list shows that convention (see the module docstring)."""
         self.settle_centered()
-        printed = [(e.page, p) for e, p in self.prefecture_cells if p]
+        printed = [(e, p) for e, p in self.prefecture_cells if p]
+        # the same prefecture printed on two rows in a row of one column of one page (printed
+        # again at the top of a page or of the page's next column, a group goes on)
         once_per_group = len(printed) >= 2 and not any(
-            a == b for a, b in zip(printed, printed[1:], strict=False)
+            pa == pb and a.page == b.page and b.top > a.top
+            for (a, pa), (b, pb) in zip(printed, printed[1:], strict=False)
         )
         for entry, prefecture in self.prefecture_cells:
             if prefecture or not entry.prefecture_carried:

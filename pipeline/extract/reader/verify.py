@@ -171,7 +171,8 @@ def read_readings(
                        kind_of(r, shape).header is None for r in rows) or (
             shape.record and any(_record_across(r) for r in rows))
         columns = None if labelled else newspaper_order(page, furniture)
-        if any(_record_header([h[2] for h in kind_of(row, shape).header or []]) for row in rows):
+        if shape.record and any(_record_header([h[2] for h in kind_of(row, shape).header or []])
+                                for row in rows):
             columns = None  # a table of records is read row by row, whatever its gutters
         wanted = _features(rows, shape) | ({"newspaper"} if columns is not None else set())
         if not infer:
@@ -188,7 +189,8 @@ def read_readings(
         for state in states:
             if state.reading.problems:  # failed already: its first problem is its verdict
                 continue
-            in_table = state.columns is not None and _record_header([c.role for c in state.columns])
+            in_table = shape.record and state.columns is not None and \
+                _record_header([c.role for c in state.columns])
             ordered = columns if state.options.newspaper and columns is not None and not in_table \
                 else rows
             state.start_page(number, ordered)
