@@ -9,10 +9,12 @@ a source is missing.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from pipeline.errors import PipelineError, UsageError, ValidationFailed
+from pipeline.progress import say
 from pipeline.workspace import checkout_root, workspace_root  # noqa: F401 (re-exported)
 
 EXIT_OK = 0
@@ -23,6 +25,9 @@ EXIT_MISSING = 4
 
 
 REPO = workspace_root()
+# `make sql Q="..."` hands the query over in this variable, untouched by make and the shell.
+QUERY_VARIABLE = "JP_SMARTCITY_QUERY"
+SQL_USAGE = 'usage: make sql Q="SELECT * FROM programs"  (or: python -m pipeline sql QUERY)'
 WHERE = "in the checkout holding this code, else in the current folder; now"
 
 
@@ -97,9 +102,11 @@ def _parser() -> argparse.ArgumentParser:
         help=f"where the zip goes (default: dist/ {WHERE} %(default)s)",
     )
     sql = sub.add_parser(
-        "sql", parents=[common], help="run a SQL query on the published DuckDB file"
+        "sql", parents=[common], help="run a SQL query on the published DuckDB file",
+        epilog=f"Without QUERY, the query is read from ${QUERY_VARIABLE} (what `make sql` sets "
+        "from Q, so that the shell never reads the query's quotes, $ and parentheses).",
     )
-    sql.add_argument("query")
+    sql.add_argument("query", nargs="?", help=f"the query (default: ${QUERY_VARIABLE})")
     serve = sub.add_parser(
         "serve", parents=[common], help="browse the publication with Datasette (read-only)"
     )
@@ -127,30 +134,47 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
+    _fetch(args, every_source=True)
+    return EXIT_OK
+
+
+def _fetch(args: argparse.Namespace, every_source: bool) -> dict[str, str]:
+    """Fetch every source; say what changed, and return what it said of each source it could
+    not archive (source id -> why, the URL and its folder).
+
+    ``every_source``: a line per source (``make fetch``, or ``-v``); otherwise (``make``) only
+    the sources whose state is news, as the build's end lists the missing ones.
+    """
     from pipeline.fetch import FetchConfig, fetch_all
     from pipeline.workspace.registry import load_registry
 
     sources = load_registry(args.raw_dir, args.registry)
     results = fetch_all(args.raw_dir, sources, FetchConfig(offline=args.offline))
+    every_source = every_source or args.verbose
+    missing = {r.source_id: r.message for r in results if r.status == "missing"}
     for result in results:
-        print(f"{result.status:8} {result.source_id}: {result.message}")
-    stale = [r.source_id for r in results if r.status == "stale"]
-    missing = [r.source_id for r in results if r.status not in ("ok", "stale")]
-    if stale:
-        print(
-            f"fetch: {len(stale)} source(s) not refreshed, their archived copy is used: "
-            f"{', '.join(stale)}"
-        )
-    if missing:
-        print(
-            f"fetch: {len(missing)} source(s) not archived: {', '.join(missing)}; "
-            "the build goes on with what raw/ holds (see README: adding a source by hand)"
-        )
-    return EXIT_OK
+        if every_source or (result.news and result.source_id not in missing):
+            say(f"{result.status:8} {result.source_id}: {result.message}")
+    counts = {
+        "downloaded": sum(r.downloaded for r in results),
+        "stale (refresh failed, the archived copy is used)": sum(
+            r.status == "stale" for r in results),
+        "failed": sum(r.status == "failed" for r in results),
+        "not downloaded": len(missing),
+    }
+    said = ", ".join(f"{n} {what}" for what, n in counts.items() if n)
+    kept = len(results) - sum(counts.values())
+    say(f"fetch: {len(results)} source(s): {kept} as raw/ held them"
+        + (f", {said}" if said else "")
+        + ("; the build goes on with what raw/ holds" if missing else ""))
+    return missing
 
 
-def _build(args: argparse.Namespace, strict: bool) -> int:
-    from pipeline.build import BuildConfig, build, print_outcome
+def _build(
+    args: argparse.Namespace, strict: bool, not_downloaded: dict[str, str] | None = None
+) -> int:
+    from pipeline.build import BuildConfig, build
+    from pipeline.outcome import closing_lines
     from pipeline.publish.swap import check_out_dir
 
     check_out_dir(args.out_dir)  # before any work: a refused --out-dir is a usage error
@@ -163,13 +187,14 @@ def _build(args: argparse.Namespace, strict: bool) -> int:
         verbose=args.verbose,
     )
     outcome = build(config)
-    print_outcome(outcome)
+    say()
+    for line in closing_lines(outcome, args.out_dir, not_downloaded):
+        say(line)
     if outcome.source_errors or not outcome.validation_ok:
         return EXIT_INVALID
     if strict and outcome.missing_sources:
-        print(
-            f"check failed: missing sources {', '.join(outcome.missing_sources)}", file=sys.stderr
-        )
+        print(f"check failed: {len(outcome.missing_sources)} source(s) missing",
+              file=sys.stderr)
         return EXIT_MISSING
     return EXIT_OK
 
@@ -186,8 +211,7 @@ def cmd_all(args: argparse.Namespace) -> int:
     from pipeline.publish.swap import check_out_dir
 
     check_out_dir(args.out_dir)  # refused before the fetch, not after it
-    cmd_fetch(args)
-    return _build(args, strict=False)
+    return _build(args, strict=False, not_downloaded=_fetch(args, every_source=False))
 
 
 def cmd_sources(args: argparse.Namespace) -> int:
@@ -261,6 +285,10 @@ def cmd_debug(args: argparse.Namespace) -> int:
 
 
 def cmd_sql(args: argparse.Namespace) -> int:
+    query = args.query if args.query is not None else os.environ.get(QUERY_VARIABLE, "")
+    if not query.strip():
+        print(SQL_USAGE, file=sys.stderr)
+        return EXIT_USAGE
     import duckdb
 
     database = args.out_dir / "smartcity.duckdb"
@@ -268,7 +296,7 @@ def cmd_sql(args: argparse.Namespace) -> int:
         raise PipelineError(f"{database} does not exist: run `make` first")
     with duckdb.connect(str(database), read_only=True) as connection:
         try:
-            result = connection.sql(args.query)
+            result = connection.sql(query)
         except duckdb.Error as exc:
             raise PipelineError(f"query failed: {exc}") from exc
         if result is not None:

@@ -8,9 +8,7 @@ source only makes the dataset incomplete: the checks that need it are skipped an
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import math
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -25,7 +23,8 @@ from pipeline.announced import (
     announced_count,
     matching_composition,
 )
-from pipeline.errors import Problem, ValidationFailed
+from pipeline.cells import plain_value, text_values
+from pipeline.errors import Failure, ValidationFailed
 from pipeline.transform.coverage import PLATFORM_COMPOSITION, held_counts, member_held_counts
 from pipeline.transform.sources import evidence_by_source
 from schemas import FOREIGN_KEYS, PRIMARY_KEYS, TABLES, columns
@@ -35,32 +34,6 @@ MAX_EXAMPLES = 5
 SMC_PROGRAM = "smart_mobility_challenge_2019"
 SMC_TRACKS = ("meti_pilot", "mlit_model")
 _FALSE = {"0", "false", "no", "off"}
-
-
-@dataclass(frozen=True)
-class Failure:
-    """One failed check: where, how many rows, a few rows to look at, and the sources of the
-    failing rows (empty when the failure is not the fault of one source: then it fails the
-    whole build, see pipeline.build)."""
-
-    table: str
-    column: str
-    check: str
-    rows: int
-    examples: tuple[dict, ...] = ()
-    message: str = ""
-    source_ids: tuple[str, ...] = ()
-
-    def to_dict(self) -> dict:
-        return {
-            "table": self.table,
-            "column": self.column,
-            "check": self.check,
-            "rows": self.rows,
-            "message": self.message,
-            "source_ids": sorted(self.source_ids),
-            "examples": [dict(sorted(e.items())) for e in self.examples],
-        }
 
 
 def _sources_of(frame: pd.DataFrame, rows: Iterable[int]) -> tuple[str, ...]:
@@ -171,31 +144,6 @@ def _example_text(example: dict) -> str:
     if "message" in example:
         parts.append(str(example["message"]))
     return "; ".join(parts)
-
-
-def plain_value(value: object) -> object:
-    """A JSON-native form of a cell value (numpy scalars, NA, dates)."""
-    if value is None:
-        return None
-    if isinstance(value, (dt.date, dt.datetime, pd.Timestamp)):
-        return None if pd.isna(value) else value.isoformat()[:10]
-    if isinstance(value, bool):
-        return value
-    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
-        try:
-            value = value.item()
-        except (ValueError, AttributeError):
-            pass
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    if isinstance(value, (str, int, float, bool)):
-        return value
-    return str(value)
 
 
 def _validation_weakened() -> str | None:
@@ -355,11 +303,6 @@ def _validate_schemas(
 # --- keys --------------------------------------------------------------------------------
 
 
-def _text_values(series: pd.Series) -> list[str | None]:
-    """Cells as text for key comparison; nulls as None (a Series would turn None into NaN)."""
-    return [None if (p := plain_value(v)) is None else str(p) for v in series]
-
-
 def check_foreign_keys(frames: dict[str, pd.DataFrame]) -> list[Failure]:
     """Every non-null referencing value exists in the referenced table."""
     failures: list[Failure] = []
@@ -367,8 +310,8 @@ def check_foreign_keys(frames: dict[str, pd.DataFrame]) -> list[Failure]:
         frame, ref = frames.get(table), frames.get(ref_table)
         if frame is None or ref is None or column not in frame or ref_column not in ref:
             continue
-        values = _text_values(frame[column])
-        known = {v for v in _text_values(ref[ref_column]) if v is not None}
+        values = text_values(frame[column])
+        known = {v for v in text_values(ref[ref_column]) if v is not None}
         bad = [i for i, v in enumerate(values) if v is not None and v not in known]
         failure = _rows_failure(
             table, column, f"foreign_key:{ref_table}.{ref_column}", frame, bad,
@@ -660,20 +603,20 @@ def check_missing_sources(frames: dict[str, pd.DataFrame], missing: set[str]) ->
     return failures
 
 
-def _problem_failures(problems: Iterable[Problem]) -> list[Failure]:
-    grouped: dict[tuple[str, str, str], list[Problem]] = {}
-    for problem in problems:
-        grouped.setdefault((problem.table, problem.column, problem.check), []).append(problem)
-    failures = []
+def _merged(found: Iterable[Failure]) -> list[Failure]:
+    """The one-row failures earlier stages found, one failure per check (as validation's own):
+    their rows summed, a few examples, blamed on their sources unless one row has none."""
+    grouped: dict[tuple[str, str, str], list[Failure]] = {}
+    for failure in found:
+        grouped.setdefault((failure.table, failure.column, failure.check), []).append(failure)
+    merged = []
     for (table, column, check), items in sorted(grouped.items()):
-        examples = tuple(
-            {"source_id": p.source_id, "page": plain_value(p.page), "message": p.message}
-            for p in items[:MAX_EXAMPLES]
-        )
-        sources = {p.source_id for p in items}
-        blame = () if None in sources else tuple(sorted(str(s) for s in sources))
-        failures.append(Failure(table, column, check, len(items), examples, "", blame))
-    return failures
+        examples = tuple(e for f in items for e in f.examples)[:MAX_EXAMPLES]
+        blame = () if any(not f.source_ids for f in items) else tuple(
+            sorted({s for f in items for s in f.source_ids}))
+        merged.append(Failure(table, column, check, sum(f.rows for f in items), examples,
+                              "", blame))
+    return merged
 
 
 _CROSS_CHECKS = ("fiscal years", "member composition", "announced counts", "coverage counts",
@@ -683,13 +626,13 @@ _CROSS_CHECKS = ("fiscal years", "member composition", "announced counts", "cove
 def validate_tables(
     tables: dict[str, pd.DataFrame],
     missing_sources: set[str],
-    extra_problems: Iterable[Problem] = (),
+    found: Iterable[Failure] = (),
 ) -> ValidationReport:
     """Validate every published table; never raises for bad data (read ``report.ok``).
 
     Raises ValidationFailed only when pandera validation is switched off in the environment.
-    ``extra_problems`` are data problems found by earlier stages (e.g. an area that matches no
-    local government); they fail validation like any other check.
+    ``found`` are the failures earlier stages found (e.g. an area that matches no local
+    government); they fail validation like any other check.
     """
     require_validation_enabled()
     missing = set(missing_sources)
@@ -713,7 +656,7 @@ def validate_tables(
                 Failure("*", "*", f"cross_check_not_run:{name.replace(' ', '_')}", 0, (),
                         f"{type(exc).__name__}: {exc}")
             )
-    report.failures += _problem_failures(extra_problems)
+    report.failures += _merged(found)
     return report
 
 
@@ -728,7 +671,6 @@ __all__ = [
     "Failure",
     "ValidationReport",
     "check_foreign_keys",
-    "plain_value",
     "require_validation_enabled",
     "validate_tables",
     "validated_or_raise",

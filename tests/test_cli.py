@@ -61,9 +61,14 @@ def test_a_users_files_survive_build_force(offline_raw: Path, tmp_path: Path) ->
     cleaned = cli("clean", "--out-dir", str(out))
     assert cleaned.returncode == EXIT_OK, cleaned.stderr
     assert sorted(str(p.relative_to(out)) for p in out.rglob("*")) == [
-        "my_analysis.csv", "notebooks", "notebooks/explore.ipynb"
-    ]
+        ".publication-removed", "my_analysis.csv", "notebooks", "notebooks/explore.ipynb"
+    ]  # the marker: the folder stays the build's to publish into
     assert "kept your files: my_analysis.csv, notebooks/" in cleaned.stdout
+    rebuilt = cli("build", "--raw-dir", str(offline_raw), "--out-dir", str(out))
+    assert rebuilt.returncode == EXIT_OK, rebuilt.stderr
+    assert (out / "datapackage.json").is_file() and not (out / ".publication-removed").exists()
+    assert (out / "my_analysis.csv").is_file()
+    assert cli("clean", "--out-dir", str(out)).returncode == EXIT_OK
     (out / "my_analysis.csv").unlink()
     shutil.rmtree(out / "notebooks")
     assert cli("clean", "--out-dir", str(out)).returncode == EXIT_OK
@@ -139,29 +144,33 @@ def _registry_pointing_at(base: str, target: Path) -> Path:
 def test_make_with_a_network_that_never_answers_finishes_in_90_s(offline_raw, tmp_path):
     """`python -m pipeline all` (what `make` runs) with default deadlines, every source host a
     local server that accepts connections and never answers; any other host (the Internet
-    Archive) goes through it too, as a proxy, so nothing leaves 127.0.0.1."""
+    Archive) goes through it too, as a proxy, so nothing leaves 127.0.0.1. On a terminal, as a
+    user runs it: each request is shown as it happens, and what stays names the deadline."""
     import time
 
     from tests.fetch_server import SilentServer
+    from tests.terminal import run_on_terminal
 
     with SilentServer() as silent:
         registry = _registry_pointing_at(silent.base, tmp_path / "sources.toml")
         env = {"HTTP_PROXY": silent.base, "HTTPS_PROXY": silent.base, "NO_PROXY": "",
                "http_proxy": silent.base, "https_proxy": silent.base, "no_proxy": ""}
+        environment = {k: v for k, v in os.environ.items() if k != "CI"}
         started = time.monotonic()
-        done = subprocess.run(
+        done = run_on_terminal(
             [sys.executable, "-m", "pipeline", "all", "--raw-dir", str(offline_raw),
              "--out-dir", str(tmp_path / "processed"), "--sources", str(registry)],
-            cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO), **env},
-            capture_output=True, text=True, timeout=180,
+            cwd=REPO, env={**environment, "PYTHONPATH": str(REPO), **env}, timeout=180,
         )
         elapsed = time.monotonic() - started
-    assert done.returncode == EXIT_OK, done.stderr[-2000:]
+    assert done.returncode == EXIT_OK, done.output[-2000:]
     assert elapsed < 90, elapsed
-    assert "deadline" in done.stdout  # the fetch summary says why each source is missing
-    assert "fetch: " in done.stdout and "not archived" in done.stdout
-    assert f"GET {silent.base}/" in done.stderr  # progress was printed as it happened
-    assert "published (INCOMPLETE)" in done.stdout
+    assert f"GET {silent.base}/" in done.output  # progress was shown as it happened
+    stays = "\n".join(done.lines_that_stay)
+    assert f"GET {silent.base}/" not in stays  # ... on the status line, which is gone
+    assert "deadline" in stays  # the list of missing sources says why each is missing
+    assert re.search(r"^fetch: \d+ source\(s\): .*\d+ not downloaded", stays, re.M)
+    assert re.search(r"^published, INCOMPLETE \(\d+ source\(s\) missing\): ", stays, re.M)
     assert (tmp_path / "processed" / "datapackage.json").exists()
 
 

@@ -211,7 +211,7 @@ def test_an_unreadable_member_list_costs_that_source_only(
     assert f"mlit_scpf_members: {copy / MEMBER_FILE} page 2" in text
     assert "python -m pipeline debug mlit_scpf_members --page 2" in text
     assert "pipeline/extract/layouts/mlit_scpf_members.csv" in text
-    assert "failed: 1 source(s): mlit_scpf_members" in text and "published (INCOMPLETE)" in text
+    assert f"published, INCOMPLETE (1 failed: mlit_scpf_members): {out}" in text
     for name in ("selections", "selection_areas", "programs", "municipalities"):
         assert table(out, name).equals(table(good, name)), name
     assert_no_rows_from_the_member_list(out)

@@ -16,13 +16,10 @@ import pytest
 
 import pipeline.publish.writers as writers_module
 from pipeline.errors import ValidationFailed
-from pipeline.publish import (
-    DUCKDB_NAME,
-    VIEW_NAME,
-    diff_publications,
-    publish,
-    recover,
-)
+from pipeline.publish.descriptors import DUCKDB_NAME, VIEW_NAME
+from pipeline.publish.diff import diff_publications
+from pipeline.publish.stage import publish
+from pipeline.publish.swap import recover
 from pipeline.validate import validate_tables
 from schemas import FOREIGN_KEYS, PRIMARY_KEYS, TABLES, columns
 from tests.table_samples import MEMBER_SOURCE, sample_tables
@@ -423,7 +420,7 @@ def test_a_crash_while_writing_keeps_the_users_files(tmp_path, monkeypatch):
 def test_a_kill_during_the_swap_loses_no_file_of_the_users(tmp_path, monkeypatch, killed_at):
     """Killed (no handler runs) at the n-th rename of the swap; the next run's recover puts
     the old publication in place, with every file of the user's."""
-    import pipeline.publish as publish_module
+    import pipeline.publish.stage as publish_module
 
     out = do_publish(tmp_path / "processed")
     files = user_files(out)

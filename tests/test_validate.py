@@ -8,7 +8,7 @@ import json
 import pandas as pd
 import pytest
 
-from pipeline.errors import Problem, ValidationFailed
+from pipeline.errors import Failure, ValidationFailed
 from pipeline.validate import ValidationReport, validate_tables
 from tests.table_samples import (
     MEMBER_SOURCE,
@@ -189,12 +189,20 @@ def test_smc_regions_in_both_lists_at_most_announced(tables):
     assert failure(report, "smc_regions_in_both_lists").rows == 6
 
 
-def test_extra_problems_fail_validation(tables):
-    problem = Problem("selection_areas", "lg_code", "area_matches_local_governments",
-                      "'架空市': no local government of that name", "cited_smc", 3)
-    report = validate_tables(tables, set(), extra_problems=[problem])
+def test_failures_found_before_validation_fail_it(tables):
+    message = "'架空市': no local government of that name"
+    found = [Failure.found("selection_areas", "lg_code", "area_matches_local_governments",
+                           message, "cited_smc", 3),
+             Failure.found("selection_areas", "lg_code", "area_matches_local_governments",
+                           "'幻町': no local government of that name", "cited_smc", pd.NA)]
+    report = validate_tables(tables, set(), found=found)
     bad = failure(report, "area_matches_local_governments")
-    assert bad.examples[0] == {"source_id": "cited_smc", "page": 3, "message": problem.message}
+    assert bad.examples[0] == {"source_id": "cited_smc", "page": 3, "message": message}
+    assert bad.examples[1]["page"] is None
+    assert bad.rows == 2 and bad.source_ids == ("cited_smc",)
+    nobodys = Failure.found("municipalities", "kind", "reference_counts", "47 prefectures?")
+    report = validate_tables(tables, set(), found=[*found, nobodys])
+    assert failure(report, "reference_counts").source_ids == ()  # fails the whole build
 
 
 def test_empty_and_absent_tables(tables):

@@ -47,6 +47,13 @@ class SourceFetchResult:
     message: str
     changed: bool = False  # a new upstream version was archived beside the old one
     entries: list[ManifestEntry] = field(default_factory=list)
+    downloaded: bool = False  # this run stored a new file
+
+    @property
+    def news(self) -> bool:
+        """Worth a line of its own after a fetch: raw/ changed, or a refresh failed (a file
+        kept as it was says nothing new; a missing one is listed at the end of the build)."""
+        return self.downloaded or self.changed or self.status in ("stale", "failed")
 
 
 class Keeper:
@@ -315,9 +322,10 @@ class Keeper:
                 f"archived beside the old raw/{current.path} (sha256 {current.sha256[:12]})"
                 f"{via}"
             )
-            return SourceFetchResult(sid, "ok", origin, message, changed=True, entries=entries)
+            return SourceFetchResult(sid, "ok", origin, message, changed=True, entries=entries,
+                                     downloaded=True)
         message = f"downloaded raw/{rel} ({download.size} bytes){via}"
-        return SourceFetchResult(sid, "ok", origin, message, entries=entries)
+        return SourceFetchResult(sid, "ok", origin, message, entries=entries, downloaded=True)
 
     def _entry(
         self, source: Source, rel: str, download: Download, origin: str, wayback_ts: str | None

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.validate import plain_value
+from pipeline.cells import plain_value
 from pipeline.workspace.files import sha256_file
 from schemas import (
     FOREIGN_KEYS,

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.cells import plain_value
 from pipeline.errors import ValidationFailed
 from pipeline.publish.descriptors import SQLITE_NAME, VIEW_NAME
 from pipeline.publish.writers import VIEW_LOCAL_GOVERNMENTS_SQL
-from pipeline.validate import plain_value
 from schemas import FOREIGN_KEYS, PRIMARY_KEYS, TABLES, column_nullable, columns, logical_types
 
 __all__ = ["SQLITE_NAME", "SQLITE_VIEW_SQL", "sqlite_ddl", "sqlite_rows", "write_sqlite"]

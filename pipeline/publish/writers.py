@@ -16,9 +16,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipeline.cells import plain_value
 from pipeline.errors import ValidationFailed
 from pipeline.publish.descriptors import DATASET_NAME, DUCKDB_NAME, VIEW_DESCRIPTION, VIEW_NAME
-from pipeline.validate import plain_value
 from schemas import (
     FOREIGN_KEYS,
     PRIMARY_KEYS,

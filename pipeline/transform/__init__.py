@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from pipeline.announced import PLATFORM_AS_OF
-from pipeline.errors import Problem, SourceError
+from pipeline.errors import Failure, SourceError
 from pipeline.extract.stage import ExtractResult
 from pipeline.text import normalize_org_name
 from pipeline.transform.coverage import build_coverage
@@ -49,7 +49,7 @@ class Assembled:
     """The published tables before validation, with the problems and notes found on the way."""
 
     tables: dict[str, pd.DataFrame]
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Failure] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
 
@@ -71,7 +71,8 @@ def assemble_tables(
 
     municipalities = build_municipalities()
     result.problems += [
-        Problem("municipalities", "kind", "reference_counts", f"{REFERENCE_SOURCE_ID}: {problem}")
+        Failure.found("municipalities", "kind", "reference_counts",
+                      f"{REFERENCE_SOURCE_ID}: {problem}")
         for problem in check_counts(municipalities)
     ]  # a registry upgrade that changes the counts is reported, not passed silently
     matcher = Matcher(municipalities)

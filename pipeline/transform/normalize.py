@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from pipeline.errors import Problem
+from pipeline.errors import Failure
 from pipeline.text import (
     area_key,
     normalize_org_name,
@@ -31,11 +31,11 @@ MEMBER_COLUMNS = columns("platform_members")
 
 def normalize_members(
     extracted: pd.DataFrame, matcher: Matcher, as_of: str, evidence: dict[str, str]
-) -> tuple[pd.DataFrame, list[Problem]]:
+) -> tuple[pd.DataFrame, list[Failure]]:
     """Add ids, comparable names, the evidence grade (``evidence``: source id -> grade, from
     :func:`pipeline.transform.sources.evidence_by_source`) and, for local governments, the
     JIS X 0402 code."""
-    problems: list[Problem] = []
+    problems: list[Failure] = []
     frame = extracted.copy()
     frame["name_normalized"] = frame["name_ja"].map(normalize_org_name)
     frame["member_id"] = [
@@ -55,7 +55,7 @@ def normalize_members(
         codes.append(None)
         detail = "; ".join(match.problems) or f"matched {len(match.codes)} codes {match.codes}"
         problems.append(
-            Problem(
+            Failure.found(
                 "platform_members",
                 "lg_code",
                 "local_government_matches_one_code",
@@ -276,7 +276,7 @@ def _selection_ids(frame: pd.DataFrame) -> list[str]:
 
 def normalize_selections(
     extracted: pd.DataFrame, matcher: Matcher, evidence: dict[str, str]
-) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
+) -> tuple[pd.DataFrame, pd.DataFrame, list[Failure]]:
     """Give each selection a stable id and its evidence grade, link rows selected in several
     tracks, match areas."""
     if not len(extracted):
@@ -294,7 +294,7 @@ def normalize_selections(
     for _, group in linked.groupby(["program_id", "list_key"]):
         frame.loc[group.index, "selection_group_id"] = min(group["selection_id"])
 
-    problems: list[Problem] = []
+    problems: list[Failure] = []
     areas: list[dict] = []
     for row in frame.itertuples():
         # A region over several prefectures may print them all (山陰エリア: 島根県、鳥取県;
@@ -307,13 +307,14 @@ def normalize_selections(
         prefecture_codes = [c for p in printed if (c := matcher.prefecture_code_of(p))]
         if len(prefecture_codes) != len(printed):
             real_prefecture = f"prefecture_ja {row.prefecture_ja!r} names an unknown prefecture"
-            problems.append(Problem("selection_areas", "lg_code", "area_matches_local_governments",
-                                    f"{row.selection_id}: {real_prefecture}", row.source_id,
-                                    row.page))
+            problems.append(Failure.found("selection_areas", "lg_code",
+                                          "area_matches_local_governments",
+                                          f"{row.selection_id}: {real_prefecture}",
+                                          row.source_id, row.page))
         real = [p for p in match.problems if _NOT_A_LOCAL_GOVERNMENT not in p]
         for problem in real:
             problems.append(
-                Problem(
+                Failure.found(
                     "selection_areas",
                     "lg_code",
                     "area_matches_local_governments",
