@@ -94,7 +94,7 @@ def test_every_mic_layout_gives_its_candidates(
 def test_a_regional_page_says_it_lists_part_of_the_round(pages: dict[str, Path]) -> None:
     output = extract("mic_hokkaido_data_smartcity_2017_r1", pages["regional_text_lines"])
     assert output.notes == ["lists 1 of the 4 candidates announced nationwide (a regional page)"]
-    assert output.facts == {"rows": 1, "announced": 4}
+    assert len(output["selections"]) == 1
 
 
 @pytest.mark.parametrize("layout", ["nies_prose", "nies_bullets", "nies_table"])

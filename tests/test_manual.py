@@ -135,9 +135,12 @@ def test_rows_without_a_confirmed_year_are_published_with_a_null_year(
     undated = cao[cao["fiscal_year"].isna()]
     assert len(cao) == 5 and len(undated) == 2
     assert undated["note"].str.contains("FY2018 or FY2019 (not confirmed)", regex=False).all()
-    assert outputs["manual_near_future_tech_2018"].facts["year_unconfirmed"] == 2
-    assert outputs["manual_near_future_tech_2018"].facts["selection_unconfirmed"] == 2
-    assert outputs["manual_data_smartcity_2017"].facts["year_unconfirmed"] == 0
+    assert outputs["manual_near_future_tech_2018"].notes == [
+        "2 row(s) published with fiscal_year null (selection year not confirmed)",
+        "2 row(s) not published, selection not confirmed: 神戸市, 静岡県",
+    ]
+    assert not any("fiscal_year null" in note
+                   for note in outputs["manual_data_smartcity_2017"].notes)
     assert set(unconfirmed["area_ja"]) == {"大阪府・河内長野市", "大分県"}
 
 
@@ -285,7 +288,8 @@ def test_synthetic_good_file_extracts(tmp_path: Path):
     path = _write_fixture(tmp_path, [_good(), _good(status="year_unconfirmed", fiscal_year="")])
     output = manual.extract("manual_synthetic", [path])
     frame = output["selections"]
-    assert len(frame) == 2 and output.facts["year_unconfirmed"] == 1
+    assert len(frame) == 2 and output.notes == [
+        "1 row(s) published with fiscal_year null (selection year not confirmed)"]
     assert frame["fiscal_year"].isna().tolist() == [False, True]
     assert frame.loc[0, "source_id"] == "cited_synthetic_page"
     assert frame.loc[0, "fiscal_year"] == 2019

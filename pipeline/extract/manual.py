@@ -341,11 +341,7 @@ def extract(source_id: str, files: list[Path]) -> ExtractOutput:
     if len(held_back):
         areas = ", ".join(sorted(str(a) for a in held_back["area_ja"]))
         notes.append(f"{len(held_back)} row(s) not published, selection not confirmed: {areas}")
-    return ExtractOutput(
-        {"selections": frame},
-        notes=notes,
-        facts={"year_unconfirmed": unconfirmed, "selection_unconfirmed": len(held_back)},
-    )
+    return ExtractOutput({"selections": frame}, notes=notes)
 
 
 def transcription_files(raw_dir: Path) -> list[Path]:

@@ -672,12 +672,10 @@ def read_member_list(
     path: Path,
     compositions: Sequence[MemberComposition] = MEMBER_COMPOSITIONS,
 ) -> ExtractOutput:
-    """One PDF to the member table, checked against ``compositions``; the composition it
-    matched and the file are facts of the output (``composition``, ``source_file``)."""
-    frame, comp = _read(source_id, path, compositions)
-    return ExtractOutput(
-        {TABLE: frame}, facts={"composition": comp.label, "source_file": path.name}
-    )
+    """One PDF to the member table, checked against ``compositions`` (validation names the
+    composition it matched again, from the published rows)."""
+    frame, _ = _read(source_id, path, compositions)
+    return ExtractOutput({TABLE: frame})
 
 
 def _read(
@@ -718,7 +716,6 @@ def extract(source_id: str, files: list[Path]) -> ExtractOutput:
         except SourceError as exc:
             errors.append(exc)
             continue
-        output.facts["files_tried"] = [p.name for p in files]
         return output
     if len(errors) == 1:
         raise errors[0]

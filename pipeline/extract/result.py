@@ -1,4 +1,4 @@
-"""What an extractor returns: its tables, the notes the build prints, and the facts it read.
+"""What an extractor returns: its tables and the notes the build prints.
 
 An explicit result instead of ``DataFrame.attrs``: attrs are lost by most pandas operations and
 are invisible to a reader following where a value comes from.
@@ -29,13 +29,13 @@ class ExtractOutput:
     """One source's extraction.
 
     ``tables`` maps a published (or assembled) table name to its rows; ``notes`` are lines the
-    build prints after extraction (what was not read, and why); ``facts`` are values the file
-    states about itself, such as the member composition it matched.
+    build prints after extraction (what was not read, and why). Whatever else a file states
+    about itself is checked where it is read (the member composition, the announced counts)
+    or published as rows, never handed on unread.
     """
 
     tables: dict[str, pd.DataFrame]
     notes: list[str] = field(default_factory=list)
-    facts: dict[str, object] = field(default_factory=dict)
 
     def __getitem__(self, table: str) -> pd.DataFrame:
         return self.tables[table]
