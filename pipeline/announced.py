@@ -1,8 +1,7 @@
 """What the sources themselves announce: the figures every extraction and table is checked against.
 
-One place for each figure, with the URL it was seen at (collected in
-``../shared/research/programs-facts.md``). Extractors and validation import from here; no
-other module writes these numbers.
+One place for each figure, each with the URL of the public page that states it. Extractors and
+validation import from here; no other module writes these numbers.
 """
 
 from __future__ import annotations

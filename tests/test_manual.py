@@ -16,8 +16,8 @@ from pipeline.extract import manual, manual_members
 from pipeline.extract.result import ExtractOutput
 from pipeline.workspace.registry import load_registry
 
-# Rows expected per programme / track / fiscal year / round (published), as the research file
-# documents them (../shared/research/programs-facts.md).
+# Rows expected per programme / track / fiscal year / round (published), as the pages each row
+# of raw/manual/ cites state them.
 EXPECTED_PUBLISHED = {
     ("energy_demo_2010", "demonstration_area", 2010, ""): 4,
     ("data_smartcity_2017", "subsidy", 2017, "first"): 1,  # 札幌市

@@ -3,9 +3,11 @@
 The programme's index page (https://www.chisou.go.jp/tiiki/kinmirai/index.html, 内閣府地方創生
 推進事務局) links its PDFs: calls for proposals, casebooks, and the lists of the projects
 selected each year (FY2018: 14, FY2019: 8; later years too). None of them has been seen
-(research: fidelity-2026-12.md section 1.4). The fetch stage archives every attached PDF; this
-extractor reads them all with the CAO project-table reader (``cao_wg6_material.read_projects``,
-the same layout family and layout CSV) and finds each year's list by content: a table of
+(the index page, and a mirror of the CAO survey report that holds one on p.4,
+https://vdocuments.site/eoeecce-effff-ieoee-oe.html, were read only as far as their headings).
+The fetch stage archives every attached PDF; this extractor reads them all with the CAO
+project-table reader (``cao_wg6_material.read_projects``, the same layout family and layout
+CSV) and finds each year's list by content: a table of
 selected projects, in a file that names the programme, whose rows for an announced year are
 exactly as many as were announced (``pipeline.announced``). Never by file name, link label or
 order. A partial table (a casebook's examples) is noted and not read as the list; a year whose

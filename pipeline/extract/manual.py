@@ -1,8 +1,8 @@
 """Extractor for the hand transcriptions in ``raw/manual/`` and their cited-sources list.
 
 Some selections exist only in web pages or images we cannot parse (or could not reach), so
-they were transcribed by hand from ``../shared/research/programs-facts.md``. Every row cites
-the URL it was seen at; the URL is looked up in ``raw/manual/cited_sources.csv`` so that each
+they were transcribed by hand from the public pages that state them. Every row cites the URL
+it was seen at; the URL is looked up in ``raw/manual/cited_sources.csv`` so that each
 published row names a ``sources`` row (``origin=cited``) with its authority. Validation is
 strict because a hand-typed file has no layout to catch its mistakes: an unknown column, a
 missing required cell, an unknown track, a bad date or an uncited URL is a ``SourceError``
