@@ -68,7 +68,6 @@ serve: $(VENV)/.installed-serve ## browse processed/ in a web browser (Datasette
 
 bench: $(VENV)/.installed-dev ## extraction speed and memory, and the no-op make's time (writes benchmarks/results/)
 	$(PY) benchmarks/bench_extract.py
-	$(PY) benchmarks/bench_noop.py
 
 lock: ## refresh the hashed lockfiles in requirements/ from pyproject.toml (needs PyPI)
 	$(PYTHON) -m pip install --quiet --target .cache/lock-tools uv==$(UV_VERSION)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pipeline.errors import PipelineError, UsageError, ValidationFailed
 from pipeline.progress import say
-from pipeline.workspace import checkout_root, workspace_root  # noqa: F401 (re-exported)
+from pipeline.workspace import workspace_root
 
 EXIT_OK = 0
 EXIT_ERROR = 1

@@ -63,10 +63,6 @@ def as_published(errors: dict[str, SourceError], raw_dir: Path) -> dict[str, Sou
     return {source_id: error.relative_to(raw_dir) for source_id, error in errors.items()}
 
 
-class FetchError(PipelineError):
-    """A download failed; the archived copy (if any) is untouched."""
-
-
 class ValidationFailed(PipelineError):
     """Validation found failures; nothing was published."""
 

@@ -95,14 +95,11 @@ class ValidationReport:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
     def summary_text(self) -> str:
-        """For the terminal: one block per failure, then the skipped checks."""
+        """For the terminal: one block per failure, then the skipped checks (the missing
+        sources are listed once, at the end of the build: pipeline.outcome)."""
         lines: list[str] = []
         state = "OK" if self.ok else f"FAILED ({len(self.failures)} failed check(s))"
         lines.append(f"validation: {state}")
-        if self.missing_sources:
-            lines.append(
-                "dataset incomplete; missing source(s): " + ", ".join(sorted(self.missing_sources))
-            )
         for failure in sorted(self.failures, key=lambda f: (f.table, f.column, f.check)):
             lines += _failure_lines(failure)
         if self.quarantined:
@@ -660,18 +657,9 @@ def validate_tables(
     return report
 
 
-def validated_or_raise(report: ValidationReport) -> dict[str, pd.DataFrame]:
-    """The coerced tables of a passing report; ValidationFailed (with the summary) otherwise."""
-    if not report.ok:
-        raise ValidationFailed(report.summary_text())
-    return report.tables
-
-
 __all__ = [
-    "Failure",
     "ValidationReport",
     "check_foreign_keys",
     "require_validation_enabled",
     "validate_tables",
-    "validated_or_raise",
 ]

@@ -207,6 +207,12 @@ def test_make_sql_prints_the_answer_and_nothing_else(
     assert [row[0] for row in printed[1:]] == [row[0] for row in answer]
 
 
+def test_ci_runs_the_lint_before_the_tests() -> None:
+    run = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    commands = [line.strip() for line in run.splitlines() if line.strip().startswith("make ")]
+    assert commands == ["make lint", "make test"]
+
+
 def test_make_sql_without_a_query_says_how_and_exits_2() -> None:
     _require_make()
     done = subprocess.run(
