@@ -21,10 +21,11 @@ def on_terminal() -> bool:
     return sys.stderr.isatty() and not os.environ.get("CI")
 
 
-def status(text: str) -> None:
-    """Show ``text`` as the status line (cut to the terminal's width); nothing off a terminal."""
+def status(text: str, shown: bool | None = None) -> None:
+    """Show ``text`` as the status line (cut to the terminal's width); nothing off a terminal,
+    unless the caller says otherwise (``shown``: a setting of its own, e.g. FetchConfig)."""
     global _shown
-    if not on_terminal():
+    if not (on_terminal() if shown is None else shown):
         return
     width = shutil.get_terminal_size((100, 24)).columns - 1
     sys.stderr.write(_CLEAR_LINE + (text if len(text) <= width else text[: width - 1] + "…"))

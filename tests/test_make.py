@@ -211,14 +211,3 @@ def test_ci_runs_the_lint_before_the_tests() -> None:
     run = (REPO / ".ci" / "run").read_text(encoding="utf-8")
     commands = [line.strip() for line in run.splitlines() if line.strip().startswith("make ")]
     assert commands == ["make lint", "make test"]
-
-
-def test_make_sql_without_a_query_says_how_and_exits_2() -> None:
-    _require_make()
-    done = subprocess.run(
-        ["make", "-s", "-o", BASE_STAMP, "sql"], cwd=REPO, env=_environment(),
-        capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120,
-    )
-    assert done.returncode == 2
-    assert done.stderr.startswith('usage: make sql Q="SELECT * FROM programs"')
-

@@ -344,8 +344,7 @@ class HttpClient:
 
     def say(self, line: str) -> None:
         """Progress as it happens, on a terminal's status line (nothing in logs)."""
-        if self.progress:
-            progress.status(line)
+        progress.status(line, shown=self.progress)
 
     def probe(self, hosts: set[str]) -> None:
         """Resolve the host names about to be asked, all at once, and mark the dead ones."""
