@@ -36,6 +36,7 @@ def offline_raw(repo_raw: Path, tmp_path: Path) -> Path:
     return raw
 
 
+@pytest.mark.slow
 def test_a_users_files_survive_build_force(offline_raw: Path, tmp_path: Path) -> None:
     out = tmp_path / "processed"
     first = cli("build", "--raw-dir", str(offline_raw), "--out-dir", str(out))
@@ -141,6 +142,7 @@ def _registry_pointing_at(base: str, target: Path) -> Path:
     return target
 
 
+@pytest.mark.slow
 def test_make_with_a_network_that_never_answers_finishes_in_90_s(offline_raw, tmp_path):
     """`python -m pipeline all` (what `make` runs) with default deadlines, every source host a
     local server that accepts connections and never answers; any other host (the Internet
@@ -189,6 +191,7 @@ def test_make_sources_lists_the_official_source_of_each_announced_list() -> None
     assert "none registered" not in lists  # every announced list has its official source
 
 
+@pytest.mark.slow
 def test_debug_prints_the_role_of_each_line(tmp_path: Path) -> None:
     """What a user who meets a new heading sees: `debug SOURCE --page N` prints each printed
     line with the role the extractor gave it (an unknown heading shows as unplaced), then the
@@ -220,6 +223,7 @@ def test_debug_prints_the_role_of_each_line(tmp_path: Path) -> None:
     assert "p1  unplaced      ◎ 地方公共団体会員（112）" in done.stdout.splitlines()
 
 
+@pytest.mark.slow
 def test_debug_of_an_attachment_uses_its_parents_extractor(tmp_path: Path) -> None:
     """The build names an attachment's own id in its errors (meti_smc_release_<file>): `debug`
     with that id shows what the parent's extractor made of each line, not a bare picture."""

@@ -18,6 +18,8 @@ from tests.fixtures.make_bad_fixtures import make_bad_fixtures
 from tests.fixtures.make_fixtures import MEMBER_FILE, make_fixture_raw
 from tests.fixtures.make_member_fixtures import LAYOUTS
 
+pytestmark = pytest.mark.slow  # end to end: make test-fast leaves them to make test
+
 CORRECTED = MEMBER_COMPOSITIONS[0]
 
 

@@ -16,6 +16,7 @@ from pipeline.errors import SourceError
 from pipeline.extract.mlit_scpf_members import extract, load_layout
 from pipeline.extract.result import MEMBER_EXTRACT_COLUMNS as COLUMNS
 from pipeline.extract.result import ExtractOutput
+from tests.conftest import expensive
 from tests.fixtures.make_bad_fixtures import make_bad_fixtures
 from tests.fixtures.make_member_fixtures import (
     LAYOUTS,
@@ -33,6 +34,7 @@ LONG_NAME = company_names(12)[11]  # wraps onto two lines in every layout
 
 
 @pytest.fixture(scope="session")
+@expensive
 def fixtures(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return make_member_fixtures(tmp_path_factory.mktemp("members"))
 
@@ -52,6 +54,7 @@ def _expected(path: Path) -> tuple[str, pd.DataFrame]:
     return data["composition"], pd.DataFrame(data["members"])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_layout_gives_every_member_as_printed(
     layout: str,
@@ -181,6 +184,7 @@ def test_garbage_page_is_an_error_not_zero_rows(tmp_path: Path) -> None:
         extract(SID, [bad["scan_on_page_2"]])
 
 
+@pytest.mark.slow
 def test_several_files_use_the_valid_one(tmp_path: Path, fixtures: dict[str, Path]) -> None:
     html = tmp_path / "001302313.pdf"
     html.write_text("<!DOCTYPE html><html><body>404</body></html>", encoding="utf-8")

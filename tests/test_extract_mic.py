@@ -304,6 +304,7 @@ FY2017_OTHER_REGION = (  # a transcribed row of another region of the round the 
 )
 
 
+@pytest.mark.slow
 def test_served_pages_are_fetched_and_join_the_transcription(
     repo_raw: Path, tmp_path: Path
 ) -> None:

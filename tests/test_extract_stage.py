@@ -273,6 +273,7 @@ def test_closure_follows_relative_and_function_level_imports_and_package_inits(
         module_closure("pipeline.extract.absent", tmp_path)
 
 
+@pytest.mark.slow
 def test_the_libraries_in_the_key_cover_every_library_an_extractor_imports() -> None:
     import_names = metadata.packages_distributions()
     imported: set[str] = set()

@@ -209,6 +209,7 @@ def test_changed_upstream_file_is_kept_beside_the_old_one(raw, server, config):
     assert [e.path for e in inventory(raw, [source])] == [f"pdf_src/{new_name}"]
 
 
+@pytest.mark.slow
 def test_manifest_is_byte_identical_across_two_runs(raw, server, config, repo_raw):
     shutil.copytree(repo_raw / "document", raw / "document")
     bundled = Source(
@@ -816,6 +817,7 @@ def status_lines(stderr: str) -> list[str]:
     return [line.split("\r")[0] for line in stderr.split("\r\x1b[K") if line.split("\r")[0]]
 
 
+@pytest.mark.slow
 def test_a_server_that_never_answers_costs_one_download_deadline(raw, silent, config, capsys):
     config.progress = True  # as on a terminal
     config.read_timeout = 30.0  # the read timeout alone would wait 30 s per try, 4 tries
@@ -833,6 +835,7 @@ def test_a_server_that_never_answers_costs_one_download_deadline(raw, silent, co
     assert not [p for p in raw.rglob("*") if p.name.endswith(".part")]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("close_delimited", [False, True])
 def test_a_trickling_body_is_cut_at_the_download_deadline(raw, server, config, close_delimited):
     config.read_timeout = 1.0  # never fires: a byte comes every 0.05 s
@@ -850,6 +853,7 @@ def test_a_trickling_body_is_cut_at_the_download_deadline(raw, server, config, c
     assert_untouched(raw, before, archived)
 
 
+@pytest.mark.slow
 def test_the_whole_fetch_has_a_deadline(raw, silent, config):
     config.download_deadline = 1.0
     config.fetch_deadline = 2.5

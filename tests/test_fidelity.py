@@ -11,10 +11,12 @@ import duckdb
 import pytest
 
 from pipeline.cli import EXIT_OK, main
+from tests.conftest import expensive
 from tests.test_examples import named_queries
 
 
 @pytest.fixture(scope="module")
+@expensive
 def db(repo_raw: Path, tmp_path_factory: pytest.TempPathFactory):
     root = tmp_path_factory.mktemp("fidelity")
     raw = root / "raw"
@@ -44,6 +46,7 @@ def areas_of(db, selection_id: str) -> dict[str, str]:
                          "using (lg_code) where selection_id = ?", selection_id))
 
 
+@pytest.mark.slow
 def test_d1_hokkaido_joint_proposal_is_one_fy2018_project(db) -> None:
     cao = "near_future_tech_2018"
     row = selection(db, cao, "北海道、更別村、岩見沢市")

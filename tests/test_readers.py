@@ -199,6 +199,7 @@ def test_readme_polars_csv_line_keeps_lg_code_as_text(in_publication_parent: Pat
 # -- frictionless ----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_frictionless_validate_command_passes(in_publication_parent: Path) -> None:
     """The README's command, with the package the README names (frictionless[parquet])."""
     command = Path(sys.executable).parent / "frictionless"

@@ -209,6 +209,7 @@ PNG_NAMES = [
 ]
 
 
+@pytest.mark.slow
 def test_report_writes_four_pngs_and_a_page(tmp_path: Path) -> None:
     out = write_publication(tmp_path)
     paths = make_report(out)
@@ -222,12 +223,14 @@ def test_report_writes_four_pngs_and_a_page(tmp_path: Path) -> None:
     assert "have no location" in page  # the map caption says which members are not mapped
 
 
+@pytest.mark.slow
 def test_report_is_byte_identical_twice(tmp_path: Path) -> None:
     first = _hashes(make_report(write_publication(tmp_path / "a")))
     second = _hashes(make_report(write_publication(tmp_path / "b")))
     assert first == second
 
 
+@pytest.mark.slow
 def test_figures_show_the_data() -> None:
     members, timeline, prefecture_map, coverage = build_figures(synthetic_tables())
     text = _texts(members.figure)
@@ -249,6 +252,7 @@ def test_figures_show_the_data() -> None:
     assert "1 selection(s) with no matched local government" in prefecture_map.caption
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("change", "expected_changed"),
     [
@@ -283,6 +287,7 @@ def test_figures_change_with_the_data(
     assert changed == expected_changed
 
 
+@pytest.mark.slow
 def test_empty_tables_say_no_data(tmp_path: Path) -> None:
     empty = {name: frame.iloc[0:0] for name, frame in synthetic_tables().items()}
     specs = build_figures(empty)

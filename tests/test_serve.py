@@ -233,6 +233,7 @@ def parquet(fixture_build: tuple[Path, Path], table: str) -> pd.DataFrame:
     return pd.read_parquet(fixture_build[1] / "parquet" / f"{table}.parquet")
 
 
+@pytest.mark.slow
 def test_every_table_is_served_with_its_row_count(server: str, fixture_build) -> None:
     database = get_json(server, "/smartcity.json")
     counts = {t["name"]: t["count"] for t in database["tables"]}
@@ -290,6 +291,7 @@ def test_server_is_read_only(server: str) -> None:
                     _shape="array") == [{"n": 6}]
 
 
+@pytest.mark.slow
 def test_stopping_serve_stops_the_server(fixture_build: tuple[Path, Path]) -> None:
     """SIGTERM to `pipeline serve` (not to its group) leaves no Datasette behind on the port."""
     require(datasette_installed(), "Datasette (the serve extra: pip install -e '.[serve]')")
@@ -338,6 +340,7 @@ def png_size(path: Path) -> tuple[int, int]:
     return struct.unpack(">II", data[16:24])
 
 
+@pytest.mark.slow
 def test_browser_renders_the_front_page(server: str, fixture_build) -> None:
     dom = chromium("--dump-dom", f"{server}/").stdout
     assert "Japan smart-city initiatives" in dom
@@ -347,6 +350,7 @@ def test_browser_renders_the_front_page(server: str, fixture_build) -> None:
     assert f"in {len(TABLES)} tables, 1 view" in dom
 
 
+@pytest.mark.slow
 def test_browser_renders_a_table_page(server: str, tmp_path: Path) -> None:
     url = f"{server}/smartcity/selection_areas?lg_code=102016"  # 前橋市
     dom = chromium("--dump-dom", url).stdout
