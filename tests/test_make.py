@@ -128,6 +128,17 @@ def test_on_a_terminal_progress_shows_as_it_happens_and_goes(
 
 
 @pytest.mark.slow
+def test_in_ci_a_terminal_shows_no_progress(clone: Path) -> None:
+    done = run_on_terminal(
+        ["make", "-o", BASE_STAMP, "OFFLINE=1", "OUT_DIR=in-ci"], clone,
+        _environment(CI="true"), timeout=600,
+    )
+    assert done.returncode == 0, done.output[-3000:]
+    assert "\x1b[K" not in done.output and "extract: " not in done.output
+    assert "published, INCOMPLETE (" in done.output
+
+
+@pytest.mark.slow
 def test_a_no_op_make_decides_before_loading_pandas(
     clone: Path, first_make: subprocess.CompletedProcess[str]
 ) -> None:
