@@ -15,6 +15,7 @@ from schemas.agencies import Agencies
 from schemas.coverage import Coverage
 from schemas.municipalities import Municipalities
 from schemas.participation import Participation
+from schemas.platform_member_counts import PlatformMemberCounts
 from schemas.platform_members import PlatformMembers
 from schemas.program_agencies import ProgramAgencies
 from schemas.programs import Programs
@@ -29,6 +30,7 @@ TABLES: dict[str, type[pa.DataFrameModel]] = {
     "program_agencies": ProgramAgencies,
     "municipalities": Municipalities,
     "platform_members": PlatformMembers,
+    "platform_member_counts": PlatformMemberCounts,
     "selections": Selections,
     "selection_areas": SelectionAreas,
     "coverage": Coverage,
@@ -42,6 +44,7 @@ PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
     "program_agencies": ("program_id", "agency_id"),
     "municipalities": ("lg_code",),
     "platform_members": ("member_id",),
+    "platform_member_counts": ("as_of", "source_id"),
     "selections": ("selection_id",),
     "selection_areas": ("selection_id", "lg_code"),
     "coverage": ("program_id", "track", "fiscal_year", "round"),
@@ -52,6 +55,7 @@ PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
 FOREIGN_KEYS: list[tuple[str, str, str, str]] = [
     ("sources", "parent_source_id", "sources", "source_id"),
     ("programs", "source_id", "sources", "source_id"),
+    ("programs", "predecessor_program_id", "programs", "program_id"),
     ("program_agencies", "program_id", "programs", "program_id"),
     ("program_agencies", "agency_id", "agencies", "agency_id"),
     ("program_agencies", "source_id", "sources", "source_id"),
@@ -59,6 +63,7 @@ FOREIGN_KEYS: list[tuple[str, str, str, str]] = [
     ("municipalities", "source_id", "sources", "source_id"),
     ("platform_members", "lg_code", "municipalities", "lg_code"),
     ("platform_members", "source_id", "sources", "source_id"),
+    ("platform_member_counts", "source_id", "sources", "source_id"),
     ("selections", "program_id", "programs", "program_id"),
     ("selections", "source_id", "sources", "source_id"),
     ("selection_areas", "selection_id", "selections", "selection_id"),

@@ -11,8 +11,11 @@ from schemas._common import ALL_COVERAGE_TRACKS, COVERAGE_TRACKS, ID_RE
 
 class Coverage(pa.DataFrameModel):
     """How many selections each programme announced per track, fiscal year and round, against
-    how many rows this dataset holds: gaps are published, not hidden. The platform (scpf_2019)
-    has one row per member category (track = category, e.g. local_government: 7 / 112)."""
+    how many rows this dataset holds: gaps are published, not hidden. One row per announcement
+    of pipeline/announced.toml, 2010-2025, also where no source states the count (then
+    announced_count is null); and one per key of held rows that no announcement covers. The
+    platform (scpf_2019) has one row per member category (track = category, e.g.
+    local_government: 7 / 112)."""
 
     program_id: Series[str] = pa.Field(str_matches=ID_RE, description="A programs.program_id.")
     track: Series[str] = pa.Field(
@@ -26,8 +29,8 @@ class Coverage(pa.DataFrameModel):
     announced_count: Series[pd.Int64Dtype] = pa.Field(
         nullable=True,
         ge=0,
-        description="Number of selections the programme announced; null when no figure was "
-        "announced for rows we hold.",
+        description="Number of selections the programme announced; null when no source "
+        "states it (see note) or no announcement covers rows we hold.",
     )
     announced_source_id: Series[str] = pa.Field(
         nullable=True,
@@ -41,6 +44,17 @@ class Coverage(pa.DataFrameModel):
     )
     complete: Series[bool] = pa.Field(
         description="True when held_count equals announced_count."
+    )
+    announced_on: Series[pa.Date] = pa.Field(
+        nullable=True,
+        description="Date the list was announced, where a source states the day; null "
+        "otherwise (a day printed without its month is not completed by guess).",
+    )
+    note: Series[str] = pa.Field(
+        nullable=True,
+        description="What else the sources say about the announcement: other figures, the "
+        "official page or list file that is missing, a count only inferred (never published in "
+        "announced_count). From pipeline/announced.toml.",
     )
 
     class Config:

@@ -64,4 +64,25 @@ TRACKS: dict[str, dict[str, str]] = {
         "meti_pilot": "経済産業省 パイロット地域",
         "mlit_model": "国土交通省 新モビリティサービス推進事業 先行モデル事業",
     },
+    # The successors from FY2020 (issue 19): programmes of their own, each naming its
+    # predecessor (raw/manual/programs.csv). From FY2021 they are selected jointly (スマートシティ
+    # 関連事業, 合同審査会); MIC's データ利活用型 call of FY2020 is data_smartcity_2017's last year.
+    "future_tech_2020": {"selected_project": "未来技術社会実装事業 選定事業"},
+    "data_linkage_2021": {"subsidy": "データ連携促進型スマートシティ推進事業 採択候補"},
+    "regional_smartcity_2022": {
+        "subsidy": "地域課題解決のためのスマートシティ推進事業 採択候補",
+    },
+    "regional_dx_package_2025": {
+        "smartcity_project": "地域社会DX推進パッケージ事業 スマートシティ関連事業の選定事業",
+    },
+    "regional_maas_2020": {"advanced_pilot_region": "地域新MaaS創出推進事業 先進パイロット地域"},
+    "japan_maas_2020": {"maas_project": "日本版MaaS推進・支援事業 選定事業"},
+    "smartcity_model_project_2020": {
+        "leading_model": "先行モデルプロジェクト",
+        "priority": "重点事業化促進プロジェクト",
+    },
+    "smartcity_implementation_2022": {
+        "implementation_support": "スマートシティ実装化支援事業 選定事業",
+        "handson_support": "ハンズオン支援地区",
+    },
 }

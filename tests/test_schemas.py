@@ -22,18 +22,21 @@ CONTRACT = {
     "sources": "source_id title publisher url parent_source_id media_type origin authority "
     "status status_detail retrieved_at sha256 bytes file_path",
     "agencies": "agency_id name_en name_ja abbreviation",
-    "programs": "program_id name_en name_ja start_year end_year description_en note source_id",
+    "programs": "program_id name_en name_ja start_year end_year description_en note source_id "
+    "predecessor_program_id family_id",
     "program_agencies": "program_id agency_id role source_id",
     "municipalities": "lg_code lg_code5 prefecture_code prefecture_ja name_ja name_kana name_en "
     "kind district_ja parent_lg_code source_id",
     "platform_members": "member_id name_ja name_normalized category category_ja prefecture_ja "
     "lg_code as_of evidence source_id page",
+    "platform_member_counts": "as_of total total_approximate company university_research "
+    "local_government ministry_economic_org first_class_members note evidence source_id",
     "selections": "selection_id program_id track fiscal_year round announced_on project_name_ja "
     "lead_org_ja consortium_ja prefecture_ja area_ja selection_group_id note evidence source_id "
     "page",
     "selection_areas": "selection_id lg_code link area_part_ja source_id page",
     "coverage": "program_id track fiscal_year round announced_count announced_source_id "
-    "held_count complete",
+    "held_count complete announced_on note",
     "participation": "lg_code program_id track status basis",
 }
 

@@ -32,6 +32,7 @@ from pipeline.extract.result import SELECTION_EXTRACT_COLUMNS, ExtractOutput
 MANUAL_DIR = "manual"
 CITED_FILE = "cited_sources.csv"
 MEMBERS_FILE = "platform_members.csv"  # members, not selections: pipeline.extract.manual_members
+PROGRAMS_FILE = "programs.csv"  # programmes, not selections: pipeline.extract.manual_programs
 CITED_ID = "cited_sources"  # the name errors about the cited-sources file carry
 
 TRANSCRIPTION_COLUMNS = [
@@ -39,6 +40,10 @@ TRANSCRIPTION_COLUMNS = [
     "area_ja", "target_area_ja", "project_name_ja", "lead_org_ja", "consortium_ja",
     "participants_ja", "list_key", "note", "source_url", "other_urls",
 ]
+# Columns a transcription may add. area_reference_ja: the area as the municipality reference
+# spells it where the source printed a slip (「渡会町」 for 度会町): codes are matched on it, while
+# area_ja keeps the print, and the published note names both.
+OPTIONAL_TRANSCRIPTION_COLUMNS = ["area_reference_ja"]
 CITED_COLUMNS = ["source_id", "url", "title", "publisher", "authority"]
 SOURCES_COLUMNS = [
     "source_id", "title", "publisher", "url", "parent_source_id", "media_type", "origin",
@@ -68,8 +73,11 @@ _PLACEHOLDERS = {
 # --- cited sources --------------------------------------------------------------------------
 
 
-def _read_csv(source_id: str, path: Path, columns: list[str]) -> list[tuple[int, dict[str, str]]]:
-    """Rows with their 1-based line numbers; the header must be exactly ``columns``."""
+def _read_csv(
+    source_id: str, path: Path, columns: list[str], optional: tuple[str, ...] | list[str] = ()
+) -> list[tuple[int, dict[str, str]]]:
+    """Rows with their 1-based line numbers; the header must be exactly ``columns`` (plus any
+    of ``optional``, which read as empty cells where the file lacks them)."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -79,7 +87,7 @@ def _read_csv(source_id: str, path: Path, columns: list[str]) -> list[tuple[int,
     if header is None:
         raise SourceError(source_id, "line 1: the file is empty (expected a header)", path)
     header = [h.strip().lstrip("\ufeff") for h in header]
-    unknown = [h for h in header if h not in columns]
+    unknown = [h for h in header if h not in columns and h not in optional]
     missing = [c for c in columns if c not in header]
     if unknown or missing or len(set(header)) != len(header):
         raise SourceError(
@@ -97,7 +105,8 @@ def _read_csv(source_id: str, path: Path, columns: list[str]) -> list[tuple[int,
             raise SourceError(
                 source_id, f"line {line}: {len(cells)} cells, expected {len(header)}", path
             )
-        row = {name: cell.strip() for name, cell in zip(header, cells, strict=True)}
+        row = {name: "" for name in optional}
+        row |= {name: cell.strip() for name, cell in zip(header, cells, strict=True)}
         for name, value in row.items():
             if value.lower() in _PLACEHOLDERS:
                 raise SourceError(
@@ -186,7 +195,7 @@ def read_transcription(source_id: str, path: Path, urls: dict[str, str]) -> pd.D
     ``other_source_ids`` (the cited ids of ``source_url`` and ``other_urls``).
     """
     path = Path(path)
-    rows = _read_csv(source_id, path, TRANSCRIPTION_COLUMNS)
+    rows = _read_csv(source_id, path, TRANSCRIPTION_COLUMNS, OPTIONAL_TRANSCRIPTION_COLUMNS)
     if not rows:
         raise SourceError(source_id, "no rows transcribed", path)
     records: list[dict[str, object]] = []
@@ -261,6 +270,9 @@ def _cited_id(
 def published_note(row: pd.Series) -> str | None:
     """The published note: the transcribed note plus the facts the table has no column for."""
     parts = [row["note"]] if row["note"] else []
+    if row.get("area_reference_ja"):
+        parts.append(f"area as printed {row['area_ja']}; matched as {row['area_reference_ja']} "
+                     "(the municipality reference's spelling)")
     if row["target_area_ja"]:
         parts.append(f"対象区域 (target area): {row['target_area_ja']}")
     if row["participants_ja"]:
@@ -294,6 +306,7 @@ def selections_frame(rows: pd.DataFrame) -> pd.DataFrame:
             "source_id": list(rows["cited_source_id"]) if len(rows) else [],
             "page": [None] * len(rows),
             "list_key": text("list_key"),
+            "area_reference_ja": text("area_reference_ja"),
         },
         columns=SELECTION_EXTRACT_COLUMNS,
     )
@@ -351,7 +364,8 @@ def extract(source_id: str, files: list[Path]) -> ExtractOutput:
 def transcription_files(raw_dir: Path) -> list[Path]:
     """Every transcription CSV under ``raw/manual/`` (the cited-sources list excluded)."""
     folder = Path(raw_dir) / MANUAL_DIR
-    return sorted(p for p in folder.glob("*.csv") if p.name not in (CITED_FILE, MEMBERS_FILE))
+    others = (CITED_FILE, MEMBERS_FILE, PROGRAMS_FILE)
+    return sorted(p for p in folder.glob("*.csv") if p.name not in others)
 
 
 def year_unconfirmed_rows(raw_dir: Path) -> pd.DataFrame:

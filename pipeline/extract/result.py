@@ -17,6 +17,9 @@ SELECTION_EXTRACT_COLUMNS = [
     "program_id", "track", "fiscal_year", "round", "announced_on", "project_name_ja",
     "lead_org_ja", "consortium_ja", "prefecture_ja", "area_ja", "note", "source_id", "page",
     "list_key",
+    # The area as the municipality reference spells it, where the list printed a slip (matched
+    # instead of area_ja, which keeps the print); empty for most rows and most extractors.
+    "area_reference_ja",
 ]
 # Columns of a ``platform_members`` extract (the member list), before normalization.
 MEMBER_EXTRACT_COLUMNS = [

@@ -24,6 +24,8 @@ from pipeline.transform.normalize import (
     normalize_selections,
 )
 from pipeline.transform.participation import build_participation
+from pipeline.transform.platform_counts import build_platform_member_counts
+from pipeline.transform.programs import with_lineage
 from pipeline.transform.reference import (
     REFERENCE_SOURCE_ID,
     build_municipalities,
@@ -40,8 +42,9 @@ from schemas import columns
 OFFICIAL_KINDS = {"linked", "remote"}
 SELECTION_RANK = {"linked": 0, "remote": 0, "transcription": 2}
 PARTIAL_LIST_RANK = 1
-# Tables the root document's extractor yields, published as they are.
-DOCUMENT_TABLES = ("agencies", "programs", "program_agencies")
+# Tables the root document's extractor yields (and, for the programmes after 2019, their
+# transcription), published as they are; programs gets its lineage (transform.programs).
+DOCUMENT_TABLES = ("agencies", "program_agencies")
 
 
 @dataclass
@@ -117,8 +120,10 @@ def assemble_tables(
     result.tables = {
         "sources": sources,
         **{table: _concat(extracted.frames(table)) for table in DOCUMENT_TABLES},
+        "programs": with_lineage(_concat(extracted.frames("programs"), columns("programs"))),
         "municipalities": municipalities,
         "platform_members": platform_members,
+        "platform_member_counts": build_platform_member_counts(cited, evidence),
         "selections": selections,
         "selection_areas": selection_areas,
         "coverage": coverage,

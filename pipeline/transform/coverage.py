@@ -1,18 +1,19 @@
 """Coverage: how many selections each programme announced, against how many rows we hold.
 
-The published ``coverage`` table makes gaps visible instead of hidden: one row per announced
-figure in :data:`pipeline.announced.ANNOUNCED_COUNTS`, plus one row per programme / track /
-year / round that we hold rows for but no figure was announced (``announced_count`` null,
-never complete). ``announced_source_id`` is the cited source of the figure, so a reader can
-check it. The platform's members are counted per category (program scpf_2019, track = the
-category), against the corrected composition of the release (471 = 304 + 43 + 112 + 12).
+The published ``coverage`` table makes gaps visible instead of hidden: one row per announcement
+in :data:`pipeline.announced.ANNOUNCEMENTS` (programme x track x fiscal year x round, 2010-2025),
+with its count where a source states one (``announced_count`` null otherwise, never complete),
+plus one row per programme / track / year / round that we hold rows for but no announcement
+covers. ``announced_source_id`` is the cited source of the figure, so a reader can check it. The
+platform's members are counted per category (program scpf_2019, track = the category), against
+the corrected composition of the release (471 = 304 + 43 + 112 + 12).
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from pipeline.announced import ANNOUNCED_COUNTS, MEMBER_COMPOSITIONS
+from pipeline.announced import ANNOUNCEMENTS, MEMBER_COMPOSITIONS
 from pipeline.errors import PipelineError
 from schemas import PRIMARY_KEYS, columns
 from schemas.vocabularies import PLATFORM_FISCAL_YEAR, PLATFORM_PROGRAM_ID
@@ -68,12 +69,12 @@ def build_coverage(
     held = held_counts(selections)
     rows: list[dict[str, object]] = []
     announced_keys: set[tuple[str, str, int, str]] = set()
-    for figure in ANNOUNCED_COUNTS:
-        key = (figure.program_id, figure.track, figure.fiscal_year, figure.round)
+    for figure in ANNOUNCEMENTS:
+        key = figure.key
         if key in announced_keys:
             raise PipelineError(f"coverage: announced figure {key} is listed twice")
         announced_keys.add(key)
-        if figure.citation not in url_to_id:
+        if figure.count is not None and figure.citation not in url_to_id:
             raise PipelineError(
                 f"coverage: the citation {figure.citation} of {key} is not in "
                 "raw/manual/cited_sources.csv; add it there"
@@ -86,9 +87,12 @@ def build_coverage(
                 "fiscal_year": figure.fiscal_year,
                 "round": figure.round,
                 "announced_count": figure.count,
-                "announced_source_id": url_to_id[figure.citation],
+                "announced_source_id": None if figure.count is None else url_to_id[
+                    figure.citation],
                 "held_count": count,
-                "complete": count == figure.count,
+                "complete": figure.count is not None and count == figure.count,
+                "announced_on": figure.announced_on,
+                "note": figure.note or None,
             }
         )
     if PLATFORM_COMPOSITION.citation not in url_to_id:
@@ -108,6 +112,8 @@ def build_coverage(
                 "announced_source_id": url_to_id[PLATFORM_COMPOSITION.citation],
                 "held_count": count,
                 "complete": count == announced,
+                "announced_on": None,
+                "note": None,
             }
         )
     for key, count in held.items():
@@ -124,6 +130,8 @@ def build_coverage(
                 "announced_source_id": None,
                 "held_count": count,
                 "complete": False,
+                "announced_on": None,
+                "note": "no announcement covers these rows (round or year not confirmed?)",
             }
         )
     frame = pd.DataFrame(rows, columns=COVERAGE_COLUMNS)
@@ -132,6 +140,9 @@ def build_coverage(
     frame["announced_count"] = frame["announced_count"].astype("Int64")
     frame["held_count"] = frame["held_count"].astype("int64")
     frame["complete"] = frame["complete"].astype(bool)
+    frame["announced_on"] = pd.to_datetime(frame["announced_on"]).dt.date
+    frame["announced_on"] = frame["announced_on"].astype(object).where(
+        frame["announced_on"].notna(), None)
     return frame
 
 
@@ -164,3 +175,4 @@ def coverage_summary(coverage: pd.DataFrame) -> str:
         )
     lines.append(f"  {int(coverage.complete.sum())} of {len(coverage)} rows complete")
     return "\n".join(lines)
+

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from pipeline.announced import joint_key_years
 from pipeline.errors import Problem
 from pipeline.text import (
     area_key,
@@ -75,6 +76,9 @@ def normalize_members(
 SELECTION_COLUMNS = columns("selections")
 SELECTION_AREA_COLUMNS = columns("selection_areas")
 _NOT_A_LOCAL_GOVERNMENT = "not a local government"
+# Words after a name that say the area reaches beyond it (横須賀市など): such an area names more
+# than the local governments matched, so it is never taken as the same region as another.
+_AND_OTHERS = ("など", "等", "ほか", "他")
 
 
 def choose_selection_rows(
@@ -290,19 +294,25 @@ def normalize_selections(
     frame["selection_id"] = _selection_ids(frame)
     frame["selection_group_id"] = frame["selection_id"]
     frame["evidence"] = [evidence.get(str(s), "secondary") for s in frame["source_id"]]
+    # A list_key the source gives (the same region in both Smart Mobility Challenge lists, of
+    # one programme in 2019 and of two in 2020) links rows across tracks and programmes.
     linked = frame[frame["list_key"].notna() & (frame["list_key"] != "")]
-    for _, group in linked.groupby(["program_id", "list_key"]):
+    for _, group in linked.groupby("list_key"):
         frame.loc[group.index, "selection_group_id"] = min(group["selection_id"])
 
     problems: list[Problem] = []
     areas: list[dict] = []
+    partly_placed: set[str] = set()  # part of the area text names no local government
     for row in frame.itertuples():
         # A region over several prefectures may print them all (山陰エリア: 島根県、鳥取県;
         # 瀬戸内エリア: 広島県・岡山県・香川県): it is linked to each, within_prefecture.
         printed_ja = text_or_empty(row.prefecture_ja)
         printed = prefecture_list(printed_ja) or ([printed_ja] if printed_ja else [])
         prefecture = printed[0] if len(printed) == 1 else None
-        text = text_or_empty(row.area_ja) or prefecture or ""
+        # A slip in the print (「渡会町」) is matched as the reference spells it, when the source
+        # row says so (area_reference_ja); area_ja stays as printed.
+        text = (text_or_empty(getattr(row, "area_reference_ja", None))
+                or text_or_empty(row.area_ja) or prefecture or "")
         match = matcher.match(text, prefecture=prefecture)
         prefecture_codes = [c for p in printed if (c := matcher.prefecture_code_of(p))]
         if len(prefecture_codes) != len(printed):
@@ -311,6 +321,8 @@ def normalize_selections(
                                     f"{row.selection_id}: {real_prefecture}", row.source_id,
                                     row.page))
         real = [p for p in match.problems if _NOT_A_LOCAL_GOVERNMENT not in p]
+        if match.problems or any(part.endswith(_AND_OTHERS) for part in match.parts):
+            partly_placed.add(row.selection_id)
         for problem in real:
             problems.append(
                 Problem(
@@ -341,4 +353,47 @@ def normalize_selections(
             )
     selection_areas = pd.DataFrame(areas, columns=SELECTION_AREA_COLUMNS)
     selection_areas = selection_areas.drop_duplicates(["selection_id", "lg_code"])
+    frame["selection_group_id"] = link_joint_selections(frame, selection_areas, partly_placed)
     return frame[SELECTION_COLUMNS], selection_areas, problems
+
+
+def link_joint_selections(
+    selections: pd.DataFrame, selection_areas: pd.DataFrame, partly_placed: set[str],
+    joint_keys: dict[tuple[str, str, int, str], int] | None = None,
+) -> pd.Series:
+    """``selection_group_id`` with the regions of a joint selection linked.
+
+    From FY2021 the ministries select jointly and count a region once however many
+    programmes select it (62 regions, 74 projects). Rows of lists in one year's joint review
+    (``pipeline.announced``: records with ``joint = true``) whose areas name exactly the same
+    local governments, every part of the text placed (no region such as 三浦半島 left over, no
+    「など」 reaching beyond the names), are that one region: they share the smallest
+    selection_id of the set. Only identical sets link, never similar names; a set in which one
+    list has two rows is left alone (two projects of one list in one place are two
+    selections).
+    """
+    groups = selections["selection_group_id"].copy()
+    if not len(selections):
+        return groups
+    keys = joint_key_years() if joint_keys is None else joint_keys
+    local = selection_areas[selection_areas["link"] == "local_government"]
+    codes = local.groupby("selection_id")["lg_code"].agg(frozenset).to_dict()
+    placed_elsewhere = set(selection_areas.loc[selection_areas["link"] != "local_government",
+                                               "selection_id"])
+    sets: dict[tuple[int, frozenset], list[int]] = {}
+    for i, row in enumerate(selections.itertuples(index=False)):
+        year = None if pd.isna(row.fiscal_year) else int(row.fiscal_year)
+        key = (row.program_id, row.track, year, text_or_empty(row.round))
+        sid = row.selection_id
+        if (key not in keys or sid not in codes or sid in partly_placed
+                or sid in placed_elsewhere or row.selection_group_id != sid):
+            continue
+        sets.setdefault((keys[key], codes[sid]), []).append(i)
+    for members in sets.values():
+        lists = [(selections["program_id"].iloc[i], selections["track"].iloc[i]) for i in members]
+        if len(members) < 2 or len(set(lists)) != len(lists):
+            continue
+        first = min(selections["selection_id"].iloc[i] for i in members)
+        for i in members:
+            groups.iloc[i] = first
+    return groups
