@@ -1,4 +1,4 @@
-"""Figures of the published dataset (``make report``): four PNGs and a Markdown page.
+"""Figures of the published dataset (``make report``): six PNGs and a Markdown page.
 
 They are drawn from the published Parquet files only, so they show what a user of the dataset
 gets, gaps included. Empty tables (a source missing) give a figure that says "no data" rather
@@ -524,6 +524,139 @@ def figure_coverage(tables: dict[str, pd.DataFrame]) -> FigureSpec:
 
 
 # ---------------------------------------------------------------------------------------------
+# 5. Programme families over the years: held / announced
+
+
+def _families(tables: dict[str, pd.DataFrame]) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """program_id -> family_id (a programme without one is its own family), and each family's
+    programmes in start-year order."""
+    programs = tables["programs"]
+    family = {
+        str(p): (_text(f) or str(p))
+        for p, f in zip(programs["program_id"], programs["family_id"], strict=True)
+    }
+    members: dict[str, list[str]] = {}
+    for program_id in _program_order(tables):
+        members.setdefault(family.get(program_id, program_id), []).append(program_id)
+    return family, members
+
+
+def figure_families(tables: dict[str, pd.DataFrame]) -> FigureSpec:
+    """One row per programme family (a programme and its successors), one column per fiscal
+    year: selections held / announced, every track and round of the year together."""
+    name = "5_programme_families_by_year.png"
+    title = "事業の系譜と年度 / Programme families by fiscal year: held / announced"
+    coverage = tables["coverage"]
+    coverage = coverage[coverage["program_id"].astype(str) != PLATFORM_PROGRAM]
+    if coverage.empty:
+        return _empty_figure(name, title, "Programme families by year", "coverage has no rows",
+                             "No coverage rows: coverage is empty.", (12, 4))
+    family, members = _families(tables)
+    frame = coverage.assign(
+        family=coverage["program_id"].astype(str).map(lambda p: family.get(p, p)),
+        year=pd.to_numeric(coverage["fiscal_year"], errors="coerce").astype(int),
+        announced=pd.to_numeric(coverage["announced_count"], errors="coerce"),
+        held=pd.to_numeric(coverage["held_count"], errors="coerce").fillna(0).astype(int),
+    )
+    years = list(range(int(frame["year"].min()), int(frame["year"].max()) + 1))
+    order = [f for f in members if f in set(frame["family"])]
+    names = dict(zip(tables["programs"]["program_id"].astype(str),
+                     tables["programs"]["name_ja"].map(_text), strict=True))
+    fig = _new_figure(max(12, 1.6 + 0.72 * len(years)), 1.4 + 0.78 * len(order))
+    ax = fig.add_subplot()
+    unknown_cells = 0
+    for row, fam in enumerate(order):
+        part = frame[frame["family"] == fam]
+        for col, year in enumerate(years):
+            cell = part[part["year"] == year]
+            if cell.empty:
+                continue
+            counted = cell[cell["announced"].notna()]
+            held = int(counted["held"].sum())
+            announced = int(counted["announced"].sum())
+            uncounted = cell[cell["announced"].isna()]
+            unknown = len(uncounted)
+            unknown_cells += bool(unknown)
+            share = min(held, announced) / announced if announced else 0.0
+            colour = colors.to_hex(matplotlib.colormaps["Blues"](0.15 + 0.75 * share))
+            ax.add_patch(Rectangle((col, row), 0.94, 0.86, facecolor=colour,
+                                   edgecolor="#999999" if unknown else "white",
+                                   linestyle="--" if unknown else "-", linewidth=0.8))
+            label = f"{held}/{announced}" if len(counted) else ""
+            if unknown:
+                label += f"\n+{int(uncounted['held'].sum())}/?"
+            ax.text(col + 0.47, row + 0.43, label, ha="center", va="center", fontsize=8,
+                    color="white" if share > 0.6 else "#222222")
+    ax.set_xlim(0, len(years))
+    ax.set_ylim(len(order), 0)
+    ax.set_xticks([c + 0.47 for c in range(len(years))], [f"FY{y}" for y in years],
+                  fontsize=8, rotation=45)
+    ax.set_yticks(
+        [r + 0.43 for r in range(len(order))],
+        ["\n→ ".join(names.get(p) or p for p in members[f]) for f in order], fontsize=8,
+    )
+    ax.tick_params(length=0)
+    ax.spines[:].set_visible(False)
+    ax.set_title(title, fontsize=12)
+    caption = (
+        f"{len(order)} programme families (a programme and the programmes that followed it, "
+        "programs.family_id), fiscal years "
+        f"FY{years[0]}–FY{years[-1]}: selections held / announced, every track and round of "
+        "the year added up; the darker the cell, the more of the announced lists is held. "
+        f"'+n/?' (dashed frame, {unknown_cells} cell(s)): n rows held of a list of that year "
+        "whose count no source states (or of no announced round), kept out of the sum."
+    )
+    return FigureSpec(name, "Programme families by fiscal year", caption, fig)
+
+
+# ---------------------------------------------------------------------------------------------
+# 6. The platform over time
+
+
+def figure_platform_counts(tables: dict[str, pd.DataFrame]) -> FigureSpec:
+    """The platform's total membership on each date a source states it."""
+    name = "6_platform_members_over_time.png"
+    title = "プラットフォーム会員数の推移 / Platform members over time"
+    counts = tables["platform_member_counts"]
+    if counts.empty:
+        return _empty_figure(name, title, "Platform members over time",
+                             "platform_member_counts has no rows",
+                             "No rows: platform_member_counts is empty.", (10, 4.5))
+    frame = counts.assign(
+        when=pd.to_datetime(counts["as_of"]),
+        total=pd.to_numeric(counts["total"]),
+        approx=counts["total_approximate"].astype(bool),
+    ).sort_values(["when", "total"])
+    fig = _new_figure(10, 4.8)
+    ax = fig.add_subplot()
+    ax.plot(frame["when"], frame["total"], color=COLOR_ANNOUNCED, linewidth=1, zorder=1)
+    for approx, marker in ((False, "o"), (True, "^")):
+        part = frame[frame["approx"] == approx]
+        ax.scatter(part["when"], part["total"], color=COLOR_HELD, marker=marker, zorder=2,
+                   label="約 (approximate)" if approx else "stated exactly")
+    for when, rows in frame.groupby("when", sort=True):  # 2019-08-08: 471 and 473
+        label = " / ".join(("約" if a else "") + str(int(t))
+                           for t, a in zip(rows["total"], rows["approx"], strict=True))
+        ax.annotate(label, (when, rows["total"].max()), textcoords="offset points",
+                    xytext=(0, 7), ha="center", fontsize=8)
+    ax.set_ylim(0, int(frame["total"].max()) * 1.18)
+    ax.set_ylabel("会員数 / members")
+    ax.legend(fontsize=8, frameon=False, loc="lower right")
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_title(title, fontsize=12)
+    first, last = frame.iloc[0], frame.iloc[-1]
+    caption = (
+        f"{len(frame)} counts of the Smart City Public-Private Partnership Platform's members "
+        f"stated by the sources (platform_member_counts), from {int(first.total)} on "
+        f"{first.when.date()} to {'約' if last.approx else ''}{int(last.total)} on "
+        f"{last.when.date()}; two dates may carry two figures (the first report and the "
+        "correction of 2019-08-08). The members themselves are the 2019 list "
+        "(platform_members)."
+    )
+    return FigureSpec(name, "Platform members over time", caption, fig)
+
+
+# ---------------------------------------------------------------------------------------------
 # Output
 
 FIGURES: tuple[Callable[[dict[str, pd.DataFrame]], FigureSpec], ...] = (
@@ -531,6 +664,8 @@ FIGURES: tuple[Callable[[dict[str, pd.DataFrame]], FigureSpec], ...] = (
     figure_timeline,
     figure_map,
     figure_coverage,
+    figure_families,
+    figure_platform_counts,
 )
 
 

@@ -43,13 +43,13 @@ DATABASE = Path(SQLITE_NAME).stem  # Datasette names a database after its file
 QUERIES_FILE = Path(__file__).resolve().parent.parent / "examples" / "queries.sql"
 
 # Columns worth a facet wherever a table (or the view) has them.
-FACET_COLUMNS = ("program_id", "track", "fiscal_year", "prefecture_ja", "category", "evidence",
-                 "authority", "status", "origin", "kind", "role", "complete",
-                 "is_platform_member")
+FACET_COLUMNS = ("program_id", "family_id", "track", "fiscal_year", "round", "prefecture_ja",
+                 "category", "evidence", "authority", "status", "origin", "kind", "role",
+                 "complete", "total_approximate", "is_platform_member")
 # What a foreign key shows instead of the id: the first of these the referenced table has.
 LABEL_COLUMNS = ("name_ja", "title", "area_ja")
 VIEW_COLUMNS = ("lg_code", "prefecture_ja", "name_ja", "kind", "programs", "tracks",
-                "selection_count", "is_platform_member")
+                "selection_count", "is_platform_member", "selection_history")
 SERVE_EXTRA = "pip install -e '.[serve]'"
 
 
@@ -115,6 +115,16 @@ def front_page_html(package: dict) -> str:
                else e(_title(s)))
             for s in lacking
         ]))
+    by_year = package.get("announced_selections_held_by_year") or []
+    if by_year:
+        parts.append("<p>Selections held of those announced, per fiscal year (<a href=\"/"
+                     + DATABASE + "/coverage\">coverage</a>; a list whose count no source "
+                     "states is not in the sum):</p>")
+        parts.append("<table><tr><th>fiscal year</th><th>held</th><th>announced</th>"
+                     "<th>lists without a count</th></tr>" + "".join(
+                         f"<tr><td>FY{y['fiscal_year']}</td><td>{y['held']}</td>"
+                         f"<td>{y['announced']}</td><td>{y['lists_without_count']}</td></tr>"
+                         for y in by_year) + "</table>")
     gaps = package.get("incomplete_coverage") or []
     if gaps:
         parts.append("<p>Programme tracks holding fewer selections than announced "
@@ -155,7 +165,7 @@ def datasette_metadata(out_dir: Path, queries: dict[str, dict[str, str]] | None 
         tables[table] = entry
     tables[VIEW_NAME] = {
         "title": "Municipality participation",
-        "description": VIEW_DESCRIPTION + " programs and tracks are JSON arrays.",
+        "description": VIEW_DESCRIPTION + " Its list columns are JSON arrays.",
         "facets": [c for c in FACET_COLUMNS if c in VIEW_COLUMNS],
     }
     return {

@@ -36,8 +36,10 @@ VIEW_DESCRIPTION = (
     "One row per local government that appears anywhere (selection_areas or platform_members), "
     "read from the participation table: the programmes and tracks it was selected in, how many "
     "selections, the tracks where it was not selected (only tracks whose list is held "
-    "complete) and those where it is unknown, and whether it is a member of the Smart City "
-    "Public-Private Partnership Platform (NULL when unknown: the member list held is partial)."
+    "complete) and those where it is unknown, whether it is a member of the Smart City "
+    "Public-Private Partnership Platform (NULL when unknown: the member list held is partial), "
+    "and its history 2010-2025: each selection naming it, as 'fiscal_year program_id/track' "
+    "(selection_history, sorted; 'unknown_year' where the year is not confirmed)."
 )
 
 LICENSE = {
@@ -174,6 +176,7 @@ def datapackage(root: Path, frames: dict[str, pd.DataFrame], meta: dict) -> dict
         # every programme while the official files are missing.
         "all_source_files_present": bool(meta.get("complete", False)),
         **_held_of_announced(frames["coverage"]),
+        "announced_selections_held_by_year": _held_by_year(frames["coverage"]),
         "incomplete_coverage": _incomplete_coverage(frames["coverage"]),
         "sources": sources,
         "resources": resources,
@@ -199,6 +202,23 @@ def _held_of_announced(coverage: pd.DataFrame) -> dict[str, object]:
         result[f"announced_{name}_held"] = {"held": held, "announced": total}
         result[f"all_announced_{name}_held"] = held == total
     return result
+
+
+def _held_by_year(coverage: pd.DataFrame) -> list[dict]:
+    """Per fiscal year: selections held of those announced (lists with a stated count; a
+    held row beyond its list's count does not count), and the lists whose count no source
+    states."""
+    selections = coverage[coverage["program_id"].astype(str) != PLATFORM_PROGRAM_ID]
+    out = []
+    for year, rows in selections.groupby("fiscal_year", sort=True):
+        counted = rows[rows["announced_count"].notna()]
+        out.append({
+            "fiscal_year": int(year),
+            "held": int(counted["held_count"].clip(upper=counted["announced_count"]).sum()),
+            "announced": int(counted["announced_count"].sum()),
+            "lists_without_count": int(rows["announced_count"].isna().sum()),
+        })
+    return out
 
 
 def _incomplete_coverage(coverage: pd.DataFrame) -> list[dict]:
@@ -261,7 +281,8 @@ def data_dictionary(frames: dict[str, pd.DataFrame], meta: dict) -> str:
             )
         lines.append("")
     lines += [f"## View `{VIEW_NAME}` (`{DUCKDB_NAME}`, `{SQLITE_NAME}`)", "", VIEW_DESCRIPTION,
-              "", "In SQLite, `programs` and `tracks` are JSON arrays and booleans are 0/1.", ""]
+              "", "In SQLite, the list columns (`programs`, `tracks`, `selection_history` ...) are "
+              "JSON arrays and booleans are 0/1.", ""]
     return "\n".join(lines)
 
 

@@ -57,7 +57,12 @@ SELECT
     -- NULL (unknown), not false, unless the complete member list is held
     (SELECT CASE max(CASE WHEN p.program_id = 'scpf_2019' THEN p.status END)
                 WHEN 'member' THEN 1 WHEN 'not_member' THEN 0 END
-     FROM participation AS p WHERE p.lg_code = c.lg_code) AS is_platform_member
+     FROM participation AS p WHERE p.lg_code = c.lg_code) AS is_platform_member,
+    (SELECT json_group_array(h) FROM (
+        SELECT DISTINCT coalesce(CAST(s.fiscal_year AS TEXT), 'unknown_year') || ' '
+            || s.program_id || '/' || s.track AS h
+        FROM local_links AS l JOIN selections AS s ON s.selection_id = l.selection_id
+        WHERE l.lg_code = c.lg_code ORDER BY h)) AS selection_history
 FROM codes AS c
 LEFT JOIN municipalities AS m ON m.lg_code = c.lg_code
 ORDER BY c.lg_code

@@ -65,6 +65,15 @@ tracks AS (
         max(CASE WHEN p.program_id = 'scpf_2019' THEN p.status END) AS platform_status
     FROM participation AS p
     GROUP BY p.lg_code
+),
+history AS (
+    SELECT l.lg_code,
+        list_sort(list_distinct(list(
+            coalesce(CAST(s.fiscal_year AS VARCHAR), 'unknown_year') || ' ' || s.program_id
+            || '/' || s.track))) AS selection_history
+    FROM local_links AS l
+    JOIN selections AS s ON s.selection_id = l.selection_id
+    GROUP BY l.lg_code
 )
 SELECT
     c.lg_code,
@@ -79,10 +88,12 @@ SELECT
     coalesce(t.tracks_unknown, []) AS tracks_unknown,
     -- NULL (unknown), not false, unless the complete member list is held
     CASE t.platform_status WHEN 'member' THEN TRUE WHEN 'not_member' THEN FALSE END
-        AS is_platform_member
+        AS is_platform_member,
+    coalesce(h.selection_history, []) AS selection_history
 FROM codes AS c
 LEFT JOIN municipalities AS m ON m.lg_code = c.lg_code
 LEFT JOIN tracks AS t ON t.lg_code = c.lg_code
+LEFT JOIN history AS h ON h.lg_code = c.lg_code
 ORDER BY c.lg_code
 """
 VIEW_TABLES = ("municipalities", "platform_members", "selections", "selection_areas",
