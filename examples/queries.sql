@@ -103,3 +103,40 @@ SELECT source_id, url, status_detail
 FROM sources
 WHERE status <> 'ok'
 ORDER BY source_id;
+
+-- name: programme_lineage
+-- Which programme followed which (the successors from FY2020 name their predecessor)?
+SELECT family_id, program_id, name_ja, start_year, end_year, predecessor_program_id
+FROM programs
+WHERE program_id <> 'scpf_2019'
+ORDER BY family_id, start_year, program_id;
+
+-- name: selections_by_family_and_year
+-- Per programme family and fiscal year, how many selections are held of those announced?
+SELECT p.family_id, c.fiscal_year,
+       sum(c.held_count) AS held,
+       sum(c.announced_count) AS announced,
+       sum(CASE WHEN c.announced_count IS NULL THEN 1 ELSE 0 END) AS lists_without_count
+FROM coverage c
+JOIN programs p USING (program_id)
+WHERE c.program_id <> 'scpf_2019'
+GROUP BY p.family_id, c.fiscal_year
+ORDER BY p.family_id, c.fiscal_year;
+
+-- name: regions_in_several_programmes_of_a_year
+-- Which regions did several programmes select in the same year (one selection_group_id)?
+SELECT fiscal_year, selection_group_id,
+       string_agg(program_id || '/' || track, ' + ' ORDER BY program_id, track) AS lists,
+       min(area_ja) AS area_ja
+FROM selections
+WHERE fiscal_year >= 2020
+GROUP BY fiscal_year, selection_group_id
+HAVING count(*) > 1
+ORDER BY fiscal_year, area_ja;
+
+-- name: platform_members_over_time
+-- How many members did the platform have, date by date, and who says so?
+SELECT c.as_of, c.total, c.total_approximate, c.local_government, c.evidence, s.url
+FROM platform_member_counts c
+JOIN sources s USING (source_id)
+ORDER BY c.as_of, c.total;

@@ -45,11 +45,18 @@ PROGRAMS = [
      2019, None),
     ("scpf_2019", "Smart City Public-Private Partnerships Platform",
      "スマートシティ官民連携プラットフォーム", 2019, None),
+    ("future_tech_2020", "Social Implementation of Future Technologies", "未来技術社会実装事業",
+     2020, None),
 ]
+# program_id -> its predecessor (the family is the first programme of the chain)
+PREDECESSORS = {"future_tech_2020": "near_future_tech_2018"}
+# as_of, total, approximate (SYNTHETIC figures of the platform's membership)
+PLATFORM_COUNTS = [("2019-08-08", 12, False), ("2021-08-24", 20, True)]
 PROGRAM_AGENCIES = [
     ("energy_demo_2010", "meti", "lead"),
     ("data_smartcity_2017", "mic", "lead"),
     ("near_future_tech_2018", "cao", "lead"),
+    ("future_tech_2020", "cao", "lead"),
     ("smartcity_model_2019", "mlit", "lead"),
     ("smart_mobility_challenge_2019", "meti", "co_lead"),
     ("smart_mobility_challenge_2019", "mlit", "co_lead"),
@@ -133,8 +140,14 @@ def synthetic_tables() -> dict[str, pd.DataFrame]:
     t["agencies"] = [dict(zip(TABLE_COLUMNS["agencies"], a, strict=True)) for a in AGENCIES]
     t["programs"] = [
         dict(program_id=p, name_en=en, name_ja=ja, start_year=s, end_year=e, description_en="",
-             note="", source_id=SYNTHETIC)
+             note="", source_id=SYNTHETIC, predecessor_program_id=PREDECESSORS.get(p),
+             family_id=PREDECESSORS.get(p, p))
         for p, en, ja, s, e in PROGRAMS
+    ]
+    t["platform_member_counts"] = [
+        dict(as_of=pd.Timestamp(d).date(), total=n, total_approximate=a, evidence="secondary",
+             source_id=SYNTHETIC)
+        for d, n, a in PLATFORM_COUNTS
     ]
     t["program_agencies"] = [
         dict(program_id=p, agency_id=a, role=r, source_id=SYNTHETIC) for p, a, r in PROGRAM_AGENCIES
@@ -206,14 +219,16 @@ PNG_NAMES = [
     "2_programme_timeline.png",
     "3_prefecture_map.png",
     "4_coverage_announced_vs_held.png",
+    "5_programme_families_by_year.png",
+    "6_platform_members_over_time.png",
 ]
 
 
-def test_report_writes_four_pngs_and_a_page(tmp_path: Path) -> None:
+def test_report_writes_six_pngs_and_a_page(tmp_path: Path) -> None:
     out = write_publication(tmp_path)
     paths = make_report(out)
     assert [p.name for p in paths] == [*PNG_NAMES, "README.md"]
-    for path in paths[:4]:
+    for path in paths[:6]:
         assert path.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
         assert b"Software" not in path.read_bytes()
     page = (out / "report" / "README.md").read_text(encoding="utf-8")
@@ -229,7 +244,13 @@ def test_report_is_byte_identical_twice(tmp_path: Path) -> None:
 
 
 def test_figures_show_the_data() -> None:
-    members, timeline, prefecture_map, coverage = build_figures(synthetic_tables())
+    tables = synthetic_tables()
+    no_count = dict(program_id="future_tech_2020", track="selected_project", fiscal_year=2024,
+                    round="", announced_count=None, announced_source_id=None, held_count=0,
+                    complete=False)  # an announcement whose count no source states
+    tables["coverage"] = pd.concat([tables["coverage"], pd.DataFrame([no_count])],
+                                   ignore_index=True)
+    members, timeline, prefecture_map, coverage, families, platform = build_figures(tables)
     text = _texts(members.figure)
     assert "地方公共団体" in text and "Local governments" in text
     assert "12 members" in text
@@ -247,6 +268,15 @@ def test_figures_show_the_data() -> None:
     rgba = panels[1].to_rgba(values)
     assert tuple(rgba[12]) != tuple(rgba[0])
     assert "1 selection(s) with no matched local government" in prefecture_map.caption
+    # families: 近未来技術 → 未来技術 is one row; FY2018 holds none of the 14 announced
+    text = _texts(families.figure)
+    assert "近未来技術等社会実装事業\n→ 未来技術社会実装事業" in text
+    assert "0/14" in text and "FY2025" in text and "4/4" in text
+    # FY2024 of 未来技術社会実装事業 has no stated count: shown apart, not summed
+    assert "+0/?" in text and "'+n/?'" in families.caption
+    text = _texts(platform.figure)
+    assert "12" in text and "約20" in text
+    assert "from 12 on 2019-08-08 to 約20 on 2021-08-24" in platform.caption
 
 
 @pytest.mark.parametrize(
@@ -255,14 +285,15 @@ def test_figures_show_the_data() -> None:
         ("drop_member_company", {PNG_NAMES[0], PNG_NAMES[1]}),
         ("drop_member_lg", {PNG_NAMES[0], PNG_NAMES[1], PNG_NAMES[2]}),
         ("drop_selection", {PNG_NAMES[1], PNG_NAMES[2]}),
-        ("coverage_held", {PNG_NAMES[3]}),
+        ("coverage_held", {PNG_NAMES[3], PNG_NAMES[4]}),
         ("end_year", {PNG_NAMES[1]}),
+        ("platform_count", {PNG_NAMES[5]}),
     ],
 )
 def test_figures_change_with_the_data(
     tmp_path: Path, change: str, expected_changed: set[str]
 ) -> None:
-    before = _hashes(make_report(write_publication(tmp_path / "before"))[:4])
+    before = _hashes(make_report(write_publication(tmp_path / "before"))[:6])
     tables = synthetic_tables()
     if change == "drop_member_company":
         tables["platform_members"] = tables["platform_members"].iloc[1:]
@@ -278,7 +309,9 @@ def test_figures_change_with_the_data(
         tables["coverage"].loc[0, "held_count"] = 1
     elif change == "end_year":
         tables["programs"].loc[0, "end_year"] = 2013
-    after = _hashes(make_report(write_publication(tmp_path / "after", tables))[:4])
+    elif change == "platform_count":
+        tables["platform_member_counts"].loc[1, "total"] = 21
+    after = _hashes(make_report(write_publication(tmp_path / "after", tables))[:6])
     changed = {name for name in before if before[name] != after[name]}
     assert changed == expected_changed
 
@@ -291,7 +324,7 @@ def test_empty_tables_say_no_data(tmp_path: Path) -> None:
         assert png_bytes(spec.figure).startswith(b"\x89PNG")
     assert "platform_members is empty" in specs[2].caption
     paths = make_report(write_publication(tmp_path, empty))
-    assert len(paths) == 5
+    assert len(paths) == 7
 
 
 def test_table_columns_follow_the_schemas() -> None:
