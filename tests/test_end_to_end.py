@@ -66,12 +66,18 @@ def test_fixture_build_is_complete_and_says_so(fixture_build: tuple[Path, Path])
 def test_duckdb_answers_the_contract(fixture_build: tuple[Path, Path]) -> None:
     _, out = fixture_build
     with duckdb.connect(str(out / "smartcity.duckdb"), read_only=True) as db:
-        assert db.execute("select count(*) from programs").fetchone()[0] == 6
+        # the 6 programmes of the root document and the 8 that followed them (FY2020-)
+        assert db.execute("select count(*) from programs").fetchone()[0] == 14
         row = db.execute(
-            "select programs, tracks from municipality_participation where name_ja = '前橋市'"
+            "select programs, tracks, selection_history from municipality_participation "
+            "where name_ja = '前橋市'"
         ).fetchone()
     assert "smart_mobility_challenge_2019" in row[0] and "smartcity_model_2019" in row[0]
     assert {"meti_pilot", "mlit_model", "priority"} <= set(row[1])
+    # 前橋市's whole history, 2019 to 2023: SMC, then 日本版MaaS each year, CAO in FY2021
+    assert {"2019 smart_mobility_challenge_2019/meti_pilot", "2020 japan_maas_2020/maas_project",
+            "2021 future_tech_2020/selected_project", "2023 japan_maas_2020/maas_project"
+            } <= set(row[2])
 
 
 @pytest.mark.parametrize("layout", [name for name in LAYOUTS if name != "table"])
@@ -290,7 +296,7 @@ def test_offline_clone_publishes_what_it_has(repo_raw: Path, tmp_path: Path) -> 
     out = tmp_path / "processed"
     assert run("all", raw, out, "--offline") == EXIT_OK
     with duckdb.connect(str(out / "smartcity.duckdb"), read_only=True) as db:
-        assert db.execute("select count(*) from programs").fetchone()[0] == 6
+        assert db.execute("select count(*) from programs").fetchone()[0] == 14
         status = dict(db.execute("select source_id, status from sources").fetchall())
         maebashi = db.execute(
             "select tracks from municipality_participation where name_ja = '前橋市'"
@@ -351,7 +357,7 @@ def test_report_and_dist_commands(fixture_build: tuple[Path, Path], tmp_path: Pa
     copy = tmp_path / "processed"
     shutil.copytree(out, copy)
     assert main(["report", "--out-dir", str(copy)]) == EXIT_OK
-    assert len(list((copy / "report").glob("*.png"))) == 4
+    assert len(list((copy / "report").glob("*.png"))) == 6
     assert main(["dist", "--out-dir", str(copy), "--dist-dir", str(tmp_path / "dist")]) == EXIT_OK
     assert len(list((tmp_path / "dist").glob("jp-smartcity-*.zip"))) == 1
 
@@ -423,6 +429,7 @@ def test_sources_command_lists_what_raw_holds(
     assert main(["sources", "--raw-dir", str(raw)]) == EXIT_OK
     out = capsys.readouterr().out
     table, lists = out.split("\nOfficial announcement of each announced list")
+    lists = lists.split("\nEach announcement (pipeline/announced.toml")[0]
     lines = {line.split()[0]: line.split()[1] for line in table.splitlines()}
     assert lines["document"] == "bundled"
     assert lines["mlit_scpf_members"] == "manual"  # dropped in by hand, no manifest entry
