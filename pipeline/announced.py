@@ -2,7 +2,7 @@
 
 The figures are data, in ``pipeline/announced.toml`` (one record per programme x track x fiscal
 year x round, the joint announcements, the platform's member counts; each with the URL it was
-seen at, collected in ``../shared/research/``). This module only reads and checks that file and
+seen at). This module only reads and checks that file and
 offers the names the extractors, the registry, coverage and validation use; no other module
 writes an announced number.
 """

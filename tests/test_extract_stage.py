@@ -97,7 +97,7 @@ def test_every_announced_list_has_a_registered_official_source(repo_raw: Path) -
     found = official_lists(sources)
     assert set(found) == {f"{p}/{t}" for p, tracks in TRACKS.items() for t in tracks} | {
         "scpf_2019"}
-    # No official URL is known for these (../shared/research/beyond-2019-2026-12.md): MIC's
+    # No official URL is known for these (the research of issue 19): MIC's
     # FY2025 release, and any list of the ハンズオン支援地区; their records say so.
     assert {name for name, listed in found.items() if not listed} == {
         "regional_dx_package_2025/smartcity_project",

@@ -30,7 +30,7 @@ EXPECTED_PUBLISHED = {
     ("smart_mobility_challenge_2019", "mlit_model", 2019, ""): 19,
     # 北海道・更別村・岩見沢市 (one joint project), 愛知県, 春日井市
     ("near_future_tech_2018", "selected_project", 2018, ""): 3,
-    # FY2020-FY2025: the confirmed rows of ../shared/research/beyond-2019-2026-12.md §2, per
+    # FY2020-FY2025: the confirmed rows of the research of issue 19 (its §2), per
     # programme and year (34 + 26 + 50 + 17 + 17 + 21 = 165).
     ("data_smartcity_2017", "subsidy", 2020, ""): 5,  # the 関東 bureau's 5 of 7
     ("future_tech_2020", "selected_project", 2020, ""): 7,
