@@ -4,6 +4,7 @@ the committed raw/ alone (the offline case every fresh clone meets)."""
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -320,6 +321,18 @@ def test_offline_clone_publishes_what_it_has(repo_raw: Path, tmp_path: Path) -> 
     assert package["announced_selections_held"] == expected
     assert 0 < expected["held"] < expected["announced"]
     assert {"meti_pilot", "mlit_model", "priority"} <= set(maebashi)
+    # The README's coverage table is this build's, year by year (lists with a stated count).
+    counted = coverage[coverage.announced_count.notna() & (coverage.program_id != "scpf_2019")]
+    by_year = counted.groupby("fiscal_year")[["held_count", "announced_count"]].sum()
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    years = re.search(r"^\| FY \|(.*)\|$", readme, re.M).group(1).split("|")
+    cells = re.search(r"^\| held / announced \|(.*)\|$", readme, re.M).group(1).split("|")
+    assert {int(y): tuple(map(int, c.split("/"))) for y, c in zip(years, cells, strict=True)} == {
+        int(y): (int(h), int(a)) for y, (h, a) in by_year.iterrows()
+    }
+    assert f"{expected['held']} of {expected['announced']} announced selections" in readme
+    assert package["announced_selections_held_by_year"][0] == {
+        "fiscal_year": 2010, "held": 4, "announced": 4, "lists_without_count": 0}
     assert run("check", raw, out) == EXIT_MISSING
 
 
