@@ -219,3 +219,21 @@ def test_platform_counts_cite_their_pages_with_their_evidence(repo_raw: Path) ->
         930, 641, False)
     with pytest.raises(PipelineError, match="not in raw/manual/cited_sources.csv"):
         build_platform_member_counts(cited.iloc[:3], evidence)
+
+
+# --- what the Datasette front page says --------------------------------------------------------
+
+
+def test_front_page_shows_held_of_announced_per_fiscal_year() -> None:
+    from pipeline.serve import front_page_html
+
+    package = {"description": SYNTHETIC, "version": "0", "complete": False, "sources": [],
+               "announced_selections_held_by_year": [
+                   {"fiscal_year": 2024, "held": 17, "announced": 38, "lists_without_count": 1}],
+               "incomplete_coverage": [
+                   {"program_id": "future_tech_2020", "track": "selected_project",
+                    "fiscal_year": 2024, "round": "", "announced_count": None,
+                    "held_count": 0}]}
+    page = front_page_html(package)
+    assert "<td>FY2024</td><td>17</td><td>38</td><td>1</td>" in page
+    assert "0 held, number announced not known" in page
