@@ -3,9 +3,10 @@
 They are drawn from the published Parquet files only, so they show what a user of the dataset
 gets, gaps included: each title says how much of what was announced the dataset holds
 (``coverage``) and on what evidence (``evidence``), and each PNG carries its title and caption
-as PNG text, so that a figure shown alone still says how much it shows. Empty tables (a source missing) give a figure that says "no data" rather
-than an error, because an incomplete publication is a normal state of this dataset.
-Output bytes depend on the data only: fixed sizes and DPI, sorted inputs, no PNG timestamp.
+as PNG text, so that a figure shown alone still says how much it shows. Empty tables (a source
+missing) give a figure that says "no data" rather than an error, because an incomplete
+publication is a normal state of this dataset. Output bytes depend on the data only: fixed
+sizes and DPI, sorted inputs, no PNG timestamp.
 """
 
 from __future__ import annotations
