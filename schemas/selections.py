@@ -10,6 +10,7 @@ from schemas._common import (
     ALL_TRACKS,
     ID_RE,
     PROGRAM_TRACKS,
+    ROUNDS,
     evidence_field,
     page_field,
     source_id_field,
@@ -24,7 +25,8 @@ class Selections(pa.DataFrameModel):
         unique=True,
         str_matches=ID_RE,
         description="Stable id: program_id-track-fiscal_year[-round]-<6 hex digits from the area> "
-        "(fiscal_year 'unknown_year' when not confirmed; -2, -3 for a repeated area).",
+        "(fiscal_year 'unknown_year' when not confirmed; the round only when it is first or "
+        "additional; -2, -3 for a repeated area).",
     )
     program_id: Series[str] = pa.Field(str_matches=ID_RE, description="A programs.program_id.")
     track: Series[str] = pa.Field(
@@ -40,7 +42,12 @@ class Selections(pa.DataFrameModel):
         "sources do not confirm it (the note says what is known, e.g. FY2018 or FY2019).",
     )
     round: Series[str] = pa.Field(
-        description="Call round (first, additional); empty string when the year had one round."
+        nullable=True,
+        isin=list(ROUNDS),
+        description="Call the selection came from: first or additional (the fiscal year's "
+        "first call, or an additional call of the same year: data_smartcity_2017); single "
+        "(the programme announced the year's selections together, in no rounds). NULL when "
+        "the round is not known (the note says what is known); never an empty string.",
     )
     announced_on: Series[pa.Date] = pa.Field(
         nullable=True, description="Date the selection was announced; null when not known."

@@ -25,9 +25,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.announced import TRACKS
+from pipeline.announced import ANNOUNCED_COUNTS, TRACKS
 from pipeline.errors import SourceError
 from pipeline.extract.result import SELECTION_EXTRACT_COLUMNS, ExtractOutput
+from schemas.vocabularies import ROUNDS as SCHEMA_ROUNDS
+from schemas.vocabularies import SINGLE_ROUND
 
 MANUAL_DIR = "manual"
 CITED_FILE = "cited_sources.csv"
@@ -49,7 +51,7 @@ SELECTED = "selected"
 YEAR_UNCONFIRMED = "year_unconfirmed"
 SELECTION_UNCONFIRMED = "selection_unconfirmed"  # kept in the file, never published
 STATUSES = (SELECTED, YEAR_UNCONFIRMED, SELECTION_UNCONFIRMED)
-ROUNDS = ("", "first", "additional")
+ROUNDS = ("", *SCHEMA_ROUNDS)  # '' (an empty cell): the round is not known
 AUTHORITIES = ("official", "secondary")
 URL_SEPARATOR = " ; "
 NOTE_SEPARATOR = " | "
@@ -230,7 +232,13 @@ def _check_row(source_id: str, path: Path, line: int, row: dict[str, str]) -> No
     if status == YEAR_UNCONFIRMED and year:
         raise fail(f"fiscal_year must be empty on a {YEAR_UNCONFIRMED} row (found {year!r})")
     if row["round"] not in ROUNDS:
-        raise fail(f"round {row['round']!r}; expected empty, 'first' or 'additional'")
+        raise fail(f"round {row['round']!r}; expected one of {SCHEMA_ROUNDS}, or empty when "
+                   "the round is not known")
+    if not row["round"] and year and _announced_rounds(program_id, track, int(year)) == {
+        SINGLE_ROUND
+    }:
+        raise fail(f"round is empty (not known), but {program_id}/{track} announced FY{year} "
+                   f"in a single round (pipeline/announced.py): write {SINGLE_ROUND!r}")
     announced = row["announced_on"]
     if announced:
         try:
@@ -243,6 +251,14 @@ def _check_row(source_id: str, path: Path, line: int, row: dict[str, str]) -> No
         raise fail("area_ja and prefecture_ja are both empty; one is required")
     if not row["source_url"]:
         raise fail("source_url is empty; every row cites the URL its facts were seen at")
+
+
+def _announced_rounds(program_id: str, track: str, fiscal_year: int) -> set[str]:
+    """The rounds pipeline/announced.py gives a programme track's fiscal year (may be none)."""
+    return {
+        a.round for a in ANNOUNCED_COUNTS
+        if (a.program_id, a.track, a.fiscal_year) == (program_id, track, fiscal_year)
+    }
 
 
 def _cited_id(
@@ -283,7 +299,7 @@ def selections_frame(rows: pd.DataFrame) -> pd.DataFrame:
             "fiscal_year": [int(v) if v else None for v in rows["fiscal_year"]]
             if len(rows)
             else [],
-            "round": list(rows["round"]) if len(rows) else [],
+            "round": text("round"),  # an empty cell: the round is not known (None)
             "announced_on": text("announced_on"),
             "project_name_ja": text("project_name_ja"),
             "lead_org_ja": text("lead_org_ja"),

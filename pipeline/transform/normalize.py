@@ -20,6 +20,7 @@ from pipeline.text import (
     text_or_empty,
 )
 from schemas import columns
+from schemas.vocabularies import SINGLE_ROUND
 
 if TYPE_CHECKING:
     from pipeline.transform.matching import Matcher
@@ -102,7 +103,7 @@ def choose_selection_rows(
     adds to a row of the same selection (project name, lead, note) is kept in that row's
     ``note``, naming the transcription: it is not the official list's fact, but it is not lost.
     """
-    keys = ["program_id", "track", "fiscal_year", "round"]
+    keys = ["program_id", "track", "fiscal_year", _ROUND_GROUP]
     chosen: dict[tuple, tuple[str, pd.DataFrame]] = {}
     partial_rows: dict[tuple, list[tuple[str, pd.DataFrame]]] = {}
     order: list[tuple] = []  # every round, in the order first met
@@ -110,7 +111,8 @@ def choose_selection_rows(
     for source_id, frame in candidates:
         if not len(frame):
             continue
-        frame = frame.assign(round=frame["round"].map(text_or_empty))
+        frame = frame.assign(round=frame["round"].map(published_round))
+        frame[_ROUND_GROUP] = frame["round"].map(text_or_empty)  # a not-known round groups too
         for key, rows in frame.groupby(keys, sort=True, dropna=False):
             label = _round_label(key)
             if source_id in partial:
@@ -158,7 +160,23 @@ def choose_selection_rows(
                                        winner_rows, replace=True)
         parts.append(merged)
         differences += found
-    return (pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()), differences
+    if not parts:
+        return pd.DataFrame(), differences
+    return pd.concat(parts, ignore_index=True).drop(columns=_ROUND_GROUP), differences
+
+
+# The round a selection is grouped by while sources are chosen: its published round, '' when
+# that is not known (a grouping key cannot be NULL).
+_ROUND_GROUP = "_round_group"
+
+
+def published_round(value: object) -> str | None:
+    """The published round of an extracted one (schemas.vocabularies.ROUNDS, or None when it is
+    not known). The list extractors give '' for a list that names no round, the year's one
+    announcement: that is ``single``. A transcription gives None when the round is not known."""
+    if value is None or pd.isna(value):
+        return None
+    return SINGLE_ROUND if value == "" else str(value)
 
 
 _COMPARED_FIELDS = ("area_ja", "project_name_ja", "lead_org_ja")
@@ -267,7 +285,10 @@ def _selection_ids(frame: pd.DataFrame) -> list[str]:
     for row in frame.itertuples():
         area = area_key(text_or_empty(row.area_ja) or text_or_empty(row.prefecture_ja))
         year = "unknown_year" if pd.isna(row.fiscal_year) else int(row.fiscal_year)
-        parts = (row.program_id, row.track, year, row.round, stable_id("", area)[:6])
+        # Only a named call (first, additional) is part of the id: ids stay as they were when
+        # the single-round and not-known rounds had no value.
+        named = text_or_empty(row.round) if row.round != SINGLE_ROUND else ""
+        parts = (row.program_id, row.track, year, named, stable_id("", area)[:6])
         base = "-".join(str(part) for part in parts if part != "")
         seen[base] = seen.get(base, 0) + 1
         ids.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
@@ -286,7 +307,7 @@ def normalize_selections(
             [],
         )
     frame = extracted.copy()
-    frame["round"] = frame["round"].fillna("")
+    frame["round"] = frame["round"].map(published_round)
     frame["selection_id"] = _selection_ids(frame)
     frame["selection_group_id"] = frame["selection_id"]
     frame["evidence"] = [evidence.get(str(s), "secondary") for s in frame["source_id"]]
