@@ -119,7 +119,7 @@ def _selection(sid, program, track, year, source, *, page=None, group=None, area
         "program_id": program,
         "track": track,
         "fiscal_year": year,
-        "round": "",
+        "round": "single",
         "announced_on": announced,
         "project_name_ja": f"SYNTHETIC project {sid}",
         "lead_org_ja": None,
@@ -175,12 +175,12 @@ def _selection_areas() -> pd.DataFrame:
 def _coverage() -> pd.DataFrame:
     smc = "smart_mobility_challenge_2019"
     rows = [
-        ("energy_demo_2010", "demonstration_area", 2010, "", 4, "cited_energy", 4, True),
-        (smc, "meti_pilot", 2019, "", 13, "cited_smc", 13, True),
-        (smc, "mlit_model", 2019, "", 19, "cited_smc", 2, False),
+        ("energy_demo_2010", "demonstration_area", 2010, "single", 4, "cited_energy", 4, True),
+        (smc, "meti_pilot", 2019, "single", 13, "cited_smc", 13, True),
+        (smc, "mlit_model", 2019, "single", 19, "cited_smc", 2, False),
     ]
     rows += [
-        ("scpf_2019", category, 2019, "", count, "cited_smc", count, True)
+        ("scpf_2019", category, 2019, "single", count, "cited_smc", count, True)
         for category, count in sorted(MEMBER_COMPOSITIONS[0].counts.items())
     ]
     return pd.DataFrame(

@@ -183,7 +183,9 @@ _COMPARED_FIELDS = ("area_ja", "project_name_ja", "lead_org_ja")
 
 
 def _round_label(key: tuple) -> str:
-    return "/".join(text_or_empty(part) for part in key if text_or_empty(part))
+    """programme/track/year[/round] as the build prints it (a single round goes unsaid)."""
+    parts = [text_or_empty(part) for part in key]
+    return "/".join(part for part in parts if part and part != SINGLE_ROUND)
 
 
 def _same_selection(a: pd.Series, b: pd.Series) -> bool:
