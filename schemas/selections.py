@@ -59,7 +59,14 @@ class Selections(pa.DataFrameModel):
     consortium_ja: Series[str] = pa.Field(
         nullable=True, description="Consortium or council as printed."
     )
-    prefecture_ja: Series[str] = pa.Field(nullable=True, description="Prefecture as printed.")
+    prefecture_ja: Series[str] = pa.Field(
+        nullable=True,
+        description="Prefecture as the source prints it for this selection, text as printed; "
+        "NULL when the source prints none. Never inferred: the prefecture of each local "
+        "government a selection covers is in municipalities (join selection_areas), and the "
+        "prefectures a region lies in are its selection_areas rows with link = "
+        "within_prefecture (山陰エリア: 島根県 and 鳥取県), never this column.",
+    )
     area_ja: Series[str] = pa.Field(
         nullable=True, description="Area (region, municipalities) as printed."
     )

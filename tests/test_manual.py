@@ -145,17 +145,21 @@ def test_rows_without_a_confirmed_year_are_published_with_a_null_year(
 
 
 def test_facts_not_guesses(repo_raw: Path, selections):
-    # The truncated 秋田 row of FY2018 is left out; inferred prefectures are marked.
+    # The truncated 秋田 row of FY2018 is left out. A prefecture is transcribed only as printed:
+    # where the research inferred one (from a municipality's or a region's name), the cell is
+    # empty, and only 京丹後地域's note keeps the inference, marked as such.
     assert not selections["area_ja"].fillna("").str.startswith("秋田").any()
     rows = manual.read_transcription(
         "t",
         repo_raw / "manual" / "smart_mobility_challenge_2019.csv",
         manual.url_index(manual.read_cited(repo_raw / "manual" / manual.CITED_FILE)),
     )
-    inferred = rows[rows["note"].str.contains("prefecture inferred", regex=False)]
-    assert set(inferred["area_ja"]) == {
-        "浪江町", "豊田市", "春日井市", "永平寺町", "大分市", "京丹後地域"
-    }
+    by_area = rows.set_index(["track", "area_ja"])
+    for area in ("浪江町", "豊田市", "春日井市", "永平寺町", "大分市"):
+        assert by_area.loc[("meti_pilot", area), "prefecture_ja"] == "", area
+    assert not rows["note"].str.contains("prefecture inferred", regex=False).any()
+    kyotango = by_area.loc[("mlit_model", "京丹後地域")]
+    assert kyotango["prefecture_ja"] == "" and "inferred from the name" in kyotango["note"]
     for cell in selections.drop(columns=["page", "fiscal_year"]).stack():
         assert "(not seen)" not in str(cell) and "(not given)" not in str(cell)
 
@@ -313,6 +317,8 @@ def test_synthetic_good_file_extracts(tmp_path: Path):
                         "announced FY2019 in a single round"),
         ({"area_ja": "", "prefecture_ja": ""}, "area_ja and prefecture_ja are both empty"),
         ({"source_url": ""}, "source_url is empty"),
+        ({"region_prefectures_ja": "島根、鳥取"}, "region_prefectures_ja names ['島根', '鳥取']"),
+        ({"area_ja": "", "region_prefectures_ja": "北海道"}, "area_ja (the region) is empty"),
         ({"project_name_ja": "(not seen)"}, "placeholder '(not seen)'"),
     ],
 )

@@ -28,6 +28,7 @@ import pandas as pd
 from pipeline.announced import ANNOUNCED_COUNTS, TRACKS
 from pipeline.errors import SourceError
 from pipeline.extract.result import SELECTION_EXTRACT_COLUMNS, ExtractOutput
+from pipeline.text import PREFECTURES
 from schemas.vocabularies import ROUNDS as SCHEMA_ROUNDS
 from schemas.vocabularies import SINGLE_ROUND
 
@@ -39,7 +40,7 @@ CITED_ID = "cited_sources"  # the name errors about the cited-sources file carry
 TRANSCRIPTION_COLUMNS = [
     "program_id", "track", "status", "fiscal_year", "round", "announced_on", "prefecture_ja",
     "area_ja", "target_area_ja", "project_name_ja", "lead_org_ja", "consortium_ja",
-    "participants_ja", "list_key", "note", "source_url", "other_urls",
+    "participants_ja", "list_key", "region_prefectures_ja", "note", "source_url", "other_urls",
 ]
 CITED_COLUMNS = ["source_id", "url", "title", "publisher", "authority"]
 SOURCES_COLUMNS = [
@@ -54,6 +55,7 @@ STATUSES = (SELECTED, YEAR_UNCONFIRMED, SELECTION_UNCONFIRMED)
 ROUNDS = ("", *SCHEMA_ROUNDS)  # '' (an empty cell): the round is not known
 AUTHORITIES = ("official", "secondary")
 URL_SEPARATOR = " ; "
+LIST_SEPARATOR = "、"  # between names in one cell (area_ja, participants_ja, region prefectures)
 NOTE_SEPARATOR = " | "
 CITED_STATUS_DETAIL = "cited, not archived"
 
@@ -249,6 +251,13 @@ def _check_row(source_id: str, path: Path, line: int, row: dict[str, str]) -> No
             raise fail(f"announced_on {announced!r} is not a date YYYY-MM-DD")
     if not (row["area_ja"] or row["prefecture_ja"]):
         raise fail("area_ja and prefecture_ja are both empty; one is required")
+    placed = [p for p in row["region_prefectures_ja"].split(LIST_SEPARATOR) if p]
+    unknown = [p for p in placed if p not in PREFECTURES]
+    if unknown:
+        raise fail(f"region_prefectures_ja names {unknown}, not prefectures; write full names "
+                   f"such as 島根県, separated by {LIST_SEPARATOR!r}")
+    if placed and not row["area_ja"]:
+        raise fail("region_prefectures_ja places a region, but area_ja (the region) is empty")
     if not row["source_url"]:
         raise fail("source_url is empty; every row cites the URL its facts were seen at")
 
@@ -310,6 +319,7 @@ def selections_frame(rows: pd.DataFrame) -> pd.DataFrame:
             "source_id": list(rows["cited_source_id"]) if len(rows) else [],
             "page": [None] * len(rows),
             "list_key": text("list_key"),
+            "region_prefectures_ja": text("region_prefectures_ja"),
         },
         columns=SELECTION_EXTRACT_COLUMNS,
     )

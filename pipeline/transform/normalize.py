@@ -319,17 +319,24 @@ def normalize_selections(
 
     problems: list[Problem] = []
     areas: list[dict] = []
-    for row in frame.itertuples():
-        # A region over several prefectures may print them all (山陰エリア: 島根県、鳥取県;
-        # 瀬戸内エリア: 広島県・岡山県・香川県): it is linked to each, within_prefecture.
+    placements = (frame["region_prefectures_ja"] if "region_prefectures_ja" in frame
+                  else pd.Series(None, index=frame.index))
+    for row, placed_ja in zip(frame.itertuples(), placements, strict=True):
+        # The prefecture as printed helps to match the area. A region no source maps to local
+        # governments lies in the prefectures a source places it in (region_prefectures_ja:
+        # 山陰エリア(島根・鳥取) -> 島根県、鳥取県), else in the one(s) printed (八重山地域: 沖縄県;
+        # a cell printing several, 広島県・岡山県・香川県): it is linked to each,
+        # within_prefecture. A region placed nowhere (瀬戸内エリア) gets no link.
         printed_ja = text_or_empty(row.prefecture_ja)
         printed = prefecture_list(printed_ja) or ([printed_ja] if printed_ja else [])
+        placed = [p for p in text_or_empty(placed_ja).split("、") if p] or printed
         prefecture = printed[0] if len(printed) == 1 else None
         text = text_or_empty(row.area_ja) or prefecture or ""
         match = matcher.match(text, prefecture=prefecture)
-        prefecture_codes = [c for p in printed if (c := matcher.prefecture_code_of(p))]
-        if len(prefecture_codes) != len(printed):
-            real_prefecture = f"prefecture_ja {row.prefecture_ja!r} names an unknown prefecture"
+        prefecture_codes = [c for p in placed if (c := matcher.prefecture_code_of(p))]
+        if len(prefecture_codes) != len(placed):
+            column = "region_prefectures_ja" if text_or_empty(placed_ja) else "prefecture_ja"
+            real_prefecture = f"{column} {'、'.join(placed)!r} names an unknown prefecture"
             problems.append(Problem("selection_areas", "lg_code", "area_matches_local_governments",
                                     f"{row.selection_id}: {real_prefecture}", row.source_id,
                                     row.page))
@@ -349,7 +356,7 @@ def normalize_selections(
             match.codes, match.parts, strict=True)]
         if not links and not real:
             # A region no source maps to local governments (八重山地域): link the prefecture(s)
-            # it is printed in, so per-prefecture counts keep it; never its municipalities.
+            # it lies in, so per-prefecture counts keep it; never its municipalities.
             links = [(code, text, "within_prefecture") for code in prefecture_codes]
         for code, part, link in links:
             areas.append(
