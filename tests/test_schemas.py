@@ -177,10 +177,13 @@ def test_page_must_be_one_based(tables):
     assert any("greater_than_or_equal_to(1)" in c for c in failures("platform_members", frame))
 
 
-def test_as_of_is_the_platform_date(tables):
+def test_as_of_is_the_date_a_source_states_never_before_the_platform(tables):
     frame = tables["platform_members"].copy()
-    frame.loc[0, "as_of"] = "2019-08-29"
-    assert any(c.startswith("isin") for c in failures("platform_members", frame))
+    frame.loc[0, "as_of"] = "2020-03-24"  # a later page's date is a row's own as-of date
+    assert failures("platform_members", frame) == set()
+    frame.loc[0, "as_of"] = "2019-08-07"  # the platform did not exist before 2019-08-08
+    assert any(c.startswith("greater_than_or_equal_to") for c in
+               failures("platform_members", frame))
 
 
 def test_lg_code_only_for_local_governments(tables):

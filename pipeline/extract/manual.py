@@ -242,13 +242,8 @@ def _check_row(source_id: str, path: Path, line: int, row: dict[str, str]) -> No
         raise fail(f"round is empty (not known), but {program_id}/{track} announced FY{year} "
                    f"in a single round (pipeline/announced.py): write {SINGLE_ROUND!r}")
     announced = row["announced_on"]
-    if announced:
-        try:
-            valid = bool(_DATE_RE.match(announced)) and date.fromisoformat(announced)
-        except ValueError:
-            valid = False
-        if not valid:
-            raise fail(f"announced_on {announced!r} is not a date YYYY-MM-DD")
+    if announced and not is_iso_date(announced):
+        raise fail(f"announced_on {announced!r} is not a date YYYY-MM-DD")
     if not (row["area_ja"] or row["prefecture_ja"]):
         raise fail("area_ja and prefecture_ja are both empty; one is required")
     placed = [p for p in row["region_prefectures_ja"].split(LIST_SEPARATOR) if p]
@@ -260,6 +255,14 @@ def _check_row(source_id: str, path: Path, line: int, row: dict[str, str]) -> No
         raise fail("region_prefectures_ja places a region, but area_ja (the region) is empty")
     if not row["source_url"]:
         raise fail("source_url is empty; every row cites the URL its facts were seen at")
+
+
+def is_iso_date(text: str) -> bool:
+    """``text`` is a real calendar date written YYYY-MM-DD (2019-02-30 is not)."""
+    try:
+        return bool(_DATE_RE.match(text)) and bool(date.fromisoformat(text))
+    except ValueError:
+        return False
 
 
 def _announced_rounds(program_id: str, track: str, fiscal_year: int) -> set[str]:

@@ -35,7 +35,10 @@ def normalize_members(
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """Add ids, comparable names, the evidence grade (``evidence``: source id -> grade, from
     :func:`pipeline.transform.sources.evidence_by_source`) and, for local governments, the
-    JIS X 0402 code."""
+    JIS X 0402 code and the prefecture the municipality reference gives it.
+
+    ``as_of`` is the date of rows whose source states none of its own (the official member
+    list's); a transcribed row carries the date its page states (extract column ``as_of``)."""
     problems: list[Problem] = []
     frame = extracted.copy()
     frame["name_normalized"] = frame["name_ja"].map(normalize_org_name)
@@ -66,7 +69,14 @@ def normalize_members(
             )
         )
     frame["lg_code"] = codes
-    frame["as_of"] = as_of
+    # The prefecture section the list prints a member under, if any; for a local government,
+    # the prefecture the reference knows for its code (the member id keeps the printed one).
+    frame["prefecture_ja"] = [
+        matcher.prefecture_name_of(code) if code else text_or_empty(printed) or None
+        for code, printed in zip(codes, frame["prefecture_ja"], strict=True)
+    ]
+    own = frame["as_of"] if "as_of" in frame else pd.Series(None, index=frame.index)
+    frame["as_of"] = [text_or_empty(date) or as_of for date in own]
     frame["evidence"] = [evidence.get(str(s), "secondary") for s in frame["source_id"]]
     return frame[MEMBER_COLUMNS], problems
 
