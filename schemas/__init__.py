@@ -52,6 +52,7 @@ PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
 FOREIGN_KEYS: list[tuple[str, str, str, str]] = [
     ("sources", "parent_source_id", "sources", "source_id"),
     ("programs", "source_id", "sources", "source_id"),
+    ("programs", "description_source_id", "sources", "source_id"),
     ("program_agencies", "program_id", "programs", "program_id"),
     ("program_agencies", "agency_id", "agencies", "agency_id"),
     ("program_agencies", "source_id", "sources", "source_id"),

@@ -206,16 +206,18 @@ def sample_tables() -> dict[str, pd.DataFrame]:
         "programs": pd.DataFrame(
             [
                 ("energy_demo_2010", "Next Generation Energy and Social System Demonstration",
-                 "次世代エネルギー・社会システム実証事業", 2010, 2013, "SYNTHETIC", None,
-                 "document"),
+                 "次世代エネルギー・社会システム実証事業", 2010, 2013, "SYNTHETIC",
+                 "cited_energy", "SYNTHETIC quotation", None, "document"),
                 ("smart_mobility_challenge_2019", "Smart Mobility Challenge",
-                 "スマートモビリティチャレンジ", 2019, None, "SYNTHETIC", None, "document"),
+                 "スマートモビリティチャレンジ", 2019, None, "SYNTHETIC", "cited_smc",
+                 "SYNTHETIC quotation", None, "document"),
                 ("scpf_2019", "Smart City Public-Private Partnerships Platform",
-                 "スマートシティ官民連携プラットフォーム", 2019, None, "SYNTHETIC", None,
-                 "document"),
+                 "スマートシティ官民連携プラットフォーム", 2019, None, None, None,
+                 "SYNTHETIC quotation", None, "document"),
             ],
             columns=["program_id", "name_en", "name_ja", "start_year", "end_year",
-                     "description_en", "note", "source_id"],
+                     "description_en", "description_source_id", "document_text_en", "note",
+                     "source_id"],
         ),
         "program_agencies": pd.DataFrame(
             [

@@ -12,7 +12,7 @@ import pytest
 
 from pipeline import announced
 from pipeline.errors import SourceError
-from pipeline.extract import manual, manual_members
+from pipeline.extract import curated, manual, manual_members
 from pipeline.extract.result import ExtractOutput
 from pipeline.workspace.registry import load_registry
 
@@ -215,6 +215,9 @@ def test_cited_sources_are_exactly_what_is_cited(repo_raw: Path, cited):
         used |= set(rows["cited_source_id"])
         used |= {i for ids in rows["other_source_ids"] for i in ids}
     used |= {urls[u] for u in _announced_urls()}
+    # the curated programme descriptions and the platform's ministries cite pages too
+    used |= {urls[u] for u in curated.programs_table()["description_citation"] if u}
+    used |= {urls[u] for u in curated.program_agencies_table()["citation"]}
     members = repo_raw / "manual" / manual.MEMBERS_FILE
     used |= set(manual_members.extract("m", [members])["platform_members"]["source_id"])
     assert used == set(cited["source_id"])
