@@ -105,7 +105,7 @@ SMC_SELECTED_BY_BOTH = 4
 SMC_CITATION = "https://www.gov-base.info/2020/04/22/86710"
 
 ANNOUNCED_COUNTS: tuple[AnnouncedCount, ...] = (
-    AnnouncedCount("energy_demo_2010", "demonstration_area", 2010, "", 4,
+    AnnouncedCount("energy_demo_2010", "demonstration_area", 2010, "single", 4,
                    "https://tenbou.nies.go.jp/news/jnews/detail.php?i=3518"),
     AnnouncedCount("data_smartcity_2017", "subsidy", 2017, "first", 4,
                    "http://www.soumu.go.jp/soutsu/hokkaido/2017/0616d.html"),
@@ -115,21 +115,21 @@ ANNOUNCED_COUNTS: tuple[AnnouncedCount, ...] = (
                    "http://www.soumu.go.jp/menu_news/s-news/01tsushin01_02000257.html"),
     AnnouncedCount("data_smartcity_2017", "subsidy", 2019, "first", 4,
                    "https://www.soumu.go.jp/soutsu/shikoku/press/20190709.html"),
-    AnnouncedCount("near_future_tech_2018", "selected_project", 2018, "", 14,
+    AnnouncedCount("near_future_tech_2018", "selected_project", 2018, "single", 14,
                    "https://nextmobility.jp/economy_society/ministry-of-land-infrastructure-"
                    "transport-and-tourism-cabinet-office-selects-targets-for-support-for-"
                    "introducing-autonomous-driving-services20210731"),
-    AnnouncedCount("near_future_tech_2018", "selected_project", 2019, "", 8,
+    AnnouncedCount("near_future_tech_2018", "selected_project", 2019, "single", 8,
                    "https://nextmobility.jp/economy_society/ministry-of-land-infrastructure-"
                    "transport-and-tourism-cabinet-office-selects-targets-for-support-for-"
                    "introducing-autonomous-driving-services20210731"),
-    AnnouncedCount("smartcity_model_2019", "leading_model", 2019, "", 15,
+    AnnouncedCount("smartcity_model_2019", "leading_model", 2019, "single", 15,
                    "https://ligare.news/story/smart-city-project"),
-    AnnouncedCount("smartcity_model_2019", "priority", 2019, "", 23,
+    AnnouncedCount("smartcity_model_2019", "priority", 2019, "single", 23,
                    "https://ligare.news/story/smart-city-project"),
-    AnnouncedCount("smart_mobility_challenge_2019", "meti_pilot", 2019, "", 13,
+    AnnouncedCount("smart_mobility_challenge_2019", "meti_pilot", 2019, "single", 13,
                    "https://www.gov-base.info/2019/06/18/31873"),
-    AnnouncedCount("smart_mobility_challenge_2019", "mlit_model", 2019, "", 19,
+    AnnouncedCount("smart_mobility_challenge_2019", "mlit_model", 2019, "single", 19,
                    "https://www.mlit.go.jp/sogoseisaku/transport/sosei_transport_tk_000115.html"),
 )
 
@@ -164,7 +164,7 @@ DATA_SMARTCITY_ROUNDS: tuple[AnnouncedRound, ...] = (
                    "https://www.soumu.go.jp/soutsu/shikoku/press/20190709.html"),
 )
 ENERGY_DEMO_PROGRAM = "次世代エネルギー・社会システム実証"
-ENERGY_DEMO_ROUND = AnnouncedRound("energy_demo_2010", 2010, "", "2010-04-08",
+ENERGY_DEMO_ROUND = AnnouncedRound("energy_demo_2010", 2010, "single", "2010-04-08",
                                    "https://tenbou.nies.go.jp/news/jnews/detail.php?i=3518")
 
 

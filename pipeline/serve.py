@@ -36,7 +36,7 @@ from schemas import (
     table_description,
     table_title,
 )
-from schemas.vocabularies import EXTRACTED_ORIGINS
+from schemas.vocabularies import EXTRACTED_ORIGINS, SINGLE_ROUND
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8001
@@ -92,7 +92,9 @@ def _gap_text(gap: dict) -> str:
     """One coverage gap: programme, track, year and round, held against announced."""
     e = html.escape
     year = f"FY{gap['fiscal_year']}" if gap.get("fiscal_year") is not None else "year unknown"
-    round_ = f" {e(str(gap['round']))}" if gap.get("round") else ""
+    named = gap.get("round")
+    round_ = (" (round not known)" if named is None
+              else "" if named in ("", SINGLE_ROUND) else f" {e(str(named))}")
     announced = gap.get("announced_count")
     counts = (f"{gap['held_count']} held of {announced} announced" if announced is not None
               else f"{gap['held_count']} held, number announced not known")

@@ -29,6 +29,13 @@ AREA_LINKS = ("local_government", "within_prefecture")
 TRACK_PARTICIPATION = ("selected", "not_selected", "unknown")
 PLATFORM_PARTICIPATION = ("member", "not_member", "unknown")
 STATUSES = ("ok", "missing", "failed")
+# The call a selection came from (selections.round, coverage.round). first / additional: the
+# fiscal year's first call and an additional call of the same year (一次公募 / 追加公募, as MIC's
+# releases name them for data_smartcity_2017); single: the programme announced the year's
+# selections together, in no rounds (every other programme; for the platform, its member list).
+# NULL, never '', when the round is not known: the row's note says what is.
+ROUNDS = ("first", "additional", "single")
+SINGLE_ROUND = "single"
 MUNICIPALITY_KINDS = (
     "prefecture", "designated_city", "ward", "special_ward", "city", "town", "village",
 )

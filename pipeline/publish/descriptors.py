@@ -21,6 +21,7 @@ from schemas import (
     column_descriptions,
     column_nullable,
     columns,
+    key_has_nulls,
     logical_types,
     table_description,
     table_title,
@@ -76,9 +77,6 @@ def _table_schema(table: str, suffix: str) -> dict:
             field["falseValues"] = ["false"]
         if not nullable[column]:
             field["constraints"] = {"required": True}
-            if types[column] == "string":
-                # '' is a value here (round is '' for a single round), not a null.
-                field["missingValues"] = []
         fields.append(field)
     schema: dict = {"fields": fields, "primaryKey": list(PRIMARY_KEYS[table])}
     foreign_keys = [
@@ -94,8 +92,7 @@ def _table_schema(table: str, suffix: str) -> dict:
     ]
     if foreign_keys:
         schema["foreignKeys"] = foreign_keys
-    # Empty strings stand for null in CSV; the contract's round column is '' when there was a
-    # single round, so '' cannot be a missing value in tables that have such key columns.
+    # Empty strings stand for null in CSV: no published column holds '' as a value.
     schema["missingValues"] = [""]
     return schema
 
@@ -241,7 +238,15 @@ def data_dictionary(frames: dict[str, pd.DataFrame], meta: dict) -> str:
     for table in TABLES:
         frame = frames[table]
         lines += [f"## `{table}`", "", _resource_description(table, meta), ""]
-        lines.append(f"Rows: {len(frame)}. Primary key: `{', '.join(PRIMARY_KEYS[table])}`.")
+        key = ", ".join(PRIMARY_KEYS[table])
+        if key_has_nulls(table):
+            nullable_key = ", ".join(
+                f"`{c}`" for c in PRIMARY_KEYS[table] if column_nullable(table)[c]
+            )
+            lines.append(f"Rows: {len(frame)}. Key: `{key}`, unique ({nullable_key} may be "
+                         "NULL, so the databases declare it UNIQUE, not PRIMARY KEY).")
+        else:
+            lines.append(f"Rows: {len(frame)}. Primary key: `{key}`.")
         refs = [f for f in FOREIGN_KEYS if f[0] == table]
         if refs:
             lines.append(
@@ -283,7 +288,6 @@ Tables (see `DATA_DICTIONARY.md`; keys and descriptions also in `datapackage.jso
 |---|---|
 | `parquet/<table>.parquet` | typed tables (zstd); metadata names the version and sources |
 | `csv/<table>.csv` | the same rows; UTF-8 **with BOM**, `\\n` line endings; empty = null |
-| | except in `round`, where an empty string means the year had a single round |
 | `{DUCKDB_NAME}` | every table with primary and foreign keys, comments, view `{VIEW_NAME}` |
 | `{SQLITE_NAME}` | the same tables, keys and view in SQLite (what `make serve` browses) |
 | `datapackage.json` | Frictionless Data Package: fields, types, keys, sources, licence |

@@ -21,7 +21,14 @@ from pipeline.errors import ValidationFailed
 from pipeline.publish.descriptors import SQLITE_NAME, VIEW_NAME
 from pipeline.publish.writers import VIEW_LOCAL_GOVERNMENTS_SQL
 from pipeline.validate import plain_value
-from schemas import FOREIGN_KEYS, PRIMARY_KEYS, TABLES, column_nullable, columns, logical_types
+from schemas import (
+    FOREIGN_KEYS,
+    TABLES,
+    column_nullable,
+    columns,
+    key_constraint,
+    logical_types,
+)
 
 __all__ = ["SQLITE_NAME", "SQLITE_VIEW_SQL", "sqlite_ddl", "sqlite_rows", "write_sqlite"]
 
@@ -76,7 +83,7 @@ def sqlite_ddl(table: str) -> str:
         if types[column] == "boolean":
             line += f' CHECK ("{column}" IN (0, 1))'
         lines.append(line)
-    lines.append(f"    PRIMARY KEY ({', '.join(PRIMARY_KEYS[table])})")
+    lines.append(f"    {key_constraint(table)}")
     for t, column, ref_table, ref_column in FOREIGN_KEYS:
         if t == table:
             lines.append(f"    FOREIGN KEY ({column}) REFERENCES {ref_table} ({ref_column})")

@@ -26,6 +26,7 @@ from schemas import (
     column_descriptions,
     column_nullable,
     columns,
+    key_constraint,
     logical_types,
     table_description,
 )
@@ -200,7 +201,7 @@ def table_ddl(table: str) -> str:
         f"    {c} {DUCKDB_TYPES[types[c]]}{'' if nullable[c] else ' NOT NULL'}"
         for c in columns(table)
     ]
-    lines.append(f"    PRIMARY KEY ({', '.join(PRIMARY_KEYS[table])})")
+    lines.append(f"    {key_constraint(table)}")
     for t, column, ref_table, ref_column in FOREIGN_KEYS:
         if t == table:
             lines.append(f"    FOREIGN KEY ({column}) REFERENCES {ref_table} ({ref_column})")

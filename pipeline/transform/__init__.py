@@ -15,6 +15,7 @@ from pipeline.announced import PLATFORM_AS_OF
 from pipeline.errors import Problem, SourceError
 from pipeline.extract.stage import ExtractResult
 from pipeline.text import normalize_org_name
+from pipeline.transform.citations import cite_document_tables
 from pipeline.transform.coverage import build_coverage
 from pipeline.transform.matching import Matcher
 from pipeline.transform.normalize import (
@@ -116,7 +117,9 @@ def assemble_tables(
     coverage = build_coverage(selections, cited, platform_members)
     result.tables = {
         "sources": sources,
-        **{table: _concat(extracted.frames(table)) for table in DOCUMENT_TABLES},
+        **cite_document_tables(
+            {table: _concat(extracted.frames(table)) for table in DOCUMENT_TABLES}, cited
+        ),
         "municipalities": municipalities,
         "platform_members": platform_members,
         "selections": selections,
