@@ -30,6 +30,7 @@ from pipeline.report import (
     make_report,
     png_bytes,
 )
+from schemas.vocabularies import SINGLE_ROUND
 
 SYNTHETIC = "synthetic_fixture"
 
@@ -95,16 +96,16 @@ MEMBERS = [
     ("国土交通省", "ministry_economic_org", None, "official_page"),
 ]
 # selection_id, program_id, track, fiscal_year, round, prefecture_ja, area_ja, group, lg_codes,
-# evidence. data_smartcity_2017-04 has a round no figure was announced for, and
+# evidence. data_smartcity_2017-04 has a round not known (NULL), and
 # near_future_tech_2018-01 no confirmed year: both are held outside the announced figures.
 SELECTIONS = [
-    ("energy_demo_2010-01", "energy_demo_2010", "demonstration_area", 2010, "", "神奈川県",
+    ("energy_demo_2010-01", "energy_demo_2010", "demonstration_area", 2010, "single", "神奈川県",
      "横浜市", None, ["141003"], "secondary"),
-    ("energy_demo_2010-02", "energy_demo_2010", "demonstration_area", 2010, "", "愛知県",
+    ("energy_demo_2010-02", "energy_demo_2010", "demonstration_area", 2010, "single", "愛知県",
      "豊田市", None, ["232114"], "secondary"),
-    ("energy_demo_2010-03", "energy_demo_2010", "demonstration_area", 2010, "", "京都府",
+    ("energy_demo_2010-03", "energy_demo_2010", "demonstration_area", 2010, "single", "京都府",
      "けいはんな学研都市", None, ["261009"], "secondary"),
-    ("energy_demo_2010-04", "energy_demo_2010", "demonstration_area", 2010, "", "福岡県",
+    ("energy_demo_2010-04", "energy_demo_2010", "demonstration_area", 2010, "single", "福岡県",
      "北九州市", None, ["401005"], "secondary"),
     ("data_smartcity_2017-01", "data_smartcity_2017", "subsidy", 2017, "first", "香川県",
      "高松市", None, ["372013"], "official_list"),
@@ -112,23 +113,23 @@ SELECTIONS = [
      "秋田", None, [], "official_page"),
     ("data_smartcity_2017-03", "data_smartcity_2017", "subsidy", 2018, "additional", "富山県",
      "富山市全域", None, ["162019"], "official_page"),
-    ("data_smartcity_2017-04", "data_smartcity_2017", "subsidy", 2017, "", "兵庫県",
+    ("data_smartcity_2017-04", "data_smartcity_2017", "subsidy", 2017, None, "兵庫県",
      "加古川市", None, [], "secondary"),
     ("near_future_tech_2018-01", "near_future_tech_2018", "selected_project", None, "",
      "大阪府", "河内長野市", None, [], "secondary"),
-    ("smartcity_model_2019-01", "smartcity_model_2019", "leading_model", 2019, "", "茨城県",
+    ("smartcity_model_2019-01", "smartcity_model_2019", "leading_model", 2019, "single", "茨城県",
      "つくば市全域", None, ["082201"], "official_page"),
-    ("smartcity_model_2019-02", "smartcity_model_2019", "leading_model", 2019, "", "栃木県",
+    ("smartcity_model_2019-02", "smartcity_model_2019", "leading_model", 2019, "single", "栃木県",
      "宇都宮市全域", None, ["092011"], "official_page"),
-    ("smartcity_model_2019-03", "smartcity_model_2019", "leading_model", 2019, "", "千葉県",
+    ("smartcity_model_2019-03", "smartcity_model_2019", "leading_model", 2019, "single", "千葉県",
      "柏の葉キャンパス駅周辺", None, ["122173"], "secondary"),
-    ("smc_meti-01", "smart_mobility_challenge_2019", "meti_pilot", 2019, "", "茨城県",
+    ("smc_meti-01", "smart_mobility_challenge_2019", "meti_pilot", 2019, "single", "茨城県",
      "日立市", "smc-hitachi", ["082023"], "secondary"),
-    ("smc_meti-02", "smart_mobility_challenge_2019", "meti_pilot", 2019, "", "群馬県",
+    ("smc_meti-02", "smart_mobility_challenge_2019", "meti_pilot", 2019, "single", "群馬県",
      "前橋市", "smc-maebashi", ["102016"], "secondary"),
-    ("smc_mlit-01", "smart_mobility_challenge_2019", "mlit_model", 2019, "", "茨城県",
+    ("smc_mlit-01", "smart_mobility_challenge_2019", "mlit_model", 2019, "single", "茨城県",
      "日立市", "smc-hitachi", ["082023"], "secondary"),
-    ("smc_mlit-02", "smart_mobility_challenge_2019", "mlit_model", 2019, "", "群馬県",
+    ("smc_mlit-02", "smart_mobility_challenge_2019", "mlit_model", 2019, "single", "群馬県",
      "前橋市", "smc-maebashi", ["102016"], "secondary"),
 ]
 
@@ -192,11 +193,14 @@ def with_coverage(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     per year and round held without a figure; rows with no year count in none."""
     selections = frames["selections"].dropna(subset=["fiscal_year"])
     key = ["program_id", "track", "fiscal_year", "round"]
-    held = {tuple(k): n for k, n in selections.groupby(key).size().items()}
+    held = {tuple(None if pd.isna(v) else v for v in k): n
+            for k, n in selections.groupby(key, dropna=False).size().items()}
     members = frames["platform_members"]["category"].value_counts()
     figures = [(a.program_id, a.track, a.fiscal_year, a.round, a.count) for a in ANNOUNCED_COUNTS]
-    figures += [("scpf_2019", c, 2019, "", n) for c, n in MEMBER_COMPOSITIONS[0].counts.items()]
-    held |= {("scpf_2019", c, 2019, ""): int(members.get(c, 0)) for c in MEMBER_CATEGORIES}
+    figures += [("scpf_2019", c, 2019, SINGLE_ROUND, n)
+                for c, n in MEMBER_COMPOSITIONS[0].counts.items()]
+    held |= {("scpf_2019", c, 2019, SINGLE_ROUND): int(members.get(c, 0))
+             for c in MEMBER_CATEGORIES}
     rows = [dict(program_id=p, track=t, fiscal_year=y, round=r, announced_count=n,
                  announced_source_id=SYNTHETIC, held_count=held.get((p, t, y, r), 0),
                  complete=held.get((p, t, y, r), 0) == n)
