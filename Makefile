@@ -15,7 +15,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8001
 
 .DEFAULT_GOAL := all
-.PHONY: all fetch build sources check test lint bench report dist sql shell serve lock clean distclean help
+.PHONY: all fetch build sources check test lint bench report dist sql shell serve screenshots lock clean distclean help
 
 all: $(STAMP) ## fetch what can be fetched, then build and publish processed/
 	$(PIPELINE) all
@@ -55,6 +55,9 @@ shell: $(STAMP) ## interactive DuckDB SQL shell on processed/smartcity.duckdb (r
 
 serve: $(VENV)/.installed-serve ## browse processed/ in a web browser (Datasette); Ctrl-C stops it
 	$(PIPELINE) serve --host $(HOST) --port $(PORT)
+
+screenshots: $(VENV)/.installed-serve ## redo the README screenshots (docs/img/) from a fresh offline build, in headless Chromium
+	$(PY) -m pipeline.screenshots
 
 bench: $(VENV)/.installed-dev ## extraction speed and memory benchmark (prints ratios, writes benchmarks/results/)
 	$(PY) benchmarks/bench_extract.py

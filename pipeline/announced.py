@@ -25,10 +25,11 @@ from pipeline.errors import PipelineError
 from schemas.vocabularies import MEMBER_CATEGORIES as MEMBER_CATEGORIES
 from schemas.vocabularies import PLATFORM_AS_OF as PLATFORM_AS_OF
 from schemas.vocabularies import PLATFORM_PROGRAM_ID as PLATFORM_PROGRAM_ID
+from schemas.vocabularies import ROUNDS as ROUNDS
+from schemas.vocabularies import SINGLE_ROUND as SINGLE_ROUND
 from schemas.vocabularies import TRACKS as TRACKS
 
 ANNOUNCED_FILE = Path(__file__).with_name("announced.toml")
-ROUNDS = ("", "first", "additional")
 JOINT_KINDS = ("smart_mobility_challenge", "joint_review")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -169,6 +170,7 @@ def _announcement(path: Path, index: int, data: dict) -> Announcement:
     _list_name(entry, f"{program_id}/{track}")
     round_ = str(entry.required("round", str))
     if round_ not in ROUNDS:
+        # An announcement is of a known call: a year announced in one go is 'single'.
         raise entry.error(f"round {round_!r}; expected one of {ROUNDS}")
     count = entry.optional("count", int)
     announced_on = entry.date("announced_on")
@@ -280,7 +282,7 @@ JOINT_ANNOUNCEMENTS: tuple[JointAnnouncement, ...] = _ANNOUNCED.joint
 PLATFORM_COUNTS: tuple[PlatformCount, ...] = _ANNOUNCED.platform_counts
 
 
-def announcement(program_id: str, track: str, fiscal_year: int, round_: str = ""
+def announcement(program_id: str, track: str, fiscal_year: int, round_: str = SINGLE_ROUND
                  ) -> Announcement | None:
     """The record of one programme track, fiscal year and round, if there is one."""
     wanted = (program_id, track, fiscal_year, round_)

@@ -191,7 +191,7 @@ def cmd_all(args: argparse.Namespace) -> int:
 
 
 def cmd_sources(args: argparse.Namespace) -> int:
-    from pipeline.announced import ANNOUNCEMENTS
+    from pipeline.announced import ANNOUNCEMENTS, SINGLE_ROUND
     from pipeline.workspace import Archive
     from pipeline.workspace.registry import official_lists, unregistered_list_sources
 
@@ -228,7 +228,9 @@ def cmd_sources(args: argparse.Namespace) -> int:
     print("\nEach announcement (pipeline/announced.toml; count '-' where no source states one):")
     for a in sorted(ANNOUNCEMENTS, key=lambda a: (a.fiscal_year, a.program_id, a.track,
                                                   a.round)):
-        key = f"FY{a.fiscal_year} {a.list_name}" + (f" ({a.round})" if a.round else "")
+        # a year announced in one go goes unsaid, as in the build's coverage lines
+        key = f"FY{a.fiscal_year} {a.list_name}" + (
+            f" ({a.round})" if a.round != SINGLE_ROUND else "")
         count = "-" if a.count is None else str(a.count)
         named = ", ".join(described(by_id[i]) if i in by_id else f"{i} (not registered)"
                           for i in a.sources)

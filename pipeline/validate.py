@@ -29,7 +29,12 @@ from pipeline.announced import (
     matching_composition,
 )
 from pipeline.errors import Problem, ValidationFailed
-from pipeline.transform.coverage import PLATFORM_COMPOSITION, held_counts, member_held_counts
+from pipeline.transform.coverage import (
+    PLATFORM_COMPOSITION,
+    held_counts,
+    member_held_counts,
+    round_key,
+)
 from pipeline.transform.sources import evidence_by_source
 from schemas import FOREIGN_KEYS, PRIMARY_KEYS, TABLES, columns
 from schemas.vocabularies import EXTRACTED_ORIGINS
@@ -500,7 +505,7 @@ def check_announced_counts(
     blamed: dict[str, set[str]] = {"too_many": set(), "official_off": set()}
     per_key = held_counts(selections)
     figures = {(a.program_id, a.track, a.fiscal_year, a.round): a.count for a in ANNOUNCED_COUNTS}
-    for key, count in sorted(per_key.items()):
+    for key, count in per_key.items():  # held_counts orders its keys
         if key in figures and count > figures[key]:
             too_many.append({"key": "/".join(map(str, key)), "held": count,
                              "announced": figures[key]})
@@ -571,7 +576,7 @@ def _key_sources(selections: pd.DataFrame, key: tuple) -> set[str]:
     picked = [
         str(plain_value(s))
         for s, y, r in zip(rows["source_id"], rows["fiscal_year"], rows["round"], strict=True)
-        if plain_value(y) == year and ("" if plain_value(r) is None else str(r)) == round_
+        if plain_value(y) == year and round_key(r) == round_
     ]
     return set(picked)
 
@@ -626,7 +631,7 @@ def _joint_rows(selections: pd.DataFrame, joint: JointAnnouncement,
                                             selections["fiscal_year"], selections["round"],
                                             strict=True):
         year = plain_value(year)
-        key = (str(program), str(track), year, "" if plain_value(round_) is None else str(round_))
+        key = (str(program), str(track), year, round_key(round_))
         keep.append(year == joint.fiscal_year and f"{key[0]}/{key[1]}" in joint.lists
                     and (joint.kind != "joint_review" or key in joint_keys))
     return selections[pd.Series(keep, index=selections.index, dtype=bool)]
@@ -662,7 +667,7 @@ def check_coverage_counts(frames: dict[str, pd.DataFrame]) -> list[Failure]:
     bad = []
     for i, row in enumerate(coverage.itertuples(index=False)):
         key = (str(row.program_id), str(row.track), plain_value(row.fiscal_year),
-               "" if plain_value(row.round) is None else str(row.round))
+               round_key(row.round))
         if plain_value(row.held_count) != per_key.get(key, 0):
             bad.append(i)
     failure = _rows_failure(

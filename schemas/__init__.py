@@ -55,6 +55,7 @@ PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
 FOREIGN_KEYS: list[tuple[str, str, str, str]] = [
     ("sources", "parent_source_id", "sources", "source_id"),
     ("programs", "source_id", "sources", "source_id"),
+    ("programs", "description_source_id", "sources", "source_id"),
     ("programs", "predecessor_program_id", "programs", "program_id"),
     ("program_agencies", "program_id", "programs", "program_id"),
     ("program_agencies", "agency_id", "agencies", "agency_id"),
@@ -114,6 +115,19 @@ def logical_types(table: str) -> dict[str, str]:
     return out
 
 
+def key_has_nulls(table: str) -> bool:
+    """The table's key includes a nullable column (coverage.round: NULL when not known)."""
+    nullable = column_nullable(table)
+    return any(nullable[column] for column in PRIMARY_KEYS[table])
+
+
+def key_constraint(table: str) -> str:
+    """The key as a SQL table constraint, the one both databases declare: PRIMARY KEY, or
+    UNIQUE where a key column may be NULL (a primary key cannot hold NULL in DuckDB)."""
+    kind = "UNIQUE" if key_has_nulls(table) else "PRIMARY KEY"
+    return f"{kind} ({', '.join(PRIMARY_KEYS[table])})"
+
+
 def referencing(table: str) -> list[tuple[str, str, str, str]]:
     """Foreign keys declared on ``table``."""
     return [fk for fk in FOREIGN_KEYS if fk[0] == table]
@@ -139,6 +153,8 @@ __all__ = [
     "column_descriptions",
     "column_nullable",
     "columns",
+    "key_constraint",
+    "key_has_nulls",
     "logical_types",
     "referencing",
     "table_description",

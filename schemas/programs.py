@@ -44,7 +44,20 @@ class Programs(pa.DataFrameModel):
         description="Last (fiscal) year; null when the document gives no end (open-ended).",
     )
     description_en: Series[str] = pa.Field(
-        nullable=True, description="What the root document says about the programme."
+        nullable=True,
+        description="What the programme is, written by the curators from its official pages "
+        "(the page cited in description_source_id); null when none is written.",
+    )
+    description_source_id: Series[str] = source_id_field(
+        "sources.source_id of the page description_en is written from (origin cited; its "
+        "authority says whether it is the government's own page).",
+        nullable=True,
+    )
+    document_text_en: Series[str] = pa.Field(
+        nullable=True,
+        description="The root document's own words about the programme, quoted as printed "
+        "(source_id document: a secondary English page whose wording is loose); a quotation, "
+        "not a statement of the programme's facts.",
     )
     note: Series[str] = pa.Field(
         nullable=True, description="Curators' note: other years, renamings, with URLs."
@@ -68,6 +81,10 @@ class Programs(pa.DataFrameModel):
         title = "Programmes"
         strict = True
         coerce = True
+
+    @pa.dataframe_check(name="description_cites_its_page")
+    def _description_cited(cls, df: pd.DataFrame) -> pd.Series:
+        return df["description_en"].isna() == df["description_source_id"].isna()
 
     @pa.dataframe_check(name="family_is_the_first_of_the_lineage")
     def _family_of_lineage(cls, df: pd.DataFrame) -> pd.Series:

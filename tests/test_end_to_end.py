@@ -73,12 +73,21 @@ def test_duckdb_answers_the_contract(fixture_build: tuple[Path, Path]) -> None:
             "select programs, tracks, selection_history from municipality_participation "
             "where name_ja = '前橋市'"
         ).fetchone()
+        histories = db.execute(
+            "select name_ja, tracks, selection_history from municipality_participation").fetchall()
     assert "smart_mobility_challenge_2019" in row[0] and "smartcity_model_2019" in row[0]
     assert {"meti_pilot", "mlit_model", "priority"} <= set(row[1])
     # 前橋市's whole history, 2019 to 2023: SMC, then 日本版MaaS each year, CAO in FY2021
     assert {"2019 smart_mobility_challenge_2019/meti_pilot", "2020 japan_maas_2020/maas_project",
             "2021 future_tech_2020/selected_project", "2023 japan_maas_2020/maas_project"
             } <= set(row[2])
+    # The history has one definition of taking part (participation.status = 'selected'): only
+    # the tracks a local government took part in; けいはんな学研都市 lies in 京都府
+    # (within_prefecture), which the prefectural government's history does not list.
+    for name_ja, tracks, history in histories:
+        assert {entry.split("/")[-1] for entry in history} <= set(tracks), name_ja
+    kyoto = next(history for name_ja, _, history in histories if name_ja == "京都府")
+    assert kyoto and not any("energy_demo_2010" in entry for entry in kyoto)
 
 
 @pytest.mark.parametrize("layout", [name for name in LAYOUTS if name != "table"])
@@ -332,7 +341,12 @@ def test_offline_clone_publishes_what_it_has(repo_raw: Path, tmp_path: Path) -> 
     }
     assert f"{expected['held']} of {expected['announced']} announced selections" in readme
     assert package["announced_selections_held_by_year"][0] == {
-        "fiscal_year": 2010, "held": 4, "announced": 4, "lists_without_count": 0}
+        "fiscal_year": 2010, "held": 4, "announced": 4, "lists_without_count": 0,
+        "held_without_count": 0, "evidence": {"secondary": 4}}
+    # FY2017: 高松市 and 加古川市, round not known, are held apart; that row is no list
+    fy2017 = package["announced_selections_held_by_year"][1]
+    assert (fy2017["fiscal_year"], fy2017["held_without_count"],
+            fy2017["lists_without_count"]) == (2017, 2, 0)
     assert run("check", raw, out) == EXIT_MISSING
 
 

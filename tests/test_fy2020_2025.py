@@ -34,8 +34,10 @@ def _record(tmp_path: Path, old: str, new: str) -> Path:
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        ('fiscal_year = 2010\nround = ""\ncount = 4',
+        ('fiscal_year = 2010\nround = "single"\ncount = 4',
          'fiscal_year = 2010\nround = "second"\ncount = 4', r"round 'second'"),
+        ('fiscal_year = 2010\nround = "single"\ncount = 4',
+         'fiscal_year = 2010\nround = ""\ncount = 4', r"round ''; expected one of"),
         ('announced_on = "2010-04-08"', 'announced_on = "2010-04-31"',
          r"announced_on = '2010-04-31' is not a date"),
         ('count = 4\nannounced_on = "2010-04-08"\ncitation = "https://tenbou.nies.go.jp/news/'
@@ -44,9 +46,9 @@ def _record(tmp_path: Path, old: str, new: str) -> Path:
         ("count = 12\n", "counted = 12\n", r"unknown keys \['counted'\]"),
         ("[[platform_count]]\nas_of = \"2019-08-08\"\ncomposition = \"corrected",
          "[[announcement]]\nprogram_id = \"future_tech_2020\"\ntrack = \"selected_project\"\n"
-         "fiscal_year = 2021\nround = \"\"\nsources = []\n\n[[platform_count]]\n"
+         "fiscal_year = 2021\nround = \"single\"\nsources = []\n\n[[platform_count]]\n"
          "as_of = \"2019-08-08\"\ncomposition = \"corrected",
-         r"announced twice: \[\('future_tech_2020', 'selected_project', 2021, ''\)\]"),
+         r"announced twice: \[\('future_tech_2020', 'selected_project', 2021, 'single'\)\]"),
         ('lists = ["regional_maas_2020/advanced_pilot_region", "japan_maas_2020/maas_project"]',
          'lists = ["regional_maas_2020/advanced_pilot_region", "regional_dx_package_2025/'
          'smartcity_project"]', r"FY2020 names \['regional_dx_package_2025/smartcity_project'\]"),
@@ -62,10 +64,11 @@ def test_a_bad_record_names_the_file_and_entry(tmp_path: Path, old: str, new: st
 def test_no_inferred_count_is_a_figure() -> None:
     """The research's inferred figures stay in notes: 日本版MaaS FY2025 (11 by subtraction) has no
     count, and no date completed from a day without its month is published."""
-    maas = next(a for a in ANNOUNCEMENTS if a.key == ("japan_maas_2020", "maas_project", 2025, ""))
+    maas = next(a for a in ANNOUNCEMENTS
+                if a.key == ("japan_maas_2020", "maas_project", 2025, "single"))
     assert maas.count is None and "inferred" in maas.note
     cao = next(a for a in ANNOUNCEMENTS if a.key == ("future_tech_2020", "selected_project", 2024,
-                                                      ""))
+                                                      "single"))
     assert cao.count is None and cao.announced_on is None and cao.citation is None
     for a in ANNOUNCEMENTS:
         if "without a month" in a.note:
@@ -101,6 +104,7 @@ def _programs(folder: Path, rows: list[str]) -> Path:
 
 
 GOOD = ("future_tech_2020,未来技術社会実装事業,SYNTHETIC,2020,,near_future_tech_2018,cao,"
+        "SYNTHETIC description,https://example.invalid/p,"
         f"{SYNTHETIC},https://example.invalid/p")
 
 
@@ -109,6 +113,11 @@ def test_a_programme_row_is_read_with_its_lead_and_predecessor(tmp_path: Path) -
     row = output["programs"].iloc[0]
     assert (row.predecessor_program_id, row.source_id) == ("near_future_tech_2018",
                                                           "cited_synthetic")
+    # described from the official page it cites, like the document's programmes; the root
+    # document does not name it, so it quotes no document text
+    assert (row.description_en, row.description_source_id) == ("SYNTHETIC description",
+                                                              "cited_synthetic")
+    assert row.document_text_en is None
     assert output["program_agencies"].values.tolist() == [
         ["future_tech_2020", "cao", "lead", "cited_synthetic"]]
 
@@ -124,6 +133,10 @@ def test_a_programme_row_is_read_with_its_lead_and_predecessor(tmp_path: Path) -
         (GOOD.replace(",cao,", ",cabinet,"), "lead_agency 'cabinet'"),
         (GOOD.replace("https://example.invalid/p", "https://example.invalid/q"),
          "is not in manual/cited_sources.csv"),
+        (GOOD.replace("SYNTHETIC description,https://example.invalid/p", "SYNTHETIC description,"),
+         "description_en and description_url go together"),
+        (GOOD.replace("SYNTHETIC description,", ","),
+         "description_en and description_url go together"),
     ],
 )
 def test_a_bad_programme_row_names_the_line(tmp_path: Path, row: str, message: str) -> None:
@@ -155,7 +168,7 @@ def _joint_rows(rows: list[tuple[str, str, int, str]]) -> pd.DataFrame:
     return pd.DataFrame({
         "selection_id": ids, "selection_group_id": ids,
         "program_id": [r[0] for r in rows], "track": [r[1] for r in rows],
-        "fiscal_year": [r[2] for r in rows], "round": "", "area_ja": [r[3] for r in rows],
+        "fiscal_year": [r[2] for r in rows], "round": "single", "area_ja": [r[3] for r in rows],
     })
 
 
@@ -168,8 +181,8 @@ def _areas(selections: pd.DataFrame, codes: list[list[str]], link: str = "local_
     ])
 
 
-JOINT = {("p_cao", "t", 2022, ""): 2022, ("p_mic", "t", 2022, ""): 2022,
-         ("p_meti", "t", 2022, ""): 2022}
+JOINT = {("p_cao", "t", 2022, "single"): 2022, ("p_mic", "t", 2022, "single"): 2022,
+         ("p_meti", "t", 2022, "single"): 2022}
 
 
 def test_identical_local_governments_in_one_joint_year_are_one_region() -> None:
@@ -225,15 +238,21 @@ def test_platform_counts_cite_their_pages_with_their_evidence(repo_raw: Path) ->
 
 
 def test_front_page_shows_held_of_announced_per_fiscal_year() -> None:
+    """Each year's row says held of announced and the evidence of the rows held, as the
+    report's titles do; what no stated count covers is apart."""
     from pipeline.serve import front_page_html
 
     package = {"description": SYNTHETIC, "version": "0", "complete": False, "sources": [],
                "announced_selections_held_by_year": [
-                   {"fiscal_year": 2024, "held": 17, "announced": 38, "lists_without_count": 1}],
+                   {"fiscal_year": 2024, "held": 17, "announced": 38, "lists_without_count": 1,
+                    "held_without_count": 0,
+                    "evidence": {"official_page": 2, "secondary": 15}}],
                "incomplete_coverage": [
                    {"program_id": "future_tech_2020", "track": "selected_project",
-                    "fiscal_year": 2024, "round": "", "announced_count": None,
+                    "fiscal_year": 2024, "round": "single", "announced_count": None,
                     "held_count": 0}]}
     page = front_page_html(package)
-    assert "<td>FY2024</td><td>17</td><td>38</td><td>1</td>" in page
+    assert "<h3>Selections held of those announced, per fiscal year</h3>" in page
+    assert ("<td>FY2024</td><td>17 of 38</td><td>evidence: official pages 2, secondary "
+            "sources 15</td><td>0</td><td>1</td>") in page
     assert "0 held, number announced not known" in page

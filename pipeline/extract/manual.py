@@ -25,9 +25,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.announced import TRACKS
+from pipeline.announced import ANNOUNCEMENTS, TRACKS
 from pipeline.errors import SourceError
 from pipeline.extract.result import SELECTION_EXTRACT_COLUMNS, ExtractOutput
+from pipeline.text import PREFECTURES
+from schemas.vocabularies import ROUNDS as SCHEMA_ROUNDS
+from schemas.vocabularies import SINGLE_ROUND
 
 MANUAL_DIR = "manual"
 CITED_FILE = "cited_sources.csv"
@@ -38,7 +41,7 @@ CITED_ID = "cited_sources"  # the name errors about the cited-sources file carry
 TRANSCRIPTION_COLUMNS = [
     "program_id", "track", "status", "fiscal_year", "round", "announced_on", "prefecture_ja",
     "area_ja", "target_area_ja", "project_name_ja", "lead_org_ja", "consortium_ja",
-    "participants_ja", "list_key", "note", "source_url", "other_urls",
+    "participants_ja", "list_key", "region_prefectures_ja", "note", "source_url", "other_urls",
 ]
 # Columns a transcription may add. area_reference_ja: the area as the municipality reference
 # spells it where the source printed a slip (「渡会町」 for 度会町): codes are matched on it, while
@@ -54,9 +57,10 @@ SELECTED = "selected"
 YEAR_UNCONFIRMED = "year_unconfirmed"
 SELECTION_UNCONFIRMED = "selection_unconfirmed"  # kept in the file, never published
 STATUSES = (SELECTED, YEAR_UNCONFIRMED, SELECTION_UNCONFIRMED)
-ROUNDS = ("", "first", "additional")
+ROUNDS = ("", *SCHEMA_ROUNDS)  # '' (an empty cell): the round is not known
 AUTHORITIES = ("official", "secondary")
 URL_SEPARATOR = " ; "
+LIST_SEPARATOR = "、"  # between names in one cell (area_ja, participants_ja, region prefectures)
 NOTE_SEPARATOR = " | "
 CITED_STATUS_DETAIL = "cited, not archived"
 
@@ -239,19 +243,44 @@ def _check_row(source_id: str, path: Path, line: int, row: dict[str, str]) -> No
     if status == YEAR_UNCONFIRMED and year:
         raise fail(f"fiscal_year must be empty on a {YEAR_UNCONFIRMED} row (found {year!r})")
     if row["round"] not in ROUNDS:
-        raise fail(f"round {row['round']!r}; expected empty, 'first' or 'additional'")
+        raise fail(f"round {row['round']!r}; expected one of {SCHEMA_ROUNDS}, or empty when "
+                   "the round is not known")
+    if not row["round"] and year and _announced_rounds(program_id, track, int(year)) == {
+        SINGLE_ROUND
+    }:
+        raise fail(f"round is empty (not known), but {program_id}/{track} announced FY{year} "
+                   f"in a single round (pipeline/announced.toml): write {SINGLE_ROUND!r}")
     announced = row["announced_on"]
-    if announced:
-        try:
-            valid = bool(_DATE_RE.match(announced)) and date.fromisoformat(announced)
-        except ValueError:
-            valid = False
-        if not valid:
-            raise fail(f"announced_on {announced!r} is not a date YYYY-MM-DD")
+    if announced and not is_iso_date(announced):
+        raise fail(f"announced_on {announced!r} is not a date YYYY-MM-DD")
     if not (row["area_ja"] or row["prefecture_ja"]):
         raise fail("area_ja and prefecture_ja are both empty; one is required")
+    placed = [p for p in row["region_prefectures_ja"].split(LIST_SEPARATOR) if p]
+    unknown = [p for p in placed if p not in PREFECTURES]
+    if unknown:
+        raise fail(f"region_prefectures_ja names {unknown}, not prefectures; write full names "
+                   f"such as 島根県, separated by {LIST_SEPARATOR!r}")
+    if placed and not row["area_ja"]:
+        raise fail("region_prefectures_ja places a region, but area_ja (the region) is empty")
     if not row["source_url"]:
         raise fail("source_url is empty; every row cites the URL its facts were seen at")
+
+
+def is_iso_date(text: str) -> bool:
+    """``text`` is a real calendar date written YYYY-MM-DD (2019-02-30 is not)."""
+    try:
+        return bool(_DATE_RE.match(text)) and bool(date.fromisoformat(text))
+    except ValueError:
+        return False
+
+
+def _announced_rounds(program_id: str, track: str, fiscal_year: int) -> set[str]:
+    """The rounds pipeline/announced.toml records for a programme track's fiscal year (may be
+    none), with or without a stated count."""
+    return {
+        a.round for a in ANNOUNCEMENTS
+        if (a.program_id, a.track, a.fiscal_year) == (program_id, track, fiscal_year)
+    }
 
 
 def _cited_id(
@@ -295,7 +324,7 @@ def selections_frame(rows: pd.DataFrame) -> pd.DataFrame:
             "fiscal_year": [int(v) if v else None for v in rows["fiscal_year"]]
             if len(rows)
             else [],
-            "round": list(rows["round"]) if len(rows) else [],
+            "round": text("round"),  # an empty cell: the round is not known (None)
             "announced_on": text("announced_on"),
             "project_name_ja": text("project_name_ja"),
             "lead_org_ja": text("lead_org_ja"),
@@ -306,6 +335,7 @@ def selections_frame(rows: pd.DataFrame) -> pd.DataFrame:
             "source_id": list(rows["cited_source_id"]) if len(rows) else [],
             "page": [None] * len(rows),
             "list_key": text("list_key"),
+            "region_prefectures_ja": text("region_prefectures_ja"),
             "area_reference_ja": text("area_reference_ja"),
         },
         columns=SELECTION_EXTRACT_COLUMNS,

@@ -4,8 +4,12 @@ The document names the programmes of 2010-2019; their successors from FY2020 (th
 MIC, METI and MLIT programmes, selected jointly from FY2021) are transcribed by hand from
 government pages, one row per programme with its Japanese name, years, lead ministry and the
 programme it follows (``predecessor_program_id``). Each row cites the official page it was seen
-at, a ``cited_sources.csv`` row, which becomes the programme's ``source_id``. Validation is
-strict, as for the selection transcriptions: every error names the file and line.
+at, a ``cited_sources.csv`` row, which becomes the programme's ``source_id``; its description is
+written from an official page too (``description_url``, which becomes
+``description_source_id``), as the root document's programmes have theirs
+(``pipeline/extract/data/programs.csv``). The root document does not name these programmes, so
+they have no ``document_text_en``. Validation is strict, as for the selection transcriptions:
+every error names the file and line.
 """
 
 from __future__ import annotations
@@ -23,12 +27,12 @@ from pipeline.extract.result import ExtractOutput
 
 PROGRAM_TRANSCRIPTION_COLUMNS = [
     "program_id", "name_ja", "name_en", "start_year", "end_year", "predecessor_program_id",
-    "lead_agency", "note", "source_url",
+    "lead_agency", "description_en", "description_url", "note", "source_url",
 ]
 # The programmes table's columns this source fills (the transform adds the family).
 PROGRAM_COLUMNS = [
-    "program_id", "name_en", "name_ja", "start_year", "end_year", "description_en", "note",
-    "source_id", "predecessor_program_id",
+    "program_id", "name_en", "name_ja", "start_year", "end_year", "description_en",
+    "description_source_id", "document_text_en", "note", "source_id", "predecessor_program_id",
 ]
 
 
@@ -71,13 +75,22 @@ def read_programs(source_id: str, path: Path, urls: dict[str, str]) -> pd.DataFr
             raise fail(f"predecessor_program_id {predecessor!r} is not another programme")
         if row["lead_agency"] not in agencies:
             raise fail(f"lead_agency {row['lead_agency']!r}; expected one of {sorted(agencies)}")
+        if bool(row["description_en"]) != bool(row["description_url"]):
+            raise fail("description_en and description_url go together: a description is "
+                       "written from the official page it cites")
+        described_by = (
+            _cited_id(source_id, path, line, "description_url", row["description_url"], urls)
+            if row["description_url"] else None
+        )
         records.append({
             "program_id": program_id,
             "name_en": row["name_en"],
             "name_ja": row["name_ja"],
             "start_year": start,
             "end_year": end,
-            "description_en": None,
+            "description_en": row["description_en"] or None,
+            "description_source_id": described_by,
+            "document_text_en": None,
             "note": row["note"] or None,
             "source_id": _cited_id(source_id, path, line, "source_url", row["source_url"], urls),
             "predecessor_program_id": predecessor or None,

@@ -26,6 +26,7 @@ from schemas import (
     column_descriptions,
     column_nullable,
     columns,
+    key_constraint,
     logical_types,
     table_description,
 )
@@ -67,12 +68,15 @@ tracks AS (
     GROUP BY p.lg_code
 ),
 history AS (
+    -- its selections, year by year, in the tracks it took part in (participation 'selected')
     SELECT l.lg_code,
         list_sort(list_distinct(list(
             coalesce(CAST(s.fiscal_year AS VARCHAR), 'unknown_year') || ' ' || s.program_id
             || '/' || s.track))) AS selection_history
     FROM local_links AS l
     JOIN selections AS s ON s.selection_id = l.selection_id
+    JOIN participation AS p ON p.lg_code = l.lg_code AND p.program_id = s.program_id
+        AND p.track = s.track AND p.status = 'selected'
     GROUP BY l.lg_code
 )
 SELECT
@@ -211,7 +215,7 @@ def table_ddl(table: str) -> str:
         f"    {c} {DUCKDB_TYPES[types[c]]}{'' if nullable[c] else ' NOT NULL'}"
         for c in columns(table)
     ]
-    lines.append(f"    PRIMARY KEY ({', '.join(PRIMARY_KEYS[table])})")
+    lines.append(f"    {key_constraint(table)}")
     for t, column, ref_table, ref_column in FOREIGN_KEYS:
         if t == table:
             lines.append(f"    FOREIGN KEY ({column}) REFERENCES {ref_table} ({ref_column})")

@@ -15,6 +15,7 @@ from pipeline.announced import PLATFORM_AS_OF
 from pipeline.errors import Problem, SourceError
 from pipeline.extract.stage import ExtractResult
 from pipeline.text import normalize_org_name
+from pipeline.transform.citations import cite_document_tables
 from pipeline.transform.coverage import build_coverage
 from pipeline.transform.matching import Matcher
 from pipeline.transform.normalize import (
@@ -42,8 +43,10 @@ from schemas import columns
 OFFICIAL_KINDS = {"linked", "remote"}
 SELECTION_RANK = {"linked": 0, "remote": 0, "transcription": 2}
 PARTIAL_LIST_RANK = 1
-# Tables the root document's extractor yields (and, for the programmes after 2019, their
-# transcription), published as they are; programs gets its lineage (transform.programs).
+# Tables the root document's extractor yields besides programs (the programmes after 2019 add
+# their lead ministries), published with their curated citations resolved (transform.citations);
+# programs, from the document and the transcription of the later programmes, also gets its
+# lineage (transform.programs).
 DOCUMENT_TABLES = ("agencies", "program_agencies")
 
 
@@ -117,10 +120,15 @@ def assemble_tables(
     result.problems += area_problems
 
     coverage = build_coverage(selections, cited, platform_members)
+    # The programmes (the document's and, after 2019, their transcription) with their curated
+    # citations resolved to sources rows, then their lineage.
+    curated = {table: _concat(extracted.frames(table)) for table in DOCUMENT_TABLES}
+    curated["programs"] = _concat(extracted.frames("programs"), columns("programs"))
+    document = cite_document_tables(curated, cited)
     result.tables = {
         "sources": sources,
-        **{table: _concat(extracted.frames(table)) for table in DOCUMENT_TABLES},
-        "programs": with_lineage(_concat(extracted.frames("programs"), columns("programs"))),
+        **{table: document[table] for table in DOCUMENT_TABLES},
+        "programs": with_lineage(document["programs"]),
         "municipalities": municipalities,
         "platform_members": platform_members,
         "platform_member_counts": build_platform_member_counts(cited, evidence),
