@@ -19,7 +19,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8001
 
 .DEFAULT_GOAL := all
-.PHONY: all fetch build sources check test test-fast lint bench report dist sql shell serve lock clean distclean help
+.PHONY: all fetch build sources check test test-fast lint bench report dist sql shell serve screenshots lock clean distclean help
 
 # The pipeline's own commands are not echoed: what they print is the output.
 all: $(STAMP) ## fetch what can be fetched, then build and publish processed/
@@ -66,6 +66,11 @@ shell: $(STAMP) ## interactive DuckDB SQL shell on processed/smartcity.duckdb (r
 serve: $(VENV)/.installed-serve ## browse processed/ in a web browser (Datasette); Ctrl-C stops it
 	@$(PIPELINE) serve $(PIPELINE_ARGS) --host $(HOST) --port $(PORT)
 
+# Always the committed raw/ into a temporary folder (not RAW_DIR/OUT_DIR): the README's pictures
+# show what a fresh clone builds, whatever the user has downloaded.
+screenshots: $(VENV)/.installed-serve ## redo the README screenshots (docs/img/) from a fresh offline build, in headless Chromium
+	@$(PY) -m pipeline.screenshots
+
 bench: $(VENV)/.installed-dev ## extraction speed and memory, and the no-op make's time (writes benchmarks/results/)
 	$(PY) benchmarks/bench_extract.py
 
@@ -80,7 +85,7 @@ clean: ## remove the publication and caches (raw/, .venv and your own files in p
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
 help: ## this list
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
 
 # The publishing level: the dependencies from the lock, then the project itself, without
 # letting pip resolve anything (--no-deps; setuptools, its build backend, is in the lock).

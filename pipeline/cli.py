@@ -215,8 +215,9 @@ def cmd_all(args: argparse.Namespace) -> int:
 
 
 def cmd_sources(args: argparse.Namespace) -> int:
+    from pipeline.announced import ANNOUNCEMENTS, SINGLE_ROUND
     from pipeline.workspace import Archive
-    from pipeline.workspace.registry import official_lists
+    from pipeline.workspace.registry import official_lists, unregistered_list_sources
 
     archive = Archive(args.raw_dir, args.registry)
     held = {}
@@ -231,15 +232,34 @@ def cmd_sources(args: argparse.Namespace) -> int:
             else f"{'missing':8} {source.url or source.path}"
         )
         print(f"{source.source_id:{width}} {state}")
+
+    def described(source) -> str:
+        marks = ["held" if source.source_id in held else "missing"]
+        if source.partial_list:
+            marks.append("part of a round")
+        if not source.extractor:
+            marks.append("no extractor yet")
+        return f"{source.source_id} ({', '.join(marks)})"
+
     print("\nOfficial announcement of each announced list (held = archived in raw/):")
+    by_id = {s.source_id: s for s in archive.sources}
     for name, sources in official_lists(archive.sources).items():
         announced = _announced_total(name)
-        listed = ", ".join(
-            f"{s.source_id} ({'held' if s.source_id in held else 'missing'}"
-            f"{', part of a round' if s.partial_list else ''})"
-            for s in sources
-        )
-        print(f"  {name:44} {announced:>4} announced  {listed or 'none registered'}")
+        listed = ", ".join(described(s) for s in sources)
+        print(f"  {name:52} {announced:>4} announced  {listed or 'none registered'}")
+    for name, ids in unregistered_list_sources(archive.sources).items():
+        print(f"  {name}: not in this registry: {', '.join(ids)}")
+    print("\nEach announcement (pipeline/announced.toml; count '-' where no source states one):")
+    for a in sorted(ANNOUNCEMENTS, key=lambda a: (a.fiscal_year, a.program_id, a.track,
+                                                  a.round)):
+        # a year announced in one go goes unsaid, as in the build's coverage lines
+        key = f"FY{a.fiscal_year} {a.list_name}" + (
+            f" ({a.round})" if a.round != SINGLE_ROUND else "")
+        count = "-" if a.count is None else str(a.count)
+        named = ", ".join(described(by_id[i]) if i in by_id else f"{i} (not registered)"
+                          for i in a.sources)
+        print(f"  {key:64} {count:>3}  {a.announced_on or 'date not known':14}  "
+              f"{named or 'no official source known'}")
     return EXIT_OK
 
 

@@ -34,6 +34,7 @@ def _tables() -> dict[str, type[pa.DataFrameModel]]:
     from schemas.coverage import Coverage
     from schemas.municipalities import Municipalities
     from schemas.participation import Participation
+    from schemas.platform_member_counts import PlatformMemberCounts
     from schemas.platform_members import PlatformMembers
     from schemas.program_agencies import ProgramAgencies
     from schemas.programs import Programs
@@ -48,6 +49,7 @@ def _tables() -> dict[str, type[pa.DataFrameModel]]:
         "program_agencies": ProgramAgencies,
         "municipalities": Municipalities,
         "platform_members": PlatformMembers,
+        "platform_member_counts": PlatformMemberCounts,
         "selections": Selections,
         "selection_areas": SelectionAreas,
         "coverage": Coverage,
@@ -56,6 +58,7 @@ def _tables() -> dict[str, type[pa.DataFrameModel]]:
     _check_consistency(tables)
     return tables
 
+
 PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
     "sources": ("source_id",),
     "agencies": ("agency_id",),
@@ -63,6 +66,7 @@ PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
     "program_agencies": ("program_id", "agency_id"),
     "municipalities": ("lg_code",),
     "platform_members": ("member_id",),
+    "platform_member_counts": ("as_of", "source_id"),
     "selections": ("selection_id",),
     "selection_areas": ("selection_id", "lg_code"),
     "coverage": ("program_id", "track", "fiscal_year", "round"),
@@ -73,6 +77,8 @@ PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
 FOREIGN_KEYS: list[tuple[str, str, str, str]] = [
     ("sources", "parent_source_id", "sources", "source_id"),
     ("programs", "source_id", "sources", "source_id"),
+    ("programs", "description_source_id", "sources", "source_id"),
+    ("programs", "predecessor_program_id", "programs", "program_id"),
     ("program_agencies", "program_id", "programs", "program_id"),
     ("program_agencies", "agency_id", "agencies", "agency_id"),
     ("program_agencies", "source_id", "sources", "source_id"),
@@ -80,6 +86,7 @@ FOREIGN_KEYS: list[tuple[str, str, str, str]] = [
     ("municipalities", "source_id", "sources", "source_id"),
     ("platform_members", "lg_code", "municipalities", "lg_code"),
     ("platform_members", "source_id", "sources", "source_id"),
+    ("platform_member_counts", "source_id", "sources", "source_id"),
     ("selections", "program_id", "programs", "program_id"),
     ("selections", "source_id", "sources", "source_id"),
     ("selection_areas", "selection_id", "selections", "selection_id"),
@@ -131,6 +138,19 @@ def logical_types(table: str) -> dict[str, str]:
     return out
 
 
+def key_has_nulls(table: str) -> bool:
+    """The table's key includes a nullable column (coverage.round: NULL when not known)."""
+    nullable = column_nullable(table)
+    return any(nullable[column] for column in PRIMARY_KEYS[table])
+
+
+def key_constraint(table: str) -> str:
+    """The key as a SQL table constraint, the one both databases declare: PRIMARY KEY, or
+    UNIQUE where a key column may be NULL (a primary key cannot hold NULL in DuckDB)."""
+    kind = "UNIQUE" if key_has_nulls(table) else "PRIMARY KEY"
+    return f"{kind} ({', '.join(PRIMARY_KEYS[table])})"
+
+
 def referencing(table: str) -> list[tuple[str, str, str, str]]:
     """Foreign keys declared on ``table``."""
     return [fk for fk in FOREIGN_KEYS if fk[0] == table]
@@ -155,6 +175,8 @@ __all__ = [
     "column_descriptions",
     "column_nullable",
     "columns",
+    "key_constraint",
+    "key_has_nulls",
     "logical_types",
     "referencing",
     "table_description",

@@ -50,3 +50,21 @@ def fixture_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]
     out = root / "processed"
     assert main(["check", "--raw-dir", str(raw), "--out-dir", str(out)]) == EXIT_OK
     return raw, out
+
+
+@pytest.fixture(scope="session")
+@expensive
+def committed_build(repo_raw: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """One offline build from the committed raw/ alone (root document and transcriptions): the
+    publication a new user gets from a fresh clone with no network; shared by read-only tests."""
+    import shutil
+
+    from pipeline.cli import EXIT_OK, main
+
+    root = tmp_path_factory.mktemp("committed_build")
+    raw = root / "raw"
+    for committed in ("document", "manual"):
+        shutil.copytree(repo_raw / committed, raw / committed)
+    out = root / "processed"
+    assert main(["build", "--raw-dir", str(raw), "--out-dir", str(out), "--offline"]) == EXIT_OK
+    return raw, out

@@ -45,6 +45,7 @@ ALLOWED: dict[str, set[str]] = {
     "pipeline.report": {"foundation", "pipeline.workspace"},
     "pipeline.dist": {"foundation"},
     "pipeline.serve": {"foundation", "pipeline.publish"},
+    "pipeline.screenshots": {"foundation"},  # builds and serves through the CLI, as a user
     "pipeline.debug": {"foundation", "pipeline.workspace", "pipeline.extract"},
 }
 TOP = {"pipeline.cli", "pipeline.__main__"}  # the command line may import any part

@@ -21,7 +21,7 @@ from pipeline.publish.diff import diff_publications
 from pipeline.publish.stage import publish
 from pipeline.publish.swap import recover
 from pipeline.validate import validate_tables
-from schemas import FOREIGN_KEYS, PRIMARY_KEYS, TABLES, columns
+from schemas import FOREIGN_KEYS, PRIMARY_KEYS, TABLES, columns, key_has_nulls
 from tests.table_samples import MEMBER_SOURCE, sample_tables
 
 META = {
@@ -206,11 +206,15 @@ def test_duckdb_columns_keys_comments_and_view(published):
             assert count == len(sample_tables()[table])
         constraints = db.execute(
             "SELECT table_name, constraint_type, constraint_column_names FROM "
-            "duckdb_constraints() WHERE constraint_type IN ('PRIMARY KEY', 'FOREIGN KEY')"
+            "duckdb_constraints() WHERE constraint_type IN ('PRIMARY KEY', 'UNIQUE', "
+            "'FOREIGN KEY')"
         ).fetchall()
-        pks = {(t, tuple(c)) for t, kind, c in constraints if kind == "PRIMARY KEY"}
+        keys = {(t, kind, tuple(c)) for t, kind, c in constraints if kind != "FOREIGN KEY"}
         fks = {(t, tuple(c)) for t, kind, c in constraints if kind == "FOREIGN KEY"}
-        assert pks == {(t, k) for t, k in PRIMARY_KEYS.items()}
+        # a key with a column that may be NULL (coverage.round) is UNIQUE, the others PRIMARY
+        assert keys == {(t, "UNIQUE" if key_has_nulls(t) else "PRIMARY KEY", k)
+                        for t, k in PRIMARY_KEYS.items()}
+        assert {t for t, kind, _ in keys if kind == "UNIQUE"} == {"coverage"}
         assert fks == {(t, (c,)) for t, c, _, _ in FOREIGN_KEYS}
         comments = dict(db.execute("SELECT table_name, comment FROM duckdb_tables()").fetchall())
         assert all(comments[t] for t in TABLES)

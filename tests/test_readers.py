@@ -209,6 +209,7 @@ def test_frictionless_validate_command_passes(in_publication_parent: Path) -> No
     done = subprocess.run(
         [str(command), "validate", "processed/datapackage.json"],
         capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL,
+        env={**os.environ, "COLUMNS": "200"},  # wide enough that no resource path is cut
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     assert "parquet/municipalities.parquet" in done.stdout  # the Parquet resources were read

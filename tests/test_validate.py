@@ -251,3 +251,24 @@ def test_refuses_when_pandera_would_skip_the_data_checks(tables, monkeypatch):
     monkeypatch.setenv("PANDERA_VALIDATION_DEPTH", "SCHEMA_ONLY")
     with pytest.raises(ValidationFailed, match="SCHEMA_ONLY"):
         validate_tables(tables, set())
+
+
+def test_a_joint_selection_holds_at_most_its_announced_regions(tables):
+    """FY2020 スマートモビリティチャレンジ: 52 regions, 3 in both ministries' lists
+    (pipeline/announced.toml). SYNTHETIC rows linking 4 regions across the two lists fail."""
+    selections = tables["selections"]
+    base = selections[selections.track == "meti_pilot"].iloc[0]
+    rows = []
+    for n in range(4):
+        for program, track in (("regional_maas_2020", "advanced_pilot_region"),
+                               ("japan_maas_2020", "maas_project")):
+            rows.append(base.copy())
+            rows[-1]["selection_id"] = f"{program}-{track}-2020-{n:02d}"
+            rows[-1]["selection_group_id"] = (
+                f"regional_maas_2020-advanced_pilot_region-2020-{n:02d}")
+            rows[-1][["program_id", "track", "fiscal_year"]] = [program, track, 2020]
+    tables["selections"] = pd.concat([selections, pd.DataFrame(rows)], ignore_index=True)
+    report = validate_tables(tables, set())
+    found = [f for f in report.failures
+             if f.check == "smc_regions_in_both_lists" and "FY2020" in f.message]
+    assert len(found) == 1 and found[0].rows == 4 and "3 announced" in found[0].message

@@ -13,10 +13,16 @@ import pandas as pd
 
 # Columns of a ``selections`` extract: what every selection extractor hands the normalize
 # stage, which derives the published selections and selection_areas tables from it.
+# ``prefecture_ja`` is the prefecture as printed (never inferred); ``region_prefectures_ja``
+# (optional, '、'-separated) places a region no source maps to local governments in the
+# prefectures a source names for it (山陰エリア(島根・鳥取) -> 島根県、鳥取県), for selection_areas.
 SELECTION_EXTRACT_COLUMNS = [
     "program_id", "track", "fiscal_year", "round", "announced_on", "project_name_ja",
     "lead_org_ja", "consortium_ja", "prefecture_ja", "area_ja", "note", "source_id", "page",
-    "list_key",
+    "list_key", "region_prefectures_ja",
+    # The area as the municipality reference spells it, where the list printed a slip (matched
+    # instead of area_ja, which keeps the print); empty for most rows and most extractors.
+    "area_reference_ja",
 ]
 # Columns of a ``platform_members`` extract (the member list), before normalization.
 MEMBER_EXTRACT_COLUMNS = [
