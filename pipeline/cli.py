@@ -139,8 +139,8 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
 
 def _fetch(args: argparse.Namespace, every_source: bool) -> dict[str, str]:
-    """Fetch every source; say what changed, and return what it said of each source it could
-    not archive (source id -> why, the URL and its folder).
+    """Fetch every source; say what changed, and return why it could not archive each source
+    it could not (source id -> why; the build's end adds how to add it).
 
     ``every_source``: a line per source (``make fetch``, or ``-v``); otherwise (``make``) only
     the sources whose state is news, as the build's end lists the missing ones.
@@ -151,7 +151,7 @@ def _fetch(args: argparse.Namespace, every_source: bool) -> dict[str, str]:
     sources = load_registry(args.raw_dir, args.registry)
     results = fetch_all(args.raw_dir, sources, FetchConfig(offline=args.offline))
     every_source = every_source or args.verbose
-    missing = {r.source_id: r.message for r in results if r.status == "missing"}
+    missing = {r.source_id: r.why for r in results if r.status == "missing"}
     for result in results:
         if every_source or (result.news and result.source_id not in missing):
             say(f"{result.status:8} {result.source_id}: {result.message}")

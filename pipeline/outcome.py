@@ -31,7 +31,8 @@ class BuildOutcome:
     source_errors: list[SourceError] = field(default_factory=list)  # every failed source
     validation_ok: bool = True  # False: a failure no one source is to blame for
     kept_previous: bool = False  # the previous publication holds rows of a failed source
-    # Source id -> how a user adds it (a missing source's URL and its folder in raw/).
+    # Source id -> how a user adds it: the address to download it from by hand (into
+    # raw/<source_id>/), or what else to do (see how_to_add).
     how_to_add: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -40,14 +41,16 @@ class BuildOutcome:
 
 
 def how_to_add(archive: Archive, source_id: str) -> str:
-    """What a user does to supply a missing source: the URL and the folder it belongs in."""
+    """What a user does to supply a missing source: the URL to download it from by hand (its
+    file goes in raw/<source_id>/, as the list's heading says once), or, for a source no
+    download brings back, what to do instead."""
     source = archive.source(source_id)
     if source is None or source.kind in ("bundled", "transcription"):
         where = f"raw/{source.path}" if source and source.path else f"raw/{source_id}/"
         return f"{where} is not there: restore it from the repository (git checkout raw/)"
     if not source.url:
         return f"no URL is known: put its file in raw/{source_id}/"
-    return f"download {source.url} by hand and put it in raw/{source_id}/"
+    return source.url
 
 
 def layout_files(archive: Archive, source_id: str) -> list[Path]:
@@ -102,19 +105,29 @@ def _look_commands(out_dir: Path) -> str:
 def closing_lines(
     outcome: BuildOutcome, out_dir: Path, not_downloaded: dict[str, str] | None = None
 ) -> list[str]:
-    """The end of a build's output: each missing source once (why, and where its file goes),
-    then where the data is, how to look at it, and one line on what is missing.
+    """The end of a build's output: each missing source once (its id, then the URL to download
+    it from), then where the data is, how to look at it, and one line on what is missing.
 
-    ``not_downloaded``: source id -> what the fetch of this run said about it (why it failed,
-    the URL and the folder); a build that did not fetch says where each file goes.
+    ``not_downloaded``: source id -> why the fetch of this run did not archive it; the missing
+    sources are listed under each reason once (dozens of sources are missing offline: one
+    short line each, in columns). A build that did not fetch lists them under no reason.
     """
     lines: list[str] = []
     missing = outcome.missing_sources
     if missing:
-        lines.append(f"{len(missing)} source(s) not in raw/:")
-        notes = not_downloaded or {}
-        lines += [f"  {s}: {notes.get(s) or outcome.how_to_add.get(s, 'missing')}"
-                  for s in missing]
+        lines.append(f"{len(missing)} source(s) not in raw/; download each by hand from the "
+                     "address given into raw/<source_id>/:")
+        by_reason: dict[str, list[str]] = {}
+        for source_id in missing:
+            by_reason.setdefault((not_downloaded or {}).get(source_id, ""), []).append(source_id)
+        width = max(map(len, missing))
+        for reason, source_ids in by_reason.items():
+            indent = "  "
+            if reason or len(by_reason) > 1:
+                lines.append(f"  {reason or 'not in raw/'} ({len(source_ids)}):")
+                indent = "    "
+            lines += [f"{indent}{s:{width}}  {outcome.how_to_add.get(s, '')}".rstrip()
+                      for s in source_ids]
     gaps = []
     if missing:
         gaps.append(f"{len(missing)} source(s) missing")

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -122,7 +123,6 @@ def test_help_needs_no_dependencies(tmp_path: Path) -> None:
 def _registry_pointing_at(base: str, target: Path) -> Path:
     """The real registry with every fetched source's URL on ``base`` (TOML written by hand:
     strings and booleans only, JSON-escaped, which TOML basic strings accept)."""
-    import json
     import tomllib
 
     from pipeline.workspace.registry import DEFAULT_REGISTRY
@@ -170,7 +170,16 @@ def test_make_with_a_network_that_never_answers_finishes_in_90_s(offline_raw, tm
     assert f"GET {silent.base}/" in done.output  # progress was shown as it happened
     stays = "\n".join(done.lines_that_stay)
     assert f"GET {silent.base}/" not in stays  # ... on the status line, which is gone
-    assert "deadline" in stays  # the list of missing sources says why each is missing
+    # the list of missing sources says why (the deadline) above the sources it kept out,
+    # then each of them once, with the URL to download it from by hand
+    missing = json.loads((tmp_path / "processed" / "datapackage.json").read_text(
+        encoding="utf-8"))["missing_sources"]
+    listed = stays.split(f"{len(missing)} source(s) not in raw/; ")[1].split("\npublished, ")[0]
+    reasons = re.findall(r"^  (\S.*) \((\d+)\):$", listed, re.M)
+    assert reasons and all("deadline" in why for why, _ in reasons)
+    assert sum(int(n) for _, n in reasons) == len(missing)
+    for source_id in missing:
+        assert len(re.findall(rf"^    {source_id} +{silent.base}/", listed, re.M)) == 1
     assert re.search(r"^fetch: \d+ source\(s\): .*\d+ not downloaded", stays, re.M)
     assert re.search(r"^published, INCOMPLETE \(\d+ source\(s\) missing\): ", stays, re.M)
     assert (tmp_path / "processed" / "datapackage.json").exists()

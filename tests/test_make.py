@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from pipeline.workspace.registry import load_registry
 from tests.terminal import run_on_terminal
 
 REPO = Path(__file__).resolve().parent.parent
@@ -90,10 +91,17 @@ def test_make_ends_with_where_the_data_is_how_to_look_and_what_is_missing(
     assert first_make.stderr == ""  # no terminal: no progress, nothing but the result
     assert "\r" not in first_make.stdout and "\x1b" not in first_make.stdout
     lines = first_make.stdout.splitlines()
-    for source_id in missing:  # each missing source on one line: why, its URL, its folder
-        [line] = [li for li in lines if re.search(rf"\b{source_id}\b", li)]
-        assert line.startswith(f"  {source_id}: offline: not downloaded; download http"), line
-        assert line.endswith(f"by hand and put it in raw/{source_id}/"), line
+    # Dozens are missing offline: one heading says where their files go, one says why, then
+    # each source once, on a line of its own: its id and, in a column, the URL to download.
+    heading = lines.index(f"{len(missing)} source(s) not in raw/; download each by hand from "
+                          "the address given into raw/<source_id>/:")
+    assert lines[heading + 1] == f"  offline: not downloaded ({len(missing)}):"
+    listed = lines[heading + 2:heading + 2 + len(missing)]
+    urls = {s.source_id: s.url for s in load_registry(clone / "raw")}
+    width = max(map(len, missing))
+    assert listed == [f"    {s:{width}}  {urls[s]}" for s in missing]
+    for source_id in missing:
+        assert len([li for li in lines if re.search(rf"\b{source_id}\b", li)]) == 1, source_id
     *_, where, look, what = lines
     assert where == f"published, INCOMPLETE ({len(missing)} source(s) missing): {out}"
     assert 'make sql Q="SELECT' in look and "make serve" in look
@@ -186,6 +194,10 @@ def test_make_clean_keeps_your_files_and_make_builds_there_again(
         assert "not a publication" not in done.stderr
         assert (out / "datapackage.json").is_file(), target
         assert (out / "my_notes.md").read_text(encoding="utf-8") == "mine\n"
+        # each missing source once; `make build` fetched nothing, so it gives no reason
+        for source_id in _missing_sources(out):
+            assert len(re.findall(rf"^ +{source_id} +http", done.stdout, re.M)) == 1
+        assert ("  offline: not downloaded (" in done.stdout) == (target == "all")
         assert make(clone, "clean").returncode == 0
 
 

@@ -48,6 +48,9 @@ class SourceFetchResult:
     changed: bool = False  # a new upstream version was archived beside the old one
     entries: list[ManifestEntry] = field(default_factory=list)
     downloaded: bool = False  # this run stored a new file
+    # missing: why, in a few words (the message adds how to add it); the build's end groups
+    # the missing sources by it.
+    why: str = ""
 
     @property
     def news(self) -> bool:
@@ -89,6 +92,7 @@ class Keeper:
                 "missing",
                 None,
                 f"{source.kind} file {where} is missing; restore it from the repository",
+                why=f"{source.kind} file missing from the checkout",
             )
         entries = [self._local_entry(source, path, origin, old) for path in files]
         rel = ", ".join(f"raw/{e.path}" for e in entries)
@@ -169,7 +173,8 @@ class Keeper:
         current = next((e for e in reversed(kept) if e.current), None)
         by_hand = f"download {source.url} by hand and put it in raw/{sid}/"
         if not source.url:
-            return SourceFetchResult(sid, "missing", None, f"{sid} has no URL", entries=kept)
+            return SourceFetchResult(sid, "missing", None, f"{sid} has no URL", entries=kept,
+                                     why="no URL is known")
         if self.offline:
             if current:
                 return SourceFetchResult(
@@ -180,9 +185,9 @@ class Keeper:
                     f"(retrieved {current.retrieved_at or 'earlier'})",
                     entries=kept,
                 )
-            return SourceFetchResult(
-                sid, "missing", None, f"offline: not downloaded; {by_hand}", entries=kept
-            )
+            why = "offline: not downloaded"
+            return SourceFetchResult(sid, "missing", None, f"{why}; {by_hand}", entries=kept,
+                                     why=why)
 
         name = safe_file_name(source.url, source.media_type)
         headers: dict[str, str] = {}
@@ -208,12 +213,14 @@ class Keeper:
                     entries=kept,
                 )
             if failure.kind in ("error", "deadline"):
+                why = f"not downloaded: {failure.message}"
                 return SourceFetchResult(
                     sid,
                     "failed" if failure.kind == "error" else "missing",
                     None,
-                    f"not downloaded: {failure.message}; {by_hand}",
+                    f"{why}; {by_hand}",
                     entries=kept,
+                    why=why,
                 )
             # gone (404, 410) or unreachable: the Internet Archive may hold a capture.
             try:
@@ -223,13 +230,10 @@ class Keeper:
                 origin = "wayback"
             except RequestFailure as wayback_failure:
                 status = "failed" if wayback_failure.kind == "error" else "missing"
+                why = (f"not downloaded: {failure.message}; no Internet Archive capture either "
+                       f"({wayback_failure.message})")
                 return SourceFetchResult(
-                    sid,
-                    status,
-                    None,
-                    f"not downloaded: {failure.message}; no Internet Archive capture either "
-                    f"({wayback_failure.message}); {by_hand}",
-                    entries=kept,
+                    sid, status, None, f"{why}; {by_hand}", entries=kept, why=why
                 )
         return self._store(source, download, origin, wayback_ts, kept, current, name)
 
