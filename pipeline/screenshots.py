@@ -244,13 +244,14 @@ def take(browser: Browser, base_url: str, shot: Shot, out_dir: Path) -> Capture:
 
 
 def _small_png(data: bytes) -> bytes:
-    """The picture in 64 colours (a page of text needs no more): a third of the bytes in the
-    repository, and the same pixels give the same file."""
+    """The picture in 16 colours (a page of text, links and rules needs no more; the front
+    page, whole, lists every source: 64 colours took it past the README's 300 KB a picture):
+    a fraction of the bytes in the repository, and the same pixels give the same file."""
     from PIL import Image
 
     with Image.open(io.BytesIO(data)) as image:
         palette = image.convert("RGB").quantize(
-            colors=64, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+            colors=16, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
     buffer = io.BytesIO()
     palette.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()
