@@ -343,6 +343,7 @@ def _png_text(path: Path) -> dict[str, str]:
         return dict(image.text)
 
 
+@pytest.mark.slow
 def test_each_png_says_how_much_it_shows(tmp_path: Path) -> None:
     """The PNG's Title is the title drawn at its top, inside the picture; with the caption, it
     gives held of announced and names the evidence; report/README.md says the same."""
@@ -476,6 +477,7 @@ def test_no_publication_is_a_clear_error(tmp_path: Path) -> None:
         make_report(tmp_path / "processed")
 
 
+@pytest.mark.slow
 def test_report_of_the_offline_build_says_how_partial(repo_raw: Path, tmp_path: Path) -> None:
     """`python -m pipeline report` (what `make report` runs) on the build from the committed
     raw/ alone: each PNG's Title gives held of announced as the published coverage counts
