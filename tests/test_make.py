@@ -107,8 +107,15 @@ def test_make_ends_with_where_the_data_is_how_to_look_and_what_is_missing(
     assert 'make sql Q="SELECT' in look and "make serve" in look
     assert what.startswith(f"  missing: {len(missing)} source(s)")
     assert "make sources" in what and "When a site cannot be reached" in what
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
     heading = "### When a site cannot be reached"  # the README section the line names
-    assert heading in (REPO / "README.md").read_text(encoding="utf-8")
+    assert heading in readme
+    # README's example is this output, as printed (its elisions aside)
+    example = re.search(r"`make OFFLINE=1` on a fresh clone.*?```text\n(.*?)```", readme, re.S)
+    assert example, "README shows the end of `make OFFLINE=1`"
+    shown = [line.replace("/home/you/jp-smartcity", str(clone))
+             for line in example.group(1).splitlines() if "…" not in line]
+    assert shown and all(line in lines for line in shown), shown
 
 
 @pytest.mark.slow
