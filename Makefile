@@ -3,7 +3,11 @@ PYTHON  ?= python3
 VENV    := .venv
 PY      := $(VENV)/bin/python
 PIPELINE := $(PY) -m pipeline
+# Where the sources are archived and the dataset is published (relative to this folder), and
+# OFFLINE=1 to never contact the network: every pipeline target passes them on.
+RAW_DIR ?= raw
 OUT_DIR ?= processed
+PIPELINE_ARGS = --raw-dir '$(RAW_DIR)' --out-dir '$(OUT_DIR)' $(if $(OFFLINE),--offline)
 # Every package comes from a hashed lockfile in requirements/ (`make lock` refreshes them);
 # each install level has its own stamp, so `make` never installs the test or figure tools.
 INSTALL := $(PY) -m pip install --quiet --require-hashes --no-compile
@@ -15,38 +19,44 @@ HOST ?= 127.0.0.1
 PORT ?= 8001
 
 .DEFAULT_GOAL := all
-.PHONY: all fetch build sources check test lint bench layouts report dist sql shell serve lock clean distclean help
+.PHONY: all fetch build sources check test test-fast lint bench layouts report dist sql shell serve screenshots lock clean distclean help
 
+# The pipeline's own commands are not echoed: what they print is the output.
 all: $(STAMP) ## fetch what can be fetched, then build and publish processed/
-	$(PIPELINE) all
+	@$(PIPELINE) all $(PIPELINE_ARGS)
 
 fetch: $(STAMP) ## download the sources into raw/ (archived, checksummed; offline fails fast)
-	$(PIPELINE) fetch
+	@$(PIPELINE) fetch $(PIPELINE_ARGS)
 
 build: $(STAMP) ## extract, validate and publish from raw/ only, no network
-	$(PIPELINE) build
+	@$(PIPELINE) build $(PIPELINE_ARGS)
 
 sources: $(STAMP) ## list every source, what raw/ holds of it, and the official source of each announced list
-	$(PIPELINE) sources
+	@$(PIPELINE) sources $(PIPELINE_ARGS)
 
 check: $(STAMP) ## strict build: fails if a source is missing or anything fails validation
-	$(PIPELINE) check
+	@$(PIPELINE) check $(PIPELINE_ARGS)
 
 test: $(VENV)/.installed-dev $(VENV)/.installed-serve $(COMPAT)/.installed ## run the whole test suite (no network needed)
 	$(PY) -m pytest -q
+
+test-fast: $(VENV)/.installed-dev ## the tests not marked slow (under a minute); make test runs them all
+	$(PY) -m pytest -q -m "not slow"
 
 lint: $(VENV)/.installed-dev ## ruff
 	$(VENV)/bin/ruff check pipeline schemas tests benchmarks
 
 report: $(VENV)/.installed-report ## draw the figures into processed/report/ (PNG + README.md)
-	$(PIPELINE) report
+	@$(PIPELINE) report $(PIPELINE_ARGS)
 
 dist: $(STAMP) ## zip a versioned release bundle into dist/ (with SHA256SUMS)
-	$(PIPELINE) dist
+	@$(PIPELINE) dist $(PIPELINE_ARGS)
 
+# The query reaches the CLI untouched, in an environment variable: pasted into the recipe, the
+# shell would read its quotes, $ and parentheses ($(value Q): make leaves its $ alone too).
+sql: export JP_SMARTCITY_QUERY = $(value Q)
 sql: $(STAMP) ## run a query: make sql Q="select * from programs"
-	@if [ -z '$(Q)' ]; then echo 'usage: make sql Q="SELECT * FROM programs"' >&2; exit 2; fi
-	$(PIPELINE) sql "$(Q)"
+	@$(PIPELINE) sql $(PIPELINE_ARGS)
 
 shell: $(STAMP) ## interactive DuckDB SQL shell on processed/smartcity.duckdb (read-only)
 	@if [ ! -f '$(OUT_DIR)/smartcity.duckdb' ]; then \
@@ -54,9 +64,14 @@ shell: $(STAMP) ## interactive DuckDB SQL shell on processed/smartcity.duckdb (r
 	@$(VENV)/bin/duckdb -readonly '$(OUT_DIR)/smartcity.duckdb'
 
 serve: $(VENV)/.installed-serve ## browse processed/ in a web browser (Datasette); Ctrl-C stops it
-	$(PIPELINE) serve --host $(HOST) --port $(PORT)
+	@$(PIPELINE) serve $(PIPELINE_ARGS) --host $(HOST) --port $(PORT)
 
-bench: $(VENV)/.installed-dev ## extraction speed and memory benchmark (prints ratios, writes benchmarks/results/)
+# Always the committed raw/ into a temporary folder (not RAW_DIR/OUT_DIR): the README's pictures
+# show what a fresh clone builds, whatever the user has downloaded.
+screenshots: $(VENV)/.installed-serve ## redo the README screenshots (docs/img/) from a fresh offline build, in headless Chromium
+	@$(PY) -m pipeline.screenshots
+
+bench: $(VENV)/.installed-dev ## extraction speed and memory, and the no-op make's time (writes benchmarks/results/)
 	$(PY) benchmarks/bench_extract.py
 
 # make layouts: N samples per list kind (KIND=members|mlit_model|cao|smc|all), seeds SEED.. (random
@@ -71,13 +86,13 @@ lock: ## refresh the hashed lockfiles in requirements/ from pyproject.toml (need
 	$(PYTHON) requirements/lock.py .cache/lock-tools/bin/uv $(if $(UPGRADE),--upgrade)
 
 clean: ## remove the publication and caches (raw/, .venv and your own files in processed/ are kept)
-	@if [ -x $(PY) ]; then $(PIPELINE) clean; \
-	elif [ -d processed ]; then echo "processed/ kept: without $(VENV) the publication's own files are not known (run make first)"; fi
+	@if [ -x $(PY) ]; then $(PIPELINE) clean $(PIPELINE_ARGS); \
+	elif [ -d '$(OUT_DIR)' ]; then echo "$(OUT_DIR)/ kept: without $(VENV) the publication's own files are not known (run make first)"; fi
 	rm -rf .cache dist build .pytest_cache .ruff_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
 help: ## this list
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-7s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
 
 # The publishing level: the dependencies from the lock, then the project itself, without
 # letting pip resolve anything (--no-deps; setuptools, its build backend, is in the lock).

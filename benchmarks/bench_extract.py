@@ -15,7 +15,8 @@ readings of the list reader work on words already read); the 100x
 list's peak within 1.5x of the 10x list's (pages are read one at a time, so memory should
 not grow with the page count; the returned rows of course do).
 
-Prints a table and writes ``benchmarks/results/extract.json``.
+Prints a table and writes ``benchmarks/results/extract.json``; the goals end with the time of a
+no-op `make` (benchmarks/bench_noop.py).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ sys.path.insert(0, str(REPO))
 
 import pdfplumber  # noqa: E402
 
+from benchmarks import bench_noop  # noqa: E402
 from pipeline.announced import MEMBER_COMPOSITIONS, MemberComposition  # noqa: E402
 from pipeline.extract.mlit_scpf_members import read_member_list  # noqa: E402
 from pipeline.extract.pdf import iter_pages, open_pdf  # noqa: E402
@@ -239,9 +241,11 @@ def main() -> int:
     print("\npeak memory growth, sections_grid 100x / 10x:")
     for column, (p10, p100, ratio) in memory.items():
         print(f"  {column:22} {p100:6.1f} / {p10:5.1f} MiB = {ratio:.2f}")
+    noop = bench_noop.measure()  # the no-op `make`, beside the extraction's goals
     print("\ngoals:")
-    for line in goal_lines(summary, worst):
+    for line in [*goal_lines(summary, worst), bench_noop.goal_line(noop)]:
         print(line)
+    print(f"wrote {bench_noop.write(noop).relative_to(REPO)}")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps({
         "python": platform.python_version(),

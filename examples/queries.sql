@@ -6,6 +6,12 @@
 -- gives the same rows as DuckDB. So: no DISTINCT inside a multi-argument aggregate, no list
 -- functions; string_agg(x, sep ORDER BY y) is fine in both.
 -- Run one:  .venv/bin/python -m pipeline sql "$(sed -n '/name: members_by_category/,/;/p' examples/queries.sql)"
+--
+-- "Took part" has one definition, the participation table's: a local government took part in a
+-- programme track when participation.status = 'selected' (a selection_areas row with
+-- link = 'local_government'). A link = 'within_prefecture' row only says that a region lies in
+-- that prefecture (京都府 for けいはんな学研都市): the prefectural government did not thereby
+-- take part. The view municipality_participation, the report and Datasette read the same table.
 
 -- name: programmes_by_agency
 -- Which programmes does each ministry lead (or co-lead)?
@@ -25,7 +31,7 @@ GROUP BY category
 ORDER BY members DESC, category;
 
 -- name: selections_per_prefecture
--- How many selections touch each prefecture (through the local governments they cover)?
+-- How many selections lie in each prefecture (a local government they cover is there, or a region they name lies there)?
 SELECT m.prefecture_ja, count(DISTINCT sa.selection_id) AS selections
 FROM selection_areas sa
 JOIN municipalities m USING (lg_code)
@@ -36,19 +42,19 @@ ORDER BY selections DESC, m.prefecture_ja;
 -- Which local governments took part in more than one programme?
 SELECT m.lg_code, m.prefecture_ja, m.name_ja,
        string_agg(t.program_id, ', ' ORDER BY t.program_id) AS programs
-FROM (SELECT DISTINCT sa.lg_code, s.program_id
-      FROM selection_areas sa JOIN selections s USING (selection_id)) t
+FROM (SELECT DISTINCT p.lg_code, p.program_id
+      FROM participation p WHERE p.status = 'selected') t
 JOIN municipalities m USING (lg_code)
 GROUP BY m.lg_code, m.prefecture_ja, m.name_ja
 HAVING count(*) > 1
 ORDER BY m.lg_code;
 
 -- name: platform_members_without_selection
--- Which local governments are platform members but hold no selection in the dataset?
+-- Which local governments are platform members but took part in no selection held in the dataset?
 SELECT pm.lg_code, pm.name_ja
 FROM platform_members pm
 WHERE pm.category = 'local_government'
-  AND pm.lg_code NOT IN (SELECT lg_code FROM selection_areas)
+  AND pm.lg_code NOT IN (SELECT p.lg_code FROM participation p WHERE p.status = 'selected')
 ORDER BY pm.lg_code;
 
 -- name: coverage_gaps
@@ -103,3 +109,44 @@ SELECT source_id, url, status_detail
 FROM sources
 WHERE status <> 'ok'
 ORDER BY source_id;
+
+-- name: programme_lineage
+-- Which programme followed which (the successors from FY2020 name their predecessor)?
+SELECT family_id, program_id, name_ja, start_year, end_year, predecessor_program_id
+FROM programs
+WHERE program_id <> 'scpf_2019'
+ORDER BY family_id, start_year, program_id;
+
+-- name: selections_by_family_and_year
+-- Per programme family and fiscal year, how many selections are held of those announced, and how many are held apart (a list whose count no source states, a round not known)?
+SELECT p.family_id, c.fiscal_year,
+       coalesce(sum(CASE WHEN c.announced_count IS NULL THEN NULL
+                         WHEN c.held_count < c.announced_count THEN c.held_count
+                         ELSE c.announced_count END), 0) AS held,
+       sum(c.announced_count) AS announced,
+       sum(CASE WHEN c.announced_count IS NULL THEN c.held_count ELSE 0 END) AS held_apart,
+       sum(CASE WHEN c.announced_count IS NULL AND c.round IS NOT NULL THEN 1 ELSE 0 END)
+           AS lists_without_count
+FROM coverage c
+JOIN programs p USING (program_id)
+WHERE c.program_id <> 'scpf_2019'
+GROUP BY p.family_id, c.fiscal_year
+ORDER BY p.family_id, c.fiscal_year;
+
+-- name: regions_in_several_programmes_of_a_year
+-- Which regions did several programmes select in the same year (one selection_group_id)?
+SELECT fiscal_year, selection_group_id,
+       string_agg(program_id || '/' || track, ' + ' ORDER BY program_id, track) AS lists,
+       min(area_ja) AS area_ja
+FROM selections
+WHERE fiscal_year >= 2020
+GROUP BY fiscal_year, selection_group_id
+HAVING count(*) > 1
+ORDER BY fiscal_year, area_ja;
+
+-- name: platform_members_over_time
+-- How many members did the platform have, date by date, and who says so?
+SELECT c.as_of, c.total, c.total_approximate, c.local_government, c.evidence, s.url
+FROM platform_member_counts c
+JOIN sources s USING (source_id)
+ORDER BY c.as_of, c.total;

@@ -16,24 +16,20 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
 import pipeline
-from pipeline import STAMP_NAME
-from pipeline.errors import SourceError
-from pipeline.extract.stage import plan_jobs, run_extract
-from pipeline.quarantine import (
+from pipeline import STAMP_NAME, progress
+from pipeline.errors import as_published
+from pipeline.outcome import (
+    BuildOutcome,
     error_from_dict,
     error_to_dict,
     failure_text,
-    fall_back_to_older,
+    how_to_add,
     how_to_look,
-    previous_rows_of,
-    published_errors,
-    quarantine,
-    with_attachments,
 )
 from pipeline.workspace import Archive, checkout_root
 from pipeline.workspace.manifest import ManifestEntry
@@ -72,22 +68,6 @@ class BuildConfig:
             return checkout / ".cache" / "extract"
         user_cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
         return Path(user_cache) / "jp-smartcity" / "extract"
-
-
-@dataclass
-class BuildOutcome:
-    published: bool
-    up_to_date: bool
-    complete: bool
-    missing_sources: list[str]
-    source_errors: list[SourceError] = field(default_factory=list)  # every failed source
-    validation_ok: bool = True  # False: a failure no one source is to blame for
-    summary: list[str] = field(default_factory=list)
-    kept_previous: bool = False  # the previous publication holds rows of a failed source
-
-    @property
-    def failed_sources(self) -> list[str]:
-        return sorted({e.source_id for e in self.source_errors})
 
 
 def code_hash() -> str:
@@ -146,32 +126,48 @@ def is_up_to_date(out_dir: Path, stamp: str) -> bool:
         return False
 
 
-def build(config: BuildConfig, log=print) -> BuildOutcome:
+def build(config: BuildConfig, log=progress.say) -> BuildOutcome:
+    """Extract, validate and publish ``config.raw_dir`` into ``config.out_dir``, unless the
+    publication there was built from the same inputs; ``log`` gets the lines that stay."""
     archive = Archive(config.raw_dir, config.registry_file)
     missing = archive.missing
-    code = code_hash()
-    stamp = input_stamp(archive.registry_path, archive.entries, code)
-
+    progress.status("build: is the publication up to date?")
+    stamp = input_stamp(archive.registry_path, archive.entries, code_hash())
+    outcome = BuildOutcome(
+        published=False,
+        up_to_date=False,
+        complete=False,
+        missing_sources=missing,
+        how_to_add={source_id: how_to_add(archive, source_id) for source_id in missing},
+    )
     if not config.force and is_up_to_date(config.out_dir, stamp):
         state = json.loads((config.out_dir / STAMP_NAME).read_text(encoding="utf-8"))
-        log(f"up to date: {config.out_dir} was built from these inputs; nothing to do")
-        return BuildOutcome(
-            published=False,
-            up_to_date=True,
-            complete=state["complete"],
-            missing_sources=state["missing_sources"],
-            source_errors=[
-                error_from_dict(f)
-                for f in state.get("failed_sources", []) + state.get("superseded_files", [])
-            ],
-            validation_ok=True,
-        )
+        outcome.up_to_date = True
+        outcome.complete = state["complete"]
+        outcome.source_errors = [
+            error_from_dict(f)
+            for f in state.get("failed_sources", []) + state.get("superseded_files", [])
+        ]
+        progress.clear()
+        return outcome
+
+    # Imported only now: deciding that the publication is up to date (above) must not pay for
+    # pandas and pandera, which these load.
+    from pipeline.extract.older import fall_back_to_older
+    from pipeline.extract.stage import plan_jobs, run_extract
+    from pipeline.publish.diff import last_diff_summary
+    from pipeline.publish.previous import previous_rows_of
+    from pipeline.publish.stage import publish
+    from pipeline.quarantine import quarantine, with_attachments
+    from pipeline.transform.coverage import coverage_summary
+    from pipeline.transform.reference import municipalities_as_of
 
     jobs = plan_jobs(archive)
-    extracted = run_extract(jobs, config.extract_cache)
-    extracted, older, superseded = fall_back_to_older(
-        archive, jobs, extracted, config.extract_cache
+    progress.status(f"extract: {len(jobs)} source(s)")
+    fallback = fall_back_to_older(
+        archive, jobs, run_extract(jobs, config.extract_cache), config.extract_cache
     )
+    extracted, older, superseded = fallback.extracted, fallback.older, fallback.superseded
     for error in superseded:
         entry, detail = older[error.source_id]
         log(f"failed: {error}\n  {detail}; {how_to_look(archive, error)}")
@@ -185,38 +181,26 @@ def build(config: BuildConfig, log=print) -> BuildOutcome:
         for note in output.notes:
             log(f"{source_id}: {note}")
 
-    # Imported here, not at the top: a no-op build (up to date) should not pay for them.
-    from pipeline.publish import last_diff_summary, publish
-    from pipeline.transform.coverage import coverage_summary
-    from pipeline.transform.reference import municipalities_as_of
-
-    assembled, report, failed = quarantine(archive, extracted, set(missing), older)
-    for note in assembled.notes:
+    progress.status("validate: the tables against their schemas and the announced figures")
+    result = quarantine(archive, extracted, set(missing), older)
+    report, failed = result.report, result.failed
+    for note in result.assembled.notes:
         log(note)
-    complete = not missing and not failed
-    outcome = BuildOutcome(
-        published=False,
-        up_to_date=False,
-        complete=complete,
-        missing_sources=missing,
-        source_errors=[failed[s] for s in sorted(failed)]
-        + [e for e in superseded if e.source_id not in failed],
-        validation_ok=report.ok,
-    )
+    outcome.complete = not missing and not failed
+    outcome.source_errors = [failed[s] for s in sorted(failed)] + [
+        e for e in superseded if e.source_id not in failed
+    ]
+    outcome.validation_ok = report.ok
     if report.quarantined or not report.ok:
         log(report.summary_text())
     for source_id in sorted(failed):
         log(failure_text(archive, failed[source_id]))
     if not report.ok:
-        log("nothing was published; the previous publication (if any) is unchanged")
         return outcome
 
     if config.strict and (missing or failed):
         why = "sources are missing" if missing and not failed else "a source failed"
-        log(
-            f"check: nothing was published, because {why}; the previous "
-            "publication (if any) is unchanged"
-        )
+        log(f"check: nothing is published when {why}")
         return outcome
 
     held = previous_rows_of(config.out_dir, with_attachments(archive, set(failed)))
@@ -224,46 +208,31 @@ def build(config: BuildConfig, log=print) -> BuildOutcome:
         log(
             f"the previous publication in {config.out_dir} holds rows of "
             + ", ".join(f"{s} ({n} rows)" for s, n in sorted(held.items()))
-            + ", which now failed: it is left exactly as it was (nothing was published)"
+            + ", which now failed: it is left exactly as it was"
         )
         outcome.kept_previous = True
         return outcome
 
     meta = {
         "version": pipeline.__version__,
-        "complete": complete,
+        "complete": outcome.complete,
         "missing_sources": missing,
         "failed_sources": [
             error_to_dict(archive, error)
-            for _, error in sorted(published_errors(archive, failed).items())
+            for _, error in sorted(as_published(failed, archive.raw_dir).items())
         ],
         "superseded_files": [
             error_to_dict(archive, error)
-            for error in published_errors(archive, {e.source_id: e for e in superseded}).values()
+            for error in as_published(
+                {e.source_id: e for e in superseded}, archive.raw_dir
+            ).values()
         ],
         "inputs": stamp,
         "municipalities_as_of": municipalities_as_of(),
     }
+    progress.status(f"publish: {config.out_dir}")
     publish(report.tables, config.out_dir, report=report, dataset_meta=meta, log=log)
     log(coverage_summary(report.tables["coverage"]))
     log(last_diff_summary(config.out_dir))
     outcome.published = True
     return outcome
-
-
-def print_outcome(outcome: BuildOutcome, log=print) -> None:
-    if outcome.missing_sources:
-        log(
-            f"incomplete: {len(outcome.missing_sources)} source(s) missing: "
-            + ", ".join(outcome.missing_sources)
-        )
-    if outcome.source_errors:
-        log(
-            f"failed: {len(outcome.failed_sources)} source(s): "
-            + ", ".join(outcome.failed_sources)
-        )
-    state = "complete" if outcome.complete else "INCOMPLETE"
-    if outcome.published:
-        log(f"published ({state})")
-    elif outcome.up_to_date:
-        log(f"the current publication is {state}")

@@ -9,11 +9,13 @@ a source is missing.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from pipeline.errors import PipelineError, UsageError, ValidationFailed
-from pipeline.workspace import checkout_root, workspace_root  # noqa: F401 (re-exported)
+from pipeline.progress import say
+from pipeline.workspace import workspace_root
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -23,6 +25,9 @@ EXIT_MISSING = 4
 
 
 REPO = workspace_root()
+# `make sql Q="..."` hands the query over in this variable, untouched by make and the shell.
+QUERY_VARIABLE = "JP_SMARTCITY_QUERY"
+SQL_USAGE = 'usage: make sql Q="SELECT * FROM programs"  (or: python -m pipeline sql QUERY)'
 WHERE = "in the checkout holding this code, else in the current folder; now"
 
 
@@ -97,9 +102,11 @@ def _parser() -> argparse.ArgumentParser:
         help=f"where the zip goes (default: dist/ {WHERE} %(default)s)",
     )
     sql = sub.add_parser(
-        "sql", parents=[common], help="run a SQL query on the published DuckDB file"
+        "sql", parents=[common], help="run a SQL query on the published DuckDB file",
+        epilog=f"Without QUERY, the query is read from ${QUERY_VARIABLE} (what `make sql` sets "
+        "from Q, so that the shell never reads the query's quotes, $ and parentheses).",
     )
-    sql.add_argument("query")
+    sql.add_argument("query", nargs="?", help=f"the query (default: ${QUERY_VARIABLE})")
     serve = sub.add_parser(
         "serve", parents=[common], help="browse the publication with Datasette (read-only)"
     )
@@ -127,30 +134,47 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
+    _fetch(args, every_source=True)
+    return EXIT_OK
+
+
+def _fetch(args: argparse.Namespace, every_source: bool) -> dict[str, str]:
+    """Fetch every source; say what changed, and return why it could not archive each source
+    it could not (source id -> why; the build's end adds how to add it).
+
+    ``every_source``: a line per source (``make fetch``, or ``-v``); otherwise (``make``) only
+    the sources whose state is news, as the build's end lists the missing ones.
+    """
     from pipeline.fetch import FetchConfig, fetch_all
     from pipeline.workspace.registry import load_registry
 
     sources = load_registry(args.raw_dir, args.registry)
     results = fetch_all(args.raw_dir, sources, FetchConfig(offline=args.offline))
+    every_source = every_source or args.verbose
+    missing = {r.source_id: r.why for r in results if r.status == "missing"}
     for result in results:
-        print(f"{result.status:8} {result.source_id}: {result.message}")
-    stale = [r.source_id for r in results if r.status == "stale"]
-    missing = [r.source_id for r in results if r.status not in ("ok", "stale")]
-    if stale:
-        print(
-            f"fetch: {len(stale)} source(s) not refreshed, their archived copy is used: "
-            f"{', '.join(stale)}"
-        )
-    if missing:
-        print(
-            f"fetch: {len(missing)} source(s) not archived: {', '.join(missing)}; "
-            "the build goes on with what raw/ holds (see README: adding a source by hand)"
-        )
-    return EXIT_OK
+        if every_source or (result.news and result.source_id not in missing):
+            say(f"{result.status:8} {result.source_id}: {result.message}")
+    counts = {
+        "downloaded": sum(r.downloaded for r in results),
+        "stale (refresh failed, the archived copy is used)": sum(
+            r.status == "stale" for r in results),
+        "failed": sum(r.status == "failed" for r in results),
+        "not downloaded": len(missing),
+    }
+    said = ", ".join(f"{n} {what}" for what, n in counts.items() if n)
+    kept = len(results) - sum(counts.values())
+    say(f"fetch: {len(results)} source(s): {kept} as raw/ held them"
+        + (f", {said}" if said else "")
+        + ("; the build goes on with what raw/ holds" if missing else ""))
+    return missing
 
 
-def _build(args: argparse.Namespace, strict: bool) -> int:
-    from pipeline.build import BuildConfig, build, print_outcome
+def _build(
+    args: argparse.Namespace, strict: bool, not_downloaded: dict[str, str] | None = None
+) -> int:
+    from pipeline.build import BuildConfig, build
+    from pipeline.outcome import closing_lines
     from pipeline.publish.swap import check_out_dir
 
     check_out_dir(args.out_dir)  # before any work: a refused --out-dir is a usage error
@@ -163,13 +187,14 @@ def _build(args: argparse.Namespace, strict: bool) -> int:
         verbose=args.verbose,
     )
     outcome = build(config)
-    print_outcome(outcome)
+    say()
+    for line in closing_lines(outcome, args.out_dir, not_downloaded):
+        say(line)
     if outcome.source_errors or not outcome.validation_ok:
         return EXIT_INVALID
     if strict and outcome.missing_sources:
-        print(
-            f"check failed: missing sources {', '.join(outcome.missing_sources)}", file=sys.stderr
-        )
+        print(f"check failed: {len(outcome.missing_sources)} source(s) missing",
+              file=sys.stderr)
         return EXIT_MISSING
     return EXIT_OK
 
@@ -186,13 +211,13 @@ def cmd_all(args: argparse.Namespace) -> int:
     from pipeline.publish.swap import check_out_dir
 
     check_out_dir(args.out_dir)  # refused before the fetch, not after it
-    cmd_fetch(args)
-    return _build(args, strict=False)
+    return _build(args, strict=False, not_downloaded=_fetch(args, every_source=False))
 
 
 def cmd_sources(args: argparse.Namespace) -> int:
+    from pipeline.announced import ANNOUNCEMENTS, SINGLE_ROUND
     from pipeline.workspace import Archive
-    from pipeline.workspace.registry import official_lists
+    from pipeline.workspace.registry import official_lists, unregistered_list_sources
 
     archive = Archive(args.raw_dir, args.registry)
     held = {}
@@ -207,15 +232,34 @@ def cmd_sources(args: argparse.Namespace) -> int:
             else f"{'missing':8} {source.url or source.path}"
         )
         print(f"{source.source_id:{width}} {state}")
+
+    def described(source) -> str:
+        marks = ["held" if source.source_id in held else "missing"]
+        if source.partial_list:
+            marks.append("part of a round")
+        if not source.extractor:
+            marks.append("no extractor yet")
+        return f"{source.source_id} ({', '.join(marks)})"
+
     print("\nOfficial announcement of each announced list (held = archived in raw/):")
+    by_id = {s.source_id: s for s in archive.sources}
     for name, sources in official_lists(archive.sources).items():
         announced = _announced_total(name)
-        listed = ", ".join(
-            f"{s.source_id} ({'held' if s.source_id in held else 'missing'}"
-            f"{', part of a round' if s.partial_list else ''})"
-            for s in sources
-        )
-        print(f"  {name:44} {announced:>4} announced  {listed or 'none registered'}")
+        listed = ", ".join(described(s) for s in sources)
+        print(f"  {name:52} {announced:>4} announced  {listed or 'none registered'}")
+    for name, ids in unregistered_list_sources(archive.sources).items():
+        print(f"  {name}: not in this registry: {', '.join(ids)}")
+    print("\nEach announcement (pipeline/announced.toml; count '-' where no source states one):")
+    for a in sorted(ANNOUNCEMENTS, key=lambda a: (a.fiscal_year, a.program_id, a.track,
+                                                  a.round)):
+        # a year announced in one go goes unsaid, as in the build's coverage lines
+        key = f"FY{a.fiscal_year} {a.list_name}" + (
+            f" ({a.round})" if a.round != SINGLE_ROUND else "")
+        count = "-" if a.count is None else str(a.count)
+        named = ", ".join(described(by_id[i]) if i in by_id else f"{i} (not registered)"
+                          for i in a.sources)
+        print(f"  {key:64} {count:>3}  {a.announced_on or 'date not known':14}  "
+              f"{named or 'no official source known'}")
     return EXIT_OK
 
 
@@ -261,6 +305,10 @@ def cmd_debug(args: argparse.Namespace) -> int:
 
 
 def cmd_sql(args: argparse.Namespace) -> int:
+    query = args.query if args.query is not None else os.environ.get(QUERY_VARIABLE, "")
+    if not query.strip():
+        print(SQL_USAGE, file=sys.stderr)
+        return EXIT_USAGE
     import duckdb
 
     database = args.out_dir / "smartcity.duckdb"
@@ -268,7 +316,7 @@ def cmd_sql(args: argparse.Namespace) -> int:
         raise PipelineError(f"{database} does not exist: run `make` first")
     with duckdb.connect(str(database), read_only=True) as connection:
         try:
-            result = connection.sql(args.query)
+            result = connection.sql(query)
         except duckdb.Error as exc:
             raise PipelineError(f"query failed: {exc}") from exc
         if result is not None:

@@ -36,6 +36,7 @@ from schemas import (
     table_description,
     table_title,
 )
+from schemas.vocabularies import EXTRACTED_ORIGINS, SINGLE_ROUND, evidence_text
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8001
@@ -43,14 +44,21 @@ DATABASE = Path(SQLITE_NAME).stem  # Datasette names a database after its file
 QUERIES_FILE = Path(__file__).resolve().parent.parent / "examples" / "queries.sql"
 
 # Columns worth a facet wherever a table (or the view) has them.
-FACET_COLUMNS = ("program_id", "track", "fiscal_year", "prefecture_ja", "category", "evidence",
-                 "authority", "status", "origin", "kind", "role", "complete",
-                 "is_platform_member")
+FACET_COLUMNS = ("program_id", "family_id", "track", "fiscal_year", "round", "prefecture_ja",
+                 "category", "evidence", "authority", "status", "origin", "kind", "role",
+                 "complete", "total_approximate", "is_platform_member")
 # What a foreign key shows instead of the id: the first of these the referenced table has.
 LABEL_COLUMNS = ("name_ja", "title", "area_ja")
 VIEW_COLUMNS = ("lg_code", "prefecture_ja", "name_ja", "kind", "programs", "tracks",
-                "selection_count", "is_platform_member")
+                "selection_count", "is_platform_member", "selection_history")
 SERVE_EXTRA = "pip install -e '.[serve]'"
+# What each origin of a file read means, as the front page says it (schemas/vocabularies.py).
+ORIGIN_WORDS = {
+    "fetched": "downloaded",
+    "wayback": "an Internet Archive copy",
+    "manual": "put in raw/ by hand (a download or a transcription)",
+    "bundled": "committed with the code",
+}
 
 
 def named_queries(path: Path = QUERIES_FILE) -> dict[str, dict[str, str]]:
@@ -84,7 +92,9 @@ def _gap_text(gap: dict) -> str:
     """One coverage gap: programme, track, year and round, held against announced."""
     e = html.escape
     year = f"FY{gap['fiscal_year']}" if gap.get("fiscal_year") is not None else "year unknown"
-    round_ = f" {e(str(gap['round']))}" if gap.get("round") else ""
+    named = gap.get("round")
+    round_ = (" (round not known)" if named is None
+              else "" if named in ("", SINGLE_ROUND) else f" {e(str(named))}")
     announced = gap.get("announced_count")
     counts = (f"{gap['held_count']} held of {announced} announced" if announced is not None
               else f"{gap['held_count']} held, number announced not known")
@@ -92,12 +102,109 @@ def _gap_text(gap: dict) -> str:
         + counts
 
 
-def _list(items: list[str]) -> str:
-    return "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
+def _list(items: list[str], list_id: str = "") -> str:
+    ident = f' id="{list_id}"' if list_id else ""
+    return f"<ul{ident}>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
+
+
+def _linked_title(source: dict) -> str:
+    """A source's title, linked to its URL when it has one."""
+    e = html.escape
+    if source.get("path"):
+        return f"<a href=\"{e(source['path'])}\">{e(_title(source))}</a>"
+    return e(_title(source))
+
+
+def _held_of_announced(package: dict) -> str:
+    """'61 of 108 announced selections and 33 of 471 platform members are held'."""
+    parts = []
+    for key, noun in (("announced_selections_held", "announced selections"),
+                      ("announced_members_held", "announced platform members")):
+        figure = package.get(key) or {}
+        if figure.get("announced"):
+            parts.append(f"{figure.get('held', 0)} of {figure['announced']} {noun}")
+    if not parts:
+        return ""
+    return (f"<p>This build holds {' and '.join(parts)} (<a href=\"/{DATABASE}/coverage\">"
+            "coverage</a>).</p>")
+
+
+def _held_by_year(package: dict) -> str:
+    """Selections held of those announced, per fiscal year, with the evidence of the rows held
+    (datapackage.json ``announced_selections_held_by_year``)."""
+    by_year = package.get("announced_selections_held_by_year") or []
+    if not by_year:
+        return ""
+    rows = "".join(
+        f"<tr><td>FY{y['fiscal_year']}</td><td>{y['held']} of {y['announced']}</td>"
+        f"<td>{html.escape(evidence_text(y.get('evidence') or {}))}</td>"
+        f"<td>{y.get('held_without_count', 0)}</td><td>{y['lists_without_count']}</td></tr>"
+        for y in by_year
+    )
+    return (
+        "<h3>Selections held of those announced, per fiscal year</h3><p>From <a href=\"/"
+        + DATABASE + "/coverage\">coverage</a>: held of announced counts the lists whose number "
+        "a source states; the rows held of a list whose number no source states, or of a round "
+        "not known, are apart (not counted). The evidence is that of every selection held in "
+        "the year.</p><table id=\"held-by-year\"><tr><th>fiscal year</th><th>held of "
+        "announced</th><th>evidence of the rows held</th><th>held, not counted</th><th>lists "
+        "without a number</th></tr>" + rows + "</table>"
+    )
+
+
+def _files_read(package: dict) -> str:
+    """The files this build read (archived in raw/: downloaded, added by hand or bundled)."""
+    e = html.escape
+    files = [s for s in package.get("sources", []) if s.get("origin") in EXTRACTED_ORIGINS]
+    if not files:
+        return "<p>No source file was read for this build.</p>"
+    return (
+        "<h3>Files read for this build</h3><p>Archived in <code>raw/</code> and extracted ("
+        + ", ".join(f"{e(origin)}: {e(meaning)}" for origin, meaning in ORIGIN_WORDS.items())
+        + "), each with its authority and status:</p>"
+        + _list([
+            f"<code>{e(s['source_id'])}</code> {_linked_title(s)} ({e(s['origin'])}, "
+            f"{e(s.get('authority', ''))}, {e(s.get('status', ''))})"
+            for s in files
+        ], "files-read")
+    )
+
+
+def _pages_cited(package: dict) -> str:
+    """The web pages the hand transcriptions cite: seen by whoever transcribed them, never
+    downloaded by the build, so never a source this build read."""
+    e = html.escape
+    sources = package.get("sources", [])
+    cited = [s for s in sources if s.get("origin") == "cited"]
+    if not cited:
+        return ""
+    unread = {s["path"]: s["source_id"] for s in sources
+              if s.get("path") and s.get("status") != "ok" and s.get("origin") != "cited"}
+    official = sum(1 for s in cited if s.get("authority") == "official")
+
+    def item(source: dict) -> str:
+        text = (f"<code>{e(source['source_id'])}</code> {_linked_title(source)} "
+                f"({e(source.get('authority', ''))})")
+        if source.get("path") in unread:
+            text += (f": the page of <code>{e(unread[source['path']])}</code>, whose file this "
+                     "build did not read")
+        return text
+
+    return (
+        "<h3>Pages cited by the hand transcriptions</h3><p>Each transcribed row cites the web "
+        "page it was read on. The build does not download these pages: they are not files "
+        "read for this build.</p>"
+        f"<details><summary>{len(cited)} pages: {official} official, "
+        f"{len(cited) - official} secondary</summary>"
+        + _list([item(s) for s in cited], "pages-cited")
+        + "</details>"
+    )
 
 
 def front_page_html(package: dict) -> str:
-    """What the build holds and lacks, from its datapackage.json, as the front page says it."""
+    """What the build holds and lacks, from its datapackage.json, as the front page says it:
+    how much of what was announced it holds, the sources it lacks, the files it read, and
+    apart from them the pages its transcriptions cite."""
     e = html.escape
     complete = bool(package.get("complete"))
     parts = [f"<p>{e(package.get('description', ''))}</p>",
@@ -105,34 +212,27 @@ def front_page_html(package: dict) -> str:
              + ("<strong>Complete</strong>: every source was read.</p>" if complete else
                 "<strong>Incomplete</strong>: some sources are missing or failed; "
                 "absence from this dataset is not absence from the programme.</p>")]
+    parts.append(_held_of_announced(package))
+    parts.append(_held_by_year(package))
     lacking = [s for s in package.get("sources", []) if s.get("status") != "ok"]
     if lacking:
-        parts.append("<p>Sources not in this build (see the <a href=\"/" + DATABASE
-                     + "/sources?status__not=ok\">sources table</a> for what to do):</p>")
+        parts.append("<h3>Sources not in this build</h3><p>See the <a href=\"/" + DATABASE
+                     + "/sources?status__not=ok\">sources table</a> for what to do:</p>")
         parts.append(_list([
-            f"<code>{e(s['source_id'])}</code> {e(s.get('status', ''))}: "
-            + (f"<a href=\"{e(s['path'])}\">{e(_title(s))}</a>" if s.get("path")
-               else e(_title(s)))
+            f"<code>{e(s['source_id'])}</code> {e(s.get('status', ''))}: {_linked_title(s)}"
             for s in lacking
-        ]))
+        ], "sources-lacking"))
     gaps = package.get("incomplete_coverage") or []
     if gaps:
-        parts.append("<p>Programme tracks holding fewer selections than announced "
-                     f"(<a href=\"/{DATABASE}/coverage?complete=0\">coverage</a>):</p>")
+        parts.append("<h3>Programme tracks holding fewer selections than announced</h3>"
+                     f"<p>From <a href=\"/{DATABASE}/coverage?complete=0\">coverage</a>:</p>")
         parts.append(_list([_gap_text(g) for g in gaps]))
     else:
         parts.append("<p>Every programme track holds as many selections as were announced.</p>")
-    official = [s for s in package.get("sources", []) if s.get("authority") == "official"
-                and s.get("path") and s.get("status") == "ok"]
-    if official:
-        parts.append("<p>Official sources read for this build:</p>")
-        parts.append(_list([
-            f"<code>{e(s['source_id'])}</code> <a href=\"{e(s['path'])}\">{e(_title(s))}</a>"
-            f" ({e(s.get('status', ''))})"
-            for s in official
-        ]))
+    parts.append(_files_read(package))
+    parts.append(_pages_cited(package))
     parts.append(f"<p>{e(ATTRIBUTION)}</p>")
-    return "\n".join(parts)
+    return "\n".join(part for part in parts if part)
 
 
 def datasette_metadata(out_dir: Path, queries: dict[str, dict[str, str]] | None = None) -> dict:
@@ -155,7 +255,7 @@ def datasette_metadata(out_dir: Path, queries: dict[str, dict[str, str]] | None 
         tables[table] = entry
     tables[VIEW_NAME] = {
         "title": "Municipality participation",
-        "description": VIEW_DESCRIPTION + " programs and tracks are JSON arrays.",
+        "description": VIEW_DESCRIPTION + " Its list columns are JSON arrays.",
         "facets": [c for c in FACET_COLUMNS if c in VIEW_COLUMNS],
     }
     return {

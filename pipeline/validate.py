@@ -8,9 +8,7 @@ source only makes the dataset incomplete: the checks that need it are skipped an
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import math
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -20,47 +18,28 @@ from pandera.errors import SchemaErrors
 
 from pipeline.announced import (
     ANNOUNCED_COUNTS,
+    ANNOUNCEMENTS,
+    JOINT_ANNOUNCEMENTS,
     MEMBER_COMPOSITIONS,
-    SMC_SELECTED_BY_BOTH,
+    JointAnnouncement,
     announced_count,
+    joint_key_years,
     matching_composition,
 )
-from pipeline.errors import Problem, ValidationFailed
-from pipeline.transform.coverage import PLATFORM_COMPOSITION, held_counts, member_held_counts
+from pipeline.cells import plain_value, text_values
+from pipeline.errors import Failure, ValidationFailed
+from pipeline.transform.coverage import (
+    PLATFORM_COMPOSITION,
+    held_counts,
+    member_held_counts,
+    round_key,
+)
 from pipeline.transform.sources import evidence_by_source
 from schemas import FOREIGN_KEYS, PRIMARY_KEYS, TABLES, columns
 from schemas.vocabularies import EXTRACTED_ORIGINS
 
 MAX_EXAMPLES = 5
-SMC_PROGRAM = "smart_mobility_challenge_2019"
-SMC_TRACKS = ("meti_pilot", "mlit_model")
 _FALSE = {"0", "false", "no", "off"}
-
-
-@dataclass(frozen=True)
-class Failure:
-    """One failed check: where, how many rows, a few rows to look at, and the sources of the
-    failing rows (empty when the failure is not the fault of one source: then it fails the
-    whole build, see pipeline.build)."""
-
-    table: str
-    column: str
-    check: str
-    rows: int
-    examples: tuple[dict, ...] = ()
-    message: str = ""
-    source_ids: tuple[str, ...] = ()
-
-    def to_dict(self) -> dict:
-        return {
-            "table": self.table,
-            "column": self.column,
-            "check": self.check,
-            "rows": self.rows,
-            "message": self.message,
-            "source_ids": sorted(self.source_ids),
-            "examples": [dict(sorted(e.items())) for e in self.examples],
-        }
 
 
 def _sources_of(frame: pd.DataFrame, rows: Iterable[int]) -> tuple[str, ...]:
@@ -122,14 +101,11 @@ class ValidationReport:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
     def summary_text(self) -> str:
-        """For the terminal: one block per failure, then the skipped checks."""
+        """For the terminal: one block per failure, then the skipped checks (the missing
+        sources are listed once, at the end of the build: pipeline.outcome)."""
         lines: list[str] = []
         state = "OK" if self.ok else f"FAILED ({len(self.failures)} failed check(s))"
         lines.append(f"validation: {state}")
-        if self.missing_sources:
-            lines.append(
-                "dataset incomplete; missing source(s): " + ", ".join(sorted(self.missing_sources))
-            )
         for failure in sorted(self.failures, key=lambda f: (f.table, f.column, f.check)):
             lines += _failure_lines(failure)
         if self.quarantined:
@@ -171,31 +147,6 @@ def _example_text(example: dict) -> str:
     if "message" in example:
         parts.append(str(example["message"]))
     return "; ".join(parts)
-
-
-def plain_value(value: object) -> object:
-    """A JSON-native form of a cell value (numpy scalars, NA, dates)."""
-    if value is None:
-        return None
-    if isinstance(value, (dt.date, dt.datetime, pd.Timestamp)):
-        return None if pd.isna(value) else value.isoformat()[:10]
-    if isinstance(value, bool):
-        return value
-    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
-        try:
-            value = value.item()
-        except (ValueError, AttributeError):
-            pass
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    if isinstance(value, (str, int, float, bool)):
-        return value
-    return str(value)
 
 
 def _validation_weakened() -> str | None:
@@ -355,11 +306,6 @@ def _validate_schemas(
 # --- keys --------------------------------------------------------------------------------
 
 
-def _text_values(series: pd.Series) -> list[str | None]:
-    """Cells as text for key comparison; nulls as None (a Series would turn None into NaN)."""
-    return [None if (p := plain_value(v)) is None else str(p) for v in series]
-
-
 def check_foreign_keys(frames: dict[str, pd.DataFrame]) -> list[Failure]:
     """Every non-null referencing value exists in the referenced table."""
     failures: list[Failure] = []
@@ -367,8 +313,8 @@ def check_foreign_keys(frames: dict[str, pd.DataFrame]) -> list[Failure]:
         frame, ref = frames.get(table), frames.get(ref_table)
         if frame is None or ref is None or column not in frame or ref_column not in ref:
             continue
-        values = _text_values(frame[column])
-        known = {v for v in _text_values(ref[ref_column]) if v is not None}
+        values = text_values(frame[column])
+        known = {v for v in text_values(ref[ref_column]) if v is not None}
         bad = [i for i, v in enumerate(values) if v is not None and v not in known]
         failure = _rows_failure(
             table, column, f"foreign_key:{ref_table}.{ref_column}", frame, bad,
@@ -499,16 +445,24 @@ def check_announced_counts(
     blamed: dict[str, set[str]] = {"too_many": set(), "official_off": set()}
     per_key = held_counts(selections)
     figures = {(a.program_id, a.track, a.fiscal_year, a.round): a.count for a in ANNOUNCED_COUNTS}
-    for key, count in sorted(per_key.items()):
+    for key, count in per_key.items():  # held_counts orders its keys
         if key in figures and count > figures[key]:
             too_many.append({"key": "/".join(map(str, key)), "held": count,
                              "announced": figures[key]})
             blamed["too_many"] |= _key_sources(selections, key)
+    # Years whose announcement states no count (CAO FY2024) are not in the track's total, so
+    # their rows are not counted against it either.
+    uncounted = {a.key for a in ANNOUNCEMENTS if a.count is None}
     for (program, track), rows in selections.groupby(["program_id", "track"], sort=True):
         total = announced_count(str(program), str(track))
         sources = sorted({str(s) for s in rows["source_id"]})
-        if total and len(rows) > total:
-            too_many.append({"key": f"{program}/{track}", "held": len(rows), "announced": total,
+        counted = sum(
+            (str(program), str(track), plain_value(y), "" if plain_value(r) is None else str(r))
+            not in uncounted
+            for y, r in zip(rows["fiscal_year"], rows["round"], strict=True)
+        )
+        if total and counted > total:
+            too_many.append({"key": f"{program}/{track}", "held": counted, "announced": total,
                              "source_id": ", ".join(sources)})
             blamed["too_many"] |= set(sources)
         official = all(_is_extracted(s, origins) for s in sources) and not set(sources) & missing
@@ -543,7 +497,7 @@ def check_announced_counts(
             "`python -m pipeline debug SOURCE_ID`",
             _blame(blamed["official_off"]),
         ))
-    failures += _check_smc_both(selections, origins, missing)
+    failures += _check_joint_regions(selections, origins, missing)
     return failures
 
 
@@ -562,35 +516,65 @@ def _key_sources(selections: pd.DataFrame, key: tuple) -> set[str]:
     picked = [
         str(plain_value(s))
         for s, y, r in zip(rows["source_id"], rows["fiscal_year"], rows["round"], strict=True)
-        if plain_value(y) == year and ("" if plain_value(r) is None else str(r)) == round_
+        if plain_value(y) == year and round_key(r) == round_
     ]
     return set(picked)
 
 
-def _check_smc_both(
+def _check_joint_regions(
     selections: pd.DataFrame, origins: dict[str, str | None], missing: set[str]
 ) -> list[Failure]:
-    """Regions in both SMC lists: at most the announced number, exactly it from official lists."""
-    smc = selections[selections["program_id"].astype(str) == SMC_PROGRAM]
-    if not len(smc):
-        return []
-    tracks = smc.groupby("selection_group_id")["track"].agg(lambda t: set(map(str, t)))
-    both = sorted(g for g, t in tracks.items() if set(SMC_TRACKS) <= t)
-    official = all(
-        len(rows := smc[smc["track"].astype(str) == track])
-        and all(_is_extracted(s, origins) and s not in missing for s in rows["source_id"])
-        for track in SMC_TRACKS
-    )
-    if len(both) > SMC_SELECTED_BY_BOTH or (official and len(both) != SMC_SELECTED_BY_BOTH):
-        tracked = smc[smc["track"].astype(str).isin(SMC_TRACKS)]
-        return [Failure(
-            "selections", "selection_group_id", "smc_regions_in_both_lists", len(both),
-            tuple({"value": g} for g in both[:MAX_EXAMPLES]),
-            f"{len(both)} region(s) linked in both Smart Mobility Challenge lists; "
-            f"{SMC_SELECTED_BY_BOTH} announced",
-            _blame({str(plain_value(s)) for s in tracked["source_id"]}),
-        )]
-    return []
+    """Each joint announcement's regions (pipeline.announced.JOINT_ANNOUNCEMENTS): rows linked
+    across its lists at most the announced number of shared regions (exactly it when every list
+    comes from an official file), and at most the announced number of regions in all."""
+    failures: list[Failure] = []
+    joint_keys = joint_key_years()
+    for joint in JOINT_ANNOUNCEMENTS:
+        rows = _joint_rows(selections, joint, joint_keys)
+        if not len(rows):
+            continue
+        lists = rows["program_id"].astype(str) + "/" + rows["track"].astype(str)
+        spans = lists.groupby(rows["selection_group_id"]).agg(lambda t: len(set(t)))
+        shared = sorted(str(g) for g, n in spans.items() if n > 1)
+        blame = _blame({str(plain_value(s)) for s in rows["source_id"]})
+        label = f"FY{joint.fiscal_year} {joint.kind}"
+        if joint.in_several is not None:
+            official = all(
+                len(part := rows[lists == name])
+                and all(_is_extracted(s, origins) and s not in missing for s in part["source_id"])
+                for name in joint.lists
+            )
+            if len(shared) > joint.in_several or (official and len(shared) != joint.in_several):
+                name = ("smc_regions_in_both_lists" if joint.kind == "smart_mobility_challenge"
+                        else "joint_regions_in_several_lists")
+                failures.append(Failure(
+                    "selections", "selection_group_id", name, len(shared),
+                    tuple({"value": g} for g in shared[:MAX_EXAMPLES]),
+                    f"{label}: {len(shared)} region(s) linked in several lists; "
+                    f"{joint.in_several} announced", blame,
+                ))
+        if joint.regions is not None and spans.size > joint.regions:
+            failures.append(Failure(
+                "selections", "selection_group_id", "joint_regions_not_above_announced",
+                int(spans.size), (), f"{label}: {spans.size} regions held (distinct "
+                f"selection_group_id); {joint.regions} announced", blame,
+            ))
+    return failures
+
+
+def _joint_rows(selections: pd.DataFrame, joint: JointAnnouncement,
+                joint_keys: dict[tuple[str, str, int, str], int]) -> pd.DataFrame:
+    """The selections a joint announcement counts: its lists in its year (for a joint review,
+    only the rounds of the joint selection, not a later second call)."""
+    keep = []
+    for program, track, year, round_ in zip(selections["program_id"], selections["track"],
+                                            selections["fiscal_year"], selections["round"],
+                                            strict=True):
+        year = plain_value(year)
+        key = (str(program), str(track), year, round_key(round_))
+        keep.append(year == joint.fiscal_year and f"{key[0]}/{key[1]}" in joint.lists
+                    and (joint.kind != "joint_review" or key in joint_keys))
+    return selections[pd.Series(keep, index=selections.index, dtype=bool)]
 
 
 def check_evidence(frames: dict[str, pd.DataFrame]) -> list[Failure]:
@@ -623,7 +607,7 @@ def check_coverage_counts(frames: dict[str, pd.DataFrame]) -> list[Failure]:
     bad = []
     for i, row in enumerate(coverage.itertuples(index=False)):
         key = (str(row.program_id), str(row.track), plain_value(row.fiscal_year),
-               "" if plain_value(row.round) is None else str(row.round))
+               round_key(row.round))
         if plain_value(row.held_count) != per_key.get(key, 0):
             bad.append(i)
     failure = _rows_failure(
@@ -660,20 +644,20 @@ def check_missing_sources(frames: dict[str, pd.DataFrame], missing: set[str]) ->
     return failures
 
 
-def _problem_failures(problems: Iterable[Problem]) -> list[Failure]:
-    grouped: dict[tuple[str, str, str], list[Problem]] = {}
-    for problem in problems:
-        grouped.setdefault((problem.table, problem.column, problem.check), []).append(problem)
-    failures = []
+def _merged(found: Iterable[Failure]) -> list[Failure]:
+    """The one-row failures earlier stages found, one failure per check (as validation's own):
+    their rows summed, a few examples, blamed on their sources unless one row has none."""
+    grouped: dict[tuple[str, str, str], list[Failure]] = {}
+    for failure in found:
+        grouped.setdefault((failure.table, failure.column, failure.check), []).append(failure)
+    merged = []
     for (table, column, check), items in sorted(grouped.items()):
-        examples = tuple(
-            {"source_id": p.source_id, "page": plain_value(p.page), "message": p.message}
-            for p in items[:MAX_EXAMPLES]
-        )
-        sources = {p.source_id for p in items}
-        blame = () if None in sources else tuple(sorted(str(s) for s in sources))
-        failures.append(Failure(table, column, check, len(items), examples, "", blame))
-    return failures
+        examples = tuple(e for f in items for e in f.examples)[:MAX_EXAMPLES]
+        blame = () if any(not f.source_ids for f in items) else tuple(
+            sorted({s for f in items for s in f.source_ids}))
+        merged.append(Failure(table, column, check, sum(f.rows for f in items), examples,
+                              "", blame))
+    return merged
 
 
 _CROSS_CHECKS = ("fiscal years", "member composition", "announced counts", "coverage counts",
@@ -683,13 +667,13 @@ _CROSS_CHECKS = ("fiscal years", "member composition", "announced counts", "cove
 def validate_tables(
     tables: dict[str, pd.DataFrame],
     missing_sources: set[str],
-    extra_problems: Iterable[Problem] = (),
+    found: Iterable[Failure] = (),
 ) -> ValidationReport:
     """Validate every published table; never raises for bad data (read ``report.ok``).
 
     Raises ValidationFailed only when pandera validation is switched off in the environment.
-    ``extra_problems`` are data problems found by earlier stages (e.g. an area that matches no
-    local government); they fail validation like any other check.
+    ``found`` are the failures earlier stages found (e.g. an area that matches no local
+    government); they fail validation like any other check.
     """
     require_validation_enabled()
     missing = set(missing_sources)
@@ -713,23 +697,13 @@ def validate_tables(
                 Failure("*", "*", f"cross_check_not_run:{name.replace(' ', '_')}", 0, (),
                         f"{type(exc).__name__}: {exc}")
             )
-    report.failures += _problem_failures(extra_problems)
+    report.failures += _merged(found)
     return report
 
 
-def validated_or_raise(report: ValidationReport) -> dict[str, pd.DataFrame]:
-    """The coerced tables of a passing report; ValidationFailed (with the summary) otherwise."""
-    if not report.ok:
-        raise ValidationFailed(report.summary_text())
-    return report.tables
-
-
 __all__ = [
-    "Failure",
     "ValidationReport",
     "check_foreign_keys",
-    "plain_value",
     "require_validation_enabled",
     "validate_tables",
-    "validated_or_raise",
 ]

@@ -23,6 +23,8 @@ from schemas.vocabularies import (  # noqa: F401  (re-exported for the table mod
     PLATFORM_PARTICIPATION,
     PLATFORM_PROGRAM_ID,
     ROLES,
+    ROUNDS,
+    SINGLE_ROUND,
     STATUSES,
     TRACK_PARTICIPATION,
     TRACKS,

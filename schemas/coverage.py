@@ -6,13 +6,17 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from schemas._common import ALL_COVERAGE_TRACKS, COVERAGE_TRACKS, ID_RE
+from schemas._common import ALL_COVERAGE_TRACKS, COVERAGE_TRACKS, ID_RE, ROUNDS
 
 
 class Coverage(pa.DataFrameModel):
     """How many selections each programme announced per track, fiscal year and round, against
-    how many rows this dataset holds: gaps are published, not hidden. The platform (scpf_2019)
-    has one row per member category (track = category, e.g. local_government: 7 / 112)."""
+    how many rows this dataset holds: gaps are published, not hidden. One row per announcement
+    of pipeline/announced.toml, 2010-2025, also where no source states the count (then
+    announced_count is null); and one per key of held rows that no announcement covers.
+    Selections whose round is not known are counted apart, on a row with round NULL; those
+    whose fiscal year is not known count in no row. The platform (scpf_2019) has one row per
+    member category (track = category, e.g. local_government: 7 / 112)."""
 
     program_id: Series[str] = pa.Field(str_matches=ID_RE, description="A programs.program_id.")
     track: Series[str] = pa.Field(
@@ -21,13 +25,18 @@ class Coverage(pa.DataFrameModel):
     )
     fiscal_year: Series[int] = pa.Field(ge=1990, le=2100, description="Fiscal year.")
     round: Series[str] = pa.Field(
-        description="Call round; empty string when the year had one round."
+        nullable=True,
+        isin=list(ROUNDS),
+        description="Call round, as in selections.round: first, additional, or single (the "
+        "year's selections were announced together; for scpf_2019, the member list). NULL on "
+        "the row counting the held selections whose round is not known: they count in no "
+        "round, and that row has no announced figure (never complete).",
     )
     announced_count: Series[pd.Int64Dtype] = pa.Field(
         nullable=True,
         ge=0,
-        description="Number of selections the programme announced; null when no figure was "
-        "announced for rows we hold.",
+        description="Number of selections the programme announced; null when no source "
+        "states it (see note) or no announcement covers rows we hold.",
     )
     announced_source_id: Series[str] = pa.Field(
         nullable=True,
@@ -41,6 +50,17 @@ class Coverage(pa.DataFrameModel):
     )
     complete: Series[bool] = pa.Field(
         description="True when held_count equals announced_count."
+    )
+    announced_on: Series[pa.Date] = pa.Field(
+        nullable=True,
+        description="Date the list was announced, where a source states the day; null "
+        "otherwise (a day printed without its month is not completed by guess).",
+    )
+    note: Series[str] = pa.Field(
+        nullable=True,
+        description="What else the sources say about the announcement: other figures, the "
+        "official page or list file that is missing, a count only inferred (never published in "
+        "announced_count). From pipeline/announced.toml.",
     )
 
     class Config:

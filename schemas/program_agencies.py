@@ -18,7 +18,12 @@ class ProgramAgencies(pa.DataFrameModel):
         description="lead (sole ministry), co_lead (one of several), secretariat (runs the "
         "platform's secretariat), member (takes part).",
     )
-    source_id: Series[str] = source_id_field()
+    source_id: Series[str] = source_id_field(
+        "Source that names this agency for this programme: the root document (document) for "
+        "the agencies its headings name; for the agencies a heading only counts (the "
+        "platform's 'Related 11 Ministries and Agencies'), the cited page naming each (the "
+        "METI release for the secretariat, the MIC release for the other ministries)."
+    )
 
     class Config:
         name = "program_agencies"

@@ -13,7 +13,10 @@ class SelectionAreas(pa.DataFrameModel):
     """The local governments each selection covers, matched from its area text: the table to
     join selections to municipalities and to other statistics by lg_code. A selection whose
     area is a region no source maps to local governments (八重山地域) is linked to the
-    prefecture(s) it lies in with link = within_prefecture, so per-prefecture counts keep it."""
+    prefecture(s) a source places it in with link = within_prefecture, so per-prefecture counts
+    keep it: this is the only place the prefectures of a region are given (山陰エリア: 島根県 and
+    鳥取県; a region no source places, 瀬戸内エリア, has no row). Only link = local_government
+    means that the local government took part (participation.status = selected)."""
 
     selection_id: Series[str] = pa.Field(
         str_matches=ID_RE, description="A selections.selection_id."

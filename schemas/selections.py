@@ -10,6 +10,7 @@ from schemas._common import (
     ALL_TRACKS,
     ID_RE,
     PROGRAM_TRACKS,
+    ROUNDS,
     evidence_field,
     page_field,
     source_id_field,
@@ -24,7 +25,8 @@ class Selections(pa.DataFrameModel):
         unique=True,
         str_matches=ID_RE,
         description="Stable id: program_id-track-fiscal_year[-round]-<6 hex digits from the area> "
-        "(fiscal_year 'unknown_year' when not confirmed; -2, -3 for a repeated area).",
+        "(fiscal_year 'unknown_year' when not confirmed; the round only when it is first or "
+        "additional; -2, -3 for a repeated area).",
     )
     program_id: Series[str] = pa.Field(str_matches=ID_RE, description="A programs.program_id.")
     track: Series[str] = pa.Field(
@@ -40,7 +42,12 @@ class Selections(pa.DataFrameModel):
         "sources do not confirm it (the note says what is known, e.g. FY2018 or FY2019).",
     )
     round: Series[str] = pa.Field(
-        description="Call round (first, additional); empty string when the year had one round."
+        nullable=True,
+        isin=list(ROUNDS),
+        description="Call the selection came from: first or additional (the fiscal year's "
+        "first call, or an additional call of the same year: data_smartcity_2017); single "
+        "(the programme announced the year's selections together, in no rounds). NULL when "
+        "the round is not known (the note says what is known); never an empty string.",
     )
     announced_on: Series[pa.Date] = pa.Field(
         nullable=True, description="Date the selection was announced; null when not known."
@@ -52,7 +59,14 @@ class Selections(pa.DataFrameModel):
     consortium_ja: Series[str] = pa.Field(
         nullable=True, description="Consortium or council as printed."
     )
-    prefecture_ja: Series[str] = pa.Field(nullable=True, description="Prefecture as printed.")
+    prefecture_ja: Series[str] = pa.Field(
+        nullable=True,
+        description="Prefecture as the source prints it for this selection, text as printed; "
+        "NULL when the source prints none. Never inferred: the prefecture of each local "
+        "government a selection covers is in municipalities (join selection_areas), and the "
+        "prefectures a region lies in are its selection_areas rows with link = "
+        "within_prefecture (山陰エリア: 島根県 and 鳥取県), never this column.",
+    )
     area_ja: Series[str] = pa.Field(
         nullable=True, description="Area (region, municipalities) as printed."
     )

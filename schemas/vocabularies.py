@@ -18,6 +18,23 @@ AUTHORITIES = ("official", "secondary")
 # official_page: transcribed from a government body's own web page (a cited official source);
 # secondary: transcribed from news, company releases, blogs, mirrors and copies of official pages.
 EVIDENCE = ("official_list", "official_page", "secondary")
+# How titles and pages word each grade for people (the report's figures, Datasette's front page).
+EVIDENCE_WORDS = {
+    "official_list": "official list",
+    "official_page": "official pages",
+    "secondary": "secondary sources",
+}
+
+
+def evidence_text(counts: dict[str, int]) -> str:
+    """'evidence: official pages 2, secondary sources 31': the rows held per evidence grade, in
+    the order of EVIDENCE (any other label after), the one wording of every title and page."""
+    order = [g for g in EVIDENCE if counts.get(g)]
+    order += sorted(g for g in counts if g not in EVIDENCE and counts[g])
+    parts = [f"{EVIDENCE_WORDS.get(grade, grade)} {counts[grade]}" for grade in order]
+    return "evidence: " + (", ".join(parts) if parts else "no rows")
+
+
 # How a selection_areas row links a selection to a local government: local_government, the
 # area names it; within_prefecture, the area is a region no source maps to local governments
 # (八重山地域) and this is the prefecture it lies in (the prefectural government itself is not
@@ -29,6 +46,13 @@ AREA_LINKS = ("local_government", "within_prefecture")
 TRACK_PARTICIPATION = ("selected", "not_selected", "unknown")
 PLATFORM_PARTICIPATION = ("member", "not_member", "unknown")
 STATUSES = ("ok", "missing", "failed")
+# The call a selection came from (selections.round, coverage.round). first / additional: the
+# fiscal year's first call and an additional call of the same year (一次公募 / 追加公募, as MIC's
+# releases name them for data_smartcity_2017); single: the programme announced the year's
+# selections together, in no rounds (every other programme; for the platform, its member list).
+# NULL, never '', when the round is not known: the row's note says what is.
+ROUNDS = ("first", "additional", "single")
+SINGLE_ROUND = "single"
 MUNICIPALITY_KINDS = (
     "prefecture", "designated_city", "ward", "special_ward", "city", "town", "village",
 )
@@ -63,5 +87,26 @@ TRACKS: dict[str, dict[str, str]] = {
     "smart_mobility_challenge_2019": {
         "meti_pilot": "経済産業省 パイロット地域",
         "mlit_model": "国土交通省 新モビリティサービス推進事業 先行モデル事業",
+    },
+    # The successors from FY2020 (issue 19): programmes of their own, each naming its
+    # predecessor (raw/manual/programs.csv). From FY2021 they are selected jointly (スマートシティ
+    # 関連事業, 合同審査会); MIC's データ利活用型 call of FY2020 is data_smartcity_2017's last year.
+    "future_tech_2020": {"selected_project": "未来技術社会実装事業 選定事業"},
+    "data_linkage_2021": {"subsidy": "データ連携促進型スマートシティ推進事業 採択候補"},
+    "regional_smartcity_2022": {
+        "subsidy": "地域課題解決のためのスマートシティ推進事業 採択候補",
+    },
+    "regional_dx_package_2025": {
+        "smartcity_project": "地域社会DX推進パッケージ事業 スマートシティ関連事業の選定事業",
+    },
+    "regional_maas_2020": {"advanced_pilot_region": "地域新MaaS創出推進事業 先進パイロット地域"},
+    "japan_maas_2020": {"maas_project": "日本版MaaS推進・支援事業 選定事業"},
+    "smartcity_model_project_2020": {
+        "leading_model": "先行モデルプロジェクト",
+        "priority": "重点事業化促進プロジェクト",
+    },
+    "smartcity_implementation_2022": {
+        "implementation_support": "スマートシティ実装化支援事業 選定事業",
+        "handson_support": "ハンズオン支援地区",
     },
 }

@@ -119,7 +119,7 @@ def _selection(sid, program, track, year, source, *, page=None, group=None, area
         "program_id": program,
         "track": track,
         "fiscal_year": year,
-        "round": "",
+        "round": "single",
         "announced_on": announced,
         "project_name_ja": f"SYNTHETIC project {sid}",
         "lead_org_ja": None,
@@ -175,19 +175,38 @@ def _selection_areas() -> pd.DataFrame:
 def _coverage() -> pd.DataFrame:
     smc = "smart_mobility_challenge_2019"
     rows = [
-        ("energy_demo_2010", "demonstration_area", 2010, "", 4, "cited_energy", 4, True),
-        (smc, "meti_pilot", 2019, "", 13, "cited_smc", 13, True),
-        (smc, "mlit_model", 2019, "", 19, "cited_smc", 2, False),
+        ("energy_demo_2010", "demonstration_area", 2010, "single", 4, "cited_energy", 4, True),
+        (smc, "meti_pilot", 2019, "single", 13, "cited_smc", 13, True),
+        (smc, "mlit_model", 2019, "single", 19, "cited_smc", 2, False),
     ]
     rows += [
-        ("scpf_2019", category, 2019, "", count, "cited_smc", count, True)
+        ("scpf_2019", category, 2019, "single", count, "cited_smc", count, True)
         for category, count in sorted(MEMBER_COMPOSITIONS[0].counts.items())
     ]
+    rows = [(*row, None, None) for row in rows]
     return pd.DataFrame(
         rows,
         columns=["program_id", "track", "fiscal_year", "round", "announced_count",
-                 "announced_source_id", "held_count", "complete"],
+                 "announced_source_id", "held_count", "complete", "announced_on", "note"],
     )
+
+
+def _platform_member_counts() -> pd.DataFrame:
+    """SYNTHETIC counts: the corrected composition, and a later approximate total."""
+    corrected = MEMBER_COMPOSITIONS[0]
+    rows = [
+        (pd.Timestamp(PLATFORM_AS_OF).date(), corrected.total, False,
+         *(corrected.counts[c] for c in MEMBER_CATEGORIES), None, "SYNTHETIC", "secondary",
+         "cited_smc"),
+        (pd.Timestamp("2023-06-30").date(), 900, True, None, None, None, None, None,
+         "SYNTHETIC", "secondary", "cited_smc"),
+    ]
+    frame = pd.DataFrame(rows, columns=["as_of", "total", "total_approximate",
+                                        *MEMBER_CATEGORIES, "first_class_members", "note",
+                                        "evidence", "source_id"])
+    for column in (*MEMBER_CATEGORIES, "first_class_members"):
+        frame[column] = frame[column].astype("Int64")
+    return frame
 
 
 def sample_tables() -> dict[str, pd.DataFrame]:
@@ -206,16 +225,22 @@ def sample_tables() -> dict[str, pd.DataFrame]:
         "programs": pd.DataFrame(
             [
                 ("energy_demo_2010", "Next Generation Energy and Social System Demonstration",
-                 "次世代エネルギー・社会システム実証事業", 2010, 2013, "SYNTHETIC", None,
-                 "document"),
+                 "次世代エネルギー・社会システム実証事業", 2010, 2013, "SYNTHETIC",
+                 "cited_energy", "SYNTHETIC quotation", None, "document", None,
+                 "energy_demo_2010"),
                 ("smart_mobility_challenge_2019", "Smart Mobility Challenge",
-                 "スマートモビリティチャレンジ", 2019, None, "SYNTHETIC", None, "document"),
+                 "スマートモビリティチャレンジ", 2019, None, "SYNTHETIC", "cited_smc",
+                 "SYNTHETIC quotation", None, "document", None, "smart_mobility_challenge_2019"),
                 ("scpf_2019", "Smart City Public-Private Partnerships Platform",
-                 "スマートシティ官民連携プラットフォーム", 2019, None, "SYNTHETIC", None,
-                 "document"),
+                 "スマートシティ官民連携プラットフォーム", 2019, None, None, None,
+                 "SYNTHETIC quotation", None, "document", None, "scpf_2019"),
+                ("regional_maas_2020", "SYNTHETIC successor", "地域新MaaS創出推進事業", 2020, None,
+                 "SYNTHETIC description", "cited_smc", None, "SYNTHETIC", "document",
+                 "smart_mobility_challenge_2019", "smart_mobility_challenge_2019"),
             ],
             columns=["program_id", "name_en", "name_ja", "start_year", "end_year",
-                     "description_en", "note", "source_id"],
+                     "description_en", "description_source_id", "document_text_en", "note",
+                     "source_id", "predecessor_program_id", "family_id"],
         ),
         "program_agencies": pd.DataFrame(
             [
@@ -228,6 +253,7 @@ def sample_tables() -> dict[str, pd.DataFrame]:
         ),
         "municipalities": _municipalities(),
         "platform_members": members(),
+        "platform_member_counts": _platform_member_counts(),
         "selections": _selections(),
         "selection_areas": _selection_areas(),
         "coverage": _coverage(),

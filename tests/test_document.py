@@ -57,11 +57,31 @@ def test_real_document_maps_each_agency_spelling_to_one_agency(repo_raw: Path) -
     ]
 
 
-def test_descriptions_drop_repeated_paragraphs(repo_raw: Path) -> None:
+def test_document_quotations_drop_repeated_paragraphs(repo_raw: Path) -> None:
     programs = extract("document", [repo_raw / DOCUMENT])["programs"].set_index("program_id")
-    smc = programs.loc["smart_mobility_challenge_2019", "description_en"]
+    smc = programs.loc["smart_mobility_challenge_2019", "document_text_en"]
     assert smc.count("The Smart Mobility Challenge was launched") == 1
-    assert not smc.startswith("Land")  # the wrapped heading is not part of the description
+    assert not smc.startswith("Land")  # the wrapped heading is not part of the quotation
+
+
+def test_descriptions_are_curated_from_official_pages_not_the_document(repo_raw: Path) -> None:
+    programs = extract("document", [repo_raw / DOCUMENT])["programs"].set_index("program_id")
+    for program_id, row in programs.iterrows():
+        assert row["description_en"] and row["description_citation"].startswith("http"), program_id
+        assert row["description_en"] != row["document_text_en"]
+    # the document's loosest sentence stays only in the quotation
+    loose = "Mobility is the English word"
+    assert loose in programs.loc["smart_mobility_challenge_2019", "document_text_en"]
+    assert not programs["description_en"].str.contains(loose).any()
+
+
+def test_the_platforms_counted_agencies_each_cite_a_page(repo_raw: Path) -> None:
+    links = extract("document", [repo_raw / DOCUMENT])["program_agencies"]
+    platform = links[links.program_id == "scpf_2019"]
+    assert platform["source_id"].isna().all()  # the document only counts them
+    assert platform["citation"].str.startswith("http").all()
+    named = links[links.program_id != "scpf_2019"]
+    assert (named["source_id"] == "document").all() and named["citation"].isna().all()
 
 
 def test_links_are_discovered_not_typed(repo_raw: Path) -> None:
@@ -121,3 +141,18 @@ def test_disagreeing_related_count_is_an_error(repo_raw: Path, tmp_path: Path) -
     )
     with pytest.raises(SourceError, match="12 related ministries"):
         _extract_text(tmp_path, text)
+
+
+def test_the_platforms_ministries_are_the_ones_the_release_names() -> None:
+    """program_agencies.csv and pipeline/announced.py (the 12 bodies the MIC release names) agree:
+    the 11 ministries are those 12 but 経団連, each citing that release or the METI one."""
+    from pipeline.announced import PLATFORM_MINISTRIES_AND_BODIES, PLATFORM_MINISTRIES_CITATION
+    from pipeline.extract.curated import agencies_table, program_agencies_table
+
+    curated = program_agencies_table()
+    names = dict(zip(agencies_table().agency_id, agencies_table().name_ja, strict=True))
+    assert sorted(names[a] for a in curated.agency_id) == sorted(
+        set(PLATFORM_MINISTRIES_AND_BODIES) - {"日本経済団体連合会"}
+    )
+    members = curated[curated.role == "member"]
+    assert set(members.citation) == {PLATFORM_MINISTRIES_CITATION}

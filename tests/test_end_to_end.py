@@ -4,6 +4,7 @@ the committed raw/ alone (the offline case every fresh clone meets)."""
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -17,6 +18,8 @@ from pipeline.cli import EXIT_INVALID, EXIT_MISSING, EXIT_OK, main
 from tests.fixtures.make_bad_fixtures import make_bad_fixtures
 from tests.fixtures.make_fixtures import MEMBER_FILE, make_fixture_raw
 from tests.fixtures.make_member_fixtures import LAYOUTS
+
+pytestmark = pytest.mark.slow  # end to end: make test-fast leaves them to make test
 
 CORRECTED = MEMBER_COMPOSITIONS[0]
 
@@ -66,12 +69,27 @@ def test_fixture_build_is_complete_and_says_so(fixture_build: tuple[Path, Path])
 def test_duckdb_answers_the_contract(fixture_build: tuple[Path, Path]) -> None:
     _, out = fixture_build
     with duckdb.connect(str(out / "smartcity.duckdb"), read_only=True) as db:
-        assert db.execute("select count(*) from programs").fetchone()[0] == 6
+        # the 6 programmes of the root document and the 8 that followed them (FY2020-)
+        assert db.execute("select count(*) from programs").fetchone()[0] == 14
         row = db.execute(
-            "select programs, tracks from municipality_participation where name_ja = '前橋市'"
+            "select programs, tracks, selection_history from municipality_participation "
+            "where name_ja = '前橋市'"
         ).fetchone()
+        histories = db.execute(
+            "select name_ja, tracks, selection_history from municipality_participation").fetchall()
     assert "smart_mobility_challenge_2019" in row[0] and "smartcity_model_2019" in row[0]
     assert {"meti_pilot", "mlit_model", "priority"} <= set(row[1])
+    # 前橋市's whole history, 2019 to 2023: SMC, then 日本版MaaS each year, CAO in FY2021
+    assert {"2019 smart_mobility_challenge_2019/meti_pilot", "2020 japan_maas_2020/maas_project",
+            "2021 future_tech_2020/selected_project", "2023 japan_maas_2020/maas_project"
+            } <= set(row[2])
+    # The history has one definition of taking part (participation.status = 'selected'): only
+    # the tracks a local government took part in; けいはんな学研都市 lies in 京都府
+    # (within_prefecture), which the prefectural government's history does not list.
+    for name_ja, tracks, history in histories:
+        assert {entry.split("/")[-1] for entry in history} <= set(tracks), name_ja
+    kyoto = next(history for name_ja, _, history in histories if name_ja == "京都府")
+    assert kyoto and not any("energy_demo_2010" in entry for entry in kyoto)
 
 
 @pytest.mark.parametrize("layout", [name for name in LAYOUTS if name != "table"])
@@ -211,7 +229,7 @@ def test_an_unreadable_member_list_costs_that_source_only(
     assert f"mlit_scpf_members: {copy / MEMBER_FILE} page 2" in text
     assert "python -m pipeline debug mlit_scpf_members --page 2" in text
     assert "pipeline/extract/layouts/mlit_scpf_members.csv" in text
-    assert "failed: 1 source(s): mlit_scpf_members" in text and "published (INCOMPLETE)" in text
+    assert f"published, INCOMPLETE (1 failed: mlit_scpf_members): {out}" in text
     for name in ("selections", "selection_areas", "programs", "municipalities"):
         assert table(out, name).equals(table(good, name)), name
     assert_no_rows_from_the_member_list(out)
@@ -291,7 +309,7 @@ def test_offline_clone_publishes_what_it_has(repo_raw: Path, tmp_path: Path) -> 
     out = tmp_path / "processed"
     assert run("all", raw, out, "--offline") == EXIT_OK
     with duckdb.connect(str(out / "smartcity.duckdb"), read_only=True) as db:
-        assert db.execute("select count(*) from programs").fetchone()[0] == 6
+        assert db.execute("select count(*) from programs").fetchone()[0] == 14
         status = dict(db.execute("select source_id, status from sources").fetchall())
         maebashi = db.execute(
             "select tracks from municipality_participation where name_ja = '前橋市'"
@@ -315,6 +333,23 @@ def test_offline_clone_publishes_what_it_has(repo_raw: Path, tmp_path: Path) -> 
     assert package["announced_selections_held"] == expected
     assert 0 < expected["held"] < expected["announced"]
     assert {"meti_pilot", "mlit_model", "priority"} <= set(maebashi)
+    # The README's coverage table is this build's, year by year (lists with a stated count).
+    counted = coverage[coverage.announced_count.notna() & (coverage.program_id != "scpf_2019")]
+    by_year = counted.groupby("fiscal_year")[["held_count", "announced_count"]].sum()
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    years = re.search(r"^\| FY \|(.*)\|$", readme, re.M).group(1).split("|")
+    cells = re.search(r"^\| held / announced \|(.*)\|$", readme, re.M).group(1).split("|")
+    assert {int(y): tuple(map(int, c.split("/"))) for y, c in zip(years, cells, strict=True)} == {
+        int(y): (int(h), int(a)) for y, (h, a) in by_year.iterrows()
+    }
+    assert f"{expected['held']} of {expected['announced']} announced selections" in readme
+    assert package["announced_selections_held_by_year"][0] == {
+        "fiscal_year": 2010, "held": 4, "announced": 4, "lists_without_count": 0,
+        "held_without_count": 0, "evidence": {"secondary": 4}}
+    # FY2017: 高松市 and 加古川市, round not known, are held apart; that row is no list
+    fy2017 = package["announced_selections_held_by_year"][1]
+    assert (fy2017["fiscal_year"], fy2017["held_without_count"],
+            fy2017["lists_without_count"]) == (2017, 2, 0)
     assert run("check", raw, out) == EXIT_MISSING
 
 
@@ -352,7 +387,7 @@ def test_report_and_dist_commands(fixture_build: tuple[Path, Path], tmp_path: Pa
     copy = tmp_path / "processed"
     shutil.copytree(out, copy)
     assert main(["report", "--out-dir", str(copy)]) == EXIT_OK
-    assert len(list((copy / "report").glob("*.png"))) == 4
+    assert len(list((copy / "report").glob("*.png"))) == 6
     assert main(["dist", "--out-dir", str(copy), "--dist-dir", str(tmp_path / "dist")]) == EXIT_OK
     assert len(list((tmp_path / "dist").glob("jp-smartcity-*.zip"))) == 1
 
@@ -424,6 +459,7 @@ def test_sources_command_lists_what_raw_holds(
     assert main(["sources", "--raw-dir", str(raw)]) == EXIT_OK
     out = capsys.readouterr().out
     table, lists = out.split("\nOfficial announcement of each announced list")
+    lists = lists.split("\nEach announcement (pipeline/announced.toml")[0]
     lines = {line.split()[0]: line.split()[1] for line in table.splitlines()}
     assert lines["document"] == "bundled"
     assert lines["mlit_scpf_members"] == "manual"  # dropped in by hand, no manifest entry

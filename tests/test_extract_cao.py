@@ -129,6 +129,7 @@ def test_header_vocabularies_are_read_by_meaning(header: tuple[str, ...], tmp_pa
     assert list(frame.project_name_ja) == [p.title for p in fx.FY2018]
 
 
+@pytest.mark.slow
 def test_a_joint_proposal_is_one_project_covering_three_areas(cao: dict[str, Path]) -> None:
     from pipeline.transform.matching import Matcher
     from pipeline.transform.reference import build_municipalities

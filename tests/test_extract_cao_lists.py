@@ -228,6 +228,7 @@ def _registry_with_only_the_lists(base: str, target: Path) -> Path:
     return target
 
 
+@pytest.mark.slow
 def test_served_index_page_and_attachments_are_fetched_extracted_and_compared(
     repo_raw: Path, tmp_path: Path
 ) -> None:

@@ -94,7 +94,7 @@ def test_every_mic_layout_gives_its_candidates(
 def test_a_regional_page_says_it_lists_part_of_the_round(pages: dict[str, Path]) -> None:
     output = extract("mic_hokkaido_data_smartcity_2017_r1", pages["regional_text_lines"])
     assert output.notes == ["lists 1 of the 4 candidates announced nationwide (a regional page)"]
-    assert output.facts == {"rows": 1, "announced": 4}
+    assert len(output["selections"]) == 1
 
 
 @pytest.mark.parametrize("layout", ["nies_prose", "nies_bullets", "nies_table"])
@@ -295,15 +295,16 @@ def test_two_regional_pages_of_one_round_add_up() -> None:
 # --- end to end: served on 127.0.0.1, fetched by the real fetch stage, built -------------------
 
 FY2018_TRANSCRIBED = (  # a deliberate difference: the transcription names another city
-    "data_smartcity_2017,subsidy,selected,2018,first,2018-07-10,秋田県,横手市,,,,,,,"
+    "data_smartcity_2017,subsidy,selected,2018,first,2018-07-10,秋田県,横手市,,,,,,,,"
     "SYNTHETIC test row,http://www.soumu.go.jp/menu_news/s-news/01tsushin01_02000257.html,\n"
 )
 FY2017_OTHER_REGION = (  # a transcribed row of another region of the round the 北海道 page lists
-    "data_smartcity_2017,subsidy,selected,2017,first,2017-06-16,宮城県,仙台市,,,,,,,"
+    "data_smartcity_2017,subsidy,selected,2017,first,2017-06-16,宮城県,仙台市,,,,,,,,"
     "SYNTHETIC test row,http://www.soumu.go.jp/soutsu/hokkaido/2017/0616d.html,\n"
 )
 
 
+@pytest.mark.slow
 def test_served_pages_are_fetched_and_join_the_transcription(
     repo_raw: Path, tmp_path: Path
 ) -> None:

@@ -61,6 +61,7 @@ def test_every_layout_gives_both_tracks_as_printed(layouts: dict[str, Path], lay
     assert frame.page.notna().all() and (frame.source_id == SOURCE).all()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("layout", "project", "consortium", "lead"),
     [
@@ -102,6 +103,7 @@ def test_one_file_per_track_is_one_list(tmp_path: Path) -> None:
     assert "重点事業化促進プロジェクト list is short: 0 read" in str(err.value)
 
 
+@pytest.mark.slow
 def test_two_files_disagreeing_on_a_track_are_named(tmp_path: Path) -> None:
     first = fx.per_track_tables(tmp_path / "a.pdf")
     second = fx.per_track_tables(tmp_path / "b.pdf", priority=fx.priority_without_yokohama())
@@ -112,6 +114,7 @@ def test_two_files_disagreeing_on_a_track_are_named(tmp_path: Path) -> None:
     assert "a.pdf" in message and "b.pdf" in message and err.value.page == 3
 
 
+@pytest.mark.slow
 def test_pages_are_the_pages_printed_on(layouts: dict[str, Path]) -> None:
     sheets = rows(layouts["sheets"])
     assert list(sheets.page) == list(range(2, 2 + len(sheets)))  # page 1 is the cover
@@ -216,6 +219,7 @@ def _build(raw: Path, out: Path) -> int:
     return main(["build", "--raw-dir", str(raw), "--out-dir", str(out)])
 
 
+@pytest.mark.slow
 def test_official_list_is_published_and_differences_printed(
     tmp_path: Path, repo_raw: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -246,6 +250,7 @@ def test_official_list_is_published_and_differences_printed(
     assert sources.loc[SOURCE, "status"] == "ok" and sources.loc[SOURCE, "origin"] == "fetched"
 
 
+@pytest.mark.slow
 def test_an_unreadable_list_keeps_the_transcription(
     tmp_path: Path, repo_raw: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

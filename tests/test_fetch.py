@@ -209,6 +209,7 @@ def test_changed_upstream_file_is_kept_beside_the_old_one(raw, server, config):
     assert [e.path for e in inventory(raw, [source])] == [f"pdf_src/{new_name}"]
 
 
+@pytest.mark.slow
 def test_manifest_is_byte_identical_across_two_runs(raw, server, config, repo_raw):
     shutil.copytree(repo_raw / "document", raw / "document")
     bundled = Source(
@@ -810,7 +811,15 @@ def silent() -> Iterator[SilentServer]:
         yield srv
 
 
+def status_lines(stderr: str) -> list[str]:
+    """The status lines shown one after the other (each rewrites the last: CR, ESC [ K), the
+    download's progress bar (its own carriage returns) left out."""
+    return [line.split("\r")[0] for line in stderr.split("\r\x1b[K") if line.split("\r")[0]]
+
+
+@pytest.mark.slow
 def test_a_server_that_never_answers_costs_one_download_deadline(raw, silent, config, capsys):
+    config.progress = True  # as on a terminal
     config.read_timeout = 30.0  # the read timeout alone would wait 30 s per try, 4 tries
     config.retries = 3
     config.download_deadline = 1.0
@@ -820,11 +829,13 @@ def test_a_server_that_never_answers_costs_one_download_deadline(raw, silent, co
     assert time.monotonic() - started < 10
     assert result.status == "missing", result.message
     assert "1-second download deadline" in result.message and "by hand" in result.message
-    err = capsys.readouterr().err
-    assert f"fetch never: GET {source.url}" in err and "stopped" in err
+    shown = status_lines(capsys.readouterr().err)
+    assert shown[0] == f"fetch never: GET {source.url}"
+    assert shown[-1].startswith("fetch never: stopped: no complete answer by the 1-second")
     assert not [p for p in raw.rglob("*") if p.name.endswith(".part")]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("close_delimited", [False, True])
 def test_a_trickling_body_is_cut_at_the_download_deadline(raw, server, config, close_delimited):
     config.read_timeout = 1.0  # never fires: a byte comes every 0.05 s
@@ -842,6 +853,7 @@ def test_a_trickling_body_is_cut_at_the_download_deadline(raw, server, config, c
     assert_untouched(raw, before, archived)
 
 
+@pytest.mark.slow
 def test_the_whole_fetch_has_a_deadline(raw, silent, config):
     config.download_deadline = 1.0
     config.fetch_deadline = 2.5
@@ -855,14 +867,18 @@ def test_the_whole_fetch_has_a_deadline(raw, silent, config):
     assert results[0].message.count("not tried") == 0
 
 
-def test_retries_are_printed_as_they_happen(raw, server, config, capsys):
-    server.route("/flaky.pdf", Reply(503), Reply(200, PDF_V1))
+def test_retries_are_shown_as_they_happen_on_a_terminal(raw, server, config, capsys):
+    server.route("/flaky.pdf", Reply(503), Reply(200, PDF_V1), Reply(503), Reply(200, PDF_V1))
+    config.progress = True  # as on a terminal
     result = fetch_all(raw, [pdf_source(server.url("/flaky.pdf"), "flaky")], config)[0]
     assert result.status == "ok"
-    lines = capsys.readouterr().err.splitlines()
+    lines = status_lines(capsys.readouterr().err)
     assert lines[0] == f"fetch flaky: GET {server.url('/flaky.pdf')}"
     assert lines[1].startswith("fetch flaky: HTTP 503; retrying in ")
     assert lines[2] == f"fetch flaky: GET {server.url('/flaky.pdf')} (try 2 of 3)"
+    config.progress = False  # in a log (no terminal) or CI: nothing of it
+    fetch_all(raw, [pdf_source(server.url("/flaky.pdf"), "flaky2")], config)
+    assert capsys.readouterr().err == ""
 
 
 def test_410_falls_back_to_the_internet_archive_as_404_does(raw, server, archive, config):

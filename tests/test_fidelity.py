@@ -4,24 +4,17 @@ the committed raw/ (root document and transcriptions), as a user queries them.""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from pipeline.cli import EXIT_OK, main
 from tests.test_examples import named_queries
 
 
 @pytest.fixture(scope="module")
-def db(repo_raw: Path, tmp_path_factory: pytest.TempPathFactory):
-    root = tmp_path_factory.mktemp("fidelity")
-    raw = root / "raw"
-    for committed in ("document", "manual"):
-        shutil.copytree(repo_raw / committed, raw / committed)
-    out = root / "processed"
-    assert main(["build", "--raw-dir", str(raw), "--out-dir", str(out), "--offline"]) == EXIT_OK
+def db(committed_build: tuple[Path, Path]):
+    _, out = committed_build
     with duckdb.connect(str(out / "smartcity.duckdb"), read_only=True) as connection:
         yield connection
 
@@ -44,6 +37,7 @@ def areas_of(db, selection_id: str) -> dict[str, str]:
                          "using (lg_code) where selection_id = ?", selection_id))
 
 
+@pytest.mark.slow
 def test_d1_hokkaido_joint_proposal_is_one_fy2018_project(db) -> None:
     cao = "near_future_tech_2018"
     row = selection(db, cao, "北海道、更別村、岩見沢市")
@@ -85,7 +79,7 @@ def test_d5_shizuoka_and_kobe_are_not_published_as_cao_selections(db) -> None:
 
 def test_d6_kakogawa_is_fy2017_with_the_disagreement_in_the_note(db) -> None:
     row = selection(db, "data_smartcity_2017", "加古川市")
-    assert (row["fiscal_year"], row["round"]) == (2017, "")
+    assert row["fiscal_year"] == 2017 and row["round"] is None  # not known: NULL, never ''
     assert "PC-Webzine" in row["note"] and "2018" in row["note"]
 
 
@@ -149,9 +143,13 @@ def test_every_fact_row_has_its_evidence_from_its_source(db) -> None:
                        "(t.evidence = 'official_page') <> (s.authority = 'official' and "
                        "s.origin = 'cited') or t.evidence is null")
         assert bad == [(0,)], table
-    assert dict(rows(db, "select evidence, count(*) from selections group by 1")) == {
+    assert dict(rows(db, "select evidence, count(*) from selections where fiscal_year < 2020 "
+                         "or fiscal_year is null group by 1")) == {
         "official_page": 13, "secondary": 52
     }
+    # FY2020-FY2025: 13 of the research's 165 rows were seen on a government body's own page
+    assert dict(rows(db, "select evidence, count(*) from selections where fiscal_year >= 2020 "
+                         "group by 1")) == {"official_page": 13, "secondary": 152}
 
 
 def test_platform_members_transcribed_with_coverage_per_category(db) -> None:
@@ -179,4 +177,6 @@ def test_participation_is_three_valued(db, name, program, track, status) -> None
 
 def test_a_region_counts_for_its_prefecture_in_the_example_query(db) -> None:
     per_prefecture = dict(db.execute(named_queries()["selections_per_prefecture"]).fetchall())
-    assert per_prefecture["沖縄県"] == 1  # 八重山地域
+    # 八重山地域 (2019, a region linked to its prefecture), 沖縄県 and 宮古島市 (日本版MaaS
+    # FY2021), 恩納村 and 北谷町 (地域新MaaS FY2022); 「九州・沖縄各県など」 places no one.
+    assert per_prefecture["沖縄県"] == 5

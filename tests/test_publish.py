@@ -16,15 +16,12 @@ import pytest
 
 import pipeline.publish.writers as writers_module
 from pipeline.errors import ValidationFailed
-from pipeline.publish import (
-    DUCKDB_NAME,
-    VIEW_NAME,
-    diff_publications,
-    publish,
-    recover,
-)
+from pipeline.publish.descriptors import DUCKDB_NAME, VIEW_NAME
+from pipeline.publish.diff import diff_publications
+from pipeline.publish.stage import publish
+from pipeline.publish.swap import recover
 from pipeline.validate import validate_tables
-from schemas import FOREIGN_KEYS, PRIMARY_KEYS, TABLES, columns
+from schemas import FOREIGN_KEYS, PRIMARY_KEYS, TABLES, columns, key_has_nulls
 from tests.table_samples import MEMBER_SOURCE, sample_tables
 
 META = {
@@ -56,6 +53,7 @@ def published(tmp_path_factory) -> Path:
     return do_publish(tmp_path_factory.mktemp("pub") / "processed")
 
 
+@pytest.mark.slow
 def test_publication_has_every_file(published):
     names = set(tree(published))
     for table in TABLES:
@@ -94,6 +92,7 @@ def test_csv_has_bom_and_unix_newlines(published):
     assert "011002" in set(frame["lg_code"])
 
 
+@pytest.mark.slow
 def test_same_tables_give_identical_bytes(tmp_path):
     first = do_publish(tmp_path / "a" / "processed")
     second = do_publish(tmp_path / "b" / "processed")
@@ -107,6 +106,7 @@ def test_same_tables_give_identical_bytes(tmp_path):
     assert json.loads((first / "diff.json").read_text())["summary"].endswith("no row changed")
 
 
+@pytest.mark.slow
 def test_failed_validation_writes_nothing(tmp_path):
     out = do_publish(tmp_path / "processed")
     before = tree(out)
@@ -120,6 +120,7 @@ def test_failed_validation_writes_nothing(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["processed"]
 
 
+@pytest.mark.slow
 def test_unvalidated_tables_are_refused(tmp_path):
     out = do_publish(tmp_path / "processed")
     before = tree(out)
@@ -139,6 +140,7 @@ def test_refuses_when_pandera_validation_is_disabled(tmp_path, monkeypatch):
     assert not (tmp_path / "processed").exists()
 
 
+@pytest.mark.slow
 def test_crash_while_writing_keeps_the_previous_publication(tmp_path, monkeypatch):
     out = do_publish(tmp_path / "processed")
     before = tree(out)
@@ -155,6 +157,7 @@ def test_crash_while_writing_keeps_the_previous_publication(tmp_path, monkeypatc
     assert sorted(p.name for p in tmp_path.iterdir()) == ["processed"]
 
 
+@pytest.mark.slow
 def test_crash_between_the_renames_restores_the_old_publication(tmp_path, monkeypatch):
     out = do_publish(tmp_path / "processed")
     before = tree(out)
@@ -182,6 +185,7 @@ def test_crash_between_the_renames_restores_the_old_publication(tmp_path, monkey
     assert sorted(p.name for p in tmp_path.iterdir()) == ["processed"]
 
 
+@pytest.mark.slow
 def test_crash_after_the_swap_finishes_it(tmp_path):
     out = do_publish(tmp_path / "processed")
     stale = tmp_path / ".processed.old"
@@ -202,11 +206,15 @@ def test_duckdb_columns_keys_comments_and_view(published):
             assert count == len(sample_tables()[table])
         constraints = db.execute(
             "SELECT table_name, constraint_type, constraint_column_names FROM "
-            "duckdb_constraints() WHERE constraint_type IN ('PRIMARY KEY', 'FOREIGN KEY')"
+            "duckdb_constraints() WHERE constraint_type IN ('PRIMARY KEY', 'UNIQUE', "
+            "'FOREIGN KEY')"
         ).fetchall()
-        pks = {(t, tuple(c)) for t, kind, c in constraints if kind == "PRIMARY KEY"}
+        keys = {(t, kind, tuple(c)) for t, kind, c in constraints if kind != "FOREIGN KEY"}
         fks = {(t, tuple(c)) for t, kind, c in constraints if kind == "FOREIGN KEY"}
-        assert pks == {(t, k) for t, k in PRIMARY_KEYS.items()}
+        # a key with a column that may be NULL (coverage.round) is UNIQUE, the others PRIMARY
+        assert keys == {(t, "UNIQUE" if key_has_nulls(t) else "PRIMARY KEY", k)
+                        for t, k in PRIMARY_KEYS.items()}
+        assert {t for t, kind, _ in keys if kind == "UNIQUE"} == {"coverage"}
         assert fks == {(t, (c,)) for t, c, _, _ in FOREIGN_KEYS}
         comments = dict(db.execute("SELECT table_name, comment FROM duckdb_tables()").fetchall())
         assert all(comments[t] for t in TABLES)
@@ -314,6 +322,7 @@ def test_validation_report_is_published(published):
     assert data["ok"] is True and data["row_counts"]["platform_members"] == 471
 
 
+@pytest.mark.slow
 def test_build_stamp_written_when_inputs_given(tmp_path):
     out = do_publish(tmp_path / "processed", meta=META | {"inputs": "abc123"})
     stamp = json.loads((out / "build_stamp.json").read_text())
@@ -322,6 +331,7 @@ def test_build_stamp_written_when_inputs_given(tmp_path):
                      "superseded_files": []}
 
 
+@pytest.mark.slow
 def test_incomplete_publication_says_so(tmp_path):
     from tests.table_samples import without_member_source
 
@@ -386,6 +396,7 @@ def test_every_published_file_is_in_the_owned_layout(published):
     assert foreign_entries(published) == []
 
 
+@pytest.mark.slow
 def test_a_rebuild_carries_the_users_files_over_and_says_so(tmp_path):
     out = do_publish(tmp_path / "processed")
     files = user_files(out)
@@ -404,6 +415,7 @@ def test_a_rebuild_carries_the_users_files_over_and_says_so(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["processed"]
 
 
+@pytest.mark.slow
 def test_a_crash_while_writing_keeps_the_users_files(tmp_path, monkeypatch):
     out = do_publish(tmp_path / "processed")
     files = user_files(out)
@@ -419,11 +431,12 @@ def test_a_crash_while_writing_keeps_the_users_files(tmp_path, monkeypatch):
 
 
 # Renames of a swap: the 4 foreign entries into the new folder, out -> .old, new -> out.
+@pytest.mark.slow
 @pytest.mark.parametrize("killed_at", [1, 3, 5, 6])
 def test_a_kill_during_the_swap_loses_no_file_of_the_users(tmp_path, monkeypatch, killed_at):
     """Killed (no handler runs) at the n-th rename of the swap; the next run's recover puts
     the old publication in place, with every file of the user's."""
-    import pipeline.publish as publish_module
+    import pipeline.publish.stage as publish_module
 
     out = do_publish(tmp_path / "processed")
     files = user_files(out)

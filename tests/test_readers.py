@@ -199,6 +199,7 @@ def test_readme_polars_csv_line_keeps_lg_code_as_text(in_publication_parent: Pat
 # -- frictionless ----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_frictionless_validate_command_passes(in_publication_parent: Path) -> None:
     """The README's command, with the package the README names (frictionless[parquet])."""
     command = Path(sys.executable).parent / "frictionless"
@@ -208,6 +209,7 @@ def test_frictionless_validate_command_passes(in_publication_parent: Path) -> No
     done = subprocess.run(
         [str(command), "validate", "processed/datapackage.json"],
         capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL,
+        env={**os.environ, "COLUMNS": "200"},  # wide enough that no resource path is cut
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     assert "parquet/municipalities.parquet" in done.stdout  # the Parquet resources were read

@@ -74,6 +74,7 @@ def test_check_digit_rejects_non_codes(bad: object) -> None:
         jis_check_digit(bad)  # type: ignore[arg-type]
 
 
+@pytest.mark.slow
 def test_known_codes_are_in_the_table(table: pd.DataFrame) -> None:
     by_code = table.set_index("lg_code")["name_ja"]
     for code, name in KNOWN_CODES.items():

@@ -22,18 +22,21 @@ CONTRACT = {
     "sources": "source_id title publisher url parent_source_id media_type origin authority "
     "status status_detail retrieved_at sha256 bytes file_path",
     "agencies": "agency_id name_en name_ja abbreviation",
-    "programs": "program_id name_en name_ja start_year end_year description_en note source_id",
+    "programs": "program_id name_en name_ja start_year end_year description_en "
+    "description_source_id document_text_en note source_id predecessor_program_id family_id",
     "program_agencies": "program_id agency_id role source_id",
     "municipalities": "lg_code lg_code5 prefecture_code prefecture_ja name_ja name_kana name_en "
     "kind district_ja parent_lg_code source_id",
     "platform_members": "member_id name_ja name_normalized category category_ja prefecture_ja "
     "lg_code as_of evidence source_id page",
+    "platform_member_counts": "as_of total total_approximate company university_research "
+    "local_government ministry_economic_org first_class_members note evidence source_id",
     "selections": "selection_id program_id track fiscal_year round announced_on project_name_ja "
     "lead_org_ja consortium_ja prefecture_ja area_ja selection_group_id note evidence source_id "
     "page",
     "selection_areas": "selection_id lg_code link area_part_ja source_id page",
     "coverage": "program_id track fiscal_year round announced_count announced_source_id "
-    "held_count complete",
+    "held_count complete announced_on note",
     "participation": "lg_code program_id track status basis",
 }
 
@@ -177,10 +180,13 @@ def test_page_must_be_one_based(tables):
     assert any("greater_than_or_equal_to(1)" in c for c in failures("platform_members", frame))
 
 
-def test_as_of_is_the_platform_date(tables):
+def test_as_of_is_the_date_a_source_states_never_before_the_platform(tables):
     frame = tables["platform_members"].copy()
-    frame.loc[0, "as_of"] = "2019-08-29"
-    assert any(c.startswith("isin") for c in failures("platform_members", frame))
+    frame.loc[0, "as_of"] = "2020-03-24"  # a later page's date is a row's own as-of date
+    assert failures("platform_members", frame) == set()
+    frame.loc[0, "as_of"] = "2019-08-07"  # the platform did not exist before 2019-08-08
+    assert any(c.startswith("greater_than_or_equal_to") for c in
+               failures("platform_members", frame))
 
 
 def test_lg_code_only_for_local_governments(tables):
@@ -214,6 +220,12 @@ def test_programme_years_in_order(tables):
     frame = tables["programs"].copy()
     frame.loc[0, "end_year"] = 2009
     assert "end_year_not_before_start_year" in failures("programs", frame)
+
+
+def test_a_description_cites_the_page_it_is_written_from(tables):
+    frame = tables["programs"].copy()
+    frame.loc[0, "description_source_id"] = None
+    assert "description_cites_its_page" in failures("programs", frame)
 
 
 def test_selection_group_is_a_selection(tables):

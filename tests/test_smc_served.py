@@ -39,6 +39,8 @@ from tests.fixtures.make_bad_fixtures import make_bad_fixtures
 from tests.fixtures.make_cao_fixtures import make_cao_fixtures
 from tests.fixtures.make_member_fixtures import make_member_fixtures
 
+pytestmark = pytest.mark.slow  # end to end: make test-fast leaves them to make test
+
 RELEASE = "meti_smc_release"
 PRESS = "/press/2019/06/20190618004"
 PAGE_PATH = f"{PRESS}/{fx.HTML_NAME}"

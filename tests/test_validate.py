@@ -8,7 +8,7 @@ import json
 import pandas as pd
 import pytest
 
-from pipeline.errors import Problem, ValidationFailed
+from pipeline.errors import Failure, ValidationFailed
 from pipeline.validate import ValidationReport, validate_tables
 from tests.table_samples import (
     MEMBER_SOURCE,
@@ -132,7 +132,7 @@ def test_missing_member_source_makes_incomplete_not_invalid(tables):
     assert not report.complete
     assert report.missing_sources == [MEMBER_SOURCE]
     assert any("member composition not checked" in n for n in report.notes)
-    assert "incomplete" in report.summary_text()
+    assert MEMBER_SOURCE not in report.summary_text()  # listed once, at the build's end
 
 
 def test_rows_from_a_missing_source_fail(tables):
@@ -189,12 +189,20 @@ def test_smc_regions_in_both_lists_at_most_announced(tables):
     assert failure(report, "smc_regions_in_both_lists").rows == 6
 
 
-def test_extra_problems_fail_validation(tables):
-    problem = Problem("selection_areas", "lg_code", "area_matches_local_governments",
-                      "'架空市': no local government of that name", "cited_smc", 3)
-    report = validate_tables(tables, set(), extra_problems=[problem])
+def test_failures_found_before_validation_fail_it(tables):
+    message = "'架空市': no local government of that name"
+    found = [Failure.found("selection_areas", "lg_code", "area_matches_local_governments",
+                           message, "cited_smc", 3),
+             Failure.found("selection_areas", "lg_code", "area_matches_local_governments",
+                           "'幻町': no local government of that name", "cited_smc", pd.NA)]
+    report = validate_tables(tables, set(), found=found)
     bad = failure(report, "area_matches_local_governments")
-    assert bad.examples[0] == {"source_id": "cited_smc", "page": 3, "message": problem.message}
+    assert bad.examples[0] == {"source_id": "cited_smc", "page": 3, "message": message}
+    assert bad.examples[1]["page"] is None
+    assert bad.rows == 2 and bad.source_ids == ("cited_smc",)
+    nobodys = Failure.found("municipalities", "kind", "reference_counts", "47 prefectures?")
+    report = validate_tables(tables, set(), found=[*found, nobodys])
+    assert failure(report, "reference_counts").source_ids == ()  # fails the whole build
 
 
 def test_empty_and_absent_tables(tables):
@@ -243,3 +251,24 @@ def test_refuses_when_pandera_would_skip_the_data_checks(tables, monkeypatch):
     monkeypatch.setenv("PANDERA_VALIDATION_DEPTH", "SCHEMA_ONLY")
     with pytest.raises(ValidationFailed, match="SCHEMA_ONLY"):
         validate_tables(tables, set())
+
+
+def test_a_joint_selection_holds_at_most_its_announced_regions(tables):
+    """FY2020 スマートモビリティチャレンジ: 52 regions, 3 in both ministries' lists
+    (pipeline/announced.toml). SYNTHETIC rows linking 4 regions across the two lists fail."""
+    selections = tables["selections"]
+    base = selections[selections.track == "meti_pilot"].iloc[0]
+    rows = []
+    for n in range(4):
+        for program, track in (("regional_maas_2020", "advanced_pilot_region"),
+                               ("japan_maas_2020", "maas_project")):
+            rows.append(base.copy())
+            rows[-1]["selection_id"] = f"{program}-{track}-2020-{n:02d}"
+            rows[-1]["selection_group_id"] = (
+                f"regional_maas_2020-advanced_pilot_region-2020-{n:02d}")
+            rows[-1][["program_id", "track", "fiscal_year"]] = [program, track, 2020]
+    tables["selections"] = pd.concat([selections, pd.DataFrame(rows)], ignore_index=True)
+    report = validate_tables(tables, set())
+    found = [f for f in report.failures
+             if f.check == "smc_regions_in_both_lists" and "FY2020" in f.message]
+    assert len(found) == 1 and found[0].rows == 4 and "3 announced" in found[0].message

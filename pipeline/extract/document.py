@@ -5,6 +5,12 @@ The document is an English web page saved as text. Each programme opens with a h
 stray spaces (``Economy , Trade``) and some paragraphs appear twice. Headings are recognised
 by the programme names in ``pipeline/extract/data/programs.csv`` and agencies by the patterns in
 ``pipeline/extract/data/agencies.csv``; anything in a heading that matches no agency is an error.
+
+The document's prose about each programme is kept as a quotation (``document_text_en``): its
+wording is loose, so ``description_en`` is the curated one written from the programme's official
+pages, with the URL it cites (``description_citation``). Agencies a heading only counts
+("Related 11 Ministries and Agencies") come from ``program_agencies.csv``, each with the URL of
+a page that names it (``citation``); agencies the heading names cite the document.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.errors import SourceError
-from pipeline.extract.curated import agencies_table, programs_table
+from pipeline.extract.curated import agencies_table, program_agencies_table, programs_table
 from pipeline.extract.result import ExtractOutput
 
 _YEARS_RE = re.compile(r"\((?P<start>\d{4})(?:\s*[–—-]\s*(?P<end>\d{4}))?(?:\s*years?)?\)\s*/")
@@ -148,13 +154,15 @@ def extract(source_id: str, files: list[Path]) -> ExtractOutput:
                 # A curated end year (with its citation) wins over the heading's where better
                 # evidence disagrees with the document; the note keeps the document's claim.
                 "end_year": int(info.end_year) if info.end_year else heading.end_year,
-                "description_en": _description(heading.body),
+                "description_en": info.description_en or None,
+                "description_citation": info.description_citation or None,
+                "document_text_en": _description(heading.body),
                 "note": info.note or None,
                 "source_id": source_id,
             }
         )
         agency_ids, _ = _agency_ids(heading.agency_text)
-        link_rows += _program_agencies(source_id, path, heading, agency_ids, info.platform_agencies)
+        link_rows += _program_agencies(source_id, path, heading, agency_ids)
 
     used = {row["agency_id"] for row in link_rows}
     agency_rows = agencies[agencies.agency_id.isin(used)][
@@ -170,32 +178,33 @@ def extract(source_id: str, files: list[Path]) -> ExtractOutput:
 
 
 def _program_agencies(
-    source_id: str, path: Path, heading: Heading, agency_ids: list[str], platform_agencies: str
+    source_id: str, path: Path, heading: Heading, agency_ids: list[str]
 ) -> list[dict]:
-    """One row per agency; 'Related N Ministries and Agencies' is resolved from curated data."""
+    """One row per agency: those the heading names cite the document; 'Related N Ministries
+    and Agencies' is resolved from curated data, each row citing a page that names the agency."""
     rows: list[dict] = []
     named = [a for a in agency_ids if not a.startswith("related:")]
     role = "lead" if len(named) == 1 else "co_lead"
     rows += [
-        {"program_id": heading.program_id, "agency_id": a, "role": role, "source_id": source_id}
+        {"program_id": heading.program_id, "agency_id": a, "role": role, "source_id": source_id,
+         "citation": None}
         for a in named
     ]
     for related in (a for a in agency_ids if a.startswith("related:")):
         expected = int(related.split(":")[1])
-        groups = dict(part.split(":") for part in platform_agencies.split(";") if part)
-        members = {role: ids.split() for role, ids in groups.items()}
-        total = sum(len(ids) for ids in members.values())
-        if total != expected:
+        curated = program_agencies_table()
+        members = curated[curated.program_id == heading.program_id]
+        if len(members) != expected:
             raise SourceError(
                 source_id,
                 f"line {heading.line_number}: the heading says {expected} related ministries "
-                f"and agencies, pipeline/extract/data/programs.csv lists {total} "
-                f"for {heading.program_id}",
+                f"and agencies, pipeline/extract/data/program_agencies.csv lists "
+                f"{len(members)} for {heading.program_id}",
                 path,
             )
         rows += [
-            {"program_id": heading.program_id, "agency_id": a, "role": r, "source_id": source_id}
-            for r, ids in members.items()
-            for a in ids
+            {"program_id": heading.program_id, "agency_id": m.agency_id, "role": m.role,
+             "source_id": None, "citation": m.citation}
+            for m in members.itertuples(index=False)
         ]
     return rows

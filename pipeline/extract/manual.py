@@ -1,8 +1,8 @@
 """Extractor for the hand transcriptions in ``raw/manual/`` and their cited-sources list.
 
 Some selections exist only in web pages or images we cannot parse (or could not reach), so
-they were transcribed by hand from ``../shared/research/programs-facts.md``. Every row cites
-the URL it was seen at; the URL is looked up in ``raw/manual/cited_sources.csv`` so that each
+they were transcribed by hand from the public pages that state them. Every row cites the URL
+it was seen at; the URL is looked up in ``raw/manual/cited_sources.csv`` so that each
 published row names a ``sources`` row (``origin=cited``) with its authority. Validation is
 strict because a hand-typed file has no layout to catch its mistakes: an unknown column, a
 missing required cell, an unknown track, a bad date or an uncited URL is a ``SourceError``
@@ -25,20 +25,28 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.announced import TRACKS
+from pipeline.announced import ANNOUNCEMENTS, TRACKS
 from pipeline.errors import SourceError
 from pipeline.extract.result import SELECTION_EXTRACT_COLUMNS, ExtractOutput
+from pipeline.text import PREFECTURES
+from schemas.vocabularies import ROUNDS as SCHEMA_ROUNDS
+from schemas.vocabularies import SINGLE_ROUND
 
 MANUAL_DIR = "manual"
 CITED_FILE = "cited_sources.csv"
 MEMBERS_FILE = "platform_members.csv"  # members, not selections: pipeline.extract.manual_members
+PROGRAMS_FILE = "programs.csv"  # programmes, not selections: pipeline.extract.manual_programs
 CITED_ID = "cited_sources"  # the name errors about the cited-sources file carry
 
 TRANSCRIPTION_COLUMNS = [
     "program_id", "track", "status", "fiscal_year", "round", "announced_on", "prefecture_ja",
     "area_ja", "target_area_ja", "project_name_ja", "lead_org_ja", "consortium_ja",
-    "participants_ja", "list_key", "note", "source_url", "other_urls",
+    "participants_ja", "list_key", "region_prefectures_ja", "note", "source_url", "other_urls",
 ]
+# Columns a transcription may add. area_reference_ja: the area as the municipality reference
+# spells it where the source printed a slip (「渡会町」 for 度会町): codes are matched on it, while
+# area_ja keeps the print, and the published note names both.
+OPTIONAL_TRANSCRIPTION_COLUMNS = ["area_reference_ja"]
 CITED_COLUMNS = ["source_id", "url", "title", "publisher", "authority"]
 SOURCES_COLUMNS = [
     "source_id", "title", "publisher", "url", "parent_source_id", "media_type", "origin",
@@ -49,9 +57,10 @@ SELECTED = "selected"
 YEAR_UNCONFIRMED = "year_unconfirmed"
 SELECTION_UNCONFIRMED = "selection_unconfirmed"  # kept in the file, never published
 STATUSES = (SELECTED, YEAR_UNCONFIRMED, SELECTION_UNCONFIRMED)
-ROUNDS = ("", "first", "additional")
+ROUNDS = ("", *SCHEMA_ROUNDS)  # '' (an empty cell): the round is not known
 AUTHORITIES = ("official", "secondary")
 URL_SEPARATOR = " ; "
+LIST_SEPARATOR = "、"  # between names in one cell (area_ja, participants_ja, region prefectures)
 NOTE_SEPARATOR = " | "
 CITED_STATUS_DETAIL = "cited, not archived"
 
@@ -68,8 +77,11 @@ _PLACEHOLDERS = {
 # --- cited sources --------------------------------------------------------------------------
 
 
-def _read_csv(source_id: str, path: Path, columns: list[str]) -> list[tuple[int, dict[str, str]]]:
-    """Rows with their 1-based line numbers; the header must be exactly ``columns``."""
+def _read_csv(
+    source_id: str, path: Path, columns: list[str], optional: tuple[str, ...] | list[str] = ()
+) -> list[tuple[int, dict[str, str]]]:
+    """Rows with their 1-based line numbers; the header must be exactly ``columns`` (plus any
+    of ``optional``, which read as empty cells where the file lacks them)."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -79,7 +91,7 @@ def _read_csv(source_id: str, path: Path, columns: list[str]) -> list[tuple[int,
     if header is None:
         raise SourceError(source_id, "line 1: the file is empty (expected a header)", path)
     header = [h.strip().lstrip("\ufeff") for h in header]
-    unknown = [h for h in header if h not in columns]
+    unknown = [h for h in header if h not in columns and h not in optional]
     missing = [c for c in columns if c not in header]
     if unknown or missing or len(set(header)) != len(header):
         raise SourceError(
@@ -97,7 +109,8 @@ def _read_csv(source_id: str, path: Path, columns: list[str]) -> list[tuple[int,
             raise SourceError(
                 source_id, f"line {line}: {len(cells)} cells, expected {len(header)}", path
             )
-        row = {name: cell.strip() for name, cell in zip(header, cells, strict=True)}
+        row = {name: "" for name in optional}
+        row |= {name: cell.strip() for name, cell in zip(header, cells, strict=True)}
         for name, value in row.items():
             if value.lower() in _PLACEHOLDERS:
                 raise SourceError(
@@ -186,7 +199,7 @@ def read_transcription(source_id: str, path: Path, urls: dict[str, str]) -> pd.D
     ``other_source_ids`` (the cited ids of ``source_url`` and ``other_urls``).
     """
     path = Path(path)
-    rows = _read_csv(source_id, path, TRANSCRIPTION_COLUMNS)
+    rows = _read_csv(source_id, path, TRANSCRIPTION_COLUMNS, OPTIONAL_TRANSCRIPTION_COLUMNS)
     if not rows:
         raise SourceError(source_id, "no rows transcribed", path)
     records: list[dict[str, object]] = []
@@ -230,19 +243,44 @@ def _check_row(source_id: str, path: Path, line: int, row: dict[str, str]) -> No
     if status == YEAR_UNCONFIRMED and year:
         raise fail(f"fiscal_year must be empty on a {YEAR_UNCONFIRMED} row (found {year!r})")
     if row["round"] not in ROUNDS:
-        raise fail(f"round {row['round']!r}; expected empty, 'first' or 'additional'")
+        raise fail(f"round {row['round']!r}; expected one of {SCHEMA_ROUNDS}, or empty when "
+                   "the round is not known")
+    if not row["round"] and year and _announced_rounds(program_id, track, int(year)) == {
+        SINGLE_ROUND
+    }:
+        raise fail(f"round is empty (not known), but {program_id}/{track} announced FY{year} "
+                   f"in a single round (pipeline/announced.toml): write {SINGLE_ROUND!r}")
     announced = row["announced_on"]
-    if announced:
-        try:
-            valid = bool(_DATE_RE.match(announced)) and date.fromisoformat(announced)
-        except ValueError:
-            valid = False
-        if not valid:
-            raise fail(f"announced_on {announced!r} is not a date YYYY-MM-DD")
+    if announced and not is_iso_date(announced):
+        raise fail(f"announced_on {announced!r} is not a date YYYY-MM-DD")
     if not (row["area_ja"] or row["prefecture_ja"]):
         raise fail("area_ja and prefecture_ja are both empty; one is required")
+    placed = [p for p in row["region_prefectures_ja"].split(LIST_SEPARATOR) if p]
+    unknown = [p for p in placed if p not in PREFECTURES]
+    if unknown:
+        raise fail(f"region_prefectures_ja names {unknown}, not prefectures; write full names "
+                   f"such as 島根県, separated by {LIST_SEPARATOR!r}")
+    if placed and not row["area_ja"]:
+        raise fail("region_prefectures_ja places a region, but area_ja (the region) is empty")
     if not row["source_url"]:
         raise fail("source_url is empty; every row cites the URL its facts were seen at")
+
+
+def is_iso_date(text: str) -> bool:
+    """``text`` is a real calendar date written YYYY-MM-DD (2019-02-30 is not)."""
+    try:
+        return bool(_DATE_RE.match(text)) and bool(date.fromisoformat(text))
+    except ValueError:
+        return False
+
+
+def _announced_rounds(program_id: str, track: str, fiscal_year: int) -> set[str]:
+    """The rounds pipeline/announced.toml records for a programme track's fiscal year (may be
+    none), with or without a stated count."""
+    return {
+        a.round for a in ANNOUNCEMENTS
+        if (a.program_id, a.track, a.fiscal_year) == (program_id, track, fiscal_year)
+    }
 
 
 def _cited_id(
@@ -261,6 +299,9 @@ def _cited_id(
 def published_note(row: pd.Series) -> str | None:
     """The published note: the transcribed note plus the facts the table has no column for."""
     parts = [row["note"]] if row["note"] else []
+    if row.get("area_reference_ja"):
+        parts.append(f"area as printed {row['area_ja']}; matched as {row['area_reference_ja']} "
+                     "(the municipality reference's spelling)")
     if row["target_area_ja"]:
         parts.append(f"対象区域 (target area): {row['target_area_ja']}")
     if row["participants_ja"]:
@@ -283,7 +324,7 @@ def selections_frame(rows: pd.DataFrame) -> pd.DataFrame:
             "fiscal_year": [int(v) if v else None for v in rows["fiscal_year"]]
             if len(rows)
             else [],
-            "round": list(rows["round"]) if len(rows) else [],
+            "round": text("round"),  # an empty cell: the round is not known (None)
             "announced_on": text("announced_on"),
             "project_name_ja": text("project_name_ja"),
             "lead_org_ja": text("lead_org_ja"),
@@ -294,6 +335,8 @@ def selections_frame(rows: pd.DataFrame) -> pd.DataFrame:
             "source_id": list(rows["cited_source_id"]) if len(rows) else [],
             "page": [None] * len(rows),
             "list_key": text("list_key"),
+            "region_prefectures_ja": text("region_prefectures_ja"),
+            "area_reference_ja": text("area_reference_ja"),
         },
         columns=SELECTION_EXTRACT_COLUMNS,
     )
@@ -341,17 +384,14 @@ def extract(source_id: str, files: list[Path]) -> ExtractOutput:
     if len(held_back):
         areas = ", ".join(sorted(str(a) for a in held_back["area_ja"]))
         notes.append(f"{len(held_back)} row(s) not published, selection not confirmed: {areas}")
-    return ExtractOutput(
-        {"selections": frame},
-        notes=notes,
-        facts={"year_unconfirmed": unconfirmed, "selection_unconfirmed": len(held_back)},
-    )
+    return ExtractOutput({"selections": frame}, notes=notes)
 
 
 def transcription_files(raw_dir: Path) -> list[Path]:
     """Every transcription CSV under ``raw/manual/`` (the cited-sources list excluded)."""
     folder = Path(raw_dir) / MANUAL_DIR
-    return sorted(p for p in folder.glob("*.csv") if p.name not in (CITED_FILE, MEMBERS_FILE))
+    others = (CITED_FILE, MEMBERS_FILE, PROGRAMS_FILE)
+    return sorted(p for p in folder.glob("*.csv") if p.name not in others)
 
 
 def year_unconfirmed_rows(raw_dir: Path) -> pd.DataFrame:

@@ -15,17 +15,28 @@ import pandas as pd
 
 from pipeline.errors import SourceError
 from pipeline.extract.manual import MEMBERS_FILE as MEMBERS_FILE
-from pipeline.extract.manual import _cited_id, _read_csv, _split_files, read_cited, url_index
+from pipeline.extract.manual import (
+    _cited_id,
+    _read_csv,
+    _split_files,
+    is_iso_date,
+    read_cited,
+    url_index,
+)
 from pipeline.extract.result import MEMBER_EXTRACT_COLUMNS, ExtractOutput
 from schemas.vocabularies import MEMBER_CATEGORIES
 
 MEMBER_TRANSCRIPTION_COLUMNS = [
-    "category", "category_ja", "name_ja", "prefecture_ja", "note", "source_url",
+    "category", "category_ja", "name_ja", "prefecture_ja", "as_of", "note", "source_url",
 ]
+# The member extract columns, and the date the row's page states the membership for: a page
+# says whose list it reports (the first report of 2019-08-08 counted 473 members, the release
+# corrected on 2019-08-29 counts 471, both "as of" 2019-08-08).
+MEMBER_TRANSCRIPTION_EXTRACT_COLUMNS = [*MEMBER_EXTRACT_COLUMNS, "as_of"]
 
 def read_members(source_id: str, path: Path, urls: dict[str, str]) -> pd.DataFrame:
     """The transcribed members, validated, as member extract rows (``source_id`` = the cited
-    page, ``page`` null)."""
+    page, ``page`` null, ``as_of`` the date the page states)."""
     rows = _read_csv(source_id, path, MEMBER_TRANSCRIPTION_COLUMNS)
     if not rows:
         raise SourceError(source_id, "no members transcribed", path)
@@ -47,9 +58,12 @@ def read_members(source_id: str, path: Path, urls: dict[str, str]) -> pd.DataFra
                 f"{row['category']} ({MEMBER_CATEGORIES[row['category']]})",
                 path,
             )
-        for column in ("name_ja", "source_url"):
+        for column in ("name_ja", "as_of", "source_url"):
             if not row[column]:
                 raise SourceError(source_id, f"{where}: {column} is empty", path)
+        if not is_iso_date(row["as_of"]):
+            raise SourceError(source_id, f"{where}: as_of {row['as_of']!r} is not a date "
+                              "YYYY-MM-DD (the date the page states the membership for)", path)
         key = (row["category"], row["name_ja"])
         if key in seen:
             raise SourceError(source_id, f"{where}: {key} already on line {seen[key]}", path)
@@ -63,9 +77,10 @@ def read_members(source_id: str, path: Path, urls: dict[str, str]) -> pd.DataFra
                 "source_id": _cited_id(source_id, path, line, "source_url", row["source_url"],
                                        urls),
                 "page": None,
+                "as_of": row["as_of"],
             }
         )
-    frame = pd.DataFrame.from_records(records, columns=MEMBER_EXTRACT_COLUMNS)
+    frame = pd.DataFrame.from_records(records, columns=MEMBER_TRANSCRIPTION_EXTRACT_COLUMNS)
     frame["page"] = frame["page"].astype("Int64")
     return frame
 

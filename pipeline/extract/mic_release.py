@@ -351,5 +351,4 @@ def extract_round(source_id: str, files: list[Path], fiscal_year: int,
         notes.append(f"lists {len(candidates)} of the {announced} candidates announced "
                      "nationwide (a regional page)")
     frame = selections_frame([_record(c, expected, source_id) for c in candidates])
-    return ExtractOutput({"selections": frame}, notes=notes,
-                         facts={"rows": len(candidates), "announced": announced})
+    return ExtractOutput({"selections": frame}, notes=notes)

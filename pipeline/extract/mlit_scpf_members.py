@@ -100,14 +100,10 @@ def read_member_list(
     path: Path,
     compositions: Sequence[MemberComposition] = MEMBER_COMPOSITIONS,
 ) -> ExtractOutput:
-    """One PDF to the member table; the composition it matched and the file are facts of the
-    output (``composition``, ``source_file``), the reader's notes its notes."""
+    """One PDF to the member table, checked against ``compositions`` (validation names the
+    composition it matched again, from the published rows); the reader's notes are its notes."""
     found = reader.read_list(member_spec(source_id, compositions), Path(path))
-    return ExtractOutput(
-        {TABLE: _frame(found.entries, source_id)},
-        notes=found.notes,
-        facts={"composition": found.matched.label, "source_file": Path(path).name},
-    )
+    return ExtractOutput({TABLE: _frame(found.entries, source_id)}, notes=found.notes)
 
 
 def _prefecture(entry: reader.Entry) -> str | None:
@@ -143,7 +139,6 @@ def extract(source_id: str, files: list[Path]) -> ExtractOutput:
         except SourceError as exc:
             errors.append(exc)
             continue
-        output.facts["files_tried"] = [Path(p).name for p in files]
         return output
     if len(errors) == 1:
         raise errors[0]

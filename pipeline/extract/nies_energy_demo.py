@@ -102,5 +102,4 @@ def extract(source_id: str, files: list[Path]) -> ExtractOutput:
             "area_ja": area, "note": "area as printed by the NIES news item",
             "source_id": source_id, "page": None, "list_key": None,
         })
-    return ExtractOutput({"selections": selections_frame(records)},
-                         facts={"rows": len(records), "announced": announced})
+    return ExtractOutput({"selections": selections_frame(records)})

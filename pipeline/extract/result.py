@@ -1,4 +1,4 @@
-"""What an extractor returns: its tables, the notes the build prints, and the facts it read.
+"""What an extractor returns: its tables and the notes the build prints.
 
 An explicit result instead of ``DataFrame.attrs``: attrs are lost by most pandas operations and
 are invisible to a reader following where a value comes from.
@@ -13,10 +13,16 @@ import pandas as pd
 
 # Columns of a ``selections`` extract: what every selection extractor hands the normalize
 # stage, which derives the published selections and selection_areas tables from it.
+# ``prefecture_ja`` is the prefecture as printed (never inferred); ``region_prefectures_ja``
+# (optional, '、'-separated) places a region no source maps to local governments in the
+# prefectures a source names for it (山陰エリア(島根・鳥取) -> 島根県、鳥取県), for selection_areas.
 SELECTION_EXTRACT_COLUMNS = [
     "program_id", "track", "fiscal_year", "round", "announced_on", "project_name_ja",
     "lead_org_ja", "consortium_ja", "prefecture_ja", "area_ja", "note", "source_id", "page",
-    "list_key",
+    "list_key", "region_prefectures_ja",
+    # The area as the municipality reference spells it, where the list printed a slip (matched
+    # instead of area_ja, which keeps the print); empty for most rows and most extractors.
+    "area_reference_ja",
 ]
 # Columns of a ``platform_members`` extract (the member list), before normalization.
 MEMBER_EXTRACT_COLUMNS = [
@@ -29,13 +35,13 @@ class ExtractOutput:
     """One source's extraction.
 
     ``tables`` maps a published (or assembled) table name to its rows; ``notes`` are lines the
-    build prints after extraction (what was not read, and why); ``facts`` are values the file
-    states about itself, such as the member composition it matched.
+    build prints after extraction (what was not read, and why). Whatever else a file states
+    about itself is checked where it is read (the member composition, the announced counts)
+    or published as rows, never handed on unread.
     """
 
     tables: dict[str, pd.DataFrame]
     notes: list[str] = field(default_factory=list)
-    facts: dict[str, object] = field(default_factory=dict)
 
     def __getitem__(self, table: str) -> pd.DataFrame:
         return self.tables[table]

@@ -18,8 +18,9 @@ Why it is built this way:
   few seconds, would hold a read timeout off forever (each byte resets it). So each download
   has a total deadline (all its tries and redirects) and the whole run has one: when it comes,
   a watchdog shuts the socket the download waits on, and the download fails with a message
-  saying which deadline passed. Every request and retry is printed to stderr as it happens,
-  one line each, so a slow fetch is never silent.
+  saying which deadline passed. On a terminal every request and retry is shown as it happens
+  (on the status line, pipeline.progress), so a slow fetch is never silent; logs (no terminal,
+  or CI) keep only the outcome of each source, which names the deadline that passed.
 * A body goes to a hidden temporary file beside the archive and is checked (size, ``%PDF-``,
   HTML) before anyone may rename it into place, so a bad or interrupted download never
   touches an archived copy.
@@ -49,7 +50,7 @@ import urllib3
 from requests.adapters import HTTPAdapter
 from tqdm import tqdm
 
-from pipeline import __version__
+from pipeline import __version__, progress
 
 USER_AGENT = (
     f"jp-smartcity-dataset/{__version__} (+https://github.com/jp-smartcity; open-data archivist)"
@@ -342,8 +343,8 @@ class HttpClient:
         self.run_deadline = time.monotonic() + settings.fetch_deadline
 
     def say(self, line: str) -> None:
-        """One line of progress on stderr, as it happens (not a bar: readable in CI logs)."""
-        print(line, file=sys.stderr, flush=True)
+        """Progress as it happens, on a terminal's status line (nothing in logs)."""
+        progress.status(line, shown=self.progress)
 
     def probe(self, hosts: set[str]) -> None:
         """Resolve the host names about to be asked, all at once, and mark the dead ones."""

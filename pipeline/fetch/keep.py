@@ -47,6 +47,16 @@ class SourceFetchResult:
     message: str
     changed: bool = False  # a new upstream version was archived beside the old one
     entries: list[ManifestEntry] = field(default_factory=list)
+    downloaded: bool = False  # this run stored a new file
+    # missing: why, in a few words (the message adds how to add it); the build's end groups
+    # the missing sources by it.
+    why: str = ""
+
+    @property
+    def news(self) -> bool:
+        """Worth a line of its own after a fetch: raw/ changed, or a refresh failed (a file
+        kept as it was says nothing new; a missing one is listed at the end of the build)."""
+        return self.downloaded or self.changed or self.status in ("stale", "failed")
 
 
 class Keeper:
@@ -82,6 +92,7 @@ class Keeper:
                 "missing",
                 None,
                 f"{source.kind} file {where} is missing; restore it from the repository",
+                why=f"{source.kind} file missing from the checkout",
             )
         entries = [self._local_entry(source, path, origin, old) for path in files]
         rel = ", ".join(f"raw/{e.path}" for e in entries)
@@ -162,7 +173,8 @@ class Keeper:
         current = next((e for e in reversed(kept) if e.current), None)
         by_hand = f"download {source.url} by hand and put it in raw/{sid}/"
         if not source.url:
-            return SourceFetchResult(sid, "missing", None, f"{sid} has no URL", entries=kept)
+            return SourceFetchResult(sid, "missing", None, f"{sid} has no URL", entries=kept,
+                                     why="no URL is known")
         if self.offline:
             if current:
                 return SourceFetchResult(
@@ -173,9 +185,9 @@ class Keeper:
                     f"(retrieved {current.retrieved_at or 'earlier'})",
                     entries=kept,
                 )
-            return SourceFetchResult(
-                sid, "missing", None, f"offline: not downloaded; {by_hand}", entries=kept
-            )
+            why = "offline: not downloaded"
+            return SourceFetchResult(sid, "missing", None, f"{why}; {by_hand}", entries=kept,
+                                     why=why)
 
         name = safe_file_name(source.url, source.media_type)
         headers: dict[str, str] = {}
@@ -201,12 +213,14 @@ class Keeper:
                     entries=kept,
                 )
             if failure.kind in ("error", "deadline"):
+                why = f"not downloaded: {failure.message}"
                 return SourceFetchResult(
                     sid,
                     "failed" if failure.kind == "error" else "missing",
                     None,
-                    f"not downloaded: {failure.message}; {by_hand}",
+                    f"{why}; {by_hand}",
                     entries=kept,
+                    why=why,
                 )
             # gone (404, 410) or unreachable: the Internet Archive may hold a capture.
             try:
@@ -216,13 +230,10 @@ class Keeper:
                 origin = "wayback"
             except RequestFailure as wayback_failure:
                 status = "failed" if wayback_failure.kind == "error" else "missing"
+                why = (f"not downloaded: {failure.message}; no Internet Archive capture either "
+                       f"({wayback_failure.message})")
                 return SourceFetchResult(
-                    sid,
-                    status,
-                    None,
-                    f"not downloaded: {failure.message}; no Internet Archive capture either "
-                    f"({wayback_failure.message}); {by_hand}",
-                    entries=kept,
+                    sid, status, None, f"{why}; {by_hand}", entries=kept, why=why
                 )
         return self._store(source, download, origin, wayback_ts, kept, current, name)
 
@@ -315,9 +326,10 @@ class Keeper:
                 f"archived beside the old raw/{current.path} (sha256 {current.sha256[:12]})"
                 f"{via}"
             )
-            return SourceFetchResult(sid, "ok", origin, message, changed=True, entries=entries)
+            return SourceFetchResult(sid, "ok", origin, message, changed=True, entries=entries,
+                                     downloaded=True)
         message = f"downloaded raw/{rel} ({download.size} bytes){via}"
-        return SourceFetchResult(sid, "ok", origin, message, entries=entries)
+        return SourceFetchResult(sid, "ok", origin, message, entries=entries, downloaded=True)
 
     def _entry(
         self, source: Source, rel: str, download: Download, origin: str, wayback_ts: str | None

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.validate import plain_value
+from pipeline.cells import plain_value
 from pipeline.workspace.files import sha256_file
 from schemas import (
     FOREIGN_KEYS,
@@ -21,11 +21,12 @@ from schemas import (
     column_descriptions,
     column_nullable,
     columns,
+    key_has_nulls,
     logical_types,
     table_description,
     table_title,
 )
-from schemas.vocabularies import PLATFORM_PROGRAM_ID
+from schemas.vocabularies import EVIDENCE, PLATFORM_PROGRAM_ID
 
 DATASET_NAME = "jp-smartcity"
 DATASET_TITLE = "Japan smart-city initiatives"
@@ -36,8 +37,10 @@ VIEW_DESCRIPTION = (
     "One row per local government that appears anywhere (selection_areas or platform_members), "
     "read from the participation table: the programmes and tracks it was selected in, how many "
     "selections, the tracks where it was not selected (only tracks whose list is held "
-    "complete) and those where it is unknown, and whether it is a member of the Smart City "
-    "Public-Private Partnership Platform (NULL when unknown: the member list held is partial)."
+    "complete) and those where it is unknown, whether it is a member of the Smart City "
+    "Public-Private Partnership Platform (NULL when unknown: the member list held is partial), "
+    "and its history 2010-2025: each selection naming it, as 'fiscal_year program_id/track' "
+    "(selection_history, sorted; 'unknown_year' where the year is not confirmed)."
 )
 
 LICENSE = {
@@ -76,9 +79,6 @@ def _table_schema(table: str, suffix: str) -> dict:
             field["falseValues"] = ["false"]
         if not nullable[column]:
             field["constraints"] = {"required": True}
-            if types[column] == "string":
-                # '' is a value here (round is '' for a single round), not a null.
-                field["missingValues"] = []
         fields.append(field)
     schema: dict = {"fields": fields, "primaryKey": list(PRIMARY_KEYS[table])}
     foreign_keys = [
@@ -94,8 +94,7 @@ def _table_schema(table: str, suffix: str) -> dict:
     ]
     if foreign_keys:
         schema["foreignKeys"] = foreign_keys
-    # Empty strings stand for null in CSV; the contract's round column is '' when there was a
-    # single round, so '' cannot be a missing value in tables that have such key columns.
+    # Empty strings stand for null in CSV: no published column holds '' as a value.
     schema["missingValues"] = [""]
     return schema
 
@@ -174,6 +173,8 @@ def datapackage(root: Path, frames: dict[str, pd.DataFrame], meta: dict) -> dict
         # every programme while the official files are missing.
         "all_source_files_present": bool(meta.get("complete", False)),
         **_held_of_announced(frames["coverage"]),
+        "announced_selections_held_by_year": _held_by_year(frames["coverage"],
+                                                           frames["selections"]),
         "incomplete_coverage": _incomplete_coverage(frames["coverage"]),
         "sources": sources,
         "resources": resources,
@@ -199,6 +200,31 @@ def _held_of_announced(coverage: pd.DataFrame) -> dict[str, object]:
         result[f"announced_{name}_held"] = {"held": held, "announced": total}
         result[f"all_announced_{name}_held"] = held == total
     return result
+
+
+def _held_by_year(coverage: pd.DataFrame, selections: pd.DataFrame) -> list[dict]:
+    """Per fiscal year: selections held of those announced (lists with a stated count; a held
+    row beyond its list's count does not count), the lists whose count no source states, the
+    rows held that no stated count covers (of such a list, or of a round not known), and the
+    evidence of every selection held that year."""
+    rows_of_lists = coverage[coverage["program_id"].astype(str) != PLATFORM_PROGRAM_ID]
+    dated = selections[selections["fiscal_year"].notna()]
+    out = []
+    for year, rows in rows_of_lists.groupby("fiscal_year", sort=True):
+        counted = rows[rows["announced_count"].notna()]
+        uncounted = rows[rows["announced_count"].isna()]
+        grades = dated.loc[dated["fiscal_year"] == year, "evidence"].value_counts()
+        out.append({
+            "fiscal_year": int(year),
+            "held": int(counted["held_count"].clip(upper=counted["announced_count"]).sum()),
+            "announced": int(counted["announced_count"].sum()),
+            # A coverage row with a round but no count is an announced list (or a round no
+            # announcement covers); the row with round NULL counts selections, not a list.
+            "lists_without_count": int(uncounted["round"].notna().sum()),
+            "held_without_count": int(uncounted["held_count"].sum()),
+            "evidence": {grade: int(grades[grade]) for grade in EVIDENCE if grade in grades},
+        })
+    return out
 
 
 def _incomplete_coverage(coverage: pd.DataFrame) -> list[dict]:
@@ -241,7 +267,15 @@ def data_dictionary(frames: dict[str, pd.DataFrame], meta: dict) -> str:
     for table in TABLES:
         frame = frames[table]
         lines += [f"## `{table}`", "", _resource_description(table, meta), ""]
-        lines.append(f"Rows: {len(frame)}. Primary key: `{', '.join(PRIMARY_KEYS[table])}`.")
+        key = ", ".join(PRIMARY_KEYS[table])
+        if key_has_nulls(table):
+            nullable_key = ", ".join(
+                f"`{c}`" for c in PRIMARY_KEYS[table] if column_nullable(table)[c]
+            )
+            lines.append(f"Rows: {len(frame)}. Key: `{key}`, unique ({nullable_key} may be "
+                         "NULL, so the databases declare it UNIQUE, not PRIMARY KEY).")
+        else:
+            lines.append(f"Rows: {len(frame)}. Primary key: `{key}`.")
         refs = [f for f in FOREIGN_KEYS if f[0] == table]
         if refs:
             lines.append(
@@ -261,7 +295,8 @@ def data_dictionary(frames: dict[str, pd.DataFrame], meta: dict) -> str:
             )
         lines.append("")
     lines += [f"## View `{VIEW_NAME}` (`{DUCKDB_NAME}`, `{SQLITE_NAME}`)", "", VIEW_DESCRIPTION,
-              "", "In SQLite, `programs` and `tracks` are JSON arrays and booleans are 0/1.", ""]
+              "", "In SQLite, the list columns (`programs`, `tracks`, `selection_history` ...) are "
+              "JSON arrays and booleans are 0/1.", ""]
     return "\n".join(lines)
 
 
@@ -283,7 +318,6 @@ Tables (see `DATA_DICTIONARY.md`; keys and descriptions also in `datapackage.jso
 |---|---|
 | `parquet/<table>.parquet` | typed tables (zstd); metadata names the version and sources |
 | `csv/<table>.csv` | the same rows; UTF-8 **with BOM**, `\\n` line endings; empty = null |
-| | except in `round`, where an empty string means the year had a single round |
 | `{DUCKDB_NAME}` | every table with primary and foreign keys, comments, view `{VIEW_NAME}` |
 | `{SQLITE_NAME}` | the same tables, keys and view in SQLite (what `make serve` browses) |
 | `datapackage.json` | Frictionless Data Package: fields, types, keys, sources, licence |

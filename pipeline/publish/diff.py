@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.cells import plain_value
 from pipeline.errors import PipelineError
-from pipeline.validate import plain_value
 from schemas import PRIMARY_KEYS, TABLES
 
 MAX_EXAMPLES = 5

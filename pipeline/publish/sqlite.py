@@ -17,11 +17,18 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.cells import plain_value
 from pipeline.errors import ValidationFailed
 from pipeline.publish.descriptors import SQLITE_NAME, VIEW_NAME
 from pipeline.publish.writers import VIEW_LOCAL_GOVERNMENTS_SQL
-from pipeline.validate import plain_value
-from schemas import FOREIGN_KEYS, PRIMARY_KEYS, TABLES, column_nullable, columns, logical_types
+from schemas import (
+    FOREIGN_KEYS,
+    TABLES,
+    column_nullable,
+    columns,
+    key_constraint,
+    logical_types,
+)
 
 __all__ = ["SQLITE_NAME", "SQLITE_VIEW_SQL", "sqlite_ddl", "sqlite_rows", "write_sqlite"]
 
@@ -57,7 +64,14 @@ SELECT
     -- NULL (unknown), not false, unless the complete member list is held
     (SELECT CASE max(CASE WHEN p.program_id = 'scpf_2019' THEN p.status END)
                 WHEN 'member' THEN 1 WHEN 'not_member' THEN 0 END
-     FROM participation AS p WHERE p.lg_code = c.lg_code) AS is_platform_member
+     FROM participation AS p WHERE p.lg_code = c.lg_code) AS is_platform_member,
+    (SELECT json_group_array(h) FROM (
+        SELECT DISTINCT coalesce(CAST(s.fiscal_year AS TEXT), 'unknown_year') || ' '
+            || s.program_id || '/' || s.track AS h
+        FROM local_links AS l JOIN selections AS s ON s.selection_id = l.selection_id
+        JOIN participation AS p ON p.lg_code = l.lg_code AND p.program_id = s.program_id
+            AND p.track = s.track AND p.status = 'selected'
+        WHERE l.lg_code = c.lg_code ORDER BY h)) AS selection_history
 FROM codes AS c
 LEFT JOIN municipalities AS m ON m.lg_code = c.lg_code
 ORDER BY c.lg_code
@@ -76,7 +90,7 @@ def sqlite_ddl(table: str) -> str:
         if types[column] == "boolean":
             line += f' CHECK ("{column}" IN (0, 1))'
         lines.append(line)
-    lines.append(f"    PRIMARY KEY ({', '.join(PRIMARY_KEYS[table])})")
+    lines.append(f"    {key_constraint(table)}")
     for t, column, ref_table, ref_column in FOREIGN_KEYS:
         if t == table:
             lines.append(f"    FOREIGN KEY ({column}) REFERENCES {ref_table} ({ref_column})")

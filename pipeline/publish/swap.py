@@ -24,6 +24,14 @@ from pathlib import Path, PurePosixPath
 from pipeline import REPORT_DIR, STAMP_NAME
 from pipeline.errors import UsageError
 
+# Left by remove_publication (``make clean``) in a folder it emptied of the publication but
+# not of the user's files: the folder stays the build's to publish into (check_out_dir).
+EMPTIED_MARKER = ".publication-removed"
+EMPTIED_TEXT = (
+    "make clean removed the jp-smartcity publication from this folder and kept your files;\n"
+    "the next build publishes here again.\n"
+)
+
 
 @cache
 def owned_paths() -> frozenset[str]:
@@ -43,6 +51,7 @@ def owned_paths() -> frozenset[str]:
         "README.md",
         "datapackage.json",
         STAMP_NAME,
+        EMPTIED_MARKER,
     }
     for table in TABLES:
         paths.add(f"parquet/{table}.parquet")
@@ -186,7 +195,9 @@ def remove_publication(out_dir: Path) -> list[str]:
         if folder.is_dir() and not folder.is_symlink() and not any(folder.iterdir()):
             folder.rmdir()
     kept = foreign_entries(out_dir)
-    if not kept:
+    if kept:
+        (out_dir / EMPTIED_MARKER).write_text(EMPTIED_TEXT, encoding="utf-8")
+    else:
         out_dir.rmdir()
     return kept
 
@@ -195,7 +206,8 @@ def check_out_dir(out_dir: Path) -> None:
     """Refuse an ``--out-dir`` the build may not publish into (a usage error, exit 2).
 
     A regular file is never renamed or replaced. A folder that holds files but is not a
-    publication of this dataset is refused too, so a mistyped path never becomes one.
+    publication of this dataset is refused too, so a mistyped path never becomes one; a folder
+    ``make clean`` emptied of its publication (keeping the user's files) is still one.
     """
     if out_dir.is_symlink() and not out_dir.exists():
         raise UsageError(f"--out-dir {out_dir} is a broken symbolic link: choose a folder")
@@ -205,7 +217,8 @@ def check_out_dir(out_dir: Path) -> None:
             "(the file is left as it is)"
         )
     if out_dir.is_dir() and any(out_dir.iterdir()):
-        if not ((out_dir / "datapackage.json").exists() or (out_dir / STAMP_NAME).exists()):
+        if not any((out_dir / name).exists()
+                   for name in ("datapackage.json", STAMP_NAME, EMPTIED_MARKER)):
             raise UsageError(
                 f"{out_dir} holds files but is not a publication of this dataset (no "
                 "datapackage.json): choose an empty or new folder for --out-dir"

@@ -16,9 +16,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipeline.cells import plain_value
 from pipeline.errors import ValidationFailed
 from pipeline.publish.descriptors import DATASET_NAME, DUCKDB_NAME, VIEW_DESCRIPTION, VIEW_NAME
-from pipeline.validate import plain_value
 from schemas import (
     FOREIGN_KEYS,
     PRIMARY_KEYS,
@@ -26,6 +26,7 @@ from schemas import (
     column_descriptions,
     column_nullable,
     columns,
+    key_constraint,
     logical_types,
     table_description,
 )
@@ -65,6 +66,18 @@ tracks AS (
         max(CASE WHEN p.program_id = 'scpf_2019' THEN p.status END) AS platform_status
     FROM participation AS p
     GROUP BY p.lg_code
+),
+history AS (
+    -- its selections, year by year, in the tracks it took part in (participation 'selected')
+    SELECT l.lg_code,
+        list_sort(list_distinct(list(
+            coalesce(CAST(s.fiscal_year AS VARCHAR), 'unknown_year') || ' ' || s.program_id
+            || '/' || s.track))) AS selection_history
+    FROM local_links AS l
+    JOIN selections AS s ON s.selection_id = l.selection_id
+    JOIN participation AS p ON p.lg_code = l.lg_code AND p.program_id = s.program_id
+        AND p.track = s.track AND p.status = 'selected'
+    GROUP BY l.lg_code
 )
 SELECT
     c.lg_code,
@@ -79,10 +92,12 @@ SELECT
     coalesce(t.tracks_unknown, []) AS tracks_unknown,
     -- NULL (unknown), not false, unless the complete member list is held
     CASE t.platform_status WHEN 'member' THEN TRUE WHEN 'not_member' THEN FALSE END
-        AS is_platform_member
+        AS is_platform_member,
+    coalesce(h.selection_history, []) AS selection_history
 FROM codes AS c
 LEFT JOIN municipalities AS m ON m.lg_code = c.lg_code
 LEFT JOIN tracks AS t ON t.lg_code = c.lg_code
+LEFT JOIN history AS h ON h.lg_code = c.lg_code
 ORDER BY c.lg_code
 """
 VIEW_TABLES = ("municipalities", "platform_members", "selections", "selection_areas",
@@ -200,7 +215,7 @@ def table_ddl(table: str) -> str:
         f"    {c} {DUCKDB_TYPES[types[c]]}{'' if nullable[c] else ' NOT NULL'}"
         for c in columns(table)
     ]
-    lines.append(f"    PRIMARY KEY ({', '.join(PRIMARY_KEYS[table])})")
+    lines.append(f"    {key_constraint(table)}")
     for t, column, ref_table, ref_column in FOREIGN_KEYS:
         if t == table:
             lines.append(f"    FOREIGN KEY ({column}) REFERENCES {ref_table} ({ref_column})")

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from pipeline.announced import PLATFORM_AS_OF
-from pipeline.errors import Problem, SourceError
+from pipeline.errors import Failure, SourceError
 from pipeline.extract.stage import ExtractResult
 from pipeline.text import normalize_org_name
+from pipeline.transform.citations import cite_document_tables
 from pipeline.transform.coverage import build_coverage
 from pipeline.transform.matching import Matcher
 from pipeline.transform.normalize import (
@@ -24,6 +25,8 @@ from pipeline.transform.normalize import (
     normalize_selections,
 )
 from pipeline.transform.participation import build_participation
+from pipeline.transform.platform_counts import build_platform_member_counts
+from pipeline.transform.programs import with_lineage
 from pipeline.transform.reference import (
     REFERENCE_SOURCE_ID,
     build_municipalities,
@@ -40,8 +43,11 @@ from schemas import columns
 OFFICIAL_KINDS = {"linked", "remote"}
 SELECTION_RANK = {"linked": 0, "remote": 0, "transcription": 2}
 PARTIAL_LIST_RANK = 1
-# Tables the root document's extractor yields, published as they are.
-DOCUMENT_TABLES = ("agencies", "programs", "program_agencies")
+# Tables the root document's extractor yields besides programs (the programmes after 2019 add
+# their lead ministries), published with their curated citations resolved (transform.citations);
+# programs, from the document and the transcription of the later programmes, also gets its
+# lineage (transform.programs).
+DOCUMENT_TABLES = ("agencies", "program_agencies")
 
 
 @dataclass
@@ -49,7 +55,7 @@ class Assembled:
     """The published tables before validation, with the problems and notes found on the way."""
 
     tables: dict[str, pd.DataFrame]
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Failure] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
 
@@ -71,7 +77,8 @@ def assemble_tables(
 
     municipalities = build_municipalities()
     result.problems += [
-        Problem("municipalities", "kind", "reference_counts", f"{REFERENCE_SOURCE_ID}: {problem}")
+        Failure.found("municipalities", "kind", "reference_counts",
+                      f"{REFERENCE_SOURCE_ID}: {problem}")
         for problem in check_counts(municipalities)
     ]  # a registry upgrade that changes the counts is reported, not passed silently
     matcher = Matcher(municipalities)
@@ -114,11 +121,18 @@ def assemble_tables(
     result.problems += area_problems
 
     coverage = build_coverage(selections, cited, platform_members)
+    # The programmes (the document's and, after 2019, their transcription) with their curated
+    # citations resolved to sources rows, then their lineage.
+    curated = {table: _concat(extracted.frames(table)) for table in DOCUMENT_TABLES}
+    curated["programs"] = _concat(extracted.frames("programs"), columns("programs"))
+    document = cite_document_tables(curated, cited)
     result.tables = {
         "sources": sources,
-        **{table: _concat(extracted.frames(table)) for table in DOCUMENT_TABLES},
+        **{table: document[table] for table in DOCUMENT_TABLES},
+        "programs": with_lineage(document["programs"]),
         "municipalities": municipalities,
         "platform_members": platform_members,
+        "platform_member_counts": build_platform_member_counts(cited, evidence),
         "selections": selections,
         "selection_areas": selection_areas,
         "coverage": coverage,

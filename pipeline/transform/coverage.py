@@ -1,21 +1,23 @@
 """Coverage: how many selections each programme announced, against how many rows we hold.
 
-The published ``coverage`` table makes gaps visible instead of hidden: one row per announced
-figure in :data:`pipeline.announced.ANNOUNCED_COUNTS`, plus one row per programme / track /
-year / round that we hold rows for but no figure was announced (``announced_count`` null,
-never complete). ``announced_source_id`` is the cited source of the figure, so a reader can
-check it. The platform's members are counted per category (program scpf_2019, track = the
-category), against the corrected composition of the release (471 = 304 + 43 + 112 + 12).
+The published ``coverage`` table makes gaps visible instead of hidden: one row per announcement
+in :data:`pipeline.announced.ANNOUNCEMENTS` (programme x track x fiscal year x round, 2010-2025),
+with its count where a source states one (``announced_count`` null otherwise, never complete),
+plus one row per programme / track / year / round that we hold rows for but no announcement
+covers; selections whose round is not known (round NULL) are counted on such a row of their
+own. ``announced_source_id`` is the cited source of the figure, so a reader can check it. The
+platform's members are counted per category (program scpf_2019, track = the category), against
+the corrected composition of the release (471 = 304 + 43 + 112 + 12).
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from pipeline.announced import ANNOUNCED_COUNTS, MEMBER_COMPOSITIONS
+from pipeline.announced import ANNOUNCEMENTS, MEMBER_COMPOSITIONS
 from pipeline.errors import PipelineError
 from schemas import PRIMARY_KEYS, columns
-from schemas.vocabularies import PLATFORM_FISCAL_YEAR, PLATFORM_PROGRAM_ID
+from schemas.vocabularies import PLATFORM_FISCAL_YEAR, PLATFORM_PROGRAM_ID, SINGLE_ROUND
 
 # The composition coverage counts against: the release as corrected on 2019-08-29.
 PLATFORM_COMPOSITION = MEMBER_COMPOSITIONS[0]
@@ -24,25 +26,42 @@ COVERAGE_COLUMNS = columns("coverage")
 KEY = list(PRIMARY_KEYS["coverage"])  # programme, track, fiscal year, round
 
 
-def held_counts(selections: pd.DataFrame) -> dict[tuple[str, str, int, str], int]:
-    """Selection rows held per coverage key: the one count that coverage and its checks use."""
+CoverageKey = tuple[str, str, int, str | None]
+
+# The note of a coverage row that no announcement covers: rows whose round is not known (round
+# NULL) may belong to any call of the year; others name a year or round nothing announced.
+ROUND_NOT_KNOWN_NOTE = "selections whose round is not known, counted apart from the year's calls"
+NO_ANNOUNCEMENT_NOTE = "no announcement of this track, fiscal year and round is recorded"
+
+
+def round_key(value: object) -> str | None:
+    """A round as coverage keys it: the value, or None when it is not known (NULL)."""
+    return None if value is None or pd.isna(value) else str(value)
+
+
+def held_counts(selections: pd.DataFrame) -> dict[CoverageKey, int]:
+    """Selection rows held per coverage key: the one count that coverage and its checks use.
+    Rows whose round is not known count under round None."""
     if selections is None or not len(selections):
         return {}
     missing = [c for c in KEY if c not in selections.columns]
     if missing:
         raise PipelineError(f"coverage: selections frame lacks columns {missing}")
-    keys = selections[KEY].copy()
-    keys["round"] = keys["round"].fillna("").astype(str)
     # Rows whose year is not confirmed count in no fiscal year (coverage_summary names them).
-    keys = keys.dropna(subset=["fiscal_year"])
-    keys["fiscal_year"] = keys["fiscal_year"].astype("int64")
-    counts = keys.groupby(KEY, sort=True).size()
-    return {
-        (str(p), str(t), int(y), str(r)): int(n) for (p, t, y, r), n in counts.items()
-    }
+    keys = selections[KEY].dropna(subset=["fiscal_year"])
+    counts: dict[CoverageKey, int] = {}
+    for p, t, y, r in keys.itertuples(index=False):
+        key = (str(p), str(t), int(y), round_key(r))
+        counts[key] = counts.get(key, 0) + 1
+    return dict(sorted(counts.items(), key=lambda item: _sortable(item[0])))
 
 
-def member_held_counts(members: pd.DataFrame | None) -> dict[tuple[str, str, int, str], int]:
+def _sortable(key: CoverageKey) -> tuple:
+    """Order keys with a NULL round after the named rounds of the same year."""
+    return (*key[:3], key[3] is None, key[3] or "")
+
+
+def member_held_counts(members: pd.DataFrame | None) -> dict[CoverageKey, int]:
     """Platform members held per category, keyed like :func:`held_counts` (every category)."""
     counts = (
         members["category"].astype(str).value_counts().to_dict()
@@ -50,7 +69,8 @@ def member_held_counts(members: pd.DataFrame | None) -> dict[tuple[str, str, int
         else {}
     )
     return {
-        (PLATFORM_PROGRAM_ID, category, PLATFORM_FISCAL_YEAR, ""): int(counts.get(category, 0))
+        (PLATFORM_PROGRAM_ID, category, PLATFORM_FISCAL_YEAR, SINGLE_ROUND):
+            int(counts.get(category, 0))
         for category in PLATFORM_COMPOSITION.counts
     }
 
@@ -67,13 +87,13 @@ def build_coverage(
     url_to_id = dict(zip(cited_sources["url"], cited_sources["source_id"], strict=True))
     held = held_counts(selections)
     rows: list[dict[str, object]] = []
-    announced_keys: set[tuple[str, str, int, str]] = set()
-    for figure in ANNOUNCED_COUNTS:
-        key = (figure.program_id, figure.track, figure.fiscal_year, figure.round)
+    announced_keys: set[CoverageKey] = set()
+    for figure in ANNOUNCEMENTS:
+        key = figure.key
         if key in announced_keys:
             raise PipelineError(f"coverage: announced figure {key} is listed twice")
         announced_keys.add(key)
-        if figure.citation not in url_to_id:
+        if figure.count is not None and figure.citation not in url_to_id:
             raise PipelineError(
                 f"coverage: the citation {figure.citation} of {key} is not in "
                 "raw/manual/cited_sources.csv; add it there"
@@ -86,9 +106,12 @@ def build_coverage(
                 "fiscal_year": figure.fiscal_year,
                 "round": figure.round,
                 "announced_count": figure.count,
-                "announced_source_id": url_to_id[figure.citation],
+                "announced_source_id": None if figure.count is None else url_to_id[
+                    figure.citation],
                 "held_count": count,
-                "complete": count == figure.count,
+                "complete": figure.count is not None and count == figure.count,
+                "announced_on": figure.announced_on,
+                "note": figure.note or None,
             }
         )
     if PLATFORM_COMPOSITION.citation not in url_to_id:
@@ -108,6 +131,8 @@ def build_coverage(
                 "announced_source_id": url_to_id[PLATFORM_COMPOSITION.citation],
                 "held_count": count,
                 "complete": count == announced,
+                "announced_on": None,
+                "note": None,
             }
         )
     for key, count in held.items():
@@ -124,14 +149,19 @@ def build_coverage(
                 "announced_source_id": None,
                 "held_count": count,
                 "complete": False,
+                "announced_on": None,
+                "note": ROUND_NOT_KNOWN_NOTE if round_ is None else NO_ANNOUNCEMENT_NOTE,
             }
         )
     frame = pd.DataFrame(rows, columns=COVERAGE_COLUMNS)
-    frame = frame.sort_values(KEY, ignore_index=True)
+    frame = frame.sort_values(KEY, ignore_index=True, na_position="last")
     frame["fiscal_year"] = frame["fiscal_year"].astype("int64")
     frame["announced_count"] = frame["announced_count"].astype("Int64")
     frame["held_count"] = frame["held_count"].astype("int64")
     frame["complete"] = frame["complete"].astype(bool)
+    frame["announced_on"] = pd.to_datetime(frame["announced_on"]).dt.date
+    frame["announced_on"] = frame["announced_on"].astype(object).where(
+        frame["announced_on"].notna(), None)
     return frame
 
 
@@ -142,7 +172,9 @@ def coverage_summary(coverage: pd.DataFrame) -> str:
     lines = ["coverage (held / announced):"]
     for row in coverage.itertuples(index=False):
         label = f"{row.program_id}/{row.track}/{row.fiscal_year}"
-        if row.round:
+        if round_key(row.round) is None:
+            label += "/round not known"
+        elif row.round != SINGLE_ROUND:
             label += f"/{row.round}"
         if pd.isna(row.announced_count):
             lines.append(f"  {label}: {row.held_count} held, no announced figure")
@@ -164,3 +196,4 @@ def coverage_summary(coverage: pd.DataFrame) -> str:
         )
     lines.append(f"  {int(coverage.complete.sum())} of {len(coverage)} rows complete")
     return "\n".join(lines)
+

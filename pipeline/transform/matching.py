@@ -199,6 +199,11 @@ class Matcher:
         code = self._pref_lookup.get(name_key(name.strip()))
         return self._prefectures[code].lg_code if code else None
 
+    def prefecture_name_of(self, lg_code: str) -> str | None:
+        """The prefecture a local government lies in (北海道 for 札幌市 and for 北海道 itself)."""
+        entry = self._by_code.get(lg_code)
+        return self._pref_names.get(entry.prefecture_code) if entry else None
+
     def label(self, lg_code: str) -> str:
         """Prefecture + name of a code, for messages."""
         return self._by_code[lg_code].label

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from pipeline.errors import Problem
+from pipeline.announced import joint_key_years
+from pipeline.errors import Failure
 from pipeline.text import (
     area_key,
     normalize_org_name,
@@ -20,6 +21,7 @@ from pipeline.text import (
     text_or_empty,
 )
 from schemas import columns
+from schemas.vocabularies import SINGLE_ROUND
 
 if TYPE_CHECKING:
     from pipeline.transform.matching import Matcher
@@ -31,11 +33,14 @@ MEMBER_COLUMNS = columns("platform_members")
 
 def normalize_members(
     extracted: pd.DataFrame, matcher: Matcher, as_of: str, evidence: dict[str, str]
-) -> tuple[pd.DataFrame, list[Problem]]:
+) -> tuple[pd.DataFrame, list[Failure]]:
     """Add ids, comparable names, the evidence grade (``evidence``: source id -> grade, from
     :func:`pipeline.transform.sources.evidence_by_source`) and, for local governments, the
-    JIS X 0402 code."""
-    problems: list[Problem] = []
+    JIS X 0402 code and the prefecture the municipality reference gives it.
+
+    ``as_of`` is the date of rows whose source states none of its own (the official member
+    list's); a transcribed row carries the date its page states (extract column ``as_of``)."""
+    problems: list[Failure] = []
     frame = extracted.copy()
     frame["name_normalized"] = frame["name_ja"].map(normalize_org_name)
     frame["member_id"] = [
@@ -55,7 +60,7 @@ def normalize_members(
         codes.append(None)
         detail = "; ".join(match.problems) or f"matched {len(match.codes)} codes {match.codes}"
         problems.append(
-            Problem(
+            Failure.found(
                 "platform_members",
                 "lg_code",
                 "local_government_matches_one_code",
@@ -65,7 +70,14 @@ def normalize_members(
             )
         )
     frame["lg_code"] = codes
-    frame["as_of"] = as_of
+    # The prefecture section the list prints a member under, if any; for a local government,
+    # the prefecture the reference knows for its code (the member id keeps the printed one).
+    frame["prefecture_ja"] = [
+        matcher.prefecture_name_of(code) if code else text_or_empty(printed) or None
+        for code, printed in zip(codes, frame["prefecture_ja"], strict=True)
+    ]
+    own = frame["as_of"] if "as_of" in frame else pd.Series(None, index=frame.index)
+    frame["as_of"] = [text_or_empty(date) or as_of for date in own]
     frame["evidence"] = [evidence.get(str(s), "secondary") for s in frame["source_id"]]
     return frame[MEMBER_COLUMNS], problems
 
@@ -75,6 +87,9 @@ def normalize_members(
 SELECTION_COLUMNS = columns("selections")
 SELECTION_AREA_COLUMNS = columns("selection_areas")
 _NOT_A_LOCAL_GOVERNMENT = "not a local government"
+# Words after a name that say the area reaches beyond it (横須賀市など): such an area names more
+# than the local governments matched, so it is never taken as the same region as another.
+_AND_OTHERS = ("など", "等", "ほか", "他")
 
 
 def choose_selection_rows(
@@ -102,7 +117,7 @@ def choose_selection_rows(
     adds to a row of the same selection (project name, lead, note) is kept in that row's
     ``note``, naming the transcription: it is not the official list's fact, but it is not lost.
     """
-    keys = ["program_id", "track", "fiscal_year", "round"]
+    keys = ["program_id", "track", "fiscal_year", _ROUND_GROUP]
     chosen: dict[tuple, tuple[str, pd.DataFrame]] = {}
     partial_rows: dict[tuple, list[tuple[str, pd.DataFrame]]] = {}
     order: list[tuple] = []  # every round, in the order first met
@@ -110,7 +125,8 @@ def choose_selection_rows(
     for source_id, frame in candidates:
         if not len(frame):
             continue
-        frame = frame.assign(round=frame["round"].map(text_or_empty))
+        frame = frame.assign(round=frame["round"].map(published_round))
+        frame[_ROUND_GROUP] = frame["round"].map(text_or_empty)  # a not-known round groups too
         for key, rows in frame.groupby(keys, sort=True, dropna=False):
             label = _round_label(key)
             if source_id in partial:
@@ -158,14 +174,32 @@ def choose_selection_rows(
                                        winner_rows, replace=True)
         parts.append(merged)
         differences += found
-    return (pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()), differences
+    if not parts:
+        return pd.DataFrame(), differences
+    return pd.concat(parts, ignore_index=True).drop(columns=_ROUND_GROUP), differences
+
+
+# The round a selection is grouped by while sources are chosen: its published round, '' when
+# that is not known (a grouping key cannot be NULL).
+_ROUND_GROUP = "_round_group"
+
+
+def published_round(value: object) -> str | None:
+    """The published round of an extracted one (schemas.vocabularies.ROUNDS, or None when it is
+    not known). The list extractors give '' for a list that names no round, the year's one
+    announcement: that is ``single``. A transcription gives None when the round is not known."""
+    if value is None or pd.isna(value):
+        return None
+    return SINGLE_ROUND if value == "" else str(value)
 
 
 _COMPARED_FIELDS = ("area_ja", "project_name_ja", "lead_org_ja")
 
 
 def _round_label(key: tuple) -> str:
-    return "/".join(text_or_empty(part) for part in key if text_or_empty(part))
+    """programme/track/year[/round] as the build prints it (a single round goes unsaid)."""
+    parts = [text_or_empty(part) for part in key]
+    return "/".join(part for part in parts if part and part != SINGLE_ROUND)
 
 
 def _same_selection(a: pd.Series, b: pd.Series) -> bool:
@@ -267,7 +301,10 @@ def _selection_ids(frame: pd.DataFrame) -> list[str]:
     for row in frame.itertuples():
         area = area_key(text_or_empty(row.area_ja) or text_or_empty(row.prefecture_ja))
         year = "unknown_year" if pd.isna(row.fiscal_year) else int(row.fiscal_year)
-        parts = (row.program_id, row.track, year, row.round, stable_id("", area)[:6])
+        # Only a named call (first, additional) is part of the id: ids stay as they were when
+        # the single-round and not-known rounds had no value.
+        named = text_or_empty(row.round) if row.round != SINGLE_ROUND else ""
+        parts = (row.program_id, row.track, year, named, stable_id("", area)[:6])
         base = "-".join(str(part) for part in parts if part != "")
         seen[base] = seen.get(base, 0) + 1
         ids.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
@@ -276,7 +313,7 @@ def _selection_ids(frame: pd.DataFrame) -> list[str]:
 
 def normalize_selections(
     extracted: pd.DataFrame, matcher: Matcher, evidence: dict[str, str]
-) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
+) -> tuple[pd.DataFrame, pd.DataFrame, list[Failure]]:
     """Give each selection a stable id and its evidence grade, link rows selected in several
     tracks, match areas."""
     if not len(extracted):
@@ -286,34 +323,50 @@ def normalize_selections(
             [],
         )
     frame = extracted.copy()
-    frame["round"] = frame["round"].fillna("")
+    frame["round"] = frame["round"].map(published_round)
     frame["selection_id"] = _selection_ids(frame)
     frame["selection_group_id"] = frame["selection_id"]
     frame["evidence"] = [evidence.get(str(s), "secondary") for s in frame["source_id"]]
+    # A list_key the source gives (the same region in both Smart Mobility Challenge lists, of
+    # one programme in 2019 and of two in 2020) links rows across tracks and programmes.
     linked = frame[frame["list_key"].notna() & (frame["list_key"] != "")]
-    for _, group in linked.groupby(["program_id", "list_key"]):
+    for _, group in linked.groupby("list_key"):
         frame.loc[group.index, "selection_group_id"] = min(group["selection_id"])
 
-    problems: list[Problem] = []
+    problems: list[Failure] = []
     areas: list[dict] = []
-    for row in frame.itertuples():
-        # A region over several prefectures may print them all (山陰エリア: 島根県、鳥取県;
-        # 瀬戸内エリア: 広島県・岡山県・香川県): it is linked to each, within_prefecture.
+    partly_placed: set[str] = set()  # part of the area text names no local government
+    placements = (frame["region_prefectures_ja"] if "region_prefectures_ja" in frame
+                  else pd.Series(None, index=frame.index))
+    for row, placed_ja in zip(frame.itertuples(), placements, strict=True):
+        # The prefecture as printed helps to match the area. A region no source maps to local
+        # governments lies in the prefectures a source places it in (region_prefectures_ja:
+        # 山陰エリア(島根・鳥取) -> 島根県、鳥取県), else in the one(s) printed (八重山地域: 沖縄県;
+        # a cell printing several, 広島県・岡山県・香川県): it is linked to each,
+        # within_prefecture. A region placed nowhere (瀬戸内エリア) gets no link.
         printed_ja = text_or_empty(row.prefecture_ja)
         printed = prefecture_list(printed_ja) or ([printed_ja] if printed_ja else [])
+        placed = [p for p in text_or_empty(placed_ja).split("、") if p] or printed
         prefecture = printed[0] if len(printed) == 1 else None
-        text = text_or_empty(row.area_ja) or prefecture or ""
+        # A slip in the print (「渡会町」) is matched as the reference spells it, when the source
+        # row says so (area_reference_ja); area_ja stays as printed.
+        text = (text_or_empty(getattr(row, "area_reference_ja", None))
+                or text_or_empty(row.area_ja) or prefecture or "")
         match = matcher.match(text, prefecture=prefecture)
-        prefecture_codes = [c for p in printed if (c := matcher.prefecture_code_of(p))]
-        if len(prefecture_codes) != len(printed):
-            real_prefecture = f"prefecture_ja {row.prefecture_ja!r} names an unknown prefecture"
-            problems.append(Problem("selection_areas", "lg_code", "area_matches_local_governments",
-                                    f"{row.selection_id}: {real_prefecture}", row.source_id,
-                                    row.page))
+        prefecture_codes = [c for p in placed if (c := matcher.prefecture_code_of(p))]
+        if len(prefecture_codes) != len(placed):
+            column = "region_prefectures_ja" if text_or_empty(placed_ja) else "prefecture_ja"
+            real_prefecture = f"{column} {'、'.join(placed)!r} names an unknown prefecture"
+            problems.append(Failure.found("selection_areas", "lg_code",
+                                          "area_matches_local_governments",
+                                          f"{row.selection_id}: {real_prefecture}",
+                                          row.source_id, row.page))
         real = [p for p in match.problems if _NOT_A_LOCAL_GOVERNMENT not in p]
+        if match.problems or any(part.endswith(_AND_OTHERS) for part in match.parts):
+            partly_placed.add(row.selection_id)
         for problem in real:
             problems.append(
-                Problem(
+                Failure.found(
                     "selection_areas",
                     "lg_code",
                     "area_matches_local_governments",
@@ -326,7 +379,7 @@ def normalize_selections(
             match.codes, match.parts, strict=True)]
         if not links and not real:
             # A region no source maps to local governments (八重山地域): link the prefecture(s)
-            # it is printed in, so per-prefecture counts keep it; never its municipalities.
+            # it lies in, so per-prefecture counts keep it; never its municipalities.
             links = [(code, text, "within_prefecture") for code in prefecture_codes]
         for code, part, link in links:
             areas.append(
@@ -341,4 +394,47 @@ def normalize_selections(
             )
     selection_areas = pd.DataFrame(areas, columns=SELECTION_AREA_COLUMNS)
     selection_areas = selection_areas.drop_duplicates(["selection_id", "lg_code"])
+    frame["selection_group_id"] = link_joint_selections(frame, selection_areas, partly_placed)
     return frame[SELECTION_COLUMNS], selection_areas, problems
+
+
+def link_joint_selections(
+    selections: pd.DataFrame, selection_areas: pd.DataFrame, partly_placed: set[str],
+    joint_keys: dict[tuple[str, str, int, str], int] | None = None,
+) -> pd.Series:
+    """``selection_group_id`` with the regions of a joint selection linked.
+
+    From FY2021 the ministries select jointly and count a region once however many
+    programmes select it (62 regions, 74 projects). Rows of lists in one year's joint review
+    (``pipeline.announced``: records with ``joint = true``) whose areas name exactly the same
+    local governments, every part of the text placed (no region such as 三浦半島 left over, no
+    「など」 reaching beyond the names), are that one region: they share the smallest
+    selection_id of the set. Only identical sets link, never similar names; a set in which one
+    list has two rows is left alone (two projects of one list in one place are two
+    selections).
+    """
+    groups = selections["selection_group_id"].copy()
+    if not len(selections):
+        return groups
+    keys = joint_key_years() if joint_keys is None else joint_keys
+    local = selection_areas[selection_areas["link"] == "local_government"]
+    codes = local.groupby("selection_id")["lg_code"].agg(frozenset).to_dict()
+    placed_elsewhere = set(selection_areas.loc[selection_areas["link"] != "local_government",
+                                               "selection_id"])
+    sets: dict[tuple[int, frozenset], list[int]] = {}
+    for i, row in enumerate(selections.itertuples(index=False)):
+        year = None if pd.isna(row.fiscal_year) else int(row.fiscal_year)
+        key = (row.program_id, row.track, year, text_or_empty(row.round))
+        sid = row.selection_id
+        if (key not in keys or sid not in codes or sid in partly_placed
+                or sid in placed_elsewhere or row.selection_group_id != sid):
+            continue
+        sets.setdefault((keys[key], codes[sid]), []).append(i)
+    for members in sets.values():
+        lists = [(selections["program_id"].iloc[i], selections["track"].iloc[i]) for i in members]
+        if len(members) < 2 or len(set(lists)) != len(lists):
+            continue
+        first = min(selections["selection_id"].iloc[i] for i in members)
+        for i in members:
+            groups.iloc[i] = first
+    return groups

@@ -42,9 +42,8 @@ class Source:
     authority: str = "official"
     follow_attachments: bool = False
     extractor: str | None = None  # module of pipeline.extract; attachments use their parent's
-    # The announced lists this source is the official announcement of: "<programme>/<track>",
-    # or the platform's programme id for its member list (see ``official_lists``).
-    lists: tuple[str, ...] = ()
+    # Which announced list (and year) a source is the official announcement of is said once, by
+    # that list's record in pipeline/announced.toml (``sources``), not here: see official_lists.
     # The file lists only part of a round (a regional bureau's own candidates of N nationwide):
     # its rows replace the transcribed rows of the same areas, the round's other rows stay.
     partial_list: bool = False
@@ -86,7 +85,12 @@ def load_registry(raw_dir: Path, registry_file: Path | None = None) -> list[Sour
                 f"{kind!r}; expected one of {', '.join(SOURCE_KINDS)}"
             )
         link = entry.pop("link", None)
-        entry["lists"] = _checked_lists(registry_file, entry.get("source_id"), entry.get("lists"))
+        if "lists" in entry:
+            raise PipelineError(
+                f"sources registry {registry_file}: {entry.get('source_id')!r} has `lists`; which "
+                "list a source announces is said by the list's record in pipeline/announced.toml "
+                "(its `sources`)"
+            )
         if kind == "linked" and not entry.get("url"):
             if links is None:
                 links = document_links(_document_text(raw_dir, entries))
@@ -102,32 +106,32 @@ def load_registry(raw_dir: Path, registry_file: Path | None = None) -> list[Sour
 
 def announced_lists() -> list[str]:
     """Every list a programme announced: each programme track, and the platform's members."""
-    # Imported here: the command line reads the registry before pandas/pandera are needed.
-    from schemas.vocabularies import PLATFORM_PROGRAM_ID, TRACKS
-
-    return [f"{program}/{track}" for program, tracks in TRACKS.items() for track in tracks] + [
-        PLATFORM_PROGRAM_ID
-    ]
+    return list(_list_sources())
 
 
 def official_lists(sources: list[Source]) -> dict[str, list[Source]]:
-    """Announced list -> the registered sources that are its official announcement (maybe none)."""
+    """Announced list -> the registered sources that are its official announcement (maybe none),
+    as the list's records in pipeline/announced.toml name them."""
+    by_id = {s.source_id: s for s in sources}
     return {
-        name: [s for s in sources if name in s.lists and s.authority == "official"]
-        for name in announced_lists()
+        name: [by_id[i] for i in ids if i in by_id and by_id[i].authority == "official"]
+        for name, ids in _list_sources().items()
     }
 
 
-def _checked_lists(registry_file: Path, source_id: object, lists: object) -> tuple[str, ...]:
-    known = announced_lists()
-    if lists is None:
-        return ()
-    if not isinstance(lists, list) or any(name not in known for name in lists):
-        raise PipelineError(
-            f"sources registry {registry_file}: {source_id!r} has lists = {lists!r}; each must "
-            f"be one of {', '.join(known)}"
-        )
-    return tuple(lists)
+def unregistered_list_sources(sources: list[Source]) -> dict[str, list[str]]:
+    """Announced list -> the ids its records name that this registry does not hold (a mirror
+    registry may lack some; the project's own must hold them all)."""
+    known = {s.source_id for s in sources}
+    found = {name: [i for i in ids if i not in known] for name, ids in _list_sources().items()}
+    return {name: ids for name, ids in found.items() if ids}
+
+
+def _list_sources() -> dict[str, list[str]]:
+    # Imported here: the command line reads the registry before pandas/pandera are needed.
+    from pipeline.announced import list_sources
+
+    return list_sources()
 
 
 def declared_extractors(registry_file: Path | None = None) -> dict[str, str]:
