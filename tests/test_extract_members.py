@@ -363,7 +363,8 @@ def test_debug_lines_of_a_table_and_an_unplaced_line(tmp_path: Path, fixtures) -
     assert ("header", "No. 区分 会員名") in lines
     assert ("entry", "1 企業等 テストさくら商事株式会社") in lines
     # a ruled cell's two printed lines are one name
-    assert ("entry", "12 企業等 一般社団法人テストなぎさ商事スマートシティ推進コンソーシアム") in lines
+    wrapped = "12 企業等 一般社団法人テストなぎさ商事スマートシティ推進コンソーシアム"
+    assert ("entry", wrapped) in lines
     stray = write_pdf(tmp_path / "stray.pdf", [
         _page((60, 60, "会員の皆様へのお知らせ"), (60, 90, "【企業等】"),
               (60, 110, "テスト株式会社")),

@@ -4,7 +4,8 @@ The programme's index page (https://www.chisou.go.jp/tiiki/kinmirai/index.html, 
 推進事務局) links its PDFs: calls for proposals, casebooks, and the lists of the projects
 selected each year (FY2018: 14, FY2019: 8; later years too). None of them has been seen
 (the index page, and a mirror of the CAO survey report that holds one on p.4,
-https://vdocuments.site/eoeecce-effff-ieoee-oe.html, were read only as far as their headings). The fetch stage archives every attached PDF; this
+https://vdocuments.site/eoeecce-effff-ieoee-oe.html, were read only as far as their headings).
+The fetch stage archives every attached PDF; this
 extractor reads each with the shared list reader and the programme's part of it
 (``cao_wg6_material``: the same layout family, layout CSV, years and place check), and finds
 each year's list by content: a list of selected projects, in a file that names the programme,

@@ -109,12 +109,15 @@ def _prefectures_by_name() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in found.items()}
 
 
-_BRACKETED_PREFECTURE_RE = re.compile(r"^(?P<name>.+?)[(（](?P<pref>" + "|".join(PREFECTURES) + r")[)）]$")
+_BRACKETED_PREFECTURE_RE = re.compile(
+    r"^(?P<name>.+?)[(（](?P<pref>" + "|".join(PREFECTURES) + r")[)）]$"
+)
 
 
 def split_local_government(text: str) -> tuple[str | None, str] | None:
     """(prefecture as printed or None, the name without it) when ``text`` names exactly one
-    local government: 札幌市, 北海道札幌市, 北海道河東郡上士幌町 and 府中市（東京都） all do; None for
+    local government: 札幌市, 北海道札幌市, 北海道河東郡上士幌町 and 府中市（東京都） all do;
+    None for
     any other text. The prefecture printed must be one that has a local government of that
     name (北海道府中市 is no local government)."""
     norm = normalize_org_name(text)

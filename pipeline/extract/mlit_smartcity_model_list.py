@@ -3,7 +3,8 @@
 The 15 先行モデルプロジェクト and the 23 重点事業化促進プロジェクト, read from MLIT's data PDF of
 all selected projects (``001291681.pdf``) by the shared list reader (``pipeline.extract.reader``),
 in whatever layout it comes: a table per track under a heading (``１．先行モデルプロジェクト
-（15件）``, ``【重点事業化促進プロジェクト】（続き）``), one table with a 区分 column (merged over its
+（15件）``, ``【重点事業化促進プロジェクト】（続き）``), one table with a 区分 column (merged
+over its
 group or printed on its first row), tracks as rows spanning the table, a sheet per project
 (a title naming the track, then label/value lines), or a numbered list.
 

@@ -2,7 +2,8 @@
 of a selection (it names a place), and the announced counts as the reader's expectations.
 
 A selection's place is where it is printed: a local government (札幌市, 北海道札幌市,
-府中市（東京都）), several (北海道・更別村・岩見沢市, or one per line in the cell), a prefecture, or a
+府中市（東京都）), several (北海道・更別村・岩見沢市, or one per line in the cell), a prefecture,
+or a
 region (ひがし北海道, 瀬戸内エリア, 八重山地域). A reading that puts a project title or a
 company in the place column is refused, and so is a local government printed under a
 prefecture it does not lie in.

@@ -151,7 +151,8 @@ def unspace_letters(line: list[Word]) -> list[Word]:
         if run and single(w):
             gap = w["x0"] - run[-1]["x1"]
             first_gap = run[1]["x0"] - run[0]["x1"] if len(run) > 1 else gap
-            if gap <= LETTER_SPACING_CHARS * _size(w) and abs(gap - first_gap) <= LETTER_SPACING_EQUAL:
+            if gap <= LETTER_SPACING_CHARS * _size(w) and \
+                    abs(gap - first_gap) <= LETTER_SPACING_EQUAL:
                 run.append(w)
                 continue
             flush()

@@ -147,7 +147,9 @@ def wraps_into_one(first: str, second: str) -> bool:
 
 
 # How a region no reference knows is named: it ends in one of these words.
-REGION_ENDINGS = ("地域", "エリア", "圏域", "地区", "全域", "区域", "沿線", "周辺", "圏", "諸島", "半島")
+REGION_ENDINGS = (
+    "地域", "エリア", "圏域", "地区", "全域", "区域", "沿線", "周辺", "圏", "諸島", "半島",
+)
 _BRACKETED_RE = re.compile(r"[（(][^）)]*[）)]")
 
 

@@ -300,7 +300,8 @@ class _State:
             self.role(row, "heading")
             return
         if kind.group is not None:
-            if kind.group != self.group and (self.prefecture_entries or self.prefecture_row is None):
+            new_group = kind.group != self.group
+            if new_group and (self.prefecture_entries or self.prefecture_row is None):
                 self.set_prefecture(None, row)  # a new group starts its own prefectures
             self.group = kind.group
             self.role(row, "group")
@@ -606,7 +607,8 @@ class _State:
                 self.problem(row, f"the category cell {printed!r} is no category label of "
                              f"{shape.vocabulary.file}")
                 return None
-            if self.options.centered_labels and not any(c.ruled for c in by_role[shape.category_role]):
+            category_cells = by_role[shape.category_role]
+            if self.options.centered_labels and not any(c.ruled for c in category_cells):
                 self.centred(label, by_role[shape.category_role], row)
             elif label.printed != self.label or label.category != (self.category or ""):
                 columns = self.columns
@@ -742,7 +744,8 @@ class _State:
                     self.role(row, "text")
                     return
                 role = self.last_field[0]  # type: ignore[index]
-                last.fields[role] = join_wrapped([last.fields.get(role, ""), *(c.text for c in cells)])
+                last.fields[role] = join_wrapped(
+                    [last.fields.get(role, ""), *(c.text for c in cells)])
             else:
                 for cell in cells:  # under the field whose text starts where it does
                     role = next((r for r, x in self.record_x.items()
@@ -978,7 +981,8 @@ def _names_one_local_government(entry: Entry, shape: Shape) -> bool:
     role = shape.place_role if shape.record else shape.name_role
     names = entry.items.get(role) or [n for n in re.split(r"[・、,，/／]", key(entry.fields.get(
         role, ""))) if n]
-    return bool(names) and all(classify.is_local_government(n) and not classify.prefecture(n) for n in names)
+    return bool(names) and all(
+        classify.is_local_government(n) and not classify.prefecture(n) for n in names)
 
 
 def _is_place(text: str) -> bool:

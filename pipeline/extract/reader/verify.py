@@ -212,7 +212,8 @@ def judge(reading: Reading, spec: ListSpec) -> Verdict:
                          f"the vocabulary {spec.shape.vocabulary.file} knows)", 1)
         verdict.distance = 100_000
         return verdict
-    orphan = next((e for e in reading.entries if e.category is None and not _inferred(e, reading)), None)
+    orphan = next((e for e in reading.entries
+                   if e.category is None and not _inferred(e, reading)), None)
     if orphan is not None:
         verdict.error = (f"{_entry_text(orphan)!r} stands under no category label (a heading "
                          f"missing from {spec.shape.vocabulary.file}?)", orphan.page)
@@ -314,7 +315,8 @@ def _counts(verdict: Verdict, spec: ListSpec) -> None:
         if counts[category] != claimed:
             printed = "; ".join(f"{h.printed!r} ({h.count}) on page {h.page}" for h in stated)
             verdict.error = (
-                f"{spec.name(category)}: the headings state {claimed} ({printed}) but {counts[category]} "
+                f"{spec.name(category)}: the headings state {claimed} ({printed}) but "
+                f"{counts[category]} "
                 f"entries were read under them ({_diff(counts[category], claimed)})",
                 _last_page(reading.entries, category, stated[-1].page),
             )

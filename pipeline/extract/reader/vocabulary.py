@@ -7,7 +7,8 @@ that every Japanese government list shares). Kinds:
 
 - ``label``: a category label and the category it names (企業等 -> company, 先行モデル -> a track);
   compared after numbering, brackets, counts and continuation marks are stripped (``mark`` and
-  ``tail`` patterns) and without spaces, so 「１．企業等（304団体）」 and 「【企　業　等】（続き）」 are
+  ``tail`` patterns) and without spaces, so 「１．企業等（304団体）」 and 「【企　業　等】（続き）」
+  are
   both 企業等;
 - ``column``: a column header alias and the role of its column (会員名 -> name); an alias written
   ``*地域`` matches a short header ending so (選定地域);
@@ -40,7 +41,9 @@ KINDS = ("label", "group", "column", "value", "title", "furniture", "margin", "m
 # A header cell matches a ``*ending`` alias only if it is this short (選定地域, not a sentence).
 SUFFIX_MATCH_MAX_CHARS = 8
 _COUNT_RE = re.compile(r"[0-9][0-9,]*")
-_HEADING_MARK_RE = re.compile(r"^(?:[0-9]+[.、):]?|\([0-9]+\)|第[0-9]+)?[【\[■□●○◎◯★☆◆◇▼▽▶▷<〈《〔]")
+_HEADING_MARK_RE = re.compile(
+    r"^(?:[0-9]+[.、):]?|\([0-9]+\)|第[0-9]+)?[【\[■□●○◎◯★☆◆◇▼▽▶▷<〈《〔]"
+)
 _CLOSING_RE = re.compile(r"[】\]>〉》〕]")
 _TRAILING_NOTE_RE = re.compile(r"[（(][^）)]*[）)]$|[※*＊][0-9]*$")
 
@@ -173,7 +176,8 @@ class Vocabulary:
 
 @lru_cache(maxsize=64)
 def _suffix_aliases(columns: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
-    found = [(alias[1:], role) for alias, role in columns if alias.startswith("*") and len(alias) > 1]
+    found = [(alias[1:], role) for alias, role in columns
+             if alias.startswith("*") and len(alias) > 1]
     return sorted(found, key=lambda pair: -len(pair[0]))
 
 
