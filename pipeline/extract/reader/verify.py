@@ -51,16 +51,22 @@ from pipeline.extract.reader.vocabulary import key
 @dataclass(frozen=True)
 class Expected:
     """One announced composition of a list: entries per category, and where it is stated.
-    ``exact`` False: the file may hold part of it (a deck showing some of the selections)."""
+    ``exact`` False: the file may hold part of it (a deck showing some of the selections).
+
+    ``uncounted``: categories the list may hold whose count no source states (any number of
+    entries; a count only inferred is never an expectation); ``whole``: the total the source
+    states for the whole list, which then checks them together with the rest."""
 
     label: str
     counts: Mapping[str, int]
     citation: str = ""
     exact: bool = True
+    uncounted: frozenset[str] = frozenset()
+    whole: int | None = None
 
     @property
     def total(self) -> int:
-        return sum(self.counts.values())
+        return self.whole if self.whole is not None else sum(self.counts.values())
 
 
 @dataclass(frozen=True)
@@ -327,10 +333,16 @@ def _counts(verdict: Verdict, spec: ListSpec) -> None:
         off = []
         distance = 0
         for category in sorted(set(expected.counts) | set(counts)):
+            if category in expected.uncounted:
+                continue
             want, got = expected.counts.get(category, 0), counts.get(category, 0)
             if got != want and (expected.exact or got > want):
                 off.append(f"{spec.name(category)} {_diff(got, want)}")
                 distance += abs(got - want)
+        held = sum(counts.values())
+        if expected.whole is not None and held != expected.whole:
+            off.append(f"the whole list {_diff(held, expected.whole)}")
+            distance += abs(held - expected.whole)
         if not off:
             verdict.matched = expected
             return
@@ -339,10 +351,12 @@ def _counts(verdict: Verdict, spec: ListSpec) -> None:
     assert best is not None
     distance, expected, off = best
     first_off = off[0].split(" ")[0]  # the category, before its printed name
+    # the whole list off alone: where the list ends
+    default = reading.entries[-1].page if first_off == "the" and reading.entries else 1
     verdict.error = (
         f"the entries per category match no announced composition: nearest is {expected.label} "
         f"({expected.total}): " + ", ".join(off),
-        _last_page(reading.entries, first_off, 1),
+        _last_page(reading.entries, first_off, default),
     )
     verdict.distance = distance
 
