@@ -3,9 +3,20 @@ FY2021-FY2025, read by the one list reader. Every file written here is a SYNTHET
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
+from pipeline.errors import SourceError
+from pipeline.extract import cao_future_tech_list as future_tech
+from pipeline.extract import cao_smartcity_joint_list as joint
+from pipeline.extract import mlit_japan_maas_list as japan_maas
 from pipeline.extract import reader
 from pipeline.extract.reader.structure import Entry, Options, Reading
 from pipeline.extract.reader.verify import judge
+from pipeline.text import area_key, nfkc_no_whitespace
+from tests.fixtures import make_joint_fixtures as fx
+from tests.fixtures.pdfkit import SYNTHETIC, draw_text, write_pdf
 
 # --- the reader: a category no source counts, and a stated total ----------------------------
 
@@ -32,3 +43,128 @@ def test_an_uncounted_category_takes_any_number_and_a_stated_total_checks_it() -
     message, page = verdict.error  # type: ignore[misc]
     assert "the whole list long by 9 (14 of 5)" in message and page == 2  # where the list ends
     assert not _judged(["a", "a", "c", "b", "b"], totalled).ok  # an unannounced category
+
+
+# --- the joint lists ----------------------------------------------------------------------------
+
+
+def _text(printed: str | None) -> str:
+    """Text compared up to width and spacing, and the tilde the CID fonts decode as 〜."""
+    return nfkc_no_whitespace(printed if isinstance(printed, str) else "").replace("〜", "~")
+
+
+@pytest.fixture(scope="module")
+def lists(tmp_path_factory: pytest.TempPathFactory) -> dict[int, Path]:
+    """The SYNTHETIC joint list of each year, as make_fixture_raw places it."""
+    return fx.place_joint_lists(tmp_path_factory.mktemp("joint"))
+
+
+@pytest.mark.parametrize("year", fx.YEARS)
+def test_each_years_list_is_read_exactly(year: int, lists: dict[int, Path]) -> None:
+    """Every entry under its programme and track, the year's round and date, areas, projects
+    and proposers as printed; MLIT's continuing model projects (FY2021) read, not published."""
+    source_id = fx.SOURCES[year]
+    output = joint.extract(source_id, [lists[year].parent / "index.html", lists[year]]
+                           if not source_id.endswith("_list") else [lists[year]])
+    frame = output["selections"]
+    entries = [e for e in fx.joint_entries(year) if not e.category.endswith("/continuing")]
+    published = [(f"{r.program_id}/{r.track}", area_key(r.area_ja), _text(r.project_name_ja),
+                  _text(r.lead_org_ja)) for r in frame.itertuples()]
+    leads = fx.LAYOUTS[year] != "category_column"  # that layout prints no proposer
+    assert sorted(published) == sorted(
+        (e.category, area_key(e.area), _text(e.project), _text(e.lead if leads else None))
+        for e in entries)
+    assert set(frame.fiscal_year) == {year} and frame.page.notna().all()
+    rounds = {(a.program_id, a.track): a.round for a in joint.joint_announcements(year)}
+    assert all(r == rounds[p, t] for p, t, r in zip(frame.program_id, frame.track, frame["round"],
+                                                     strict=True))
+    assert frame.announced_on.notna().all() or year == 2024  # FY2024's day is not known
+    if year == 2021:
+        assert "20 projects continuing from earlier years" in output.note
+    if year == 2025:  # 日本版MaaS: no count announced, checked through the total of 29
+        assert (frame.program_id == "japan_maas_2020").sum() == 11
+        assert "checked only through the list's stated total of 29" in output.note
+
+
+@pytest.mark.parametrize(
+    ("year", "source", "target"),
+    [(2021, "data_linkage_2021/subsidy", "future_tech_2020/selected_project"),
+     (2022, "regional_maas_2020/advanced_pilot_region", "japan_maas_2020/maas_project"),
+     (2023, "smartcity_implementation_2022/implementation_support",
+      "regional_smartcity_2022/subsidy"),
+     (2024, "regional_smartcity_2022/subsidy", "future_tech_2020/selected_project"),
+     (2025, "future_tech_2020/selected_project", "japan_maas_2020/maas_project")],
+)
+def test_a_list_one_short_or_with_an_entry_misplaced_is_refused(
+    year: int, source: str, target: str, tmp_path: Path
+) -> None:
+    """Refused naming the programme, the file and the page (also where the entry moves under a
+    programme whose count is not announced: the one it left is short)."""
+    entries = fx.joint_entries(year)
+    for variant, changed in (("short", fx.drop_one(entries, source)),
+                             ("moved", fx.move_one(entries, source, target))):
+        path = fx.draw_joint_list(tmp_path / f"{variant}.pdf", year, changed)
+        with pytest.raises(SourceError) as err:
+            joint.extract(fx.SOURCES[year], [path])
+        message = str(err.value)
+        assert f"{source} (" in message and f"{variant}.pdf" in message, message
+        assert err.value.page is not None and "short by 1" in message
+
+
+def test_a_ministry_alone_names_its_programme_of_the_year_and_never_two(tmp_path: Path) -> None:
+    """総務省 over MIC's entries is the programme of that year; 国土交通省 alone (two programmes
+    a year) is refused, naming it, rather than guessed."""
+    entries = fx.joint_entries(2022)
+    path = fx.draw_joint_list(tmp_path / "ministry.pdf", 2022, entries, "category_column")
+    assert len(joint.extract(fx.SOURCES[2022], [path])["selections"]) == 54
+    vocab = joint.vocabulary(2022)
+    assert vocab.label("総務省").category == "regional_smartcity_2022/subsidy"  # type: ignore[union-attr]
+    assert joint.vocabulary(2021).label("総務省").category == "data_linkage_2021/subsidy"  # type: ignore[union-attr]
+    printed = dict(fx.PRINTED)
+    fx.PRINTED["japan_maas_2020/maas_project"] = ("国土交通省", "国土交通省")
+    try:
+        path = fx.draw_joint_list(tmp_path / "mlit.pdf", 2022, entries, "category_column")
+    finally:
+        fx.PRINTED.update(printed)
+    with pytest.raises(SourceError, match="国土交通省/国交省, naming several programmes of FY2022"):
+        joint.extract(fx.SOURCES[2022], [path])
+
+
+def test_other_attachments_beside_the_list_are_noted_and_two_lists_must_agree(
+    lists: dict[int, Path], tmp_path: Path
+) -> None:
+    committee = write_pdf(tmp_path / "bessi1.pdf", [lambda c: (
+        draw_text(c, 40, 40, f"別紙１　合同審査会 委員名簿 {SYNTHETIC}"),
+        draw_text(c, 40, 70, "（合成）委員　山田太郎　（合成）大学教授"))], title="委員名簿")
+    output = joint.extract(fx.SOURCES[2022], [committee, lists[2022]])
+    assert len(output["selections"]) == 54
+    assert any(n.startswith("bessi1.pdf: not the list") for n in output.notes)
+    other = fx.draw_joint_list(tmp_path / "other.pdf", 2022, fx.move_one(
+        fx.drop_one(fx.joint_entries(2022), "future_tech_2020/selected_project"),
+        "regional_maas_2020/advanced_pilot_region", "future_tech_2020/selected_project"))
+    copy = fx.draw_joint_list(tmp_path / "copy.pdf", 2022)
+    assert "copy.pdf: read as the list too" in joint.extract(
+        fx.SOURCES[2022], [lists[2022], copy]).note
+    with pytest.raises(SourceError) as err:  # one of them is refused: 地域新MaaS short by one
+        joint.extract(fx.SOURCES[2022], [committee, other])
+    assert "none of the 2 PDFs reads as the FY2022 joint list" in str(err.value)
+
+
+# --- the single-programme lists --------------------------------------------------------------
+
+
+def test_single_programme_lists_are_read_for_their_registered_year(tmp_path: Path) -> None:
+    made = fx.place_single_lists(tmp_path)
+    frame = future_tech.extract("cao_future_tech_2022_list",
+                                [made["cao_future_tech_2022_list"]])["selections"]
+    assert len(frame) == 10 and set(frame.program_id) == {"future_tech_2020"}
+    assert set(frame.fiscal_year) == {2022} and set(frame.announced_on) == {"2022-07-13"}
+    assert "岩手県" in set(frame.prefecture_ja) and "盛岡市" in set(frame.area_ja)
+    maas = japan_maas.extract("mlit_japan_maas_2021_list",
+                              [made["mlit_japan_maas_2021_list"]])["selections"]
+    assert len(maas) == 12 and set(maas.track) == {"maas_project"}
+    assert "大丸有版MaaS事業" in set(maas.project_name_ja)
+    # the FY2022 list dropped in as FY2025's: its year heading is not the registered one
+    with pytest.raises(SourceError) as err:
+        future_tech.extract("cao_future_tech_2025_list", [made["cao_future_tech_2022_list"]])
+    assert "FY2025" in str(err.value) and "01_mirai_senteiR04.pdf" in str(err.value)

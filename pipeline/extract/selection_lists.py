@@ -1,5 +1,6 @@
 """What every official selection list shares once the list reader has read it: the content check
-of a selection (it names a place), and the announced counts as the reader's expectations.
+of a selection (it names a place), the announced counts as the reader's expectations, the
+announcements a file holds by registration, and an entry as a selection extract row.
 
 A selection's place is where it is printed: a local government (札幌市, 北海道札幌市,
 府中市（東京都）), several (北海道・更別村・岩見沢市, or one per line in the cell), a prefecture,
@@ -14,9 +15,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from pipeline.announced import ANNOUNCED_COUNTS
+from pipeline.announced import ANNOUNCED_COUNTS, ANNOUNCEMENTS, Announcement
 from pipeline.extract.reader import Entry, Expected, classify
 from pipeline.extract.reader.vocabulary import key
+from pipeline.text import split_prefecture
 
 _SEPARATORS_RE = re.compile(r"[・、,，/／]")
 _BRACKETED_RE = re.compile(r"[（(][^）)]*[）)]")
@@ -67,3 +69,50 @@ def expectations(counts: dict[str, int], citation: str = "pipeline.announced",
     if not each_alone or len(counts) == 1:
         return (whole,)
     return (whole, *(Expected(f"{k} {v}", {k: v}, citation) for k, v in counts.items()))
+
+
+def registered_announcements(source_id: str) -> list[Announcement]:
+    """The announcements whose records in pipeline/announced.toml name this source as their
+    official announcement (``sources``): the lists, years and rounds a file holds by
+    registration (a list file of one year that may not print its year)."""
+    return [a for a in ANNOUNCEMENTS if source_id in a.sources]
+
+
+def selection_record(announcement: Announcement, entry: Entry, source_id: str,
+                     note: str | None = None, announced_on: str | None = None) -> dict:
+    """One selection extract row of an entry read from an official list, text as printed: the
+    area cell (several places stay as printed; the normalize stage links each), the prefecture
+    printed for it or in front of it, the project and the lead where the list prints them."""
+    fields = entry.fields
+    area = fields.get("area") or ""
+    prefecture = entry.prefecture or None
+    if prefecture is None and area:
+        prefecture, area = split_prefecture(area)
+    return {
+        "program_id": announcement.program_id,
+        "track": announcement.track,
+        "fiscal_year": announcement.fiscal_year,
+        "round": announcement.round,
+        "announced_on": announced_on or announcement.announced_on,
+        # a list without a project column names the project by what it does (主な取組)
+        "project_name_ja": fields.get("project") or fields.get("summary") or None,
+        "lead_org_ja": fields.get("lead") or None,
+        "consortium_ja": fields.get("consortium") or None,
+        "prefecture_ja": prefecture,
+        "area_ja": area or prefecture or None,
+        "note": note,
+        "source_id": source_id,
+        "page": entry.page,
+        "list_key": None,
+    }
+
+
+def entry_note(entry: Entry, group_name: str = "区分") -> str | None:
+    """What a row's note keeps of how its list printed it: the group it stands under (a 類型, a
+    タイプ) and a prefecture printed once for its group."""
+    parts = []
+    if entry.group:
+        parts.append(f"{group_name}: {entry.group}")
+    if entry.prefecture_carried and entry.prefecture:
+        parts.append(f"都道府県: {entry.prefecture} (printed once for its group)")
+    return "; ".join(parts) or None

@@ -27,7 +27,7 @@ same key get ``#2``, ``#3`` suffixes, so they never merge with each other.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -73,6 +73,16 @@ def shape(track: str | None = None) -> reader.Shape:
         content_order=(),
         default_category=track,
     )
+
+
+def one_list_shape(track: str) -> reader.Shape:
+    """The shape of a file registered as one list of the family (MLIT's 日本版MaaS list): its
+    titles and headings name that list only; the family's others (国土交通省 in a title names
+    the 2019 先行モデル事業 list) name nothing there."""
+    vocab = reader.load_vocabulary(VOCABULARY)
+    vocab = replace(vocab, titles={k: v for k, v in vocab.titles.items() if v == track},
+                    labels={k: v for k, v in vocab.labels.items() if v == track})
+    return replace(shape(track), vocabulary=vocab)
 
 
 def announced_for(track: str) -> tuple[int, int]:
