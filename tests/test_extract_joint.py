@@ -3,8 +3,14 @@ FY2021-FY2025, read by the one list reader. Every file written here is a SYNTHET
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from pipeline.errors import SourceError
@@ -15,7 +21,9 @@ from pipeline.extract import reader
 from pipeline.extract.reader.structure import Entry, Options, Reading
 from pipeline.extract.reader.verify import judge
 from pipeline.text import area_key, nfkc_no_whitespace
+from tests.conftest import REPO
 from tests.fixtures import make_joint_fixtures as fx
+from tests.fixtures.make_joint_fixtures import SYN
 from tests.fixtures.pdfkit import SYNTHETIC, draw_text, write_pdf
 
 # --- the reader: a category no source counts, and a stated total ----------------------------
@@ -168,3 +176,115 @@ def test_single_programme_lists_are_read_for_their_registered_year(tmp_path: Pat
     with pytest.raises(SourceError) as err:
         future_tech.extract("cao_future_tech_2025_list", [made["cao_future_tech_2022_list"]])
     assert "FY2025" in str(err.value) and "01_mirai_senteiR04.pdf" in str(err.value)
+
+
+# --- through the build ---------------------------------------------------------------------------
+
+
+def _raw_with(repo_raw: Path, folder: Path) -> Path:
+    """A copy of the committed raw/ (root document and transcriptions)."""
+    raw = folder / "raw"
+    for committed in ("document", "manual"):
+        shutil.copytree(repo_raw / committed, raw / committed)
+    return raw
+
+
+def _build(raw: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    """``python -m pipeline build --offline`` as a user runs it, in a subprocess."""
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", "build", "--offline", "--raw-dir", str(raw),
+         "--out-dir", str(out)],
+        cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)}, capture_output=True, text=True,
+        timeout=600)
+
+
+def _joint_keys(year: int) -> set[tuple[str, str, int, str]]:
+    return {(a.program_id, a.track, a.fiscal_year, a.round)
+            for a in joint.joint_announcements(year)}
+
+
+@pytest.mark.slow
+def test_the_joint_lists_dropped_in_replace_the_transcriptions(
+    repo_raw: Path, tmp_path: Path
+) -> None:
+    """Each year's SYNTHETIC list dropped into raw/<source_id>/: the build publishes exactly its
+    rows (evidence official_list) in place of the transcription's rows of that year's joint
+    programmes, and prints every difference; rounds outside the joint call stay transcribed."""
+    raw = _raw_with(repo_raw, tmp_path)
+    fx.place_joint_lists(raw)
+    out = tmp_path / "processed"
+    done = _build(raw, out)
+    assert done.returncode == 0, done.stdout + done.stderr
+    printed = done.stdout + done.stderr
+    selections = pd.read_parquet(out / "parquet" / "selections.parquet")
+    keys = list(zip(selections.program_id, selections.track, selections.fiscal_year,
+                    selections["round"], strict=True))
+    for year in fx.YEARS:
+        source_id = fx.SOURCES[year]
+        wanted = _joint_keys(year)
+        joint_rows = selections[[k in wanted for k in keys]]
+        assert set(joint_rows.source_id) <= {source_id}, (year, set(joint_rows.source_id))
+        assert set(joint_rows.evidence) <= {"official_list"}
+        entries = [e for e in fx.joint_entries(year) if not e.category.endswith("/continuing")]
+        assert sorted(zip(joint_rows.program_id + "/" + joint_rows.track,
+                          joint_rows.area_ja.map(area_key), strict=True)) == sorted(
+            (e.category, area_key(e.area)) for e in entries), year
+        # a placeholder where the transcription holds rows of the programme: said to differ
+        placeholder = next(e for e in entries if SYN in e.area and any(
+            x.transcribed and x.category == e.category for x in entries))
+        program, track = placeholder.category.split("/")
+        label = "/".join([program, track, str(year)] + (
+            [] if (rounds := {a.round for a in joint.joint_announcements(year)
+                              if a.program_id == program and a.track == track}) == {"single"}
+            else sorted(rounds)))
+        assert (f"selection lists disagree: {label}: {placeholder.area!r} in {source_id}, "
+                f"not in manual_{program}") in printed
+    # what the FY2023 list lacks of the transcription is said (its area names no place)
+    assert ("selection lists disagree: japan_maas_2020/maas_project/2023: "
+            "'関西各県・愛知県の一部など' in manual_japan_maas_2020, not in "
+            "cao_smartcity_joint_2023") in printed
+    # second calls are no part of the joint lists: their transcribed rows stay
+    second = selections[(selections["round"] == "additional") & (selections.fiscal_year > 2020)]
+    assert {(p, y) for p, y in zip(second.program_id, second.fiscal_year, strict=True)} == {
+        ("regional_smartcity_2022", 2023), ("smartcity_implementation_2022", 2025)}
+    assert "official_list" not in set(second.evidence)  # the pages the transcription cites
+    coverage = pd.read_parquet(out / "parquet" / "coverage.parquet").set_index(
+        ["program_id", "track", "fiscal_year", "round"])
+    assert coverage.loc[("japan_maas_2020", "maas_project", 2022, "single"),
+                        ["announced_count", "held_count"]].tolist() == [6, 6]
+    # 日本版MaaS FY2025: 11 read from the list, its count still not announced
+    row = coverage.loc[("japan_maas_2020", "maas_project", 2025, "single")]
+    assert row.held_count == 11 and pd.isna(row.announced_count)
+
+
+@pytest.mark.slow
+def test_a_refused_joint_list_keeps_the_transcription_published(
+    repo_raw: Path, tmp_path: Path
+) -> None:
+    """FY2022's list one entry short and FY2023's with an entry under the wrong programme: each
+    source fails naming the programme, the file and the page; the transcribed rows of those
+    years stay published, and the build says a source failed (exit 3)."""
+    raw = _raw_with(repo_raw, tmp_path)
+    short = fx.drop_one(fx.joint_entries(2022), "regional_maas_2020/advanced_pilot_region")
+    fx.draw_joint_list(raw / fx.SOURCES[2022] / fx.FILE_NAMES[2022], 2022, short)
+    moved = fx.move_one(fx.joint_entries(2023), "japan_maas_2020/maas_project",
+                        "regional_maas_2020/advanced_pilot_region")
+    fx.draw_joint_list(raw / fx.SOURCES[2023] / fx.FILE_NAMES[2023], 2023, moved)
+    out = tmp_path / "processed"
+    done = _build(raw, out)
+    printed = done.stdout + done.stderr
+    assert done.returncode == 3, printed
+    for year, programme in ((2022, "regional_maas_2020/advanced_pilot_region"),
+                            (2023, "japan_maas_2020/maas_project")):
+        line = next(ln for ln in printed.splitlines()
+                    if ln.startswith(f"failed: {fx.SOURCES[year]}: "))
+        assert fx.FILE_NAMES[year] in line and re.search(r" page \d+:", line), line
+        assert f"{programme} (" in line and "short by 1" in line, line
+    selections = pd.read_parquet(out / "parquet" / "selections.parquet")
+    held = selections[selections.fiscal_year.isin([2022, 2023])]
+    assert len(held) and "official_list" not in set(held.evidence)  # the transcriptions' rows
+    for year in (2022, 2023):
+        for a in joint.joint_announcements(year):
+            rows = held[(held.program_id == a.program_id) & (held.track == a.track)
+                        & (held.fiscal_year == year) & (held["round"] == a.round)]
+            assert len(rows) == len(fx.transcribed(year, a.program_id, a.track, a.round)), a.key
