@@ -200,6 +200,7 @@ class _State:
         self.prefecture_entries = 0  # entries read under it
         # entries read in a table with a prefecture column, and the prefecture each printed
         self.prefecture_cells: list[tuple[Entry, str]] = []
+        self.cell_group: dict[int, int] = {}  # id of such an entry -> its group of columns
         # the page the table's header is on, the last page checked to go on with it, and
         # whether the list ended with the table (see continues_table)
         self.columns_page = 0
@@ -659,6 +660,7 @@ class _State:
         self.last_in_group[group] = entry
         if has_prefecture_column:
             self.prefecture_cells.append((entry, printed_prefecture))
+            self.cell_group[id(entry)] = group
         return "entry"
 
     def append_to(self, entry: Entry, by_role: dict[str, list[Cell]], text: dict[str, str]) -> None:
@@ -682,11 +684,16 @@ class _State:
         """The reading, once every page is read: a blank prefecture cell keeps its group's
         prefecture only where the list shows that convention (see the module docstring)."""
         self.settle_centered()
-        printed = [(e, p) for e, p in self.prefecture_cells if p]
         # the same prefecture printed on two rows in a row of one column of one page (printed
-        # again at the top of a page or of the page's next column, a group goes on)
-        once_per_group = len(printed) >= 2 and not any(
+        # again at the top of a page, of the page's next column, or in the next group of
+        # columns of a row, a group goes on)
+        by_group: dict[int, list[tuple[Entry, str]]] = {}
+        for e, p in self.prefecture_cells:
+            if p:
+                by_group.setdefault(self.cell_group.get(id(e), 0), []).append((e, p))
+        once_per_group = sum(len(v) for v in by_group.values()) >= 2 and not any(
             pa == pb and a.page == b.page and b.top > a.top
+            for printed in by_group.values()
             for (a, pa), (b, pb) in zip(printed, printed[1:], strict=False)
         )
         for entry, prefecture in self.prefecture_cells:
