@@ -95,11 +95,19 @@ def test_make_ends_with_where_the_data_is_how_to_look_and_what_is_missing(
     # each source once, on a line of its own: its id and, in a column, the URL to download.
     heading = lines.index(f"{len(missing)} source(s) not in raw/; download each by hand from "
                           "the address given into raw/<source_id>/:")
-    assert lines[heading + 1] == f"  offline: not downloaded ({len(missing)}):"
-    listed = lines[heading + 2:heading + 2 + len(missing)]
     urls = {s.source_id: s.url for s in load_registry(clone / "raw")}
+    located = [s for s in missing if urls[s]]
+    assert lines[heading + 1] == f"  offline: not downloaded ({len(located)}):"
+    listed = lines[heading + 2:heading + 2 + len(located)]
     width = max(map(len, missing))
-    assert listed == [f"    {s:{width}}  {urls[s]}" for s in missing]
+    assert listed == [f"    {s:{width}}  {urls[s]}" for s in located]
+    # the sources no page gives a URL for (the joint lists of FY2024 and FY2025): where the
+    # file goes, under their own reason
+    unlocated = [s for s in missing if not urls[s]]
+    at = heading + 2 + len(located)
+    assert unlocated and lines[at] == f"  no URL is known ({len(unlocated)}):"
+    assert lines[at + 1:at + 1 + len(unlocated)] == [
+        f"    {s:{width}}  no URL is known: put its file in raw/{s}/" for s in unlocated]
     for source_id in missing:
         assert len([li for li in lines if re.search(rf"\b{source_id}\b", li)]) == 1, source_id
     *_, where, look, what = lines
@@ -203,7 +211,8 @@ def test_make_clean_keeps_your_files_and_make_builds_there_again(
         assert (out / "my_notes.md").read_text(encoding="utf-8") == "mine\n"
         # each missing source once; `make build` fetched nothing, so it gives no reason
         for source_id in _missing_sources(out):
-            assert len(re.findall(rf"^ +{source_id} +http", done.stdout, re.M)) == 1
+            assert len(re.findall(rf"^ +{source_id} +(http|no URL is known)", done.stdout,
+                                  re.M)) == 1, source_id
         assert ("  offline: not downloaded (" in done.stdout) == (target == "all")
         assert make(clone, "clean").returncode == 0
 
