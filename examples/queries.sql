@@ -2,9 +2,9 @@
 -- Each block starts with "-- name:" and a one-line question; the test suite runs every one
 -- against a dataset built from the test fixtures and checks its result.
 -- They are written to run unchanged on SQLite 3.44+ as well (processed/smartcity.sqlite):
--- `make serve` offers each one as a canned query, and tests/test_serve.py checks that Datasette
--- gives the same rows as DuckDB. So: no DISTINCT inside a multi-argument aggregate, no list
--- functions; string_agg(x, sep ORDER BY y) is fine in both.
+-- `make serve` offers each one as a canned query, and tests/serve/test_serve.py checks that
+-- Datasette gives the same rows as DuckDB. So: no DISTINCT inside a multi-argument aggregate,
+-- no list functions; string_agg(x, sep ORDER BY y) is fine in both.
 -- Run one:  .venv/bin/python -m pipeline sql "$(sed -n '/name: members_by_category/,/;/p' examples/queries.sql)"
 --
 -- "Took part" has one definition, the participation table's: a local government took part in a

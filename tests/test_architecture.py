@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
+from tests.conftest import REPO
 
 # Each part of the package, and the parts it may import (besides itself).
 FOUNDATION = {"pipeline", "pipeline.errors", "pipeline.text", "pipeline.announced",

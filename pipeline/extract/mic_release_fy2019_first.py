@@ -15,7 +15,7 @@ from pipeline.extract.result import ExtractOutput
 __all__ = ["REGIONAL", "extract"]
 
 # A regional bureau's page (its own candidates only); the registry says the same of the source
-# (partial_list), tests/test_extract_mic.py checks the two agree.
+# (partial_list), tests/extract/test_extract_mic.py checks the two agree.
 REGIONAL = True
 
 

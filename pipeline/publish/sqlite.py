@@ -36,7 +36,7 @@ SQLITE_TYPES = {"string": "TEXT", "integer": "INTEGER", "boolean": "INTEGER", "d
 
 # The DuckDB view (writers.VIEW_SQL) in SQLite: lists become JSON arrays (sorted, as in DuckDB),
 # booleans 0/1. Written with correlated subqueries, not aggregate ORDER BY, so that it runs on
-# SQLite 3.40 (Debian 12's) as well as on newer ones. tests/test_serve.py compares it with the
+# SQLite 3.40 (Debian 12's) as well as on newer ones. tests/serve/test_serve.py compares it with the
 # DuckDB view row by row.
 SQLITE_VIEW_SQL = f"""
 CREATE VIEW {VIEW_NAME} AS{VIEW_LOCAL_GOVERNMENTS_SQL}

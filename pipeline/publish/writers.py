@@ -34,7 +34,7 @@ from schemas import (
 ARROW_TYPES = {"string": pa.string(), "integer": pa.int64(), "boolean": pa.bool_(),
                "date": pa.date32()}
 # The oldest format that holds everything written here, so that DuckDB 1.1 and later (Python
-# and CLI) read the file; tests/test_readers.py opens it with duckdb 1.1 and the CLI.
+# and CLI) read the file; tests/publish/test_readers.py opens it with duckdb 1.1 and the CLI.
 DUCKDB_STORAGE_VERSION = "v1.1.0"
 DATASET_CATALOG = Path(DUCKDB_NAME).stem  # the catalog name DuckDB gives the file when opened
 DUCKDB_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "boolean": "BOOLEAN", "date": "DATE"}

@@ -22,10 +22,9 @@ from PIL import Image
 
 from pipeline import __version__
 from pipeline.screenshots import BEGIN, END, SHOTS, ScreenshotError, Shot, chromium, take
+from tests.conftest import REPO
 from tests.fixtures.make_fixtures import make_fixture_raw
-from tests.test_serve import datasette_installed, require
-
-REPO = Path(__file__).resolve().parent.parent
+from tests.serve.test_serve import datasette_installed, require
 
 
 def distinct_colours(path: Path) -> int:

@@ -15,6 +15,7 @@ import pytest
 
 from pipeline.announced import ANNOUNCED_COUNTS, MEMBER_COMPOSITIONS
 from pipeline.cli import EXIT_INVALID, EXIT_MISSING, EXIT_OK, main
+from tests.conftest import REPO
 from tests.fixtures.make_bad_fixtures import make_bad_fixtures
 from tests.fixtures.make_fixtures import MEMBER_FILE, make_fixture_raw
 from tests.fixtures.make_member_fixtures import LAYOUTS
@@ -336,7 +337,7 @@ def test_offline_clone_publishes_what_it_has(repo_raw: Path, tmp_path: Path) -> 
     # The README's coverage table is this build's, year by year (lists with a stated count).
     counted = coverage[coverage.announced_count.notna() & (coverage.program_id != "scpf_2019")]
     by_year = counted.groupby("fiscal_year")[["held_count", "announced_count"]].sum()
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
     years = re.search(r"^\| FY \|(.*)\|$", readme, re.M).group(1).split("|")
     cells = re.search(r"^\| held / announced \|(.*)\|$", readme, re.M).group(1).split("|")
     assert {int(y): tuple(map(int, c.split("/"))) for y, c in zip(years, cells, strict=True)} == {

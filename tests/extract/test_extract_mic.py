@@ -20,6 +20,7 @@ from pipeline.errors import SourceError
 from pipeline.extract import mic_release
 from pipeline.transform.normalize import choose_selection_rows
 from pipeline.workspace.registry import DEFAULT_REGISTRY, declared_extractors, load_registry
+from tests.conftest import REPO
 from tests.fetch_server import FaultServer, Reply
 from tests.fixtures.make_release_fixtures import (
     AKITA_ROW,
@@ -33,7 +34,6 @@ from tests.fixtures.make_release_fixtures import (
     source_of,
 )
 
-REPO = Path(__file__).resolve().parent.parent
 EXTRACTORS = declared_extractors()
 
 

@@ -8,7 +8,7 @@ list. Nothing is put into raw/ by hand but the committed root document and trans
 real fetch stage finds the attachments on the page, archives them, and the build reads them.
 Every file served is a SYNTHETIC fixture (tests/fixtures/make_smc_fixtures.py); the counts
 checked come from pipeline.announced. The registry is the project's own with every remote URL
-pointed at the local server (as tests/test_cli.py does), and the process's proxy is a second
+pointed at the local server (as tests/cli/test_cli.py does), and the process's proxy is a second
 local server, so nothing leaves 127.0.0.1 (the Internet Archive fallback and the DNS probe
 included).
 """

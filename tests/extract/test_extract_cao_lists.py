@@ -20,11 +20,11 @@ import pytest
 from pipeline.errors import SourceError
 from pipeline.extract.cao_kinmirai_lists import extract
 from pipeline.workspace.registry import DEFAULT_REGISTRY, attachment_source_id
+from tests.conftest import REPO
 from tests.fetch_server import FaultServer, Reply
 from tests.fixtures import make_cao_fixtures as fx
 
 SOURCE = fx.KINMIRAI_ID
-REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")

@@ -12,9 +12,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from tests.test_examples import named_queries
-
-REPO = Path(__file__).resolve().parent.parent
+from tests.conftest import REPO
+from tests.end_to_end.test_examples import named_queries
 
 
 @pytest.fixture(scope="module")

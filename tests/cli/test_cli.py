@@ -14,8 +14,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.cli import EXIT_ERROR, EXIT_OK, EXIT_USAGE
-
-REPO = Path(__file__).resolve().parent.parent
+from tests.conftest import REPO
 
 
 def cli(*args: str, python: list[str] | None = None, cwd: Path = REPO,
@@ -150,8 +149,8 @@ def test_make_with_a_network_that_never_answers_finishes_in_90_s(offline_raw, tm
     user runs it: each request is shown as it happens, and what stays names the deadline."""
     import time
 
+    from tests.cli.terminal import run_on_terminal
     from tests.fetch_server import SilentServer
-    from tests.terminal import run_on_terminal
 
     with SilentServer() as silent:
         registry = _registry_pointing_at(silent.base, tmp_path / "sources.toml")

@@ -20,8 +20,8 @@ import yaml
 import pipeline
 from pipeline.dist import REPO_FILES, bundle_name, make_dist
 from pipeline.errors import PipelineError
+from tests.conftest import REPO
 
-REPO = Path(__file__).resolve().parent.parent
 SYNTHETIC = "SYNTHETIC TEST FIXTURE - not an official document"
 
 TABLES = {

@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.test_examples import named_queries
+from tests.end_to_end.test_examples import named_queries
 
 
 @pytest.fixture(scope="module")

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from tests.conftest import REPO
 from tests.layouts import adapter
 from tests.layouts.compare import MemberRow, SelectionRow, difference
 from tests.layouts.dimensions import KINDS
@@ -30,8 +31,6 @@ from tests.layouts.sampler import (
     make_sample,
     value_pairs,
 )
-
-REPO = Path(__file__).resolve().parent.parent
 
 # Exact samples of the fixed covering sample (of 40) the list reader achieves (measured on this
 # commit); raise each as the reader learns more of the family. Below it is a regression.

@@ -20,9 +20,9 @@ import duckdb
 import pytest
 
 from pipeline.workspace.registry import load_registry
-from tests.terminal import run_on_terminal
+from tests.cli.terminal import run_on_terminal
+from tests.conftest import REPO
 
-REPO = Path(__file__).resolve().parent.parent
 BASE_STAMP = ".venv/.installed-base"  # make -o: never (re)install from a test
 # What a clone holds that `make` reads (tests, docs and examples play no part in a build).
 CLONED = ("Makefile", "pyproject.toml", "README.md", "requirements", "pipeline", "schemas")

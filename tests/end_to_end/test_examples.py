@@ -11,8 +11,9 @@ import pytest
 
 from pipeline.announced import MEMBER_COMPOSITIONS
 from pipeline.cli import EXIT_OK, main
+from tests.conftest import REPO
 
-QUERIES = Path(__file__).resolve().parent.parent / "examples" / "queries.sql"
+QUERIES = REPO / "examples" / "queries.sql"
 
 
 def named_queries() -> dict[str, str]:
@@ -180,7 +181,7 @@ def test_sql_command_prints_a_table(fixture_build, capsys: pytest.CaptureFixture
 
 
 def readme_blocks(language: str) -> list[str]:
-    text = (QUERIES.parent.parent / "README.md").read_text(encoding="utf-8")
+    text = (REPO / "README.md").read_text(encoding="utf-8")
     return re.findall(rf"```{language}\n(.*?)```", text, flags=re.S)
 
 

@@ -20,8 +20,8 @@ import pandas as pd
 import pytest
 
 from pipeline.publish.writers import DUCKDB_STORAGE_VERSION
+from tests.conftest import REPO
 
-REPO = Path(__file__).resolve().parent.parent
 OLD_DUCKDB = REPO / ".cache" / "compat" / "duckdb-1.1"  # make test installs it (Makefile)
 SHELL_BINARY = REPO / ".venv" / "bin" / "duckdb"  # what `make shell` runs (duckdb-cli)
 BASE_STAMP = ".venv/.installed-base"  # make -o: never (re)install from a test

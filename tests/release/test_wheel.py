@@ -25,10 +25,10 @@ import pytest
 from packaging.requirements import Requirement
 
 from pipeline import cli
+from tests.conftest import REPO
 
 pytestmark = pytest.mark.slow  # end to end: make test-fast leaves them to make test
 
-REPO = Path(__file__).resolve().parent.parent
 PYPROJECT = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
 COMMITTED_RAW = ("document", "manual")  # what a clean clone's raw/ holds (see .gitignore)
 TIMEOUT = 180  # seconds per subprocess: a hang fails the test instead of stalling the suite

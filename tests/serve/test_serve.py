@@ -40,8 +40,8 @@ from schemas import (
     columns,
     key_has_nulls,
 )
+from tests.conftest import REPO
 
-REPO = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI") == "true"
 STARTUP_SECONDS = 60
 

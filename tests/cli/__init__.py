@@ -1,0 +1,1 @@
+"""pipeline.cli, the Makefile and the README as a user meets them."""

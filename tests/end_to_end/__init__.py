@@ -1,0 +1,1 @@
+"""Whole builds (`python -m pipeline`) from fixtures or the committed raw/, queried as a user."""

@@ -1,0 +1,1 @@
+"""pipeline.extract: the extractors, the list reader, and the generated list layouts."""

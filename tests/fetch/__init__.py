@@ -1,0 +1,1 @@
+"""pipeline.fetch: raw/ from the network, against local fault-injecting servers."""

@@ -1,0 +1,1 @@
+"""pipeline.publish: the published files, and the tools users open them with."""

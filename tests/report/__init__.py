@@ -1,0 +1,1 @@
+"""pipeline.report: the figures (`make report`)."""

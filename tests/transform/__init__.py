@@ -1,0 +1,1 @@
+"""pipeline.transform: normalize, matching, the municipality reference, coverage."""

@@ -1,0 +1,1 @@
+"""pipeline.validate and schemas/: the pandera models and the cross-checks."""

@@ -1,0 +1,1 @@
+"""pipeline.workspace: the one door to raw/ (files, manifest, registry)."""
