@@ -320,7 +320,11 @@ def cmd_sql(args: argparse.Namespace) -> int:
         except duckdb.Error as exc:
             raise PipelineError(f"query failed: {exc}") from exc
         if result is not None:
-            frame = result.df().astype(object)
+            # Python values, not a DataFrame's dtypes: a DATE prints as 2019-08-08 (not as a
+            # midnight timestamp), an integer column with NULLs as integers
+            import pandas as pd
+
+            frame = pd.DataFrame(result.fetchall(), columns=result.columns, dtype=object)
             print(frame.where(frame.notna(), "NULL").to_string(index=False))
     return EXIT_OK
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pipeline
 from pipeline.errors import SourceError
@@ -102,6 +103,14 @@ def _look_commands(out_dir: Path) -> str:
             f"python -m pipeline serve --out-dir {out_dir} (in a web browser)")
 
 
+def _without_host(reason: str, url: str) -> str:
+    """The reason a source was not downloaded, its own host said as "its host": offline, every
+    host fails the same way, and the list says so once, not once per host (each line gives the
+    URL, so the host is still there to read)."""
+    host = urlparse(url).hostname if url.startswith(("http://", "https://")) else None
+    return reason.replace(host, "its host") if host else reason
+
+
 def closing_lines(
     outcome: BuildOutcome, out_dir: Path, not_downloaded: dict[str, str] | None = None
 ) -> list[str]:
@@ -119,7 +128,9 @@ def closing_lines(
                      "address given into raw/<source_id>/:")
         by_reason: dict[str, list[str]] = {}
         for source_id in missing:
-            by_reason.setdefault((not_downloaded or {}).get(source_id, ""), []).append(source_id)
+            reason = (not_downloaded or {}).get(source_id, "")
+            url = outcome.how_to_add.get(source_id, "")
+            by_reason.setdefault(_without_host(reason, url), []).append(source_id)
         width = max(map(len, missing))
         for reason, source_ids in by_reason.items():
             indent = "  "

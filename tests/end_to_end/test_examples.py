@@ -178,6 +178,11 @@ def test_sql_command_prints_a_table(fixture_build, capsys: pytest.CaptureFixture
     _, out = fixture_build
     assert main(["sql", "--out-dir", str(out), "select count(*) as n from programs"]) == EXIT_OK
     assert capsys.readouterr().out.split() == ["n", "14"]
+    # a date prints as the date it is, a NULL as NULL
+    query = ("select as_of, cast(null as integer) as none from platform_members "
+             "order by as_of limit 1")
+    assert main(["sql", "--out-dir", str(out), query]) == EXIT_OK
+    assert capsys.readouterr().out.split() == ["as_of", "none", "2019-08-08", "NULL"]
 
 
 def readme_blocks(language: str) -> list[str]:
