@@ -40,6 +40,9 @@ ROW_TOLERANCE = 2.0
 GUTTER_CHARS = 1.5
 GUTTER_CROSSING_SHARE = 0.15
 MIN_BODY_ROWS = 4
+# A line set closer than this many characters under the row above, starting within it, is
+# that row's text wrapped (even at the page's foot, where a bare number reads as a page number).
+WRAP_GAP_CHARS = 0.5
 
 Box = tuple[float, float, float, float]
 
@@ -303,9 +306,19 @@ def page_rows(view: PageView) -> list[Row]:
                         max(c.bottom for c in row_cells)))
     rows.sort(key=lambda r: (r.top, r.cells[0].x0))
     margin = 0.1 * view.height
-    for row in rows:
-        row.in_margin = row.top < margin or row.bottom > view.height - margin
+    for i, row in enumerate(rows):
+        row.in_margin = (row.top < margin or row.bottom > view.height - margin) and not (
+            i > 0 and _wraps_onto(rows[i - 1], row))
     return rows
+
+
+def _wraps_onto(above: Row, row: Row) -> bool:
+    """A short line set close under a row and starting within it (「…ネットワークス第」 then
+    「2」 at the foot of a page): the end of a name wrapped onto the next line, never a page
+    number, however near the page's edge it stands."""
+    size = row.cells[0].size
+    return len(row.cells) == 1 and 0 <= row.top - above.bottom < WRAP_GAP_CHARS * size and \
+        any(c.x0 < row.cells[0].x0 < c.x1 for c in above.cells)
 
 
 def _ruled_rows(cells: list[Cell], page: int) -> list[Row]:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 import statistics
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
@@ -918,7 +919,7 @@ def _fill_by_content(shape: Shape, fields: dict[str, str], items: dict[str, tupl
     government, a list of them or a prefecture is the place; any other line goes on with the
     field before it, the first such text being the first of ``content_order`` (a project
     name). A further unlabelled text is never guessed to be a lead or a consortium."""
-    lines = list(cell.lines) or [cell.text]
+    lines = _brackets_closed(list(cell.lines) or [cell.text])
     vocab = shape.vocabulary
     found = {} if found is None else found
     place = shape.place_role
@@ -969,6 +970,24 @@ def _fill_by_content(shape: Shape, fields: dict[str, str], items: dict[str, tupl
         i += 1
 
 
+def _brackets_closed(lines: list[str]) -> list[str]:
+    """Lines of a cell with a bracket wrapped open joined to the line that closes it
+    (「まんのう町（香川県」 / 「）AIとIoTによる…」): the wrap is inside the place, never a new
+    field beginning with 「）」."""
+    out: list[str] = []
+    for line in lines:
+        if out and _open_brackets(out[-1]) > 0:
+            out[-1] = join_wrapped([out[-1], line])
+        else:
+            out.append(line)
+    return out
+
+
+def _open_brackets(text: str) -> int:
+    k = key(text)
+    return k.count("(") + k.count("（") - k.count(")") - k.count("）")
+
+
 def _labelled(vocab: Vocabulary, line: str) -> tuple[str, str] | None:
     """(role, value) of a ``label：value`` or ``label value`` line whose label is a column."""
     for sep in ("：", ":", "　", " "):
@@ -1007,7 +1026,7 @@ def _header(
     column alone (会員名, 会員名 会員名 over columns of names); header words set close together
     (No.会員名No.会員名) are read word by word."""
     vocab = shape.vocabulary
-    for parts in ([(c.x0, c.x1, c.text, _span(c)) for c in cells],
+    for parts in ([part for c in cells for part in _header_cell_parts(vocab, c)],
                   [(w["x0"], w["x1"], w["text"], (w["x0"], w["x1"]))
                    for c in cells for w in c.words]):
         roles = [vocab.column(t) for _, _, t, _ in parts]
@@ -1019,8 +1038,53 @@ def _header(
         enough = len(set(named)) >= 2 if shape.record else len(named) >= 2
         one_name_column = not shape.record and set(roles) == {shape.name_role}
         if enough or (len(named) == len(parts) and one_name_column):
-            return [(x0, x1, r, span) for (x0, x1, _, span), r in zip(parts, roles, strict=True)]
+            # a box several header cells share (rules across the page, none between columns)
+            # bounds no column: each column is then where its header's text is
+            shared = Counter(span for *_, span in parts)
+            return [(x0, x1, r, span if shared[span] == 1 else (x0, x1))
+                    for (x0, x1, _, span), r in zip(parts, roles, strict=True)]
     return None
+
+
+def _header_cell_parts(
+    vocab: Vocabulary, cell: Cell
+) -> list[tuple[float, float, str, tuple[float, float]]]:
+    """A header cell as (x0, x1, text, span); a cell printing two column names with no gap
+    between them (「No.都道府県」) as one part per name, its width shared by the names' lengths
+    (a half-width letter half a full-width one), so that the number and the prefecture under
+    it each find their column."""
+    whole = [(cell.x0, cell.x1, cell.text, _span(cell))]
+    if vocab.column(cell.text) is not None:
+        return whole
+    names = _column_names(vocab, key(cell.text))
+    if names is None or len(names) < 2:
+        return whole
+    widths = [sum(0.5 if ch.isascii() else 1.0 for ch in name) for name in names]
+    parts = []
+    at, span_at = 0.0, 0.0
+    (s0, s1), total = _span(cell), sum(widths)
+    for name, width in zip(names, widths, strict=True):
+        x0 = cell.x0 + (cell.x1 - cell.x0) * at / total
+        x1 = cell.x0 + (cell.x1 - cell.x0) * (at + width) / total
+        span = (s0 + (s1 - s0) * span_at / total, s0 + (s1 - s0) * (span_at + width) / total)
+        parts.append((x0, x1, name, span))
+        at += width
+        span_at += width
+    return parts
+
+
+def _column_names(vocab: Vocabulary, text: str) -> list[str] | None:
+    """``text`` as a run of column names of the vocabulary, longest first at each step; None
+    when some part of it names no column."""
+    names: list[str] = []
+    known = sorted(vocab.columns, key=len, reverse=True)
+    while text:
+        name = next((k for k in known if k and text.startswith(k)), None)
+        if name is None:
+            return None
+        names.append(name)
+        text = text[len(name):]
+    return names
 
 
 def _tail_count(vocab: Vocabulary, text: str) -> int | None:
@@ -1184,6 +1248,28 @@ def join_wrapped_labels(rows: list[Row], shape: Shape) -> list[Row]:
             for below in rows[i + 1:]:
                 below.cells = [b for b in below.cells if all(b is not p for p in parts[1:])]
     return [r for r in rows if r.cells]
+
+
+def split_stacked_headings(rows: list[Row], shape: Shape) -> list[Row]:
+    """A cell holding a category heading and, on its next line, a prefecture sub-heading
+    (「（２）地方公共団体：１１２」 / 「＜北海道＞」 in one box) read as the rows they are: two
+    headings, never one wrapped label that loses the prefecture."""
+    out: list[Row] = []
+    for row in rows:
+        cell = row.cells[0]
+        if len(row.cells) != 1 or len(cell.lines) < 2:
+            out.append(row)
+            continue
+        pitch = (row.bottom - row.top) / len(cell.lines)
+        parts = [Row([replace(cell, text=line, lines=(line,), words=(),
+                              top=row.top + i * pitch, bottom=row.top + (i + 1) * pitch)],
+                     row.page, row.top + i * pitch, row.top + (i + 1) * pitch, row.in_margin)
+                 for i, line in enumerate(cell.lines)]
+        kinds = [kind_of(p, shape) for p in parts]
+        stacked = kinds[-1].prefecture is not None and all(
+            k.label is not None or k.prefecture is not None for k in kinds)
+        out += parts if stacked else [row]
+    return out
 
 
 def _is_body(kind: RowKind) -> bool:

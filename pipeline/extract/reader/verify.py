@@ -5,7 +5,10 @@ printed numbering.
 The readings (``structure.Options``) are built side by side while the pages stream by: a
 choice is opened only on the first page where it can make a difference (a page set in
 columns, a number before a name, a header row, a heading the vocabulary lacks), so a plain
-list is read once. Then each reading is checked, in this order:
+list is read once. A reading opened on a later page reads the pages before it again with its
+own options (from the rows already read, not from the PDF): a reading is one set of choices
+for the whole list, never one set for its first pages and another for the rest. Then each
+reading is checked, in this order:
 
 1. every row was placed, and every entry stands under a category;
 2. a heading the vocabulary lacks gets its category from its entries (``ListSpec.infer``), or
@@ -25,7 +28,6 @@ that names the label, so that it can be added to the layout CSV.
 
 from __future__ import annotations
 
-import copy
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -44,6 +46,7 @@ from pipeline.extract.reader.structure import (
     _State,
     join_wrapped_labels,
     kind_of,
+    split_stacked_headings,
 )
 from pipeline.extract.reader.vocabulary import key
 
@@ -130,8 +133,9 @@ def _features(rows: list[Row], shape: Shape) -> set[str]:
         if kind.header is not None and any(h[2] == shape.category_role for h in kind.header) \
                 or kind.labels >= 1 and len(row.own_cells) >= 2:
             found.add("centered_labels")  # a category column: its cells may stand centred
-        if kind.label is None and not kind.furniture and kind.header is None and any(
-            classify.leading_number(c.text) for c in row.own_cells
+        if not kind.furniture and kind.header is None and any(  # beside a category cell too
+            classify.leading_number(c.text) and shape.label(c.text) is None
+            for c in row.own_cells
         ):
             found.add("split_numbers")
     return found
@@ -157,8 +161,15 @@ def _record_across(row: Row) -> bool:
     """A row holding a record's fields side by side (a place, then a text that is none): the
     page's columns are fields of one entry, not columns of entries to read down."""
     cells = row.own_cells
-    return any(_is_place(a.text) and not _is_place(b.text) and classify.number(b.text) is None
+    return any(_is_place(_unnumbered(a.text)) and not _is_place(b.text)
+               and classify.number(b.text) is None
                for a, b in zip(cells, cells[1:], strict=False))
+
+
+def _unnumbered(text: str) -> str:
+    """A cell's text without a row number printed before it (「1　中富良野町・長沼町」)."""
+    found = classify.leading_number(text)
+    return found[1] if found else text
 
 
 def read_readings(
@@ -169,8 +180,9 @@ def read_readings(
     as a heading is never read as one: such a reading could only fail."""
     states = [_State(shape, Options(newspaper=False, split_numbers=False))]
     opened: set[str] = set()
+    read: list[tuple[int, list[Row], list[Row] | None]] = []  # the pages so far
     for page in pages:
-        page.rows = join_wrapped_labels(page.rows, shape)
+        page.rows = split_stacked_headings(join_wrapped_labels(page.rows, shape), shape)
         number, rows = page.number, page.rows
         # ``label value`` rows (a sheet, a box) tie the page's columns together: read across
         labelled = any(_labelled_cells(shape.vocabulary, r.own_cells) and
@@ -187,22 +199,30 @@ def read_readings(
             opened.add(choice)
             forks = []
             for state in states:
-                fork = copy.deepcopy(state, memo={id(shape): shape})
-                fork.options = replace(state.options, **{choice: True})
-                fork.reading.options = fork.options
+                fork = _State(shape, replace(state.options, **{choice: True}))
+                for earlier in read:
+                    _read_page(fork, *earlier)
                 forks.append(fork)
             states += forks
+        read.append((number, rows, columns))
         for state in states:
-            if state.reading.problems:  # failed already: its first problem is its verdict
-                continue
-            in_table = shape.record and state.columns is not None and \
-                _record_header([c.role for c in state.columns])
-            ordered = columns if state.options.newspaper and columns is not None and not in_table \
-                else rows
-            state.start_page(number, ordered)
-            for row in ordered:
-                state.feed(row)
+            _read_page(state, number, rows, columns)
     return [s.finish() for s in states]
+
+
+def _read_page(state: _State, number: int, rows: list[Row], columns: list[Row] | None) -> None:
+    """One page fed to one reading: its rows, or its columns read down where the reading
+    says so and the page is set in columns (a table of records is read row by row)."""
+    if state.reading.problems:  # failed already: its first problem is its verdict
+        return
+    shape = state.shape
+    in_table = shape.record and state.columns is not None and \
+        _record_header([c.role for c in state.columns])
+    ordered = columns if state.options.newspaper and columns is not None and not in_table \
+        else rows
+    state.start_page(number, ordered)
+    for row in ordered:
+        state.feed(row)
 
 
 def judge(reading: Reading, spec: ListSpec) -> Verdict:
