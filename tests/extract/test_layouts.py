@@ -57,8 +57,8 @@ ONCE_WRONG: dict[tuple[str, int, str], str] = {
                              "the prefecture column lost",
     ("members", 497471, ""): "a heading and its prefecture sub-heading in one box read as one "
                              "label: 10 members without their printed prefecture",
-    ("cao", 618998, ""): "「まんのう町（香川県」 / 「）AIとIoT…」: a bracket wrapped open split the "
-                         "place and the project",
+    ("cao", 618998, ""): "「まんのう町（香川県」 / 「）AIとIoT…」: a bracket wrapped open "
+                         "split the place and the project",
     ("smc", 43236, ""): "place | project columns read down as a newspaper (row numbers hid the "
                         "places): the projects lost",
     ("smc", 43482, ""): "the same, under prefecture sub-headings",
