@@ -474,8 +474,10 @@ class _State:
         )
         # rows numbered in cells of their own (two in a row: a lone wrapped 「1」 of 「※1」 is
         # no numbering): a line without a number continues the names
-        unnumbered = self.numbered_rows >= 2 and not has_numbers and not row.ruled
-        self.numbered_rows = self.numbered_rows + 1 if has_numbers else 0
+        # (a number set close to its name, 「100島根県」, is a number too: not a wrapped line)
+        glued = not has_numbers and any(classify.leading_number(c.text) for c in cells)
+        unnumbered = self.numbered_rows >= 2 and not (has_numbers or glued) and not row.ruled
+        self.numbered_rows = self.numbered_rows + 1 if has_numbers or glued else 0
         cell_prefecture: str | None = None
         for k, cell in enumerate(cells):
             if pending is None and _prefecture_column_cell(cells, k, self.options.split_numbers):
@@ -1248,6 +1250,19 @@ def join_wrapped_labels(rows: list[Row], shape: Shape) -> list[Row]:
             for below in rows[i + 1:]:
                 below.cells = [b for b in below.cells if all(b is not p for p in parts[1:])]
     return [r for r in rows if r.cells]
+
+
+def drop_furniture_cells(rows: list[Row], shape: Shape) -> list[Row]:
+    """A row's cells that are page furniture by themselves (a total 「合計　９４団体」 set on
+    the line of a column's last entry, a note beside a heading) taken out of the row, so that
+    the entry or heading beside them reads as it is. A row of furniture only is left whole."""
+    vocab = shape.vocabulary
+    out: list[Row] = []
+    for row in rows:
+        kept = [c for c in row.cells if not vocab.is_furniture(c.text, False)]
+        out.append(replace(row, cells=kept, kinds={})
+                   if kept and len(kept) < len(row.cells) else row)
+    return out
 
 
 def split_stacked_headings(rows: list[Row], shape: Shape) -> list[Row]:

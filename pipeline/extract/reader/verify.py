@@ -44,6 +44,7 @@ from pipeline.extract.reader.structure import (
     _is_place,
     _labelled_cells,
     _State,
+    drop_furniture_cells,
     join_wrapped_labels,
     kind_of,
     split_stacked_headings,
@@ -182,7 +183,8 @@ def read_readings(
     opened: set[str] = set()
     read: list[tuple[int, list[Row], list[Row] | None]] = []  # the pages so far
     for page in pages:
-        page.rows = split_stacked_headings(join_wrapped_labels(page.rows, shape), shape)
+        page.rows = split_stacked_headings(
+            join_wrapped_labels(drop_furniture_cells(page.rows, shape), shape), shape)
         number, rows = page.number, page.rows
         # ``label value`` rows (a sheet, a box) tie the page's columns together: read across
         labelled = any(_labelled_cells(shape.vocabulary, r.own_cells) and
