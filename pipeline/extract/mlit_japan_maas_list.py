@@ -14,9 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.announced import Announcement
-from pipeline.errors import SourceError
 from pipeline.extract import reader, selection_lists, smc_lists
-from pipeline.extract.html import starts_like_pdf
 from pipeline.extract.result import ExtractOutput, selections_frame
 
 PROGRAM_ID = "japan_maas_2020"
@@ -25,12 +23,7 @@ TRACK = "maas_project"
 
 def announcement_of(source_id: str) -> Announcement:
     """The one year of the programme whose announcement names this source."""
-    found = [a for a in selection_lists.registered_announcements(source_id)
-             if (a.program_id, a.track) == (PROGRAM_ID, TRACK)]
-    if len(found) != 1 or found[0].count is None:
-        raise SourceError(source_id, f"pipeline/announced.toml names this source for "
-                          f"{len(found)} counted years of {PROGRAM_ID}; expected one")
-    return found[0]
+    return selection_lists.announcement_of(source_id, PROGRAM_ID, TRACK, counted=True)
 
 
 def spec_for(source_id: str, path: Path | None = None) -> reader.ListSpec:
@@ -49,14 +42,12 @@ def spec_for(source_id: str, path: Path | None = None) -> reader.ListSpec:
 
 def extract(source_id: str, files: list[Path]) -> ExtractOutput:
     """The year's projects from the source's PDF."""
-    pdfs = sorted(Path(f) for f in files if starts_like_pdf(Path(f)))
-    if len(pdfs) != 1:
-        raise SourceError(source_id, f"expected one PDF, found {[Path(f).name for f in files]}")
+    pdf = selection_lists.the_pdf(source_id, files)
     a = announcement_of(source_id)
-    found = reader.read_list(spec_for(source_id), pdfs[0])
+    found = reader.read_list(spec_for(source_id), pdf)
     records = [selection_lists.selection_record(a, e, source_id,
                                                 selection_lists.entry_note(e, "類型"))
                for e in found.entries]
     note = (f"日本版MaaS推進・支援事業 FY{a.fiscal_year}: {len(records)} projects from "
-            f"{pdfs[0].name}")
+            f"{pdf.name}")
     return ExtractOutput({"selections": selections_frame(records)}, notes=[note, *found.notes])

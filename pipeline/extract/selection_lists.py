@@ -14,8 +14,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from pathlib import Path
 
 from pipeline.announced import ANNOUNCED_COUNTS, ANNOUNCEMENTS, Announcement
+from pipeline.errors import SourceError
+from pipeline.extract.html import starts_like_pdf
 from pipeline.extract.reader import Entry, Expected, classify
 from pipeline.extract.reader.vocabulary import key
 from pipeline.text import split_prefecture
@@ -76,6 +79,28 @@ def registered_announcements(source_id: str) -> list[Announcement]:
     official announcement (``sources``): the lists, years and rounds a file holds by
     registration (a list file of one year that may not print its year)."""
     return [a for a in ANNOUNCEMENTS if source_id in a.sources]
+
+
+def announcement_of(source_id: str, program_id: str, track: str,
+                    counted: bool = False) -> Announcement:
+    """The one year of a programme track whose announcement names this source (a list file of
+    one year); ``counted``: that announcement must state its count."""
+    found = [a for a in registered_announcements(source_id)
+             if (a.program_id, a.track) == (program_id, track)
+             and (a.count is not None or not counted)]
+    if len(found) != 1:
+        raise SourceError(source_id, f"pipeline/announced.toml names this source for "
+                          f"{len(found)} {'counted ' if counted else ''}years of {program_id}; "
+                          "expected one")
+    return found[0]
+
+
+def the_pdf(source_id: str, files: list[Path]) -> Path:
+    """The one PDF a list source holds."""
+    pdfs = sorted(Path(f) for f in files if starts_like_pdf(Path(f)))
+    if len(pdfs) != 1:
+        raise SourceError(source_id, f"expected one PDF, found {[Path(f).name for f in files]}")
+    return pdfs[0]
 
 
 def selection_record(announcement: Announcement, entry: Entry, source_id: str,
