@@ -27,6 +27,7 @@ same key get ``#2``, ``#3`` suffixes, so they never merge with each other.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -37,6 +38,7 @@ from pipeline.errors import SourceError
 from pipeline.extract import reader, selection_lists
 from pipeline.extract.pdf import iter_pages, open_pdf
 from pipeline.extract.reader.verify import choose
+from pipeline.extract.reader.vocabulary import key
 from pipeline.extract.result import ExtractOutput, selections_frame
 from pipeline.text import area_key, split_prefecture, text_or_empty
 
@@ -61,16 +63,17 @@ def list_key(area: str | None) -> str | None:
 
 def shape(track: str | None = None) -> reader.Shape:
     """How the lists are printed: one row of fields per selection, told by the column header
-    (never by their order: a project and its proposer cannot be told apart by what they say,
-    so a table under a header the vocabulary lacks is refused, not guessed); ``track``: the
-    one list a file holds by registration (an MLIT copy), else its title or a heading says."""
+    or a field's label (代表：…); without either, the one text beside the place is the project
+    when it does not read as an organisation's name (``check``), and a second unlabelled text
+    is refused, never guessed a proposer; ``track``: the one list a file holds by
+    registration (an MLIT copy), else its title or a heading says."""
     return reader.Shape(
         reader.load_vocabulary(VOCABULARY),
         record=True,
         entry_roles=frozenset({"area", "prefecture", "project", "summary", "lead", "consortium"}),
         list_roles=frozenset({"area"}),
         place_role="area",
-        content_order=(),
+        content_order=("project",),
         default_category=track,
     )
 
@@ -92,6 +95,23 @@ def announced_for(track: str) -> tuple[int, int]:
     return entry.fiscal_year, entry.count
 
 
+# A name ending or beginning so is an organisation's (a proposer), never a project's.
+_ORGANISATION_RE = re.compile(
+    r"(協議会|コンソーシアム|会社|法人|組合|機構|協会|財団|研究所|大学|センター|委員会|会議所)$"
+    r"|^(株式会社|有限会社|合同会社|一般社団法人|一般財団法人|公益社団法人|公益財団法人|"
+    r"特定非営利活動法人|\(株\)|（株）|㈱)")
+
+
+def check_entry(entry: reader.Entry) -> str | None:
+    """The place check, and a project that is no organisation's name: a list printing the
+    proposer alone beside the place, without a header or label, is refused."""
+    project = entry.fields.get("project", "")
+    if project and _ORGANISATION_RE.search(key(project)):
+        return (f"{project!r} is read as the project of {entry.fields.get('area')!r} but reads "
+                "as an organisation's name (a proposer printed without a header or label?)")
+    return selection_lists.check_place(entry, PLACE_ROLES)
+
+
 def spec(source_id: str, track: str | None = None) -> reader.ListSpec:
     """What the reader needs to know of a file holding the lists (``track``: exactly that one)."""
     counts = selection_lists.announced_tracks(PROGRAM_ID)
@@ -102,7 +122,7 @@ def spec(source_id: str, track: str | None = None) -> reader.ListSpec:
         what=LIST_NAMES[track] if track else "Smart Mobility Challenge list",
         shape=shape(track),
         expected=selection_lists.expectations(counts),
-        check=lambda entry: selection_lists.check_place(entry, PLACE_ROLES),
+        check=check_entry,
         names=TRACK_NAMES,
     )
 

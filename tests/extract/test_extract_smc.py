@@ -14,11 +14,13 @@ import pytest
 from pipeline.announced import SMC_ANNOUNCED_ON, SMC_SELECTED_BY_BOTH, SMC_TOTAL_SELECTED
 from pipeline.errors import SourceError
 from pipeline.extract import meti_smc_release, mlit_smc_meti_list, mlit_smc_model_list
+from pipeline.extract.reader import Entry
 from pipeline.extract.result import SELECTION_EXTRACT_COLUMNS
 from pipeline.extract.smc_lists import (
     METI_PILOT,
     MLIT_MODEL,
     announced_for,
+    check_entry,
     list_key,
 )
 from pipeline.text import nfkc_no_whitespace
@@ -698,3 +700,20 @@ def test_the_sample_covers_every_value_of_every_dimension() -> None:
     assert len(seen["type_heading"]) == 4 and len(seen["prefecture_heading"]) == 4  # with ""
     assert len(seen["rows_per_page"]) == 4 and len(seen["wrap_at"]) == 3
     assert all(len(values) >= 2 for values in seen.values()), seen
+
+
+@pytest.mark.parametrize("printed", ["下関地域公共交通活性化協議会", "株式会社テストなぎさ交通",
+                                     "長沼地域MaaS実証実験代表：一般社団法人長沼まちづくり機構"])
+def test_a_lone_text_beside_the_place_is_a_project_only_if_it_names_no_organisation(
+    printed: str,
+) -> None:
+    """Without a header or label, the one text beside a place is read as the project; one
+    that reads as an organisation's name (a proposer, or a project with its labelled
+    proposer glued on) is refused, never published as a project."""
+    def entry(project: str) -> Entry:
+        return Entry({"area": "下関市", "project": project}, "meti_pilot", None, "山口県", None,
+                     1, 0.0)
+
+    assert check_entry(entry("下関における貨客混載と自動走行の試行")) is None
+    message = check_entry(entry(printed))
+    assert message is not None and "organisation" in message and printed in message
