@@ -63,6 +63,9 @@ ONCE_WRONG: dict[tuple[str, int, str], str] = {
                         "places): the projects lost",
     ("smc", 43482, ""): "the same, under prefecture sub-headings",
     ("smc", 43517, ""): "the same, with wrapped projects",
+    ("smc", 568339, "drop"): "a title 「経済産業省　スマートモビリティチャレンジ　"
+                             "支援対象地域」 read as a region (…地域) filled the count of a "
+                             "list one entry short",
     ("smc", 43500, "move"): "header cells sharing a page-wide box: page 2's row read as after "
                             "the list, one selection lost while the moved one filled the count",
 }

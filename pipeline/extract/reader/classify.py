@@ -147,6 +147,9 @@ def wraps_into_one(first: str, second: str) -> bool:
 
 
 # How a region no reference knows is named: it ends in one of these words.
+# A region's name is short (八重山地域, 瀬戸内エリア, 会津若松市を中心とした会津地域 is 15).
+REGION_MAX_CHARS = 16
+_GOVERNMENT_BODY_RE = re.compile(r"省|庁|内閣官房|内閣府")
 REGION_ENDINGS = (
     "地域", "エリア", "圏域", "地区", "全域", "区域", "沿線", "周辺", "圏", "諸島", "半島",
 )
@@ -160,10 +163,13 @@ def is_place(name: str) -> bool:
     if is_local_government(k) or k in _PREFECTURE_SET:
         return True
     bare = re.sub(r"[0-9]+$", "", _BRACKETED_RE.sub("", k))
-    # a region: named so (…地域, …エリア) or after its prefecture (ひがし北海道); names of
-    # local governments glued together (新見市倉敷市) are none
-    return bare.endswith(REGION_ENDINGS) or bare.endswith(PREFECTURES) or \
-        is_local_government(bare)
+    if is_local_government(bare):
+        return True
+    # a region: named so (…地域, …エリア) or after its prefecture (ひがし北海道), in a short
+    # name that names no ministry (「経済産業省スマートモビリティチャレンジ支援対象地域」 is a
+    # title); names of local governments glued together (新見市倉敷市) are none
+    return (bare.endswith(REGION_ENDINGS) or bare.endswith(PREFECTURES)) and \
+        len(bare) <= REGION_MAX_CHARS and _GOVERNMENT_BODY_RE.search(bare) is None
 
 
 # How organisations' names begin: a line beginning so starts a name, it does not continue one.
