@@ -57,6 +57,11 @@ ONCE_WRONG: dict[tuple[str, int, str], str] = {
                              "the prefecture column lost",
     ("members", 497471, ""): "a heading and its prefecture sub-heading in one box read as one "
                              "label: 10 members without their printed prefecture",
+    ("members", 659562, ""): "a wrapped name's end under column 3 joined to an entry rows "
+                             "above, whose name started further right",
+    ("cao", 590657, ""): "page 2 of a table without its header not read: 14 of 22 published "
+                         "from a deck that may be partial; the list's 「選定数：２２事業」 now "
+                         "checks it",
     ("cao", 618998, ""): "「まんのう町（香川県」 / 「）AIとIoT…」: a bracket wrapped open "
                          "split the place and the project",
     ("smc", 43236, ""): "place | project columns read down as a newspaper (row numbers hid the "

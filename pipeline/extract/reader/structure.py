@@ -124,6 +124,8 @@ class Reading:
     headings: list[Heading] = field(default_factory=list)
     roles: list[tuple[int, str, str]] = field(default_factory=list)  # (page, role, text)
     problems: list[Problem] = field(default_factory=list)
+    # the totals the list prints (合計　471団体): (count, page, text)
+    totals: list[tuple[int, int, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -318,6 +320,9 @@ class _State:
             self.role(row, "title")
             return
         if kind.furniture:
+            total = self.shape.vocabulary.stated_total(row.text)
+            if total is not None:
+                self.reading.totals.append((total, row.page, row.text))
             self.role(row, "furniture")
             return
         if kind.labels >= 2 and self.columns is None and kind.labels_only:
@@ -526,6 +531,17 @@ class _State:
             return
         self.role(row, "+".join(dict.fromkeys(role_parts)) or "entry")
 
+    def entry_above(self, cell: Cell) -> Entry | None:
+        """The entry of the row just above whose column the cell stands in (the rightmost
+        column start left of it), where that row holds entries: a wrapped line continues the
+        line above it, never an entry of an earlier row whose column started nearer."""
+        if self.previous is None:
+            return None
+        above = self.previous.top
+        starts = [s for s, e in self.last_in_col.items()
+                  if s <= cell.x0 and e.page == self.page and abs(e.top - above) <= ROW_TOLERANCE]
+        return self.last_in_col[max(starts)] if starts else None
+
     def continued_entry(self, row: Row, cell: Cell, unnumbered: bool = False) -> Entry | None:
         """The entry an unruled cell continues (a wrapped name's next line), if any: indented
         under a column's start, closer to the line above than rows are, or, in rows numbered
@@ -535,7 +551,7 @@ class _State:
         if unnumbered:
             left = [s for s in self.col_starts if s <= cell.x0 + 1]
             if left:
-                return self.last_in_col.get(max(left))
+                return self.entry_above(cell) or self.last_in_col.get(max(left))
         at_start = any(abs(cell.x0 - s) <= 1 for s in self.col_starts)
         if not at_start:
             indented = [
@@ -543,7 +559,7 @@ class _State:
                 if INDENT_MIN_CHARS * cell.size < cell.x0 - s <= INDENT_MAX_CHARS * cell.size
             ]
             if indented:
-                return self.last_in_col.get(max(indented))
+                return self.entry_above(cell) or self.last_in_col.get(max(indented))
         if self.tight(row) and not classify.begins_a_name(cell.text):
             start = min(self.col_starts, key=lambda s: abs(cell.x0 - s))
             if abs(cell.x0 - start) <= INDENT_MAX_CHARS * cell.size:
@@ -1254,14 +1270,18 @@ def join_wrapped_labels(rows: list[Row], shape: Shape) -> list[Row]:
 
 def drop_furniture_cells(rows: list[Row], shape: Shape) -> list[Row]:
     """A row's cells that are page furniture by themselves (a total 「合計　９４団体」 set on
-    the line of a column's last entry, a note beside a heading) taken out of the row, so that
-    the entry or heading beside them reads as it is. A row of furniture only is left whole."""
+    the line of a column's last entry, a note beside a heading) taken out into a row of their
+    own, so that the entry or heading beside them reads as it is (and a total is still read
+    as one). A row of furniture only is left whole."""
     vocab = shape.vocabulary
     out: list[Row] = []
     for row in rows:
-        kept = [c for c in row.cells if not vocab.is_furniture(c.text, False)]
-        out.append(replace(row, cells=kept, kinds={})
-                   if kept and len(kept) < len(row.cells) else row)
+        furniture = [c for c in row.cells if vocab.is_furniture(c.text, False)]
+        if not furniture or len(furniture) == len(row.cells):
+            out.append(row)
+            continue
+        kept = [c for c in row.cells if all(c is not f for f in furniture)]
+        out += [replace(row, cells=kept, kinds={}), replace(row, cells=furniture, kinds={})]
     return out
 
 

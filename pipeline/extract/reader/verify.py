@@ -17,7 +17,8 @@ reading is checked, in this order:
    local governments, within the prefecture it is printed under ...);
 4. the printed numbering, where there is one: each number one more than the last, or 1 again
    where a category or a group (a 類型 inside a list) starts;
-5. the counts: headings that state a count hold that many entries, and the entries per
+5. a total line the list prints (合計　471団体), where it prints one total: that many entries;
+6. the counts: headings that state a count hold that many entries, and the entries per
    category equal one of the compositions the source announced.
 
 No reading passes: the source fails, naming the file and the page where the reading that came
@@ -258,8 +259,27 @@ def judge(reading: Reading, spec: ListSpec) -> Verdict:
                 return verdict
     if not _numbering(verdict):
         return verdict
+    if not _stated_total(verdict):
+        return verdict
     _counts(verdict, spec)
     return verdict
+
+
+def _stated_total(verdict: Verdict) -> bool:
+    """The total the list prints (合計　471団体, 選定数：22事業), where it prints one: the
+    entries read are that many. A file printing several different totals (two lists, each
+    with its own) is checked by its headings and the announced counts alone."""
+    totals = verdict.reading.totals
+    if len({n for n, _, _ in totals}) != 1:
+        return True
+    stated, page, text = totals[0]
+    held = len(verdict.reading.entries)
+    if held == stated:
+        return True
+    verdict.error = (f"the list states {stated} entries ({text!r}) but {held} were read",
+                     page if held > stated else verdict.reading.entries[-1].page)
+    verdict.distance = 500 + abs(held - stated)
+    return False
 
 
 def _inferred(entry: Entry, reading: Reading) -> bool:

@@ -37,7 +37,8 @@ from pipeline.text import nfkc_no_whitespace
 
 LAYOUTS = Path(__file__).resolve().parent.parent / "layouts"
 COMMON = "common.csv"
-KINDS = ("label", "group", "column", "value", "title", "furniture", "margin", "mark", "tail")
+KINDS = ("label", "group", "column", "value", "title", "furniture", "total", "margin", "mark",
+         "tail")
 # A header cell matches a ``*ending`` alias only if it is this short (選定地域, not a sentence).
 SUFFIX_MATCH_MAX_CHARS = 8
 _COUNT_RE = re.compile(r"[0-9][0-9,]*")
@@ -77,6 +78,8 @@ class Vocabulary:
     furniture: tuple[re.Pattern[str], ...]
     margin: tuple[re.Pattern[str], ...]
     heading_re: re.Pattern[str]
+    # furniture stating how many entries the list holds (合計 471団体, 選定数：22事業)
+    totals: tuple[re.Pattern[str], ...] = ()
 
     @property
     def file(self) -> str:
@@ -170,8 +173,16 @@ class Vocabulary:
 
     def is_furniture(self, text: str, in_margin: bool) -> bool:
         k = key(text)
-        patterns = self.furniture + (self.margin if in_margin else ())
+        patterns = self.furniture + self.totals + (self.margin if in_margin else ())
         return any(p.search(text.strip()) or p.search(k) for p in patterns)
+
+    def stated_total(self, text: str) -> int | None:
+        """The number of entries a total line states (「合計　４７１団体」: 471), if it is one."""
+        k = key(text)
+        if not any(p.search(text.strip()) or p.search(k) for p in self.totals):
+            return None
+        number = _COUNT_RE.search(k)
+        return int(number[0].replace(",", "")) if number else None
 
 
 @lru_cache(maxsize=64)
@@ -213,4 +224,5 @@ def load_vocabulary(name: str) -> Vocabulary:
         furniture=tuple(re.compile(t) for t, _ in by_kind["furniture"]),
         margin=tuple(re.compile(t) for t, _ in by_kind["margin"]),
         heading_re=heading_re,
+        totals=tuple(re.compile(t) for t, _ in by_kind["total"]),
     )
