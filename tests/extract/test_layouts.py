@@ -62,6 +62,9 @@ ONCE_WRONG: dict[tuple[str, int, str], str] = {
     ("cao", 590657, ""): "page 2 of a table without its header not read: 14 of 22 published "
                          "from a deck that may be partial; the list's 「選定数：２２事業」 now "
                          "checks it",
+    ("mlit_model", 806038, ""): "a lead wrapped before 「コンソーシアム」, a column's name: the "
+                                "last line read as a consortium label without a value",
+    ("mlit_model", 806050, ""): "the same",
     ("cao", 618998, ""): "「まんのう町（香川県」 / 「）AIとIoT…」: a bracket wrapped open "
                          "split the place and the project",
     ("smc", 43236, ""): "place | project columns read down as a newspaper (row numbers hid the "

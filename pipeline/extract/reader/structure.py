@@ -955,6 +955,9 @@ def _fill_by_content(shape: Shape, fields: dict[str, str], items: dict[str, tupl
             found["number"] = numbered[0]
             lines[i] = line = numbered[1]
         labelled = _labelled(vocab, line)
+        if labelled is not None and not labelled[1] and i + 1 == len(lines) and current:
+            labelled = None  # a column's name alone on a field's last line (「…推進」 /
+            # 「コンソーシアム」): the field's text wrapped, not a label without its value
         if labelled is not None:
             role, value = labelled
             if not value and i + 1 < len(lines):
