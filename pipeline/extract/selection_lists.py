@@ -39,11 +39,15 @@ def check_place(entry: Entry, roles: Iterable[str]) -> str | None:
     """The content check of a selection: the first of ``roles`` it fills names a place, and a
     local government lies in the prefecture printed for it. None when it passes."""
     role = next((r for r in roles if entry.fields.get(r)), None)
+    shown = " | ".join(v for v in entry.fields.values() if v)
     if role is None:
-        if entry.prefecture:
-            return None
-        shown = " | ".join(v for v in entry.fields.values() if v)
-        return f"an entry without a place ({shown!r}): columns misread?"
+        glued = next((v for v in entry.fields.values()
+                      if v and classify.is_place(_SEPARATORS_RE.split(key(v))[0])), None)
+        if entry.prefecture and glued is None:
+            return None  # a prefecture's own selection, printed in the prefecture column
+        return f"an entry without a place ({shown!r}): " + (
+            "columns misread?" if glued is None
+            else f"{glued!r} begins with one: a place and a project glued together?")
     names = place_names(entry, role)
     if not any(classify.is_place(n) for n in names):
         return (f"{entry.fields[role]!r} is read as the place of a selection but names no local "

@@ -65,6 +65,8 @@ ONCE_WRONG: dict[tuple[str, int, str], str] = {
     ("mlit_model", 806038, ""): "a lead wrapped before 「コンソーシアム」, a column's name: the "
                                 "last line read as a consortium label without a value",
     ("mlit_model", 806050, ""): "the same",
+    ("smc", 47950, ""): "「三重県、尾鷲市…名張市尾鷲における…」 glued: no place read, the "
+                        "prefecture sub-heading let the entry pass",
     ("cao", 618998, ""): "「まんのう町（香川県」 / 「）AIとIoT…」: a bracket wrapped open "
                          "split the place and the project",
     ("smc", 43236, ""): "place | project columns read down as a newspaper (row numbers hid the "
