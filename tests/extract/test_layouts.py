@@ -67,6 +67,9 @@ ONCE_WRONG: dict[tuple[str, int, str], str] = {
     ("mlit_model", 806050, ""): "the same",
     ("smc", 47950, ""): "「三重県、尾鷲市…名張市尾鷲における…」 glued: no place read, the "
                         "prefecture sub-heading let the entry pass",
+    ("members", 39315, ""): "a heading and its prefecture sub-heading side by side in a "
+                            "column of a page set in four: 9 members without their prefecture",
+    ("members", 39090, ""): "the same, on another layout",
     ("cao", 618998, ""): "「まんのう町（香川県」 / 「）AIとIoT…」: a bracket wrapped open "
                          "split the place and the project",
     ("smc", 43236, ""): "place | project columns read down as a newspaper (row numbers hid the "

@@ -1289,23 +1289,28 @@ def drop_furniture_cells(rows: list[Row], shape: Shape) -> list[Row]:
 
 
 def split_stacked_headings(rows: list[Row], shape: Shape) -> list[Row]:
-    """A cell holding a category heading and, on its next line, a prefecture sub-heading
-    (「（２）地方公共団体：１１２」 / 「＜北海道＞」 in one box) read as the rows they are: two
-    headings, never one wrapped label that loses the prefecture."""
+    """A category heading with a prefecture sub-heading after it in one box, on its next line
+    (「（２）地方公共団体：１１２」 / 「＜北海道＞」), or in the next cell of its row
+    (「〔地方自治体〕　【北海道】」), read as the rows they are: two headings, never one label
+    that loses the prefecture."""
     out: list[Row] = []
     for row in rows:
         cell = row.cells[0]
-        if len(row.cells) != 1 or len(cell.lines) < 2:
+        if len(row.cells) > 1:
+            parts = [replace(row, cells=[c], kinds={}) for c in row.cells]
+        elif len(cell.lines) > 1:
+            pitch = (row.bottom - row.top) / len(cell.lines)
+            parts = [Row([replace(cell, text=line, lines=(line,), words=(),
+                                  top=row.top + i * pitch, bottom=row.top + (i + 1) * pitch)],
+                         row.page, row.top + i * pitch, row.top + (i + 1) * pitch, row.in_margin)
+                     for i, line in enumerate(cell.lines)]
+        else:
             out.append(row)
             continue
-        pitch = (row.bottom - row.top) / len(cell.lines)
-        parts = [Row([replace(cell, text=line, lines=(line,), words=(),
-                              top=row.top + i * pitch, bottom=row.top + (i + 1) * pitch)],
-                     row.page, row.top + i * pitch, row.top + (i + 1) * pitch, row.in_margin)
-                 for i, line in enumerate(cell.lines)]
         kinds = [kind_of(p, shape) for p in parts]
         stacked = kinds[-1].prefecture is not None and all(
-            k.label is not None or k.prefecture is not None for k in kinds)
+            k.label is not None or k.unknown is not None or k.prefecture is not None
+            for k in kinds[:-1]) and any(k.prefecture is None for k in kinds)
         out += parts if stacked else [row]
     return out
 

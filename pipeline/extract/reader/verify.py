@@ -192,6 +192,8 @@ def read_readings(
                        kind_of(r, shape).header is None for r in rows) or (
             shape.record and any(_record_across(r) for r in rows))
         columns = None if labelled else newspaper_order(page, furniture)
+        if columns is not None:  # a column's own row may stack a heading and a sub-heading
+            columns = split_stacked_headings(columns, shape)
         if shape.record and any(_record_header([h[2] for h in kind_of(row, shape).header or []])
                                 for row in rows):
             columns = None  # a table of records is read row by row, whatever its gutters
