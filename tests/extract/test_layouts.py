@@ -84,6 +84,7 @@ ONCE_WRONG: dict[tuple[str, int, str], str] = {
 }
 
 
+@pytest.mark.slow  # each draws and reads a whole list
 @pytest.mark.parametrize("case", sorted(ONCE_WRONG), ids=lambda c: f"{c[0]}-{c[1]}{c[2]}")
 def test_once_wrong_seeds_are_never_wrong_again(case: tuple[str, int, str],
                                                  tmp_path: Path) -> None:
@@ -129,6 +130,7 @@ def test_the_fixed_sample_covers_every_value_of_every_dimension(kind: str) -> No
     assert covered == all_pairs(kind), sorted(all_pairs(kind) - covered)
 
 
+@pytest.mark.slow  # the fixed sample: drawn and read once, ~1 min
 @pytest.mark.parametrize("kind", KINDS)
 def test_no_wrong_list_is_published(kind: str, outcomes: dict[str, list[Result]],
                                     request: pytest.FixtureRequest) -> None:
@@ -137,6 +139,7 @@ def test_no_wrong_list_is_published(kind: str, outcomes: dict[str, list[Result]]
     assert not wrong, "\n".join(f"seed {s}: {d}" for s, d in wrong.items())
 
 
+@pytest.mark.slow  # the fixed sample: drawn and read once, ~1 min
 @pytest.mark.parametrize("kind", KINDS)
 def test_no_negative_variant_is_published(kind: str, outcomes: dict[str, list[Result]],
                                           request: pytest.FixtureRequest) -> None:
@@ -148,6 +151,7 @@ def test_no_negative_variant_is_published(kind: str, outcomes: dict[str, list[Re
     assert not wrong, "\n".join(f"seed {s}: {d}" for s, d in wrong.items())
 
 
+@pytest.mark.slow  # the fixed sample: drawn and read once, ~1 min
 @pytest.mark.parametrize("variants", [False, True], ids=["samples", "negative_variants"])
 @pytest.mark.parametrize("kind", KINDS)
 def test_no_wrong_list_beyond_the_known_ones(kind: str, variants: bool,
@@ -160,6 +164,7 @@ def test_no_wrong_list_beyond_the_known_ones(kind: str, variants: bool,
     assert not fixed, f"no longer wrong (take them out of KNOWN_WRONG): {sorted(fixed)}"
 
 
+@pytest.mark.slow  # the fixed sample: drawn and read once, ~1 min
 @pytest.mark.parametrize("kind", KINDS)
 def test_exactness_is_at_least_what_todays_extractors_achieve(
     kind: str, outcomes: dict[str, list[Result]], capsys: pytest.CaptureFixture[str]
