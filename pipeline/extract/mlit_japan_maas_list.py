@@ -35,7 +35,7 @@ def spec_for(source_id: str, path: Path | None = None) -> reader.ListSpec:
         shape=smc_lists.one_list_shape(TRACK),
         expected=(reader.Expected(f"{TRACK} {a.count}", {TRACK: a.count},  # type: ignore[dict-item]
                                   a.citation or ""),),
-        check=lambda entry: selection_lists.check_place(entry, smc_lists.PLACE_ROLES),
+        check=smc_lists.check_entry,
         names={TRACK: "日本版MaaS推進・支援事業"},
     )
 
