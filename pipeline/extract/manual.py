@@ -357,6 +357,17 @@ def _split_files(files: list[Path]) -> tuple[list[Path], Path]:
     return transcriptions, transcriptions[0].parent / CITED_FILE
 
 
+def one_transcription(source_id: str, files: list[Path],
+                      what: str) -> tuple[Path, dict[str, str]]:
+    """The one transcription file of a source, and the cited pages' ids by URL (from
+    ``cited_sources.csv``, passed in or beside it); ``what`` names the file in the error."""
+    transcriptions, cited_path = _split_files(files)
+    if len(transcriptions) != 1:
+        raise SourceError(source_id, f"expected one {what}, found "
+                          f"{[p.name for p in transcriptions]}")
+    return transcriptions[0], url_index(read_cited(cited_path))
+
+
 def extract(source_id: str, files: list[Path]) -> ExtractOutput:
     """One transcription source -> its published selection rows.
 

@@ -18,10 +18,8 @@ from pipeline.extract.manual import MEMBERS_FILE as MEMBERS_FILE
 from pipeline.extract.manual import (
     _cited_id,
     _read_csv,
-    _split_files,
     is_iso_date,
-    read_cited,
-    url_index,
+    one_transcription,
 )
 from pipeline.extract.result import MEMBER_EXTRACT_COLUMNS, ExtractOutput
 from schemas.vocabularies import MEMBER_CATEGORIES
@@ -87,10 +85,8 @@ def read_members(source_id: str, path: Path, urls: dict[str, str]) -> pd.DataFra
 
 def extract(source_id: str, files: list[Path]) -> ExtractOutput:
     """The transcribed members; ``files`` may include ``cited_sources.csv`` (the cache key's)."""
-    transcriptions, cited_path = _split_files(files)
-    if len(transcriptions) != 1:
-        raise SourceError(source_id, f"expected one member transcription, found {transcriptions}")
-    members = read_members(source_id, transcriptions[0], url_index(read_cited(cited_path)))
+    members = read_members(source_id, *one_transcription(source_id, files,
+                                                          "member transcription"))
     counts = members["category"].value_counts().sort_index().to_dict()
     return ExtractOutput(
         {"platform_members": members},

@@ -22,7 +22,7 @@ from pipeline.announced import TRACKS
 from pipeline.errors import SourceError
 from pipeline.extract.curated import agencies_table, programs_table
 from pipeline.extract.manual import PROGRAMS_FILE as PROGRAMS_FILE
-from pipeline.extract.manual import _cited_id, _read_csv, _split_files, read_cited, url_index
+from pipeline.extract.manual import _cited_id, _read_csv, one_transcription
 from pipeline.extract.result import ExtractOutput
 
 PROGRAM_TRANSCRIPTION_COLUMNS = [
@@ -103,10 +103,7 @@ def read_programs(source_id: str, path: Path, urls: dict[str, str]) -> pd.DataFr
 
 def extract(source_id: str, files: list[Path]) -> ExtractOutput:
     """The programmes and their lead ministries (``program_agencies``, role lead)."""
-    transcriptions, cited_path = _split_files(files)
-    if len(transcriptions) != 1:
-        raise SourceError(source_id, f"expected one programmes file, found {len(transcriptions)}")
-    frame = read_programs(source_id, transcriptions[0], url_index(read_cited(cited_path)))
+    frame = read_programs(source_id, *one_transcription(source_id, files, "programmes file"))
     links = pd.DataFrame({
         "program_id": frame["program_id"],
         "agency_id": frame["lead_agency"],
