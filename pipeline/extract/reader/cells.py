@@ -42,7 +42,7 @@ GUTTER_CROSSING_SHARE = 0.15
 MIN_BODY_ROWS = 4
 # A line set closer than this many characters under the row above, starting within it, is
 # that row's text wrapped (even at the page's foot, where a bare number reads as a page number).
-WRAP_GAP_CHARS = 0.5
+WRAP_GAP_CHARS = 0.8
 
 Box = tuple[float, float, float, float]
 
@@ -307,18 +307,19 @@ def page_rows(view: PageView) -> list[Row]:
     rows.sort(key=lambda r: (r.top, r.cells[0].x0))
     margin = 0.1 * view.height
     for i, row in enumerate(rows):
-        row.in_margin = (row.top < margin or row.bottom > view.height - margin) and not (
-            i > 0 and _wraps_onto(rows[i - 1], row))
+        row.in_margin = (row.top < margin or row.bottom > view.height - margin) and not any(
+            _wraps_onto(above, row) for above in rows[max(0, i - 8):i])
     return rows
 
 
 def _wraps_onto(above: Row, row: Row) -> bool:
     """A short line set close under a row and starting within it (「…ネットワークス第」 then
-    「2」 at the foot of a page): the end of a name wrapped onto the next line, never a page
-    number, however near the page's edge it stands."""
-    size = row.cells[0].size
-    return len(row.cells) == 1 and 0 <= row.top - above.bottom < WRAP_GAP_CHARS * size and \
-        any(c.x0 < row.cells[0].x0 < c.x1 for c in above.cells)
+    「2」 at the foot of a page, flush with the name's start or indented): the end of a name
+    wrapped onto the next line, never a page number, however near the page's edge it stands."""
+    line = row.cells[0]
+    return len(row.cells) == 1 and any(
+        c.x0 - ROW_TOLERANCE <= line.x0 < c.x1
+        and 0 <= line.top - c.bottom < WRAP_GAP_CHARS * line.size for c in above.cells)
 
 
 def _ruled_rows(cells: list[Cell], page: int) -> list[Row]:
@@ -396,11 +397,17 @@ def newspaper_order(page: Page, skip: Callable[[Row], bool]) -> list[Row] | None
 
     def flush() -> None:
         for k in range(len(gutters) + 1):
+            above: Row | None = None
             for row in block:
                 cells = [c for c in row.cells if column(c) == k]
                 if cells:
-                    out.append(replace(row, cells=cells, top=min(c.top for c in cells),
-                                       starts=tuple(sorted(starts[k])), kinds={}))
+                    part = replace(row, cells=cells, top=min(c.top for c in cells),
+                                   bottom=max(c.bottom for c in cells),
+                                   starts=tuple(sorted(starts[k])), kinds={})
+                    # a name's end wrapped at the page's foot, within its column
+                    part.in_margin = row.in_margin and not (above and _wraps_onto(above, part))
+                    out.append(part)
+                    above = part
         block.clear()
 
     for row in rows:
@@ -449,17 +456,21 @@ def _gutters(body: list[Row], size: float) -> list[tuple[float, float]]:
             continue
         if run:
             fewest = min(d for _, _, d in run)
-            best: tuple[float, float] | None = None
+            widest: tuple[float, float] | None = None
             start: float | None = None
             for x0, x1, d in run + [(0.0, 0.0, fewest + 1)]:
                 if d == fewest:
                     start = x0 if start is None else start
-                    if best is None or x1 - start > best[1] - best[0]:
-                        best = (start, x1)
+                    if widest is None or x1 - start > widest[1] - widest[0]:
+                        widest = (start, x1)
                 else:
                     start = None
-            if best is not None and best[1] - best[0] >= GUTTER_CHARS * size:
-                gutters.append(best)
+            if widest is not None and widest[1] - widest[0] >= GUTTER_CHARS * size:
+                # from the first white strip to the last: a cell standing between them (a
+                # category printed on its group's first row, left of the names) belongs to
+                # the column on its right, the one it starts
+                white = [(x0, x1) for x0, x1, d in run if d == fewest]
+                gutters.append((white[0][0], white[-1][1]))
         run = []
 
     def side_rows(g: tuple[float, float], side: int) -> int:

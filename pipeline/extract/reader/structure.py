@@ -545,7 +545,12 @@ class _State:
     def continued_entry(self, row: Row, cell: Cell, unnumbered: bool = False) -> Entry | None:
         """The entry an unruled cell continues (a wrapped name's next line), if any: indented
         under a column's start, closer to the line above than rows are, or, in rows numbered
-        in cells of their own, on a line without a number."""
+        in cells of their own, on a line without a number; always on the entry's page (a
+        line at a page's head continues nothing of the page before: a heading restated)."""
+        target = self._continued_entry(row, cell, unnumbered)
+        return target if target is not None and target.page == row.page else None
+
+    def _continued_entry(self, row: Row, cell: Cell, unnumbered: bool) -> Entry | None:
         if cell.ruled or not self.col_starts:
             return None
         if unnumbered:
@@ -605,6 +610,8 @@ class _State:
         text = {role: join_wrapped(_cell_text(c) for c in cs) for role, cs in by_role.items()}
         has_number_column = any(c.role == "number" for c in self.columns or ())
         last = self.last_in_group.get(group)
+        if last is not None and last.page != row.page:
+            last = None  # a line at a page's head continues nothing of the page before
         if not own:
             return "empty"
         if not shape.entry_roles & own and not (own & {shape.category_role}) and last:

@@ -103,7 +103,7 @@ class Vocabulary:
             return None
         number = _COUNT_RE.search(tail)
         count = int(number[0].replace(",", "")) if number else None
-        return Label(category, core, count, "続" in tail or "つづき" in tail)
+        return Label(category, core, count, _continued(tail))
 
     def group(self, text: str | None) -> str | None:
         """The group a text names when the whole text is one group label (marks aside)."""
@@ -126,12 +126,13 @@ class Vocabulary:
         core, tail = self.strip(k)
         # decorated as a heading: a bracket or a bullet, or a count after it; numbering alone is
         # no sign (a numbered list numbers its entries the same way)
+        continued = _continued(tail)  # a heading restated on its next page: 「（つづき）」
         marked = _HEADING_MARK_RE.match(k) is not None or _CLOSING_RE.search(tail) is not None
-        if not (marked or _COUNT_RE.search(tail)) or not core or len(core) > 20:
+        if not (marked or continued or _COUNT_RE.search(tail)) or not core or len(core) > 20:
             return None
         number = _COUNT_RE.search(tail)
         count = int(number[0].replace(",", "")) if number else None
-        return Label("", core, count, "続" in tail)
+        return Label("", core, count, continued)
 
     def column(self, text: str | None) -> str | None:
         """The role of a column header cell (a trailing bracket or note mark ignored)."""
@@ -183,6 +184,10 @@ class Vocabulary:
             return None
         number = _COUNT_RE.search(k)
         return int(number[0].replace(",", "")) if number else None
+
+
+def _continued(tail: str) -> bool:
+    return "続" in tail or "つづき" in tail
 
 
 @lru_cache(maxsize=64)
