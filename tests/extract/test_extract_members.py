@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -13,7 +14,8 @@ import pytest
 from pipeline.announced import MEMBER_CATEGORIES, MEMBER_COMPOSITIONS, matching_composition
 from pipeline.debug import render_debug
 from pipeline.errors import SourceError
-from pipeline.extract.mlit_scpf_members import VOCABULARY, extract
+from pipeline.extract import reader
+from pipeline.extract.mlit_scpf_members import VOCABULARY, extract, member_spec
 from pipeline.extract.reader import load_vocabulary
 from pipeline.extract.result import MEMBER_EXTRACT_COLUMNS as COLUMNS
 from pipeline.extract.result import ExtractOutput
@@ -397,3 +399,24 @@ def test_newspaper_columns_put_headings_and_wrapped_names_in_the_right_column(
     frame = extracted["columns_newspaper"]
     assert frame["name_ja"].tolist()[:2] == company_names(2)
     assert LONG_NAME in set(frame["name_ja"])
+
+
+def test_a_prefecture_under_a_header_cell_it_cannot_read_is_refused(tmp_path: Path) -> None:
+    """A header cell the vocabulary cannot read (two header words printed over each other read
+    「通し番都号道府県」) leaves its column without a role: the prefectures printed in it are
+    never dropped for a list published without them."""
+    rows = [(60, 100, "【地方公共団体】（2団体）"),
+            (60, 130, "No."), (90, 130, "通し番都号道府県"), (180, 130, "名称")]
+    for i, (pref, name) in enumerate([("北海道", "札幌市"), ("青森県", "弘前市")]):
+        rows += [(60, 150 + 20 * i, str(i + 1)), (90, 150 + 20 * i, pref),
+                 (180, 150 + 20 * i, name)]
+    path = write_pdf(tmp_path / "header.pdf", [_page(*rows)])
+    two = replace(member_spec(SID), expected=(reader.Expected("two", {"local_government": 2}),))
+    with pytest.raises(SourceError, match=r"header\.pdf page 1: .*the prefecture '北海道' "
+                                          r"stands in a column whose header names no column"):
+        reader.read_list(two, path)
+    readable = write_pdf(tmp_path / "readable.pdf", [_page(*[
+        (x, top, "都道府県" if text == "通し番都号道府県" else text) for x, top, text in rows])])
+    read = reader.read_list(two, readable)
+    assert [(e.fields["name"], e.prefecture) for e in read.entries] == [
+        ("札幌市", "北海道"), ("弘前市", "青森県")]

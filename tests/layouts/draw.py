@@ -417,7 +417,10 @@ class Flow:
             if self.ruling == "shaded":
                 self.doc.shade(x0, self.top, x0 + self.block_width, self.top + height)
             for col, x in zip(self.columns, self.xs, strict=False):
-                self.doc.text(x0 + x + self.pad, self.top + self.pad, col.header, self.size)
+                # a header word wider than its column is set smaller (a word processor never
+                # prints it over the next column's)
+                size = self.doc.fitted(col.header, self.size, col.width - 2 * self.pad)
+                self.doc.text(x0 + x + self.pad, self.top + self.pad, col.header, size)
             if self.ruling in ("full", "horizontal"):
                 self.doc.hline(x0, x0 + self.block_width, self.top)
                 self.doc.hline(x0, x0 + self.block_width, self.top + height)

@@ -584,6 +584,11 @@ class _State:
         for whole in row.cells:
             for cell in cut_cell(whole, bounds):
                 column = _column_of(cell, columns)
+                if column is not None and column.role is None \
+                        and classify.prefecture(cell.text) is not None:
+                    self.problem(row, f"the prefecture {cell.text!r} stands in a column whose "
+                                 "header names no column of the list: header misread?")
+                    return
                 if column is None or column.role is None:
                     continue
                 by_group.setdefault(groups[id(column)], {}).setdefault(column.role, []).append(cell)
