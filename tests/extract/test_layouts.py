@@ -92,6 +92,12 @@ ONCE_WRONG: dict[tuple[str, int, str], str] = {
                             "head glued to the name that ended the page before",
     ("members", 39449, ""): "a category printed on its group's first row in the second of "
                             "three columns glued to the name on its left",
+    ("members", 39478, "move"): "a local government moved under a label the vocabulary lacks "
+                                "(府省庁・経済団体) opened a section of its own, inferred local "
+                                "governments: the moved entry went back unseen",
+    ("mlit_model", 806100, "move"): "category cells on their group's first row read as centred "
+                                    "on it: page 2's first entry went to the label below it, "
+                                    "making up for the moved one",
 }
 
 

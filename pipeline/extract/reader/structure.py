@@ -270,10 +270,19 @@ class _State:
                 columns = self.columns
                 self.new_section(label, row, inferred=not label.category)
                 self.columns = columns
+            first = k
             while k < len(entries) and entries[k].top < end - 1:
                 entries[k].category, entries[k].label = self.category, self.label
                 entries[k].section = self.section
                 k += 1
+            above = sum(1 for e in entries[first:k] if e.top < middle - 1)
+            # the page's last group may go on over the page: its cell stands no higher than
+            # its middle on this page, never above it
+            if above < k - first - above - 1:
+                self.problem(row, f"the category cell {label.printed!r} stands above the "
+                             f"middle of the group it would be centred on ({above} entries "
+                             f"above it, {k - first - above} below): not centred")
+                return
             start = entries[k].top if k < len(entries) else end
 
     # -- rows ----------------------------------------------------------------------------

@@ -293,12 +293,20 @@ def _entry_text(entry: Entry) -> str:
 
 
 def _infer(verdict: Verdict, spec: ListSpec) -> bool:
-    """Categories of headings the vocabulary lacks, from their entries."""
+    """Categories of headings the vocabulary lacks, from their entries: from all the
+    entries under the same printed label together (a label stands for one category wherever
+    it is printed, so that a local government printed under 府省庁・経済団体 is one there,
+    not the category of a section of its own)."""
     reading = verdict.reading
+    sections: dict[str, set[int]] = {}
+    for heading in reading.headings:
+        if heading.inferred:
+            sections.setdefault(heading.printed, set()).add(heading.index)
     for heading in reading.headings:
         if not heading.inferred:
             continue
-        entries = [e for e in reading.entries if e.section == heading.index]
+        same_label = sections[heading.printed]
+        entries = [e for e in reading.entries if e.section in same_label]
         category = spec.infer(entries) if spec.infer is not None and entries else None
         if category is None:
             verdict.error = (
@@ -311,10 +319,12 @@ def _infer(verdict: Verdict, spec: ListSpec) -> bool:
         heading.category = category
         for e in entries:
             e.category = category
+        if heading.index != min(same_label):
+            continue  # one note per label
         verdict.notes.append(
             f"the heading {heading.printed!r} (page {heading.page}) is not in "
-            f"{spec.shape.vocabulary.file}; read as {category} from its {len(entries)} entries "
-            f"(add a `label` row: {heading.printed},{category})"
+            f"{spec.shape.vocabulary.file}; read as {category} from the {len(entries)} entries "
+            f"under it wherever it is printed (add a `label` row: {heading.printed},{category})"
         )
     return True
 
