@@ -146,7 +146,9 @@ def announced_counts() -> dict[str, int]:
 class ListPages:
     """Which pages of a file hold the programme's list (``ListSpec.pages``): a page naming the
     programme (or any page of a file that does, ``whole_file``) with a table header or a year
-    heading on it, and a page repeating the header of the table on the page before. Slides of
+    heading on it, a page repeating the header of the table on the page before, and a page
+    naming the programme right after a table's page (the table continued without its header:
+    the reader reads its rows only if they stand in the table's columns). Slides of
     prose or diagrams around the list are not read; nor is a table on a page that does not
     name the programme (another programme's list with the same columns). Remembers the pages
     passed over, for the notes."""
@@ -180,11 +182,13 @@ class ListPages:
             headers = [[h[2] for h in k.header] for k in kinds if k.header is not None]
             labelled = any(k.label is not None for k in kinds)
             named = file_named or PROGRAM_ANCHOR in text
-            continues = last_header is not None and last_header[0] == number - 1 and \
-                bool(headers) and headers[0] == last_header[1]
+            after_table = last_header is not None and last_header[0] == number - 1
+            continues = after_table and (headers[0] == last_header[1] if headers else named)
             if (named and (headers or labelled)) or continues:
                 if headers:
                     last_header = (number, headers[-1])
+                elif after_table:
+                    last_header = (number, last_header[1])
                 yield page
             elif headers:
                 self.not_naming.append(number)

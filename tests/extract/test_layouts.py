@@ -34,7 +34,7 @@ from tests.layouts.sampler import (
 
 # Exact samples of the fixed covering sample (of 40) the list reader achieves (measured on this
 # commit); raise each as the reader learns more of the family. Below it is a regression.
-EXACT_AT_LEAST = {"members": 24, "mlit_model": 23, "cao": 27, "smc": 20}
+EXACT_AT_LEAST = {"members": 24, "mlit_model": 23, "cao": 28, "smc": 20}
 
 # Wrong lists today's extractors publish from the fixed sample: real bugs (issue 18), by seed
 # (and variant). ``test_no_wrong_list_is_published`` and ``test_no_negative_variant_is_published``
@@ -98,6 +98,10 @@ ONCE_WRONG: dict[tuple[str, int, str], str] = {
     ("mlit_model", 806100, "move"): "category cells on their group's first row read as centred "
                                     "on it: page 2's first entry went to the label below it, "
                                     "making up for the moved one",
+    ("cao", 555706, ""): "a table continued on page 2 without its header, under a title "
+                         "naming two years: the page not read, 14 of 22 published from a deck "
+                         "that may be partial",
+    ("cao", 588290, ""): "the same, on another layout",
 }
 
 
