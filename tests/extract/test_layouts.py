@@ -34,7 +34,7 @@ from tests.layouts.sampler import (
 
 # Exact samples of the fixed covering sample (of 40) the list reader achieves (measured on this
 # commit); raise each as the reader learns more of the family. Below it is a regression.
-EXACT_AT_LEAST = {"members": 24, "mlit_model": 23, "cao": 28, "smc": 20}
+EXACT_AT_LEAST = {"members": 24, "mlit_model": 24, "cao": 30, "smc": 23}
 
 # Wrong lists today's extractors publish from the fixed sample: real bugs (issue 18), by seed
 # (and variant). ``test_no_wrong_list_is_published`` and ``test_no_negative_variant_is_published``
@@ -102,6 +102,8 @@ ONCE_WRONG: dict[tuple[str, int, str], str] = {
                          "naming two years: the page not read, 14 of 22 published from a deck "
                          "that may be partial",
     ("cao", 588290, ""): "the same, on another layout",
+    ("smc", 640050, ""): "a group cell merged over two rows under one prefecture sub-heading "
+                         "stood between them: the second published without its prefecture",
 }
 
 

@@ -200,6 +200,8 @@ class _State:
         self.page_labels: list[tuple[float, Label, Row]] = []
         self.page_entries: list[Entry] = []
         self.prefecture_row: Row | None = None  # the sub-heading in effect, if any
+        # the sub-heading a new group closed (its entries may not be the new group's last word)
+        self.prefecture_closed: Row | None = None
         self.prefecture_entries = 0  # entries read under it
         # entries read in a table with a prefecture column, and the prefecture each printed
         self.prefecture_cells: list[tuple[Entry, str]] = []
@@ -249,6 +251,7 @@ class _State:
         self.prefecture = prefecture
         self.prefecture_row = row if prefecture is not None else None
         self.prefecture_entries = 0
+        self.prefecture_closed = None
 
     def centred(self, label: Label, cells: list[Cell], row: Row) -> None:
         """A category cell in centred mode: settled with the page (see settle_centered)."""
@@ -315,7 +318,9 @@ class _State:
         if kind.group is not None:
             new_group = kind.group != self.group
             if new_group and (self.prefecture_entries or self.prefecture_row is None):
+                closed = self.prefecture_row
                 self.set_prefecture(None, row)  # a new group starts its own prefectures
+                self.prefecture_closed = closed
             self.group = kind.group
             self.role(row, "group")
             return
@@ -445,6 +450,13 @@ class _State:
             self.problem(self.text_row, f"{self.text_row.text!r} stands between entries and "
                          "is read as none: a column read apart from its entries?")
         self.text_row = None
+        if self.prefecture_closed is not None and not (prefecture or self.prefecture) \
+                and self.shape.record:
+            # a group cell merged over rows under one sub-heading stands between them: the
+            # sub-heading may go on past it, or the entry have none; never guessed
+            self.problem(row, f"{row.text!r} begins a group with no prefecture sub-heading of "
+                         f"its own where the list prints them ({self.prefecture_closed.text!r}"
+                         " before the group's label): does that one go on?")
         entry = Entry(fields, self.category, self.label, prefecture or self.prefecture, number,
                       row.page, row.top if top is None else top, items or {}, self.section,
                       self.group, carried)
@@ -717,7 +729,7 @@ class _State:
             if role in ("number", "prefecture", "group", self.shape.category_role):
                 continue
             field_role = role if self.shape.record else self.shape.name_role
-            entry.fields[field_role] = join_wrapped([entry.fields.get(field_role, ""), text[role]])
+            _append_field(self.shape, entry, field_role, text[role])  # wrapped, or listed
 
     # -- the end of the pages ------------------------------------------------------------
     def finish(self) -> Reading:
@@ -791,8 +803,8 @@ class _State:
                     self.role(row, "text")
                     return
                 role = self.last_field[0]  # type: ignore[index]
-                last.fields[role] = join_wrapped(
-                    [last.fields.get(role, ""), *(c.text for c in cells)])
+                for cell in cells:  # a wrapped value, or the next place of a list
+                    _append_field(self.shape, last, role, cell.text)
             else:
                 for cell in cells:  # under the field whose text starts where it does
                     role = next((r for r, x in self.record_x.items()
