@@ -62,24 +62,37 @@ YEAR_RE = re.compile(
     r"(?<![A-Za-z0-9])(?:(?P<era>平成|令和|H|R)(?P<n>[0-9]{1,2}|元)|(?P<west>20[0-9]{2}))"
     r"(?!年?[0-9])(?:年度?)?"
 )
+# An era year whose digits run on into a count set with the same spacing as its letters
+# (「H　3　0　１４事業」: no space left to tell them apart): H30, then 14事業.
+_ERA_BEFORE_COUNT_RE = re.compile(
+    r"(?<![A-Za-z0-9])(?P<era>平成|令和|H|R)(?P<n>[0-9]{1,2})"
+    r"(?=[0-9]{1,3}(?:事業|件|団体|自治体|地域|プロジェクト))"
+)
+# Where the printed text had a space (kept while a year is looked for: 「R1 18事業」).
+_SPACE = "\x00"
 # What stands in for the year while its decoration is checked (no mark or tail contains it).
 _YEAR_PLACEHOLDER = "〓"
 _COUNT_RE = re.compile(r"([0-9]{1,3})(?:事業|件|団体|自治体|地域|プロジェクト)")
 
 
-def _year_matches(text: str | None) -> list[tuple[int, re.Match[str]]]:
+def _year_matches(k: str, regex: re.Pattern[str] = YEAR_RE) -> list[tuple[int, re.Match[str]]]:
     found = []
-    for match in YEAR_RE.finditer(key(text)):
-        if match["west"]:
+    for match in regex.finditer(k):
+        if match["west"] if "west" in regex.groupindex else None:
             found.append((int(match["west"]), match))
         else:
             found.append((western_year(match["era"], match["n"]), match))
     return found
 
 
+def _spaced_key(text: str | None) -> str:
+    """``key`` of each printed word, the words' spaces kept as _SPACE."""
+    return _SPACE.join(key(word) for word in (text or "").split())
+
+
 def fiscal_years(text: str | None) -> list[int]:
     """Distinct fiscal years written in ``text``, in order (平成30年度 -> 2018, R1 -> 2019)."""
-    return list(dict.fromkeys(year for year, _ in _year_matches(text)))
+    return list(dict.fromkeys(year for year, _ in _year_matches(key(text))))
 
 
 def category_of(year: int) -> str:
@@ -96,17 +109,21 @@ def year_label(text: str) -> reader.Label | None:
     text is one year and its decoration (numbering, brackets, 選定事業, the programme's name,
     a count, 続き: the layout CSV's marks and tails). A title naming two years, a sentence
     or a date names none."""
-    found = _year_matches(text)
-    if len(found) != 1:
-        return None
-    year, match = found[0]
-    k = key(text)
-    core, tail = vocabulary().strip(k[:match.start()] + _YEAR_PLACEHOLDER + k[match.end():])
-    if core != _YEAR_PLACEHOLDER:
-        return None
-    count = _COUNT_RE.search(tail)
-    return reader.Label(category_of(year), match[0], int(count[1]) if count else None,
-                        "続" in tail or "つづき" in tail)
+    spaced = _spaced_key(text)
+    plain = spaced.replace(_SPACE, "")
+    for k, regex in ((spaced, YEAR_RE), (plain, YEAR_RE), (plain, _ERA_BEFORE_COUNT_RE)):
+        found = _year_matches(k, regex)
+        if len(found) != 1:
+            continue
+        year, match = found[0]
+        rest = (k[:match.start()] + _YEAR_PLACEHOLDER + k[match.end():]).replace(_SPACE, "")
+        core, tail = vocabulary().strip(rest)
+        if core != _YEAR_PLACEHOLDER:
+            continue
+        count = _COUNT_RE.search(tail)
+        return reader.Label(category_of(year), match[0], int(count[1]) if count else None,
+                            "続" in tail or "つづき" in tail)
+    return None
 
 
 def vocabulary() -> reader.Vocabulary:

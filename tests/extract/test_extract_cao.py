@@ -245,6 +245,10 @@ def test_fiscal_years(text: str, years: list[int]) -> None:
         ("令和元年11月5日", None, None),  # a date
         ("・令和6年度までに他地域へ横展開", None, None),  # a sentence naming a year
         ("令和2年度 未来技術社会実装事業 募集要項", None, None),  # a call, not a list
+        # a year's letters set apart as widely as the count after it
+        ("１．■H　3　0　１４事業", "FY2018", 14),
+        ("２．■R　1　８事業", "FY2019", 8),
+        ("R1 18事業", "FY2019", 18),  # a space after the year tells it from R11
     ],
 )
 def test_year_label(text: str, category: str | None, count: int | None) -> None:

@@ -693,6 +693,14 @@ class _State:
             if number is None:
                 number, name = self.split_number(name)
             fields = {shape.name_role: name}
+        elif number is None and fields:  # a row number before the record's first field
+            first = min(fields, key=lambda r: min(c.x0 for c in by_role[r]))
+            number, fields[first] = self.split_number(fields[first])
+            if number is not None and first in items:  # one place per line: the first's
+                found = classify.leading_number(items[first][0])
+                head = found[1] if found else items[first][0]
+                items[first] = (head, *items[first][1:])
+                fields[first] = "・".join(items[first])
         if "prefecture" in {c.role for c in self.columns or ()} and not self.prefecture and \
                 classify.is_local_government(fields.get(shape.place_role if shape.record
                                                         else shape.name_role, "")):
