@@ -104,6 +104,9 @@ ONCE_WRONG: dict[tuple[str, int, str], str] = {
     ("cao", 588290, ""): "the same, on another layout",
     ("smc", 640050, ""): "a group cell merged over two rows under one prefecture sub-heading "
                          "stood between them: the second published without its prefecture",
+    ("members", 610215, ""): "a header word in column 1 beside a name in column 2 read as a "
+                             "sheet's 'label value' row: the page read across, 「団体名称」 "
+                             "published as a member in the place of the name beside the heading",
 }
 
 

@@ -187,10 +187,11 @@ def read_readings(
         page.rows = split_stacked_headings(
             join_wrapped_labels(drop_furniture_cells(page.rows, shape), shape), shape)
         number, rows = page.number, page.rows
-        # ``label value`` rows (a sheet, a box) tie the page's columns together: read across
-        labelled = any(_labelled_cells(shape.vocabulary, r.own_cells) and
-                       kind_of(r, shape).header is None for r in rows) or (
-            shape.record and any(_record_across(r) for r in rows))
+        # a record's ``label value`` rows (a sheet, a box) tie the page's columns together:
+        # read across (a name list's header word beside a name in the next column is none)
+        labelled = shape.record and any(
+            _labelled_cells(shape.vocabulary, r.own_cells) and kind_of(r, shape).header is None
+            or _record_across(r) for r in rows)
         columns = None if labelled else newspaper_order(page, furniture)
         if columns is not None:  # a column's own row may stack a heading and a sub-heading
             columns = split_stacked_headings(columns, shape)
@@ -248,6 +249,13 @@ def judge(reading: Reading, spec: ListSpec) -> Verdict:
     if orphan is not None:
         verdict.error = (f"{_entry_text(orphan)!r} stands under no category label (a heading "
                          f"missing from {spec.shape.vocabulary.file}?)", orphan.page)
+        verdict.distance = 5_000
+        return verdict
+    header_word = next((e for e in reading.entries for v in e.fields.values()
+                        if key(v) in spec.shape.vocabulary.columns), None)
+    if header_word is not None:
+        verdict.error = (f"{_entry_text(header_word)!r} is a column's name, read as an entry: "
+                         "a header misread?", header_word.page)
         verdict.distance = 5_000
         return verdict
     if not _infer(verdict, spec):
