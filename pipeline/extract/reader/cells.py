@@ -478,5 +478,17 @@ def _gutters(body: list[Row], size: float) -> list[tuple[float, float]]:
             1 for r in body
             if any((c.x1 <= g[1]) if side < 0 else (c.x0 >= g[0]) for c in r.cells)
         )
+
+    def last_column_begun(g: tuple[float, float]) -> bool:
+        """Text right of the gutter on consecutive rows at the page's head only (below a
+        heading or two), each starting where the others do: the last column of a page set in
+        columns, filled from the top."""
+        right = [any(c.x0 >= g[0] for c in r.cells) for r in body]
+        on = [i for i, r in enumerate(right) if r]
+        if len(on) < 2 or on[0] > 2 or on[-1] - on[0] + 1 != len(on):
+            return False
+        starts = {round(min(c.x0 for c in body[i].cells if c.x0 >= g[0])) for i in on}
+        return max(starts) - min(starts) <= 1
     # a gutter needs text on both sides in a fair share of rows (not a ragged right edge)
-    return [g for g in gutters if min(side_rows(g, -1), side_rows(g, 1)) >= len(body) // 4]
+    return [g for g in gutters if min(side_rows(g, -1), side_rows(g, 1)) >= len(body) // 4
+            or last_column_begun(g)]
