@@ -395,9 +395,8 @@ class _State:
         for x0, x1, role, _ in header:
             if role is None:
                 continue
-            overlap = {c.role: min(x1, c.x1) - max(x0, c.x0) for c in columns}
-            best = max(overlap, key=lambda r: overlap[r]) if overlap else None
-            if best != role or overlap[best] <= 0:
+            best = max(columns, key=lambda c: min(x1, c.x1) - max(x0, c.x0), default=None)
+            if best is None or best.role != role or min(x1, best.x1) - max(x0, best.x0) <= 0:
                 return False
         return True
 
