@@ -289,7 +289,8 @@ class _State:
             start = entries[k].top if k < len(entries) else end
 
     # -- rows ----------------------------------------------------------------------------
-    def start_page(self, page: int, rows: list[Row]) -> None:
+    def start_page(self, page: int, rows: list[Row], threshold: float | None) -> None:
+        """A new page (or its columns, read down), with its ``gap_threshold``."""
         self.settle_centered()
         self.page = page
         self.entries_on_page = 0
@@ -297,7 +298,7 @@ class _State:
         self.previous = None
         self.col_starts, self.last_in_col = [], {}
         # a page with too few lines to show two pitches is set like the pages before it
-        self.gap_threshold = _gap_threshold(rows, self.shape) or self.gap_threshold
+        self.gap_threshold = threshold or self.gap_threshold
         self.page_rows = rows
 
     def feed(self, row: Row) -> None:
@@ -1245,7 +1246,7 @@ def _column_of(cell: Cell, columns: list[_Column]) -> _Column | None:
     return max(left, key=lambda c: c.x0) if left else None
 
 
-def _gap_threshold(rows: list[Row], shape: Shape) -> float | None:
+def gap_threshold(rows: list[Row], shape: Shape) -> float | None:
     """The line pitch (top to top) below which an unruled line continues the row above, when
     the page's body lines (headings, titles, headers and furniture aside: their spacing is
     their own) show two pitches, inside wrapped names and between rows; None otherwise.
@@ -1336,6 +1337,10 @@ def split_stacked_headings(rows: list[Row], shape: Shape) -> list[Row]:
     out: list[Row] = []
     for row in rows:
         cell = row.cells[0]
+        last = row.cells[-1].text if len(row.cells) > 1 or not cell.lines else cell.lines[-1]
+        if classify.prefecture_heading(last, shape.vocabulary) is None:
+            out.append(row)  # no sub-heading last: nothing stacked (the cheap test first)
+            continue
         if len(row.cells) > 1:
             parts = [replace(row, cells=[c], kinds={}) for c in row.cells]
         elif len(cell.lines) > 1:

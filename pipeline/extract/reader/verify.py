@@ -46,6 +46,7 @@ from pipeline.extract.reader.structure import (
     _labelled_cells,
     _State,
     drop_furniture_cells,
+    gap_threshold,
     join_wrapped_labels,
     kind_of,
     split_stacked_headings,
@@ -182,7 +183,7 @@ def read_readings(
     as a heading is never read as one: such a reading could only fail."""
     states = [_State(shape, Options(newspaper=False, split_numbers=False))]
     opened: set[str] = set()
-    read: list[tuple[int, list[Row], list[Row] | None]] = []  # the pages so far
+    read: list[_PageRead] = []  # the pages so far
     for page in pages:
         page.rows = split_stacked_headings(
             join_wrapped_labels(drop_furniture_cells(page.rows, shape), shape), shape)
@@ -207,16 +208,30 @@ def read_readings(
             for state in states:
                 fork = _State(shape, replace(state.options, **{choice: True}))
                 for earlier in read:
-                    _read_page(fork, *earlier)
+                    _read_page(fork, earlier)
                 forks.append(fork)
             states += forks
-        read.append((number, rows, columns))
+        page_read = _PageRead(number, rows, columns, gap_threshold(rows, shape),
+                              gap_threshold(columns, shape) if columns is not None else None)
+        read.append(page_read)
         for state in states:
-            _read_page(state, number, rows, columns)
+            _read_page(state, page_read)
     return [s.finish() for s in states]
 
 
-def _read_page(state: _State, number: int, rows: list[Row], columns: list[Row] | None) -> None:
+@dataclass
+class _PageRead:
+    """A page as the readings read it: its rows, its columns read down (None: it stands in
+    no columns), and the line pitch of each (computed once, whatever the readings)."""
+
+    number: int
+    rows: list[Row]
+    columns: list[Row] | None
+    rows_threshold: float | None
+    columns_threshold: float | None
+
+
+def _read_page(state: _State, page: _PageRead) -> None:
     """One page fed to one reading: its rows, or its columns read down where the reading
     says so and the page is set in columns (a table of records is read row by row)."""
     if state.reading.problems:  # failed already: its first problem is its verdict
@@ -224,9 +239,11 @@ def _read_page(state: _State, number: int, rows: list[Row], columns: list[Row] |
     shape = state.shape
     in_table = shape.record and state.columns is not None and \
         _record_header([c.role for c in state.columns])
-    ordered = columns if state.options.newspaper and columns is not None and not in_table \
-        else rows
-    state.start_page(number, ordered)
+    if state.options.newspaper and page.columns is not None and not in_table:
+        ordered, threshold = page.columns, page.columns_threshold
+    else:
+        ordered, threshold = page.rows, page.rows_threshold
+    state.start_page(page.number, ordered, threshold)
     for row in ordered:
         state.feed(row)
 

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -49,8 +49,10 @@ _CLOSING_RE = re.compile(r"[】\]>〉》〕]")
 _TRAILING_NOTE_RE = re.compile(r"[（(][^）)]*[）)]$|[※*＊][0-9]*$")
 
 
+@lru_cache(maxsize=1 << 16)
 def key(text: str | None) -> str:
-    """The comparison form of printed text: NFKC, no whitespace (letter-spacing gone)."""
+    """The comparison form of printed text: NFKC, no whitespace (letter-spacing gone); each
+    readings' checks ask it of the same cells again, hence the cache."""
     return nfkc_no_whitespace(text)
 
 
@@ -80,6 +82,11 @@ class Vocabulary:
     heading_re: re.Pattern[str]
     # furniture stating how many entries the list holds (合計 471団体, 選定数：22事業)
     totals: tuple[re.Pattern[str], ...] = ()
+    # answers already given (a copy made with ``replace`` starts its own)
+    furniture_seen: dict[tuple[str, bool], bool] = field(
+        default_factory=dict, init=False, compare=False, repr=False)
+    labels_seen: dict[str, Label | None] = field(
+        default_factory=dict, init=False, compare=False, repr=False)
 
     @property
     def file(self) -> str:
@@ -97,6 +104,11 @@ class Vocabulary:
         k = key(text)
         if not k:
             return None
+        if k not in self.labels_seen:  # every reading asks of each cell
+            self.labels_seen[k] = self._label(k)
+        return self.labels_seen[k]
+
+    def _label(self, k: str) -> Label | None:
         core, tail = (k, "") if k in self.labels else self.strip(k)
         category = self.labels.get(core)
         if category is None:
@@ -173,9 +185,13 @@ class Vocabulary:
         return found.pop() if len(found) == 1 else None
 
     def is_furniture(self, text: str, in_margin: bool) -> bool:
-        k = key(text)
-        patterns = self.furniture + self.totals + (self.margin if in_margin else ())
-        return any(p.search(text.strip()) or p.search(k) for p in patterns)
+        known = self.furniture_seen.get((text, in_margin))  # every reading asks of each row
+        if known is None:
+            k = key(text)
+            patterns = self.furniture + self.totals + (self.margin if in_margin else ())
+            known = any(p.search(text.strip()) or p.search(k) for p in patterns)
+            self.furniture_seen[(text, in_margin)] = known
+        return known
 
     def stated_total(self, text: str) -> int | None:
         """The number of entries a total line states (「合計　４７１団体」: 471), if it is one."""
