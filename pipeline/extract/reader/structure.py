@@ -195,6 +195,7 @@ class _State:
         self.numbered_rows = 0  # grid rows in a row with numbers in cells of their own
         self.record_x: dict[str, float] = {}  # where each field of the last record starts
         self.text_row: Row | None = None  # a text passed over since the last entry
+        self.last_numbered: Entry | None = None  # the last entry read with a row number
         # category cells centred on their group (centered_labels): this page's cells (their
         # middle, label, row) and entries, settled when the page ends
         self.page_labels: list[tuple[float, Label, Row]] = []
@@ -461,6 +462,8 @@ class _State:
                       row.page, row.top if top is None else top, items or {}, self.section,
                       self.group, carried)
         self.reading.entries.append(entry)
+        if entry.number:
+            self.last_numbered = entry
         if self.options.centered_labels:
             self.page_entries.append(entry)
         self.entries_on_page += 1
@@ -475,7 +478,7 @@ class _State:
         found = classify.leading_number(text)
         if found is None:
             return None, text
-        last = next((e for e in reversed(self.reading.entries) if e.number), None)
+        last = self.last_numbered
         digits = str(found[0])
         expected_numbers: tuple[int, ...] = ()
         if last is not None and last.number is not None:
