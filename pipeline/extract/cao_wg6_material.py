@@ -78,8 +78,9 @@ _COUNT_RE = re.compile(r"([0-9]{1,3})(?:事業|件|団体|自治体|地域|プ�
 def _year_matches(k: str, regex: re.Pattern[str] = YEAR_RE) -> list[tuple[int, re.Match[str]]]:
     found = []
     for match in regex.finditer(k):
-        if match["west"] if "west" in regex.groupindex else None:
-            found.append((int(match["west"]), match))
+        west = match.groupdict().get("west")  # (_ERA_BEFORE_COUNT_RE has none)
+        if west:
+            found.append((int(west), match))
         else:
             found.append((western_year(match["era"], match["n"]), match))
     return found
