@@ -70,9 +70,12 @@ _ERA_BEFORE_COUNT_RE = re.compile(
 )
 # Where the printed text had a space (kept while a year is looked for: 「R1 18事業」).
 _SPACE = "\x00"
+# A circled heading number (①…㊿): NFKC makes it a digit, glued to the year after it
+# (「①2018年度」 read 12018).
+_CIRCLED_RE = re.compile("[\u2460-\u2473\u3251-\u325f\u32b1-\u32bf]")
 # What stands in for the year while its decoration is checked (no mark or tail contains it).
 _YEAR_PLACEHOLDER = "〓"
-_COUNT_RE = re.compile(r"([0-9]{1,3})(?:事業|件|団体|自治体|地域|プロジェクト)")
+_COUNT_RE = re.compile(r"([0-9]{1,3})(?:事業|件|団体|自治体|地域|プロジェクト)|計([0-9]{1,3})")
 
 
 def _year_matches(k: str, regex: re.Pattern[str] = YEAR_RE) -> list[tuple[int, re.Match[str]]]:
@@ -110,7 +113,7 @@ def year_label(text: str) -> reader.Label | None:
     text is one year and its decoration (numbering, brackets, 選定事業, the programme's name,
     a count, 続き: the layout CSV's marks and tails). A title naming two years, a sentence
     or a date names none."""
-    spaced = _spaced_key(text)
+    spaced = _spaced_key(_CIRCLED_RE.sub(" ", text))
     plain = spaced.replace(_SPACE, "")
     for k, regex in ((spaced, YEAR_RE), (plain, YEAR_RE), (plain, _ERA_BEFORE_COUNT_RE)):
         found = _year_matches(k, regex)
@@ -122,7 +125,8 @@ def year_label(text: str) -> reader.Label | None:
         if core != _YEAR_PLACEHOLDER:
             continue
         count = _COUNT_RE.search(tail)
-        return reader.Label(category_of(year), match[0], int(count[1]) if count else None,
+        return reader.Label(category_of(year), match[0],
+                            int(count[1] or count[2]) if count else None,
                             "続" in tail or "つづき" in tail)
     return None
 

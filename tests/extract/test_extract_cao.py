@@ -249,6 +249,8 @@ def test_fiscal_years(text: str, years: list[int]) -> None:
         ("１．■H　3　0　１４事業", "FY2018", 14),
         ("２．■R　1　８事業", "FY2019", 8),
         ("R1 18事業", "FY2019", 18),  # a space after the year tells it from R11
+        ("①2 0 1 8 年 度 選 定 事 業 （計１４）", "FY2018", 14),  # ① is no digit of the year
+        ("②令和元年度選定事業", "FY2019", None),
     ],
 )
 def test_year_label(text: str, category: str | None, count: int | None) -> None:
