@@ -107,6 +107,8 @@ ONCE_WRONG: dict[tuple[str, int, str], str] = {
     ("members", 610215, ""): "a header word in column 1 beside a name in column 2 read as a "
                              "sheet's 'label value' row: the page read across, 「団体名称」 "
                              "published as a member in the place of the name beside the heading",
+    ("members", 700421, ""): "two names' last digits wrapped on one line at a page's head "
+                             "(「2」 「2」) read as page numbers",
 }
 
 

@@ -313,13 +313,14 @@ def page_rows(view: PageView) -> list[Row]:
 
 
 def _wraps_onto(above: Row, row: Row) -> bool:
-    """A short line set close under a row and starting within it (「…ネットワークス第」 then
-    「2」 at the foot of a page, flush with the name's start or indented): the end of a name
-    wrapped onto the next line, never a page number, however near the page's edge it stands."""
-    line = row.cells[0]
-    return len(row.cells) == 1 and any(
-        c.x0 - ROW_TOLERANCE <= line.x0 < c.x1
-        and 0 <= line.top - c.bottom < WRAP_GAP_CHARS * line.size for c in above.cells)
+    """Short lines set close under a row, each starting within one of its cells (「…ネット
+    ワークス第」 then 「2」 at the foot of a page, flush with the name's start or indented; one
+    such line under each of two columns): names' ends wrapped onto the next line, never page
+    numbers, however near the page's edge they stand."""
+    return all(any(c.x0 - ROW_TOLERANCE <= line.x0 < c.x1
+                   and 0 <= line.top - c.bottom < WRAP_GAP_CHARS * line.size
+                   for c in above.cells)
+               for line in row.cells)
 
 
 def _ruled_rows(cells: list[Cell], page: int) -> list[Row]:
