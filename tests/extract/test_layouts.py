@@ -109,6 +109,9 @@ ONCE_WRONG: dict[tuple[str, int, str], str] = {
                              "published as a member in the place of the name beside the heading",
     ("members", 700421, ""): "two names' last digits wrapped on one line at a page's head "
                              "(「2」 「2」) read as page numbers",
+    ("members", 740340, ""): "a letter-spaced category label wrapped in its column (「等」) "
+                             "printed against a name's wrapped 「社」: read as one cell of the "
+                             "category column, 21 names published without their last 「社」",
 }
 
 

@@ -652,6 +652,14 @@ class _State:
             self.append_to(last, by_role, text)
             return "continuation"
         if last is not None and self.tight(row) and "number" not in own:
+            wrapped = key(text.get(shape.category_role, ""))
+            if wrapped and last.category and not any(wrapped in lab
+                                                     for lab in shape.vocabulary.labels):
+                # (「等社」: the label's wrapped 「等」 and a name's wrapped 「社」 read as one)
+                self.problem(row, f"{wrapped!r} stands in the category column under "
+                             f"{last.label!r} but is part of no category label: a name's "
+                             "wrapped end beside it?")
+                return None
             self.append_to(last, by_role, text)
             return "continuation"
         if shape.category_role in by_role:
