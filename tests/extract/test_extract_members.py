@@ -3,6 +3,7 @@ lists that are wrong in the ways the cross-checks must catch."""
 
 from __future__ import annotations
 
+import gc
 import json
 from collections import Counter
 from dataclasses import replace
@@ -420,3 +421,25 @@ def test_a_prefecture_under_a_header_cell_it_cannot_read_is_refused(tmp_path: Pa
     read = reader.read_list(two, readable)
     assert [(e.fields["name"], e.prefecture) for e in read.entries] == [
         ("札幌市", "北海道"), ("弘前市", "青森県")]
+
+
+def test_reading_a_list_leaves_the_cycle_collector_as_it_was(
+    fixtures: dict[str, Path]
+) -> None:
+    """The reader pauses Python's cycle collector while it reads (speed), and must hand it
+    back as it found it: what the host froze stays frozen, a collector the host switched off
+    stays off, and what the reading made is counted again (objects thawed by gc.unfreeze were
+    not: reading hundreds of lists in one process grew by gigabytes)."""
+    path = fixtures["sections_grid"]
+    hosts_own = [["a host's object"]]  # a container: tracked by the collector
+    gc.freeze()
+    try:
+        extract(SID, [path])
+        assert all(o is not hosts_own for o in gc.get_objects())  # still frozen
+        assert gc.isenabled()
+        gc.disable()
+        extract(SID, [path])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+        gc.unfreeze()

@@ -198,8 +198,8 @@ class _State:
         self.last_numbered: Entry | None = None  # the last entry read with a row number
         # category cells centred on their group (centered_labels): this page's cells (their
         # middle, label, row) and entries, settled when the page ends
-        self.page_labels: list[tuple[float, Label, Row]] = []
-        self.page_entries: list[Entry] = []
+        self.page_labels: list[tuple[float, float, Label, Row]] = []  # middle, x0
+        self.page_entries: list[tuple[Entry, float]] = []  # and its x0
         self.prefecture_row: Row | None = None  # the sub-heading in effect, if any
         # the sub-heading a new group closed (its entries may not be the new group's last word)
         self.prefecture_closed: Row | None = None
@@ -257,16 +257,35 @@ class _State:
     def centred(self, label: Label, cells: list[Cell], row: Row) -> None:
         """A category cell in centred mode: settled with the page (see settle_centered)."""
         middle = (min(c.top for c in cells) + max(c.bottom for c in cells)) / 2
-        self.page_labels.append((middle, label, row))
+        self.page_labels.append((middle, min(c.x0 for c in cells), label, row))
 
     def settle_centered(self) -> None:
         """Each category cell of the page names the group of entries it stands in the middle
         of: groups follow each other from the page's first entry, each ending as far below
-        its cell as it starts above it (a merged cell without rules, text centred)."""
-        labels, entries = sorted(self.page_labels, key=lambda t: t[0]), self.page_entries
+        its cell as it starts above it (a merged cell without rules, text centred). A page
+        set in blocks side by side, each with its category column, is settled block by block
+        (a group may end within a line of blocks: its cell is lower in the block it ends in)."""
+        labels, entries = self.page_labels, self.page_entries
         self.page_labels, self.page_entries = [], []
         if not labels or not entries:
             return
+        starts: list[float] = []  # each block's category column
+        for x0 in sorted(x for _, x, _, _ in labels):
+            if not starts or x0 - starts[-1] > ROW_TOLERANCE:
+                starts.append(x0)
+        for b, block in enumerate(starts):
+            following = starts[b + 1] if b + 1 < len(starts) else float("inf")
+            in_block = [(m, label, row) for m, x, label, row in labels
+                        if block - ROW_TOLERANCE <= x < following - ROW_TOLERANCE]
+            block_entries = [e for e, x in entries
+                             if (b == 0 or x >= block) and x < following - ROW_TOLERANCE]
+            if not self.settle_block(sorted(in_block, key=lambda t: t[0]), block_entries):
+                return
+
+    def settle_block(self, labels: list[tuple[float, Label, Row]], entries: list[Entry]) -> bool:
+        """One block's category cells and entries (see settle_centered); False: not centred."""
+        if not entries:
+            return True
         start, k = entries[0].top, 0
         for i, (middle, label, row) in enumerate(labels):
             end = 2 * middle - start if i + 1 < len(labels) else float("inf")
@@ -279,15 +298,16 @@ class _State:
                 entries[k].category, entries[k].label = self.category, self.label
                 entries[k].section = self.section
                 k += 1
-            above = sum(1 for e in entries[first:k] if e.top < middle - 1)
+            above = sum(1 for e in entries[first:k] if e.top < middle)
             # the page's last group may go on over the page: its cell stands no higher than
             # its middle on this page, never above it
             if above < k - first - above - 1:
                 self.problem(row, f"the category cell {label.printed!r} stands above the "
                              f"middle of the group it would be centred on ({above} entries "
                              f"above it, {k - first - above} below): not centred")
-                return
+                return False
             start = entries[k].top if k < len(entries) else end
+        return True
 
     # -- rows ----------------------------------------------------------------------------
     def start_page(self, page: int, rows: list[Row], threshold: float | None) -> None:
@@ -312,7 +332,12 @@ class _State:
             return
         if kind.label is not None:
             if self.options.centered_labels and not row.ruled and self.in_category_column(row):
-                self.centred(kind.label, row.own_cells, row)
+                cells = row.own_cells
+                if len(cells) > 1 and all(self.shape.label(c.text) == kind.label for c in cells):
+                    for cell in cells:  # one category cell in each block
+                        self.centred(kind.label, [cell], row)
+                else:
+                    self.centred(kind.label, cells, row)
             else:
                 self.new_section(kind.label, row)
             self.role(row, "heading")
@@ -378,12 +403,12 @@ class _State:
         self.previous = row
 
     def in_category_column(self, row: Row) -> bool:
-        """The row's cells stand in the category column of the table (or, without a header, in
-        the column of the page's names' left)."""
+        """The row's cells stand in the category column of the table (or, without a header, each
+        left of a column of the page's names: the category column of its block)."""
         cats = [c for c in self.columns or () if c.role == self.shape.category_role]
         if cats:
             return all(_column_of(c, self.columns or []) in cats for c in row.own_cells)
-        return bool(self.col_starts) and all(c.x1 <= min(self.col_starts) + 1
+        return bool(self.col_starts) and all(any(c.x1 <= s + 1 for s in self.col_starts)
                                              for c in row.own_cells)
 
     def restates_columns(self, row: Row, header: list[tuple[float, float, str | None,
@@ -434,17 +459,22 @@ class _State:
         return [_Column(c.x0 + d, c.x1 + d, c.role, (c.span[0] + d, c.span[1] + d))
                 for c in self.columns]
 
-    def tight(self, row: Row) -> bool:
-        """The row is closer to the one above than rows are to each other: a wrapped line."""
+    def tight(self, row: Row, cell: Cell | None = None) -> bool:
+        """The row (or one cell of it, to the cell above it) is closer to the one above than rows
+        are to each other: a wrapped line. A cell's own top counts: a line set beside a label's
+        line a little lower makes one row with it, whose top is the label's."""
         previous = self.previous
         if self.gap_threshold is None or previous is None or row.ruled:
             return False
-        beside = any(c.x0 < p.x1 and p.x0 < c.x1 for c in row.cells for p in previous.cells)
-        return beside and 0 < row.top - previous.top < self.gap_threshold
+        if cell is None:
+            beside = any(c.x0 < p.x1 and p.x0 < c.x1 for c in row.cells for p in previous.cells)
+            return beside and 0 < row.top - previous.top < self.gap_threshold
+        return any(cell.x0 < p.x1 and p.x0 < cell.x1
+                   and 0 < cell.top - p.top < self.gap_threshold for p in previous.cells)
 
     def add(self, row: Row, fields: dict[str, str], number: int | None, prefecture: str | None,
             items: dict[str, tuple[str, ...]] | None = None, top: float | None = None,
-            carried: bool = False) -> Entry:
+            carried: bool = False, x0: float | None = None) -> Entry:
         if self.text_row is not None and self.entries_on_page:
             # a text passed over between two entries of a list is a field misread (a column
             # read down on its own), not prose
@@ -465,7 +495,7 @@ class _State:
         if entry.number:
             self.last_numbered = entry
         if self.options.centered_labels:
-            self.page_entries.append(entry)
+            self.page_entries.append((entry, row.cells[0].x0 if x0 is None else x0))
         self.entries_on_page += 1
         self.prefecture_entries += 1
         return entry
@@ -513,7 +543,13 @@ class _State:
                 cell_prefecture = classify.prefecture(cell.text)
                 role_parts.append("prefecture")
                 continue
-            target = self.continued_entry(row, cell, unnumbered) if pending is None else None
+            label = self.shape.label(cell.text)
+            # a category label standing apart from every names' column (the category column of
+            # a later block) continues no name, whatever the numbering of the rows
+            apart = label is not None and not any(
+                -1 <= cell.x0 - s <= INDENT_MAX_CHARS * cell.size for s in self.col_starts)
+            target = self.continued_entry(row, cell, unnumbered) \
+                if pending is None and not apart else None
             if target is not None:
                 name = self.shape.name_role
                 target.fields[name] = join_wrapped([target.fields[name], *cell.lines])
@@ -523,7 +559,6 @@ class _State:
             if n is not None:
                 pending = n
                 continue
-            label = self.shape.label(cell.text)
             if label is not None and self.options.centered_labels and not cell.ruled:
                 self.centred(label, [cell], row)
                 role_parts.append("heading")
@@ -546,7 +581,8 @@ class _State:
             if cell_prefecture is not None:  # a prefecture column, printed once per group
                 self.prefecture = cell_prefecture  # or on every row: it holds until the next
             entry = self.add(row, {self.shape.name_role: text}, number, None, top=cell.top,
-                             carried=cell_prefecture is None and self.prefecture is not None)
+                             carried=cell_prefecture is None and self.prefecture is not None,
+                             x0=cell.x0)
             cell_prefecture = None
             self.last_in_col[start] = entry
             role_parts.append("entry")
@@ -589,7 +625,7 @@ class _State:
             ]
             if indented:
                 return self.entry_above(cell) or self.last_in_col.get(max(indented))
-        if self.tight(row) and not classify.begins_a_name(cell.text):
+        if self.tight(row, cell) and not classify.begins_a_name(cell.text):
             start = min(self.col_starts, key=lambda s: abs(cell.x0 - s))
             if abs(cell.x0 - start) <= INDENT_MAX_CHARS * cell.size:
                 return self.last_in_col.get(start)
@@ -1181,8 +1217,14 @@ def _row_label(shape: Shape, cells: list[Cell]) -> Label | None:
         return None
     whole = "".join(c.text for c in cells)
     label = shape.label(whole)
-    if label is not None or len(cells) != 2:
+    if label is not None:
         return label
+    if len(cells) >= 2:  # one category cell in each block of a page set in blocks side by side
+        labels = {shape.label(c.text) for c in cells}
+        if len(labels) == 1 and None not in labels:
+            return labels.pop()
+    if len(cells) != 2:
+        return None
     label = shape.label(cells[0].text)
     if label is not None and _is_count(shape.vocabulary, cells[1].text):
         return shape.label(cells[0].text + cells[1].text) or label
@@ -1303,11 +1345,14 @@ def join_wrapped_labels(rows: list[Row], shape: Shape) -> list[Row]:
             if cell.ruled or not begins(shape.vocabulary.strip(cell.text)[0] or key(cell.text)):
                 continue
             parts, text, last = [cell], key(cell.text), cell
-            for below in rows[i + 1:i + 4]:
-                nxt = next((b for b in below.cells if not b.ruled and b.x0 < last.x1
-                            and last.x0 < b.x1 and b.top - last.bottom < last.size), None)
-                if nxt is None or not (begins(text + key(nxt.text))
-                                       or shape.label(text + key(nxt.text))):
+            for below in rows[i + 1:i + 6]:
+                if below.top - last.bottom >= last.size:
+                    break
+                nxt = next((b for b in below.cells if b.x0 < last.x1 and last.x0 < b.x1), None)
+                if nxt is None:  # a line of the entries beside the label, between its lines
+                    continue
+                if nxt.ruled or not (begins(text + key(nxt.text))
+                                     or shape.label(text + key(nxt.text))):
                     break
                 parts.append(nxt)
                 text += key(nxt.text)
