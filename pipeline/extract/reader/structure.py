@@ -539,7 +539,8 @@ class _State:
         self.numbered_rows = self.numbered_rows + 1 if has_numbers or glued else 0
         cell_prefecture: str | None = None
         for k, cell in enumerate(cells):
-            if pending is None and _prefecture_column_cell(cells, k, self.options.split_numbers):
+            if _prefecture_column_cell(cells, k, self.options.split_numbers) if pending is None \
+                    else _prefecture_before_name(cells, k):
                 cell_prefecture = classify.prefecture(cell.text)
                 role_parts.append("prefecture")
                 continue
@@ -919,6 +920,14 @@ def _prefecture_column_cell(cells: list[Cell], k: int, split_numbers: bool) -> b
     after = cells[k + 1].text
     return classify.number(after) is not None or (
         split_numbers and classify.leading_number(after) is not None)
+
+
+def _prefecture_before_name(cells: list[Cell], k: int) -> bool:
+    """A bare prefecture between a row number in its own cell and a name (1 | 北海道 | 網走市)
+    is that name's prefecture column: the number is the name's."""
+    return classify.prefecture(cells[k].text) is not None and k + 1 < len(cells) \
+        and classify.number(cells[k + 1].text) is None \
+        and classify.leading_number(cells[k + 1].text) is None
 
 
 def _box_groups(cells: list[Cell]) -> list[list[Cell]]:
@@ -1366,6 +1375,27 @@ def join_wrapped_labels(rows: list[Row], shape: Shape) -> list[Row]:
             for below in rows[i + 1:]:
                 below.cells = [b for b in below.cells if all(b is not p for p in parts[1:])]
     return [r for r in rows if r.cells]
+
+
+def split_numbered_cells(rows: list[Row], shape: Shape) -> list[Row]:
+    """A row number set close to the category label or prefecture in the next column
+    (「100地方公共団体」: three digits reach near it) is two cells, the number and the label:
+    no reading takes the label for a name."""
+    out: list[Row] = []
+    for row in rows:
+        cells: list[Cell] = []
+        for i, cell in enumerate(row.cells):
+            words = cell.words
+            if len(cell.lines) == 1 and len(words) >= 2 \
+                    and classify.number(words[0]["text"]) is not None:
+                rest = "".join(w["text"] for w in words[1:])
+                if shape.label(rest) is not None or (
+                        classify.prefecture(rest) is not None and i + 1 < len(row.cells)):
+                    cells += cut_cell(cell, [words[1]["x0"]])
+                    continue
+            cells.append(cell)
+        out.append(row if len(cells) == len(row.cells) else replace(row, cells=cells, kinds={}))
+    return out
 
 
 def drop_furniture_cells(rows: list[Row], shape: Shape) -> list[Row]:

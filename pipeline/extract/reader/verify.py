@@ -51,6 +51,7 @@ from pipeline.extract.reader.structure import (
     gap_threshold,
     join_wrapped_labels,
     kind_of,
+    split_numbered_cells,
     split_stacked_headings,
 )
 from pipeline.extract.reader.vocabulary import key
@@ -171,6 +172,12 @@ def _record_across(row: Row) -> bool:
                for a, b in zip(cells, cells[1:], strict=False))
 
 
+def _before_a_name(text: str, shape: Shape) -> bool:
+    """Text a list prints before a name in its row: a row number, a prefecture, a label."""
+    return classify.number(text) is not None or classify.prefecture(text) is not None \
+        or shape.label(text) is not None
+
+
 def _unnumbered(text: str) -> str:
     """A cell's text without a row number printed before it (「1　中富良野町・長沼町」)."""
     found = classify.leading_number(text)
@@ -194,15 +201,16 @@ def _read_readings(
     opened: set[str] = set()
     read: list[_PageRead] = []  # the pages so far
     for page in pages:
-        page.rows = split_stacked_headings(
-            join_wrapped_labels(drop_furniture_cells(page.rows, shape), shape), shape)
+        page.rows = split_stacked_headings(join_wrapped_labels(
+            split_numbered_cells(drop_furniture_cells(page.rows, shape), shape), shape), shape)
         number, rows = page.number, page.rows
         # a record's ``label value`` rows (a sheet, a box) tie the page's columns together:
         # read across (a name list's header word beside a name in the next column is none)
         labelled = shape.record and any(
             _labelled_cells(shape.vocabulary, r.own_cells) and kind_of(r, shape).header is None
             or _record_across(r) for r in rows)
-        columns = None if labelled else newspaper_order(page, furniture)
+        columns = None if labelled else newspaper_order(
+            page, furniture, lambda c: _before_a_name(c.text, shape))
         if columns is not None:  # a column's own row may stack a heading and a sub-heading
             columns = split_stacked_headings(columns, shape)
         if shape.record and any(_record_header([h[2] for h in kind_of(row, shape).header or []])
