@@ -130,6 +130,7 @@ def _merge(words: list[Word]) -> Word:
         "bottom": max(w["bottom"] for w in words),
         "text": "".join(w["text"] for w in sorted(words, key=lambda w: w["x0"])),
         "size": max(_size(w) for w in words),
+        "spaced": True,  # letters set with even spacing (see unspace_letters)
     }
 
 

@@ -586,6 +586,12 @@ class _State:
                              x0=cell.x0)
             cell_prefecture = None
             self.last_in_col[start] = entry
+            name_start = _name_start(cell, number)
+            if name_start is not None:  # a wrapped line may start under the name, not the number
+                if all(abs(name_start - s) > 1 for s in self.col_starts):
+                    self.col_starts.append(name_start)
+                self.last_in_col[next(s for s in self.col_starts
+                                      if abs(name_start - s) <= 1)] = entry
             role_parts.append("entry")
         if pending is not None:
             self.problem(row, f"a row number {pending} with no name after it")
@@ -920,6 +926,16 @@ def _prefecture_column_cell(cells: list[Cell], k: int, split_numbers: bool) -> b
     after = cells[k + 1].text
     return classify.number(after) is not None or (
         split_numbers and classify.leading_number(after) is not None)
+
+
+def _name_start(cell: Cell, number: int | None) -> float | None:
+    """Where the name starts in a cell that begins with its row number set apart as a word of
+    its own (「256　一般社団法人…」, the number column's three digits reaching the name's)."""
+    words = cell.words
+    if number is None or len(words) < 2 or len(cell.lines) != 1 \
+            or classify.number(words[0]["text"]) != number:
+        return None
+    return float(words[1]["x0"])
 
 
 def _prefecture_before_name(cells: list[Cell], k: int) -> bool:
@@ -1360,9 +1376,9 @@ def join_wrapped_labels(rows: list[Row], shape: Shape) -> list[Row]:
                 nxt = next((b for b in below.cells if b.x0 < last.x1 and last.x0 < b.x1), None)
                 if nxt is None:  # a line of the entries beside the label, between its lines
                     continue
-                if nxt.ruled or not (begins(text + key(nxt.text))
-                                     or shape.label(text + key(nxt.text))):
-                    break
+                if nxt.ruled or classify.number(nxt.text) is not None or not (
+                        begins(text + key(nxt.text)) or shape.label(text + key(nxt.text))):
+                    break  # (a row number below a heading's count is no more of its count)
                 parts.append(nxt)
                 text += key(nxt.text)
                 last = nxt
@@ -1377,25 +1393,46 @@ def join_wrapped_labels(rows: list[Row], shape: Shape) -> list[Row]:
     return [r for r in rows if r.cells]
 
 
-def split_numbered_cells(rows: list[Row], shape: Shape) -> list[Row]:
-    """A row number set close to the category label or prefecture in the next column
-    (「100地方公共団体」: three digits reach near it) is two cells, the number and the label:
-    no reading takes the label for a name."""
+def split_glued_cells(rows: list[Row], shape: Shape) -> list[Row]:
+    """Two cells set so close that they read as one, cut apart at a word boundary: a row number
+    and the category label or prefecture in the next column (「100地方公共団体」: three digits
+    reach near it), and a category label and the name beside it (「関　係　府　省厚生労働省」:
+    a label spaced out to its column's width ends one letter-space from the name). No reading
+    takes a label for a name then."""
     out: list[Row] = []
     for row in rows:
         cells: list[Cell] = []
         for i, cell in enumerate(row.cells):
-            words = cell.words
-            if len(cell.lines) == 1 and len(words) >= 2 \
-                    and classify.number(words[0]["text"]) is not None:
-                rest = "".join(w["text"] for w in words[1:])
-                if shape.label(rest) is not None or (
-                        classify.prefecture(rest) is not None and i + 1 < len(row.cells)):
-                    cells += cut_cell(cell, [words[1]["x0"]])
-                    continue
-            cells.append(cell)
+            cut = _glued_at(cell, i + 1 < len(row.cells), shape)
+            cells += cut_cell(cell, [cut]) if cut is not None else [cell]
         out.append(row if len(cells) == len(row.cells) else replace(row, cells=cells, kinds={}))
     return out
+
+
+def _glued_at(cell: Cell, more: bool, shape: Shape) -> float | None:
+    """Where ``cell`` is two cells glued (see split_glued_cells), or None; ``more``: cells
+    follow it in its row."""
+    words = cell.words
+    whole = key(cell.text)
+    if len(cell.lines) != 1 or len(words) < 2 or shape.label(cell.text) is not None \
+            or any(label.startswith(whole) for label in shape.vocabulary.labels):
+        return None  # a label, or its first line (「関係府省・経済」 / 「団体等」)
+    rest = "".join(w["text"] for w in words[1:])
+    if classify.number(words[0]["text"]) is not None:
+        if shape.label(rest) is not None or (classify.prefecture(rest) is not None and more):
+            return float(words[1]["x0"])
+        return None
+    for j in range(1, len(words)):
+        first = "".join(w["text"] for w in words[:j])
+        if shape.label(first) is not None:
+            return float(words[j]["x0"])
+        # a label's first line (one the vocabulary begins, or letters spaced out to the
+        # column's width), then a numbered name 「1.…」
+        if (any(label.startswith(key(first)) for label in shape.vocabulary.labels)
+                or all(w.get("spaced") for w in words[:j])) \
+                and classify.leading_number("".join(w["text"] for w in words[j:])):
+            return float(words[j]["x0"])
+    return None
 
 
 def drop_furniture_cells(rows: list[Row], shape: Shape) -> list[Row]:

@@ -51,7 +51,7 @@ from pipeline.extract.reader.structure import (
     gap_threshold,
     join_wrapped_labels,
     kind_of,
-    split_numbered_cells,
+    split_glued_cells,
     split_stacked_headings,
 )
 from pipeline.extract.reader.vocabulary import key
@@ -202,7 +202,7 @@ def _read_readings(
     read: list[_PageRead] = []  # the pages so far
     for page in pages:
         page.rows = split_stacked_headings(join_wrapped_labels(
-            split_numbered_cells(drop_furniture_cells(page.rows, shape), shape), shape), shape)
+            split_glued_cells(drop_furniture_cells(page.rows, shape), shape), shape), shape)
         number, rows = page.number, page.rows
         # a record's ``label value`` rows (a sheet, a box) tie the page's columns together:
         # read across (a name list's header word beside a name in the next column is none)
