@@ -225,7 +225,9 @@ class _State:
     def new_section(self, label: Label, row: Row, inferred: bool = False) -> None:
         self.section += 1
         self.ended = False
-        continued = label.continued or (bool(label.category) and label.category == self.category)
+        # the same category goes on; a label the vocabulary lacks: the same label restated
+        continued = label.continued or (bool(label.category) and label.category == self.category) \
+            or (not label.category and label.printed == self.label)
         heading = Heading(label.category, label.printed, label.count, row.page, inferred,
                           self.section, continued)
         self.reading.headings.append(heading)
@@ -694,7 +696,11 @@ class _State:
                 and own <= (shape.entry_roles | {"project", "lead", "consortium"})):
             self.append_to(last, by_role, text)
             return "continuation"
-        if last is not None and self.tight(row) and "number" not in own:
+        # a wrapped line: its texts close under the cells above (a name's, not a label's line)
+        texts = [c for role in own - {shape.category_role} for c in by_role[role]
+                 if not c.repeated]
+        tight = all(self.tight(row, c) for c in texts) if texts else self.tight(row)
+        if last is not None and tight and "number" not in own:
             wrapped = key(text.get(shape.category_role, ""))
             if wrapped and last.category and not any(wrapped in lab
                                                      for lab in shape.vocabulary.labels):
@@ -1413,15 +1419,18 @@ def _glued_at(cell: Cell, more: bool, shape: Shape) -> float | None:
     """Where ``cell`` is two cells glued (see split_glued_cells), or None; ``more``: cells
     follow it in its row."""
     words = cell.words
-    whole = key(cell.text)
-    if len(cell.lines) != 1 or len(words) < 2 or shape.label(cell.text) is not None \
-            or any(label.startswith(whole) for label in shape.vocabulary.labels):
-        return None  # a label, or its first line (「関係府省・経済」 / 「団体等」)
+    if len(cell.lines) != 1 or len(words) < 2:
+        return None
     rest = "".join(w["text"] for w in words[1:])
     if classify.number(words[0]["text"]) is not None:
-        if shape.label(rest) is not None or (classify.prefecture(rest) is not None and more):
+        # a numbered heading alone in its row is one cell (「１　地方公共団体」)
+        if more and (shape.label(rest) is not None or classify.prefecture(rest) is not None):
             return float(words[1]["x0"])
         return None
+    whole = key(cell.text)
+    if shape.label(cell.text) is not None \
+            or any(label.startswith(whole) for label in shape.vocabulary.labels):
+        return None  # a label, or its first line (「関係府省・経済」 / 「団体等」)
     for j in range(1, len(words)):
         first = "".join(w["text"] for w in words[:j])
         if shape.label(first) is not None:

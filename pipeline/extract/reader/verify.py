@@ -44,6 +44,7 @@ from pipeline.extract.reader.structure import (
     Options,
     Reading,
     Shape,
+    _column_names,
     _is_place,
     _labelled_cells,
     _State,
@@ -173,9 +174,10 @@ def _record_across(row: Row) -> bool:
 
 
 def _before_a_name(text: str, shape: Shape) -> bool:
-    """Text a list prints before a name in its row: a row number, a prefecture, a label."""
+    """Text a list prints before a name in its row (a row number, a prefecture, a label), or
+    over it (a header cell naming columns: 「No.区分」)."""
     return classify.number(text) is not None or classify.prefecture(text) is not None \
-        or shape.label(text) is not None
+        or shape.label(text) is not None or _column_names(shape.vocabulary, key(text)) is not None
 
 
 def _unnumbered(text: str) -> str:
