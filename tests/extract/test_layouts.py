@@ -112,6 +112,14 @@ ONCE_WRONG: dict[tuple[str, int, str], str] = {
     ("members", 740340, ""): "a letter-spaced category label wrapped in its column (「等」) "
                              "printed against a name's wrapped 「社」: read as one cell of the "
                              "category column, 21 names published without their last 「社」",
+    ("members", 860448, ""): "a name's wrapped last digit (「3」) standing a little left of a "
+                             "column bound estimated from a glued header cell 「所在都道府県企業・"
+                             "団体名」: read in the prefecture column of a wrapped line and "
+                             "dropped (「…エンジニアリング第」 published)",
+    ("members", 860379, "move"): "a local government moved under a category cell cut off by "
+                                 "the prefecture column (「大学・高専・研」): the cut label "
+                                 "inferred as local governments from its one entry, and the "
+                                 "list published",
 }
 
 

@@ -688,13 +688,16 @@ class _State:
             last = None  # a line at a page's head continues nothing of the page before
         if not own:
             return "empty"
-        if not shape.entry_roles & own and not (own & {shape.category_role}) and last:
-            # a wrapped line: cells only in columns that no entry starts with
-            self.append_to(last, by_role, text)
+        if not shape.entry_roles & own and not (own & {shape.category_role, "number"}) and last:
+            # a wrapped line: cells only in columns that no entry starts with (a row number
+            # starts one)
+            if not self.append_to(last, by_role, text, row):
+                return None
             return "continuation"
         if (last is not None and "number" not in own and has_number_column and not row.ruled
                 and own <= (shape.entry_roles | {"project", "lead", "consortium"})):
-            self.append_to(last, by_role, text)
+            if not self.append_to(last, by_role, text, row):
+                return None
             return "continuation"
         # a wrapped line: its texts close under the cells above (a name's, not a label's line)
         texts = [c for role in own - {shape.category_role} for c in by_role[role]
@@ -709,7 +712,8 @@ class _State:
                              f"{last.label!r} but is part of no category label: a name's "
                              "wrapped end beside it?")
                 return None
-            self.append_to(last, by_role, text)
+            if not self.append_to(last, by_role, text, row):
+                return None
             return "continuation"
         if shape.category_role in by_role:
             printed = text[shape.category_role]
@@ -783,7 +787,11 @@ class _State:
             self.cell_group[id(entry)] = group
         return "entry"
 
-    def append_to(self, entry: Entry, by_role: dict[str, list[Cell]], text: dict[str, str]) -> None:
+    def append_to(self, entry: Entry, by_role: dict[str, list[Cell]], text: dict[str, str],
+                  row: Row) -> bool:
+        """A wrapped line's cells appended to the entry above; False (a problem recorded) where
+        text stands in a column that takes none on a wrapped line (a name's end cut into the
+        prefecture column by a bound read wrong would be lost)."""
         for role, cells in by_role.items():
             if all(c.repeated for c in cells):
                 continue
@@ -794,10 +802,18 @@ class _State:
                 self.prefecture = entry.prefecture = joined
                 self.prefecture_cells[-1] = (entry, joined)
                 continue
-            if role in ("number", "prefecture", "group", self.shape.category_role):
-                continue
+            if role == "group" or role == self.shape.category_role and any(
+                    key(text[role]) in label for label in self.shape.vocabulary.labels):
+                continue  # a group's or category label's wrapped end
+            if role in ("number", "prefecture", self.shape.category_role):
+                above = " ".join(v for v in entry.fields.values() if v)
+                self.problem(row, f"{text[role]!r} stands in the {role} column on a line that "
+                             f"continues {above!r}: part of its text, cut off at a column "
+                             "bound read wrong?")
+                return False
             field_role = role if self.shape.record else self.shape.name_role
             _append_field(self.shape, entry, field_role, text[role])  # wrapped, or listed
+        return True
 
     # -- the end of the pages ------------------------------------------------------------
     def finish(self) -> Reading:

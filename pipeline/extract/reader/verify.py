@@ -369,6 +369,17 @@ def _infer(verdict: Verdict, spec: ListSpec) -> bool:
         same_label = sections[heading.printed]
         entries = [e for e in reading.entries if e.section in same_label]
         category = spec.infer(entries) if spec.infer is not None and entries else None
+        cut = spec.shape.vocabulary.cut_off(heading.printed)
+        if category is not None and cut is not None \
+                and spec.shape.vocabulary.labels[cut] != category:
+            verdict.error = (
+                f"the heading {heading.printed!r} begins the label {cut!r} "
+                f"({spec.name(spec.shape.vocabulary.labels[cut])}) but its entries read as "
+                f"{spec.name(category)}: a label cut off, over entries of another category?",
+                heading.page,
+            )
+            verdict.distance = 2_000
+            return False
         if category is None:
             verdict.error = (
                 f"the heading {heading.printed!r} is no category label of "

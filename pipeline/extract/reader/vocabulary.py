@@ -128,6 +128,16 @@ class Vocabulary:
                 return value or core
         return None
 
+    def cut_off(self, text: str | None) -> str | None:
+        """The label of the vocabulary that ``text`` begins (「大学・高専・研」 of 大学・高専・研究
+        機関, its end lost to the next column?): inferred from its entries, such a text must
+        come out as that label's category."""
+        core = self.strip(key(text))[0]
+        if len(core) < 2:
+            return None
+        return next((label for label in self.labels if label.startswith(core) and label != core),
+                    None)
+
     def unknown_label(self, text: str | None) -> Label | None:
         """A text decorated as a heading (numbering or brackets before it and/or a count after
         it) whose core is no known label: a category label the vocabulary lacks. Its category is
