@@ -1415,6 +1415,10 @@ def join_wrapped_labels(rows: list[Row], shape: Shape) -> list[Row]:
     return [r for r in rows if r.cells]
 
 
+# letters set apart by spaces (「地　方　公　共」): even spacing typed, not drawn
+_SPACED_RE = re.compile(r"(?:\S\s+)+\S")
+
+
 def split_glued_cells(rows: list[Row], shape: Shape) -> list[Row]:
     """Two cells set so close that they read as one, cut apart at a word boundary: a row number
     and the category label or prefecture in the next column (「100地方公共団体」: three digits
@@ -1452,10 +1456,12 @@ def _glued_at(cell: Cell, more: bool, shape: Shape) -> float | None:
         if shape.label(first) is not None:
             return float(words[j]["x0"])
         # a label's first line (one the vocabulary begins, or letters spaced out to the
-        # column's width), then a numbered name 「1.…」
-        if (any(label.startswith(key(first)) for label in shape.vocabulary.labels)
-                or all(w.get("spaced") for w in words[:j])) \
-                and classify.leading_number("".join(w["text"] for w in words[j:])):
+        # column's width; both: 「地　方　公　共八千代町」), then a name; one or the other,
+        # then a numbered name 「1.…」
+        begins = any(label.startswith(key(first)) for label in shape.vocabulary.labels)
+        spaced = all(w.get("spaced") or _SPACED_RE.fullmatch(w["text"]) for w in words[:j])
+        if (begins and spaced) or (begins or spaced) and classify.leading_number(
+                "".join(w["text"] for w in words[j:])):
             return float(words[j]["x0"])
     return None
 
