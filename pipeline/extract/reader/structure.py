@@ -562,14 +562,18 @@ class _State:
             if n is not None:
                 pending = n
                 continue
+            if label is None and self.options.infer_labels and k + 1 < len(cells) \
+                    and classify.number(cells[k + 1].text) is None \
+                    and self.unknown_category_cell(cell):
+                label = Label("", key(cell.text), None, False)  # its category inferred
             if label is not None and self.options.centered_labels and not cell.ruled:
                 self.centred(label, [cell], row)
                 role_parts.append("heading")
                 continue
             if label is not None:  # a category printed in a cell before its group's names
-                if label.printed != self.label or label.category != self.category:
+                if label.printed != self.label or label.category != (self.category or ""):
                     starts, last = self.col_starts, self.last_in_col
-                    self.new_section(label, row)
+                    self.new_section(label, row, inferred=not label.category)
                     self.col_starts, self.last_in_col = starts, last
                 role_parts.append("heading")
                 continue
@@ -599,6 +603,22 @@ class _State:
             self.problem(row, f"a row number {pending} with no name after it")
             return
         self.role(row, "+".join(dict.fromkeys(role_parts)) or "entry")
+
+    def unknown_category_cell(self, cell: Cell) -> bool:
+        """A cell before a name in its row that may be a category label the vocabulary lacks
+        (a reading that infers labels only): short text that is no place, number, column name
+        or start of an organisation's name, standing left of the page's names, never where a
+        column of names starts."""
+        text = key(cell.text)
+        vocab = self.shape.vocabulary
+        if not 2 <= len(text) <= 12 or any(ch.isdigit() for ch in text) \
+                or classify.is_place(text) or classify.prefecture(text) is not None \
+                or vocab.value_role(text) is not None or vocab.column(text) is not None \
+                or classify.begins_a_name(text) or vocab.is_furniture(text, False):
+            return False
+        starts = self.col_starts
+        return not any(abs(cell.x0 - s) <= 1 for s in starts) and (
+            not starts or any(cell.x1 <= s + 1 for s in starts))
 
     def entry_above(self, cell: Cell) -> Entry | None:
         """The entry of the row just above whose column the cell stands in (the rightmost

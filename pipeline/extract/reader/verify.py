@@ -152,6 +152,8 @@ def _unknown_category_cell(row: Row, shape: Shape) -> bool:
     """A row whose first cell could be a category cell no label of the vocabulary names (a
     category column printing a synonym the layout CSV lacks): worth a reading that infers."""
     cells = row.own_cells
+    if cells and classify.number(cells[0].text) is not None:  # after a row number's cell
+        cells = cells[1:]
     return len(cells) >= 2 and shape.label(cells[0].text) is None and \
         shape.vocabulary.value_role(cells[0].text) is None and \
         len(key(cells[0].text)) <= 12 and not classify.is_place(cells[0].text) and \
