@@ -607,8 +607,8 @@ class _State:
     def unknown_category_cell(self, cell: Cell) -> bool:
         """A cell before a name in its row that may be a category label the vocabulary lacks
         (a reading that infers labels only): short text that is no place, number, column name
-        or start of an organisation's name, standing left of the page's names, never where a
-        column of names starts."""
+        or start of an organisation's name, standing left of the page's names (or right of all
+        of them: a block not read yet), never where a column of names starts."""
         text = key(cell.text)
         vocab = self.shape.vocabulary
         if not 2 <= len(text) <= 12 or any(ch.isdigit() for ch in text) \
@@ -618,7 +618,7 @@ class _State:
             return False
         starts = self.col_starts
         return not any(abs(cell.x0 - s) <= 1 for s in starts) and (
-            not starts or any(cell.x1 <= s + 1 for s in starts))
+            not starts or any(cell.x1 <= s + 1 for s in starts) or cell.x0 > max(starts))
 
     def entry_above(self, cell: Cell) -> Entry | None:
         """The entry of the row just above whose column the cell stands in (the rightmost
