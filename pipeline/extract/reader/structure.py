@@ -44,6 +44,7 @@ from pipeline.extract.reader.vocabulary import Label, Vocabulary, key
 # A line indented this many characters right of a column's start continues the name above.
 INDENT_MIN_CHARS = 0.4
 INDENT_MAX_CHARS = 2.5
+LABEL_LINE_MAX_CHARS = 12  # a line of a category label the vocabulary lacks, at most
 # Line pitches tell a wrapped line from the next row only if the usual one exceeds the
 # narrowest by this many points and by this factor.
 ROW_GAP_MIN_DIFFERENCE = 2.0
@@ -291,14 +292,20 @@ class _State:
         start, k = entries[0].top, 0
         for i, (middle, label, row) in enumerate(labels):
             end = 2 * middle - start if i + 1 < len(labels) else float("inf")
-            if label.printed != self.label or label.category != (self.category or ""):
+            new = label.printed != self.label or label.category != (self.category or "")
+            if new:
                 columns = self.columns
                 self.new_section(label, row, inferred=not label.category)
                 self.columns = columns
             first = k
+            printed = False  # a prefecture printed in the group: the ones after it carry it
             while k < len(entries) and entries[k].top < end - 1:
-                entries[k].category, entries[k].label = self.category, self.label
-                entries[k].section = self.section
+                entry = entries[k]
+                entry.category, entry.label = self.category, self.label
+                entry.section = self.section
+                printed = printed or not entry.prefecture_carried
+                if new and not printed:  # a new group starts its own prefectures: none
+                    entry.prefecture, entry.prefecture_carried = None, False  # carried over
                 k += 1
             above = sum(1 for e in entries[first:k] if e.top < middle)
             # the page's last group may go on over the page: its cell stands no higher than
@@ -1406,10 +1413,19 @@ def join_wrapped_labels(rows: list[Row], shape: Shape) -> list[Row]:
     def begins(text: str) -> bool:
         return any(label.startswith(text) and label != text for label in labels)
 
+    def unknown(cell: Cell) -> bool:  # spaced out like a label, but none the vocabulary has
+        return _SPACED_RE.fullmatch(cell.text.strip()) is not None \
+            and shape.label(cell.text) is None and len(key(cell.text)) <= LABEL_LINE_MAX_CHARS
+
     rows = [replace(r, cells=list(r.cells), kinds={}) for r in rows]
     for i, row in enumerate(rows):
         for c, cell in enumerate(row.cells):
-            if cell.ruled or not begins(shape.vocabulary.strip(cell.text)[0] or key(cell.text)):
+            if cell.ruled:
+                continue
+            known = begins(shape.vocabulary.strip(cell.text)[0] or key(cell.text))
+            # a label the vocabulary lacks, letter-spaced over lines (「大　学　・　研」 /
+            # 「究　開　発　法　人」): its lines, each spaced out, are one label too
+            if not known and not unknown(cell):
                 continue
             parts, text, last = [cell], key(cell.text), cell
             for below in rows[i + 1:i + 6]:
@@ -1419,12 +1435,13 @@ def join_wrapped_labels(rows: list[Row], shape: Shape) -> list[Row]:
                 if nxt is None:  # a line of the entries beside the label, between its lines
                     continue
                 if nxt.ruled or classify.number(nxt.text) is not None or not (
-                        begins(text + key(nxt.text)) or shape.label(text + key(nxt.text))):
+                        begins(text + key(nxt.text)) or shape.label(text + key(nxt.text))
+                        or not known and unknown(nxt)):
                     break  # (a row number below a heading's count is no more of its count)
                 parts.append(nxt)
                 text += key(nxt.text)
                 last = nxt
-            if len(parts) < 2 or shape.label(text) is None:
+            if len(parts) < 2 or known and shape.label(text) is None:
                 continue
             joined = join_wrapped(p.text for p in parts)
             row.cells[c] = replace(cell, text=joined, lines=tuple(p.text for p in parts),
