@@ -120,6 +120,11 @@ ONCE_WRONG: dict[tuple[str, int, str], str] = {
                                  "the prefecture column (「大学・高専・研」): the cut label "
                                  "inferred as local governments from its one entry, and the "
                                  "list published",
+    ("cao", 930076, "move"): "a year cell merged over the rows of a prefecture sub-heading, "
+                             "centred between them: read as a heading over the rows below it, "
+                             "the group's first row went to the year before, which made up for "
+                             "the entry moved out of it",
+    ("cao", 930152, "move"): "the same, in a shaded table with a number column",
 }
 
 

@@ -214,6 +214,8 @@ class _State:
         self.checked_page = 0
         self.ended = False
         self.page_rows: list[Row] = []
+        self.label_row: Row | None = None  # a label alone in its row, read since the last row
+        self.pitch: float | None = None  # the least distance between two rows of entries
 
     # -- bookkeeping ---------------------------------------------------------------------
     def role(self, row: Row, role: str) -> None:
@@ -340,6 +342,7 @@ class _State:
             self.role(row, "heading")
             return
         if kind.label is not None:
+            self.label_row = None if self.options.centered_labels else row
             if self.options.centered_labels and not row.ruled and self.in_category_column(row):
                 cells = row.own_cells
                 if len(cells) > 1 and all(self.shape.label(c.text) == kind.label for c in cells):
@@ -403,6 +406,8 @@ class _State:
             self.columns, self.ended = None, True
             self.role(row, "after")
             return
+        if not self.takes_a_line(row):
+            return
         if self.columns is not None:
             self.table_row(row)
         elif self.shape.record:
@@ -410,6 +415,26 @@ class _State:
         else:
             self.grid_row(row)
         self.previous = row
+        self.label_row = None
+
+    def takes_a_line(self, row: Row) -> bool:
+        """Read as a heading over the rows below it (not centred on its group), a label alone
+        in its row takes a line of its own: set between two rows of entries no further apart
+        than rows are, it is a cell merged over the rows around it, centred on them, and this
+        reading is wrong about its group's first rows (a problem recorded)."""
+        previous, label_row = self.previous, self.label_row
+        if previous is not None and previous.page == row.page and label_row is None:
+            pitch = row.top - previous.top
+            if pitch > 0 and (self.gap_threshold is None or pitch >= self.gap_threshold):
+                # rows apart (not a name's wrapped line), nothing between them
+                self.pitch = pitch if self.pitch is None else min(self.pitch, pitch)
+        if label_row is None or previous is None or previous.page != row.page \
+                or self.pitch is None or row.top - previous.top >= 1.5 * self.pitch:
+            return True
+        self.problem(label_row, f"the category label {label_row.text!r} stands between two "
+                     "rows of entries and takes no line of its own: a cell centred on its "
+                     "group (merged over its rows), not a heading over the rows below it")
+        return False
 
     def in_category_column(self, row: Row) -> bool:
         """The row's cells stand in the category column of the table (or, without a header, each
