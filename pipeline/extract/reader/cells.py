@@ -360,8 +360,7 @@ def adjacent(a: Box, b: Box) -> bool:
     return abs(a[2] - b[0]) <= ROW_TOLERANCE or abs(a[0] - b[2]) <= ROW_TOLERANCE
 
 
-def newspaper_order(page: Page, skip: Callable[[Row], bool],
-                    attached: Callable[[Cell], bool] | None = None) -> list[Row] | None:
+def newspaper_order(page: Page, skip: Callable[[Row], bool]) -> list[Row] | None:
     """The rows of a page set in columns, read column by column: each block of rows between
     rows that span the gutters, left column top to bottom, then the next (a table continued
     in a second column of the page included). None when the page's text (its rows other than
@@ -372,9 +371,7 @@ def newspaper_order(page: Page, skip: Callable[[Row], bool],
     row read in a column says where cells start in that column (``Row.starts``), so that a
     table whose header is printed in the first column only is read in the others too. Ruled
     tables standing side by side are columns by their rules (an empty column of a table does
-    not split it). A strip right of a column whose every cell is ``attached`` (a row number, a
-    prefecture, a category label: what stands before a name in its row) parts the columns of
-    one block of a table (No. | 区分 | 都道府県 | 名称, twice across the page), not two blocks."""
+    not split it)."""
     rows = page.rows
     body = [r for r in rows if not skip(r)]
     if len(body) < MIN_BODY_ROWS:
@@ -382,8 +379,6 @@ def newspaper_order(page: Page, skip: Callable[[Row], bool],
     size = statistics.median(c.size for r in body for c in r.cells)
     # a ruled page stands in columns by its rules only (an empty column of a table is white)
     gutters = _rule_gutters(page.table_spans) if page.table_spans else _gutters(body, size)
-    if attached is not None:
-        gutters = _between_blocks(gutters, body, attached)
     if not gutters:
         return None
 
@@ -425,29 +420,6 @@ def newspaper_order(page: Page, skip: Callable[[Row], bool],
             block.append(row)
     flush()
     return out
-
-
-def _between_blocks(gutters: list[tuple[float, float]], body: list[Row],
-                    attached: Callable[[Cell], bool]) -> list[tuple[float, float]]:
-    """The gutters that do not stand right of a column of ``attached`` cells only (see
-    :func:`newspaper_order`)."""
-    if not gutters:
-        return gutters
-
-    def column(c: Cell) -> int:
-        mid = (c.x0 + c.x1) / 2
-        return sum(1 for g0, _ in gutters if mid > g0)
-
-    only_attached = [True] * (len(gutters) + 1)
-    for row in body:
-        if any(c.x0 < g0 and c.x1 > g1 for c in row.cells for g0, g1 in gutters):
-            continue  # a row across the gutters (a heading) is no column's
-        for c in row.cells:
-            if only_attached[column(c)] and not attached(c):
-                only_attached[column(c)] = False
-    # a column of attached cells goes with the first column of names on its right
-    return [g for k, g in enumerate(gutters)
-            if not only_attached[k] or all(only_attached[k + 1:])]
 
 
 def _rule_gutters(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:

@@ -44,7 +44,6 @@ from pipeline.extract.reader.vocabulary import Label, Vocabulary, key
 # A line indented this many characters right of a column's start continues the name above.
 INDENT_MIN_CHARS = 0.4
 INDENT_MAX_CHARS = 2.5
-LABEL_LINE_MAX_CHARS = 12  # a line of a category label the vocabulary lacks, at most
 # Line pitches tell a wrapped line from the next row only if the usual one exceeds the
 # narrowest by this many points and by this factor.
 ROW_GAP_MIN_DIFFERENCE = 2.0
@@ -294,20 +293,18 @@ class _State:
         start, k = entries[0].top, 0
         for i, (middle, label, row) in enumerate(labels):
             end = 2 * middle - start if i + 1 < len(labels) else float("inf")
-            new = label.printed != self.label or label.category != (self.category or "")
-            if new:
-                columns = self.columns
+            if label.printed != self.label or label.category != (self.category or ""):
+                # settled after the page's rows were read: the columns and the prefecture
+                # sub-heading in effect are the page's, not reset by the label
+                kept = (self.columns, self.prefecture, self.prefecture_row,
+                        self.prefecture_entries, self.prefecture_closed)
                 self.new_section(label, row, inferred=not label.category)
-                self.columns = columns
+                (self.columns, self.prefecture, self.prefecture_row,
+                 self.prefecture_entries, self.prefecture_closed) = kept
             first = k
-            printed = False  # a prefecture printed in the group: the ones after it carry it
             while k < len(entries) and entries[k].top < end - 1:
-                entry = entries[k]
-                entry.category, entry.label = self.category, self.label
-                entry.section = self.section
-                printed = printed or not entry.prefecture_carried
-                if new and not printed:  # a new group starts its own prefectures: none
-                    entry.prefecture, entry.prefecture_carried = None, False  # carried over
+                entries[k].category, entries[k].label = self.category, self.label
+                entries[k].section = self.section
                 k += 1
             above = sum(1 for e in entries[first:k] if e.top < middle)
             # the page's last group may go on over the page: its cell stands no higher than
@@ -594,18 +591,14 @@ class _State:
             if n is not None:
                 pending = n
                 continue
-            if label is None and self.options.infer_labels and k + 1 < len(cells) \
-                    and classify.number(cells[k + 1].text) is None \
-                    and self.unknown_category_cell(cell):
-                label = Label("", key(cell.text), None, False)  # its category inferred
             if label is not None and self.options.centered_labels and not cell.ruled:
                 self.centred(label, [cell], row)
                 role_parts.append("heading")
                 continue
             if label is not None:  # a category printed in a cell before its group's names
-                if label.printed != self.label or label.category != (self.category or ""):
+                if label.printed != self.label or label.category != self.category:
                     starts, last = self.col_starts, self.last_in_col
-                    self.new_section(label, row, inferred=not label.category)
+                    self.new_section(label, row)
                     self.col_starts, self.last_in_col = starts, last
                 role_parts.append("heading")
                 continue
@@ -635,22 +628,6 @@ class _State:
             self.problem(row, f"a row number {pending} with no name after it")
             return
         self.role(row, "+".join(dict.fromkeys(role_parts)) or "entry")
-
-    def unknown_category_cell(self, cell: Cell) -> bool:
-        """A cell before a name in its row that may be a category label the vocabulary lacks
-        (a reading that infers labels only): short text that is no place, number, column name
-        or start of an organisation's name, standing left of the page's names (or right of all
-        of them: a block not read yet), never where a column of names starts."""
-        text = key(cell.text)
-        vocab = self.shape.vocabulary
-        if not 2 <= len(text) <= 12 or any(ch.isdigit() for ch in text) \
-                or classify.is_place(text) or classify.prefecture(text) is not None \
-                or vocab.value_role(text) is not None or vocab.column(text) is not None \
-                or classify.begins_a_name(text) or vocab.is_furniture(text, False):
-            return False
-        starts = self.col_starts
-        return not any(abs(cell.x0 - s) <= 1 for s in starts) and (
-            not starts or any(cell.x1 <= s + 1 for s in starts) or cell.x0 > max(starts))
 
     def entry_above(self, cell: Cell) -> Entry | None:
         """The entry of the row just above whose column the cell stands in (the rightmost
@@ -1438,19 +1415,10 @@ def join_wrapped_labels(rows: list[Row], shape: Shape) -> list[Row]:
     def begins(text: str) -> bool:
         return any(label.startswith(text) and label != text for label in labels)
 
-    def unknown(cell: Cell) -> bool:  # spaced out like a label, but none the vocabulary has
-        return _SPACED_RE.fullmatch(cell.text.strip()) is not None \
-            and shape.label(cell.text) is None and len(key(cell.text)) <= LABEL_LINE_MAX_CHARS
-
     rows = [replace(r, cells=list(r.cells), kinds={}) for r in rows]
     for i, row in enumerate(rows):
         for c, cell in enumerate(row.cells):
-            if cell.ruled:
-                continue
-            known = begins(shape.vocabulary.strip(cell.text)[0] or key(cell.text))
-            # a label the vocabulary lacks, letter-spaced over lines (「大　学　・　研」 /
-            # 「究　開　発　法　人」): its lines, each spaced out, are one label too
-            if not known and not unknown(cell):
+            if cell.ruled or not begins(shape.vocabulary.strip(cell.text)[0] or key(cell.text)):
                 continue
             parts, text, last = [cell], key(cell.text), cell
             for below in rows[i + 1:i + 6]:
@@ -1460,13 +1428,12 @@ def join_wrapped_labels(rows: list[Row], shape: Shape) -> list[Row]:
                 if nxt is None:  # a line of the entries beside the label, between its lines
                     continue
                 if nxt.ruled or classify.number(nxt.text) is not None or not (
-                        begins(text + key(nxt.text)) or shape.label(text + key(nxt.text))
-                        or not known and unknown(nxt)):
+                        begins(text + key(nxt.text)) or shape.label(text + key(nxt.text))):
                     break  # (a row number below a heading's count is no more of its count)
                 parts.append(nxt)
                 text += key(nxt.text)
                 last = nxt
-            if len(parts) < 2 or known and shape.label(text) is None:
+            if len(parts) < 2 or shape.label(text) is None:
                 continue
             joined = join_wrapped(p.text for p in parts)
             row.cells[c] = replace(cell, text=joined, lines=tuple(p.text for p in parts),
@@ -1475,10 +1442,6 @@ def join_wrapped_labels(rows: list[Row], shape: Shape) -> list[Row]:
             for below in rows[i + 1:]:
                 below.cells = [b for b in below.cells if all(b is not p for p in parts[1:])]
     return [r for r in rows if r.cells]
-
-
-# letters set apart by spaces (「地　方　公　共」): even spacing typed, not drawn
-_SPACED_RE = re.compile(r"(?:\S\s+)+\S")
 
 
 def split_glued_cells(rows: list[Row], shape: Shape) -> list[Row]:
@@ -1518,12 +1481,10 @@ def _glued_at(cell: Cell, more: bool, shape: Shape) -> float | None:
         if shape.label(first) is not None:
             return float(words[j]["x0"])
         # a label's first line (one the vocabulary begins, or letters spaced out to the
-        # column's width; both: 「地　方　公　共八千代町」), then a name; one or the other,
-        # then a numbered name 「1.…」
-        begins = any(label.startswith(key(first)) for label in shape.vocabulary.labels)
-        spaced = all(w.get("spaced") or _SPACED_RE.fullmatch(w["text"]) for w in words[:j])
-        if (begins and spaced) or (begins or spaced) and classify.leading_number(
-                "".join(w["text"] for w in words[j:])):
+        # column's width), then a numbered name 「1.…」
+        if (any(label.startswith(key(first)) for label in shape.vocabulary.labels)
+                or all(w.get("spaced") for w in words[:j])) \
+                and classify.leading_number("".join(w["text"] for w in words[j:])):
             return float(words[j]["x0"])
     return None
 

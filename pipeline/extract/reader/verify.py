@@ -44,7 +44,6 @@ from pipeline.extract.reader.structure import (
     Options,
     Reading,
     Shape,
-    _column_names,
     _is_place,
     _labelled_cells,
     _State,
@@ -152,8 +151,6 @@ def _unknown_category_cell(row: Row, shape: Shape) -> bool:
     """A row whose first cell could be a category cell no label of the vocabulary names (a
     category column printing a synonym the layout CSV lacks): worth a reading that infers."""
     cells = row.own_cells
-    if cells and classify.number(cells[0].text) is not None:  # after a row number's cell
-        cells = cells[1:]
     return len(cells) >= 2 and shape.label(cells[0].text) is None and \
         shape.vocabulary.value_role(cells[0].text) is None and \
         len(key(cells[0].text)) <= 12 and not classify.is_place(cells[0].text) and \
@@ -173,13 +170,6 @@ def _record_across(row: Row) -> bool:
     return any(_is_place(_unnumbered(a.text)) and not _is_place(b.text)
                and classify.number(b.text) is None
                for a, b in zip(cells, cells[1:], strict=False))
-
-
-def _before_a_name(text: str, shape: Shape) -> bool:
-    """Text a list prints before a name in its row (a row number, a prefecture, a label), or
-    over it (a header cell naming columns: 「No.区分」)."""
-    return classify.number(text) is not None or classify.prefecture(text) is not None \
-        or shape.label(text) is not None or _column_names(shape.vocabulary, key(text)) is not None
 
 
 def _unnumbered(text: str) -> str:
@@ -213,8 +203,7 @@ def _read_readings(
         labelled = shape.record and any(
             _labelled_cells(shape.vocabulary, r.own_cells) and kind_of(r, shape).header is None
             or _record_across(r) for r in rows)
-        columns = None if labelled else newspaper_order(
-            page, furniture, lambda c: _before_a_name(c.text, shape))
+        columns = None if labelled else newspaper_order(page, furniture)
         if columns is not None:  # a column's own row may stack a heading and a sub-heading
             columns = split_stacked_headings(columns, shape)
         if shape.record and any(_record_header([h[2] for h in kind_of(row, shape).header or []])
