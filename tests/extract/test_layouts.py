@@ -125,6 +125,8 @@ ONCE_WRONG: dict[tuple[str, int, str], str] = {
                              "the group's first row went to the year before, which made up for "
                              "the entry moved out of it",
     ("cao", 930152, "move"): "the same, in a shaded table with a number column",
+    ("members", 950163, ""): "the name column's header word read into the first name under "
+                             "it: 「会員名テスト月影10大学」 published",
     # published wrong by code of this sitting before it landed (7383471 refused them)
     ("members", 920029, ""): "category cells centred on their groups, settled when the page "
                              "ends: a new group's label reset the prefecture sub-heading that "

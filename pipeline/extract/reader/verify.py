@@ -296,10 +296,11 @@ def judge(reading: Reading, spec: ListSpec) -> Verdict:
         verdict.distance = 5_000
         return verdict
     header_word = next((e for e in reading.entries for v in e.fields.values()
-                        if key(v) in spec.shape.vocabulary.columns), None)
+                        if key(v) in spec.shape.vocabulary.columns
+                        or _begins_with_column_name(key(v), spec.shape)), None)
     if header_word is not None:
-        verdict.error = (f"{_entry_text(header_word)!r} is a column's name, read as an entry: "
-                         "a header misread?", header_word.page)
+        verdict.error = (f"{_entry_text(header_word)!r} is, or begins with, a column's name, "
+                         "read as an entry: a header misread?", header_word.page)
         verdict.distance = 5_000
         return verdict
     if not _infer(verdict, spec):
@@ -317,6 +318,14 @@ def judge(reading: Reading, spec: ListSpec) -> Verdict:
         return verdict
     _counts(verdict, spec)
     return verdict
+
+
+def _begins_with_column_name(text: str, shape: Shape) -> bool:
+    """A field that begins with a column's name (「会員名テスト月影10大学」): a header cell read
+    into the first entry under it. Names of three characters or more, other than the number
+    column's (a name may begin with 「No.」)."""
+    return any(text.startswith(name) and text != name for name, role in
+               shape.vocabulary.columns.items() if len(name) >= 3 and role != "number")
 
 
 def _stated_total(verdict: Verdict) -> bool:
