@@ -131,6 +131,9 @@ ONCE_WRONG: dict[tuple[str, int, str], str] = {
     ("members", 920029, ""): "category cells centred on their groups, settled when the page "
                              "ends: a new group's label reset the prefecture sub-heading that "
                              "went on over the page, four names published without it",
+    ("members", 920244, ""): "the same (four names without their prefecture)",
+    ("members", 920483, ""): "the same (seven names)",
+    ("members", 950192, ""): "the same (17 names)",
     ("members", 920493, ""): "a column of prefectures taken for part of the block of names on "
                              "its right (a gutter dropped): a wrapped line glued to a name of "
                              "another column",
