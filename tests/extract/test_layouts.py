@@ -127,6 +127,9 @@ ONCE_WRONG: dict[tuple[str, int, str], str] = {
     ("cao", 930152, "move"): "the same, in a shaded table with a number column",
     ("members", 950163, ""): "the name column's header word read into the first name under "
                              "it: 「会員名テスト月影10大学」 published",
+    ("members", 960168, ""): "a label wrapped in its column (「企業・団」 / 「体等」), its first "
+                             "line glued to the name beside it and its second appended: "
+                             "「企業・団合同会社テストクラウド交通体等」 published",
     # published wrong by code of this sitting before it landed (7383471 refused them)
     ("members", 920029, ""): "category cells centred on their groups, settled when the page "
                              "ends: a new group's label reset the prefecture sub-heading that "

@@ -297,10 +297,12 @@ def judge(reading: Reading, spec: ListSpec) -> Verdict:
         return verdict
     header_word = next((e for e in reading.entries for v in e.fields.values()
                         if key(v) in spec.shape.vocabulary.columns
-                        or _begins_with_column_name(key(v), spec.shape)), None)
+                        or _begins_with_column_name(key(v), spec.shape)
+                        or _begins_with_part_of_a_label(key(v), spec.shape)), None)
     if header_word is not None:
-        verdict.error = (f"{_entry_text(header_word)!r} is, or begins with, a column's name, "
-                         "read as an entry: a header misread?", header_word.page)
+        verdict.error = (f"{_entry_text(header_word)!r} is, or begins with, a column's name or "
+                         "a label's first line, read as an entry: a header or label misread?",
+                         header_word.page)
         verdict.distance = 5_000
         return verdict
     if not _infer(verdict, spec):
@@ -326,6 +328,14 @@ def _begins_with_column_name(text: str, shape: Shape) -> bool:
     column's (a name may begin with 「No.」)."""
     return any(text.startswith(name) and text != name for name, role in
                shape.vocabulary.columns.items() if len(name) >= 3 and role != "number")
+
+
+def _begins_with_part_of_a_label(text: str, shape: Shape) -> bool:
+    """A field that begins with a category label's first line, then a name (「企業・団合同会社
+    …」: the label wrapped 「企業・団」 / 「体等」 in its column, its first line glued to the name
+    beside it)."""
+    return any(text.startswith(label[:i]) and classify.begins_a_name(text[i:])
+               for label in shape.vocabulary.labels for i in range(2, len(label) + 1))
 
 
 def _stated_total(verdict: Verdict) -> bool:
