@@ -243,6 +243,21 @@ def test_text_that_is_no_heading(printed: str) -> None:
     assert load_vocabulary(VOCABULARY).label(printed) is None
 
 
+@pytest.mark.parametrize(
+    "printed, glued",
+    [  # a label with a name's wrapped end read into it (「等」 beside 「社」)
+        ("民間企業等社", "民間企業等"),
+        ("地方公共団体会", "地方公共団体"),
+        # a label of the source the vocabulary lacks, ending as its labels do: none
+        ("地方自治体等", None),
+        ("企業等", None),
+        ("大学・研", None),
+    ],
+)
+def test_a_label_with_more_after_it(printed: str, glued: str | None) -> None:
+    assert load_vocabulary(VOCABULARY).glued_to(printed) == glued
+
+
 def _grid_with(path: Path, edit) -> Path:  # type: ignore[no-untyped-def]
     """A section-grid list with ``edit`` applied to its members (a list -> list)."""
     _grid(path, edit(members_for(CORRECTED.counts)), GridStyle(font=GOTHIC), "edited list")

@@ -144,6 +144,17 @@ ONCE_WRONG: dict[tuple[str, int, str], str] = {
                              "columns: three names published without their prefecture",
     ("members", 920298, ""): "a wrapped label's lines (「・経済」 「団体等」) appended to the "
                              "name beside its first line",
+    ("members", 960357, ""): "a category cell centred between two rows of a prefecture "
+                             "sub-heading, in a block right of the table's header, read as a "
+                             "heading in the reading of centred cells: 比布町 published without "
+                             "北海道",
+    ("members", 960390, ""): "a letter-spaced label's wrapped 「等」 and a name's wrapped 「社」 "
+                             "read as one spaced word 「等社」 of the category column: the name "
+                             "published without 社 under a label 「民間企業等社」 inferred",
+    ("members", 920336, "move"): "a page of two tables side by side, category cells centred: "
+                                 "every entry taken for the left block's, so the right block's "
+                                 "first name went under the left block's label and made up for "
+                                 "the entry moved",
 }
 
 

@@ -29,6 +29,9 @@ GAP_CHARS = 1.5
 # Single characters at most this many characters apart, with equal gaps, are one spaced word.
 LETTER_SPACING_CHARS = 6.0
 LETTER_SPACING_EQUAL = 1.5  # points: gaps this close are equal
+# Two single characters alone (no third to show the spacing even) at most this many apart: a
+# label's wrapped 「等」 and a name's wrapped 「社」 in the next column are two words.
+LETTER_PAIR_CHARS = 3.0
 # A box holding more printed lines than this is a frame around text, not one cell.
 MAX_CELL_LINES = 10
 # A rule stands beside or above a word if within this of its edge.
@@ -137,7 +140,8 @@ def _merge(words: list[Word]) -> Word:
 def unspace_letters(line: list[Word]) -> list[Word]:
     """Merge runs of single characters set with even spacing (均等割付) into one word: two or
     more single non-digit characters whose gaps are equal and at most LETTER_SPACING_CHARS
-    characters. A name is never one character, so such a run is one spaced word."""
+    characters (two alone: LETTER_PAIR_CHARS). A name is never one character, so such a run is
+    one spaced word."""
     out: list[Word] = []
     run: list[Word] = []
 
@@ -145,7 +149,9 @@ def unspace_letters(line: list[Word]) -> list[Word]:
         return len(w["text"]) == 1 and not w["text"].isdigit() and not w["text"].isascii()
 
     def flush() -> None:
-        if len(run) >= 2:
+        if len(run) == 2 and run[1]["x0"] - run[0]["x1"] > LETTER_PAIR_CHARS * _size(run[1]):
+            out.extend(run)
+        elif len(run) >= 2:
             out.append(_merge(run))
         else:
             out.extend(run)

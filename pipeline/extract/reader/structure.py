@@ -339,8 +339,9 @@ class _State:
             self.role(row, "heading")
             return
         if kind.label is not None:
-            self.label_row = None if self.options.centered_labels else row
+            self.label_row = row  # read as a heading over the rows below: see takes_a_line
             if self.options.centered_labels and not row.ruled and self.in_category_column(row):
+                self.label_row = None
                 cells = row.own_cells
                 if len(cells) > 1 and all(self.shape.label(c.text) == kind.label for c in cells):
                     for cell in cells:  # one category cell in each block
@@ -436,9 +437,10 @@ class _State:
     def in_category_column(self, row: Row) -> bool:
         """The row's cells stand in the category column of the table (or, without a header, each
         left of a column of the page's names: the category column of its block)."""
-        cats = [c for c in self.columns or () if c.role == self.shape.category_role]
-        if cats:
-            return all(_column_of(c, self.columns or []) in cats for c in row.own_cells)
+        columns = self.columns_for(row) if self.columns is not None else []
+        cats = [c for c in columns if c.role == self.shape.category_role]
+        if cats:  # (in a later column of the page, the table's columns shifted there)
+            return all(_column_of(c, columns) in cats for c in row.own_cells)
         return bool(self.col_starts) and all(any(c.x1 <= s + 1 for s in self.col_starts)
                                              for c in row.own_cells)
 
@@ -809,7 +811,10 @@ class _State:
             self.problem(row, f"a table row without {'/'.join(sorted(shape.entry_roles))}: "
                          f"{row.text!r}")
             return None
-        entry = self.add(row, fields, number, None, items, carried=carried)
+        # where its group of columns starts: a page of tables side by side is settled block
+        # by block (settle_centered)
+        x0 = min(c.x0 for cs in by_role.values() for c in cs)
+        entry = self.add(row, fields, number, None, items, carried=carried, x0=x0)
         self.last_in_group[group] = entry
         if has_prefecture_column:
             self.prefecture_cells.append((entry, printed_prefecture))

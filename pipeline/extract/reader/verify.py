@@ -54,7 +54,7 @@ from pipeline.extract.reader.structure import (
     split_glued_cells,
     split_stacked_headings,
 )
-from pipeline.extract.reader.vocabulary import key
+from pipeline.extract.reader.vocabulary import Vocabulary, key
 
 
 @dataclass(frozen=True)
@@ -296,9 +296,7 @@ def judge(reading: Reading, spec: ListSpec) -> Verdict:
         verdict.distance = 5_000
         return verdict
     header_word = next((e for e in reading.entries for v in e.fields.values()
-                        if key(v) in spec.shape.vocabulary.columns
-                        or _begins_with_column_name(key(v), spec.shape)
-                        or _begins_with_part_of_a_label(key(v), spec.shape)), None)
+                        if _header_or_label_misread(key(v), spec.shape.vocabulary)), None)
     if header_word is not None:
         verdict.error = (f"{_entry_text(header_word)!r} is, or begins with, a column's name or "
                          "a label's first line, read as an entry: a header or label misread?",
@@ -322,20 +320,31 @@ def judge(reading: Reading, spec: ListSpec) -> Verdict:
     return verdict
 
 
-def _begins_with_column_name(text: str, shape: Shape) -> bool:
+def _header_or_label_misread(text: str, vocabulary: Vocabulary) -> bool:
+    """A field that is a column's name or begins with one, or begins with a label's first line
+    and then a name. Asked of every field of every reading, so answered once per text."""
+    if text not in vocabulary.misread_seen:
+        vocabulary.misread_seen[text] = (text in vocabulary.columns
+                                         or _begins_with_column_name(text, vocabulary)
+                                         or _begins_with_part_of_a_label(text, vocabulary))
+    return vocabulary.misread_seen[text]
+
+
+def _begins_with_column_name(text: str, vocabulary: Vocabulary) -> bool:
     """A field that begins with a column's name (「会員名テスト月影10大学」): a header cell read
     into the first entry under it. Names of three characters or more, other than the number
     column's (a name may begin with 「No.」)."""
     return any(text.startswith(name) and text != name for name, role in
-               shape.vocabulary.columns.items() if len(name) >= 3 and role != "number")
+               vocabulary.columns.items() if len(name) >= 3 and role != "number")
 
 
-def _begins_with_part_of_a_label(text: str, shape: Shape) -> bool:
+def _begins_with_part_of_a_label(text: str, vocabulary: Vocabulary) -> bool:
     """A field that begins with a category label's first line, then a name (「企業・団合同会社
     …」: the label wrapped 「企業・団」 / 「体等」 in its column, its first line glued to the name
     beside it)."""
     return any(text.startswith(label[:i]) and classify.begins_a_name(text[i:])
-               for label in shape.vocabulary.labels for i in range(2, len(label) + 1))
+               for label in vocabulary.labels if text.startswith(label[:2])
+               for i in range(2, len(label) + 1))
 
 
 def _stated_total(verdict: Verdict) -> bool:
@@ -386,6 +395,16 @@ def _infer(verdict: Verdict, spec: ListSpec) -> bool:
                 f"the heading {heading.printed!r} begins the label {cut!r} "
                 f"({spec.name(spec.shape.vocabulary.labels[cut])}) but its entries read as "
                 f"{spec.name(category)}: a label cut off, over entries of another category?",
+                heading.page,
+            )
+            verdict.distance = 2_000
+            return False
+        glued = spec.shape.vocabulary.glued_to(heading.printed)
+        if glued is not None:
+            verdict.error = (
+                f"the heading {heading.printed!r} is the label {glued!r} with "
+                f"{heading.printed[len(glued):]!r} after it: a wrapped line of the name beside "
+                "it read into the category column?",
                 heading.page,
             )
             verdict.distance = 2_000

@@ -87,6 +87,8 @@ class Vocabulary:
         default_factory=dict, init=False, compare=False, repr=False)
     labels_seen: dict[str, Label | None] = field(
         default_factory=dict, init=False, compare=False, repr=False)
+    misread_seen: dict[str, bool] = field(
+        default_factory=dict, init=False, compare=False, repr=False)
 
     @property
     def file(self) -> str:
@@ -127,6 +129,21 @@ class Vocabulary:
             if pattern.fullmatch(core):
                 return value or core
         return None
+
+    def glued_to(self, text: str | None) -> str | None:
+        """The label of the vocabulary that ``text`` is, with more after it (「民間企業等社」:
+        a label's wrapped 「等」 and a name's wrapped 「社」 beside it read as one line): such a
+        text is never inferred as a label of its own."""
+        core = self.strip(key(text))[0]
+        glued = max((label for label in self.labels
+                     if len(label) >= 2 and core.startswith(label) and label != core),
+                    key=len, default=None)
+        if glued is None:
+            return None
+        # 「地方自治体等」 beside 地方自治体: an ending labels of the vocabulary take themselves
+        tail = core[len(glued):]
+        return None if any(label.endswith(tail) and label != tail for label in self.labels) \
+            else glued
 
     def cut_off(self, text: str | None) -> str | None:
         """The label of the vocabulary that ``text`` begins (「大学・高専・研」 of 大学・高専・研究
