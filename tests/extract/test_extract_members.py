@@ -252,10 +252,30 @@ def test_text_that_is_no_heading(printed: str) -> None:
         ("地方自治体等", None),
         ("企業等", None),
         ("大学・研", None),
+        ("企業・団", None),  # the first line of 企業・団体等, though it begins with 企業
     ],
 )
 def test_a_label_with_more_after_it(printed: str, glued: str | None) -> None:
     assert load_vocabulary(VOCABULARY).glued_to(printed) == glued
+
+
+@pytest.mark.parametrize(
+    "printed, misread",
+    [  # a label's line spaced out to its column's width, glued to the name beside it
+        ("・　経　済厚生労働省", True),
+        ("・　経　済　厚生労働省", True),
+        ("関　係　府　省厚生労働省", True),
+        # names as printed: spaced out whole, or with a space of their own
+        ("内　閣　府", False),
+        ("関　係　府　省", False),
+        ("テスト　のぞみ建設第3株式会社", False),
+        ("厚生労働省", False),
+    ],
+)
+def test_an_entry_beginning_with_a_spaced_line_of_a_label(printed: str, misread: bool) -> None:
+    from pipeline.extract.reader.verify import _begins_with_spaced_part_of_a_label
+
+    assert _begins_with_spaced_part_of_a_label(printed, load_vocabulary(VOCABULARY)) is misread
 
 
 def _grid_with(path: Path, edit) -> Path:  # type: ignore[no-untyped-def]

@@ -30,6 +30,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from pipeline.extract.pdf import Word
 from pipeline.extract.reader import classify
 from pipeline.extract.reader.cells import (
     ROW_TOLERANCE,
@@ -774,28 +775,30 @@ class _State:
         number = classify.number(text["number"]) if "number" in text else None
         fields: dict[str, str] = {}
         items: dict[str, tuple[str, ...]] = {}
-        for role, cells in by_role.items():
-            if role in ("number", shape.category_role, "prefecture", "group"):
-                continue
-            lines = tuple(ln for c in cells for ln in c.lines)
+        field_roles = [r for r in by_role if r not in ("number", shape.category_role,
+                                                       "prefecture", "group")]
+        # a row number before the record's first field, in its first line (18 青森県 /
+        # おいらせ町 / 十和田市: a list of places one per line all the same)
+        first = min(field_roles, key=lambda r: min(c.x0 for c in by_role[r])) \
+            if shape.record and number is None and field_roles else None
+        for role in field_roles:
+            lines = tuple(ln for c in by_role[role] for ln in c.lines)
+            printed = text[role]
+            if role == first:
+                number, printed = self.split_number(printed)
+                if number is not None:
+                    head = self.split_number(lines[0])[1]
+                    lines = (head, *lines[1:]) if head else lines[1:]
             if role in shape.list_roles and classify.is_list_of_local_governments(lines):
                 items[role] = lines
                 fields[role] = "・".join(lines)
             else:
-                fields[role] = text[role]
+                fields[role] = printed
         if not shape.record:
             name = fields.get(shape.name_role, "")
             if number is None:
                 number, name = self.split_number(name)
             fields = {shape.name_role: name}
-        elif number is None and fields:  # a row number before the record's first field
-            first = min(fields, key=lambda r: min(c.x0 for c in by_role[r]))
-            number, fields[first] = self.split_number(fields[first])
-            if number is not None and first in items:  # one place per line: the first's
-                found = classify.leading_number(items[first][0])
-                head = found[1] if found else items[first][0]
-                items[first] = (head, *items[first][1:])
-                fields[first] = "・".join(items[first])
         if "prefecture" in {c.role for c in self.columns or ()} and not self.prefecture and \
                 classify.is_local_government(fields.get(shape.place_role if shape.record
                                                         else shape.name_role, "")):
@@ -1054,7 +1057,9 @@ def kind_of(row: Row, shape: Shape) -> RowKind:
     whole = "".join(texts)
     label = _row_label(shape, cells)
     group = vocab.group(whole) if label is None and len(cells) <= 2 else None
-    title = vocab.title_category(whole) if label is None and group is None else None
+    # a title is a line of its own (a table row naming its category in a cell is an entry)
+    title = vocab.title_category(whole) if label is None and group is None and len(cells) <= 2 \
+        else None
     # a row of several cells is furniture only if each cell is (「※1」 「協会」 「グ第3」 is
     # a line of wrapped names, not a footnote)
     furniture = all(vocab.is_furniture(t, row.in_margin) for t in texts) if len(cells) > 1 \
@@ -1486,12 +1491,22 @@ def _glued_at(cell: Cell, more: bool, shape: Shape) -> float | None:
         if shape.label(first) is not None:
             return float(words[j]["x0"])
         # a label's first line (one the vocabulary begins, or letters spaced out to the
-        # column's width), then a numbered name 「1.…」
-        if (any(label.startswith(key(first)) for label in shape.vocabulary.labels)
-                or all(w.get("spaced") for w in words[:j])) \
-                and classify.leading_number("".join(w["text"] for w in words[j:])):
+        # column's width), then a numbered name 「1.…」; or letters spaced out that are a line
+        # of a label, then any name (「先　行　モ　デ東松島市」, 「・　経　済厚生労働省」)
+        labels = shape.vocabulary.labels
+        begins = any(label.startswith(key(first)) for label in labels)
+        spaced = all(_spaced(w) for w in words[:j])
+        if (begins or spaced) and classify.leading_number("".join(w["text"] for w in words[j:])) \
+                or spaced and len(key(first)) >= 2 and any(key(first) in label for label in labels):
             return float(words[j]["x0"])
     return None
+
+
+def _spaced(word: Word) -> bool:
+    """Letters set with even spacing: merged from single letters (cells.unspace_letters), or
+    one word of single letters between ideographic spaces (「先　行　モ　デ」)."""
+    parts = word["text"].split("\u3000")
+    return bool(word.get("spaced")) or len(parts) >= 2 and all(len(p) == 1 for p in parts)
 
 
 def drop_furniture_cells(rows: list[Row], shape: Shape) -> list[Row]:

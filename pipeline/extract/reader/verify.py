@@ -296,7 +296,7 @@ def judge(reading: Reading, spec: ListSpec) -> Verdict:
         verdict.distance = 5_000
         return verdict
     header_word = next((e for e in reading.entries for v in e.fields.values()
-                        if _header_or_label_misread(key(v), spec.shape.vocabulary)), None)
+                        if _header_or_label_misread(v, spec.shape.vocabulary)), None)
     if header_word is not None:
         verdict.error = (f"{_entry_text(header_word)!r} is, or begins with, a column's name or "
                          "a label's first line, read as an entry: a header or label misread?",
@@ -320,14 +320,18 @@ def judge(reading: Reading, spec: ListSpec) -> Verdict:
     return verdict
 
 
-def _header_or_label_misread(text: str, vocabulary: Vocabulary) -> bool:
-    """A field that is a column's name or begins with one, or begins with a label's first line
-    and then a name. Asked of every field of every reading, so answered once per text."""
-    if text not in vocabulary.misread_seen:
-        vocabulary.misread_seen[text] = (text in vocabulary.columns
-                                         or _begins_with_column_name(text, vocabulary)
-                                         or _begins_with_part_of_a_label(text, vocabulary))
-    return vocabulary.misread_seen[text]
+def _header_or_label_misread(printed: str, vocabulary: Vocabulary) -> bool:
+    """A field that is a column's name or begins with one, begins with a label's first line
+    and then a name, or begins with letters spaced out that are part of a label. Asked of
+    every field of every reading, so answered once per text."""
+    if printed not in vocabulary.misread_seen:
+        text = key(printed)
+        vocabulary.misread_seen[printed] = (
+            text in vocabulary.columns
+            or _begins_with_column_name(text, vocabulary)
+            or _begins_with_part_of_a_label(text, vocabulary)
+            or _begins_with_spaced_part_of_a_label(printed, vocabulary))
+    return vocabulary.misread_seen[printed]
 
 
 def _begins_with_column_name(text: str, vocabulary: Vocabulary) -> bool:
@@ -345,6 +349,22 @@ def _begins_with_part_of_a_label(text: str, vocabulary: Vocabulary) -> bool:
     return any(text.startswith(label[:i]) and classify.begins_a_name(text[i:])
                for label in vocabulary.labels if text.startswith(label[:2])
                for i in range(2, len(label) + 1))
+
+
+def _begins_with_spaced_part_of_a_label(printed: str, vocabulary: Vocabulary) -> bool:
+    """A field that begins with single letters spaced out that are a line of a category label,
+    then more (「・　経　済厚生労働省」: the middle line of 関係府省・経済団体等, spaced to its
+    column's width, glued to the name beside it)."""
+    tokens = printed.split()
+    singles = ""
+    while len(tokens) > 1 and len(tokens[0]) == 1:
+        singles += tokens.pop(0)
+    if not singles or len(tokens[0]) == 1:
+        return False  # all of it letters spaced out (「内　閣　府」: a name so printed)
+    # the last spaced letter glued to the name (「済厚生労働省」), or the name a word apart
+    candidates = (singles + tokens[0][0], singles)
+    return any(len(c) >= 2 and any(key(c) in label for label in vocabulary.labels)
+               for c in candidates)
 
 
 def _stated_total(verdict: Verdict) -> bool:

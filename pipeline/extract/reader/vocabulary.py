@@ -135,6 +135,8 @@ class Vocabulary:
         a label's wrapped 「等」 and a name's wrapped 「社」 beside it read as one line): such a
         text is never inferred as a label of its own."""
         core = self.strip(key(text))[0]
+        if self.cut_off(core) is not None:
+            return None  # a label's first line (「企業・団」 of 企業・団体等), not one with more
         glued = max((label for label in self.labels
                      if len(label) >= 2 and core.startswith(label) and label != core),
                     key=len, default=None)
