@@ -782,7 +782,8 @@ class _State:
         first = min(field_roles, key=lambda r: min(c.x0 for c in by_role[r])) \
             if shape.record and number is None and field_roles else None
         for role in field_roles:
-            lines = tuple(ln for c in by_role[role] for ln in c.lines)
+            # (a bracket wrapped open is one line with its close: 「小値賀町（長崎県」 / 「）」)
+            lines = tuple(_brackets_closed([ln for c in by_role[role] for ln in c.lines]))
             printed = text[role]
             if role == first:
                 number, printed = self.split_number(printed)
