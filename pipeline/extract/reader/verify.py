@@ -299,7 +299,8 @@ def judge(reading: Reading, spec: ListSpec) -> Verdict:
                         if _header_or_label_misread(v, spec.shape.vocabulary)), None)
     if header_word is not None:
         verdict.error = (f"{_entry_text(header_word)!r} is, or begins with, a column's name or "
-                         "a label's first line, read as an entry: a header or label misread?",
+                         "a line of a category label, read as an entry: a header or label "
+                         "misread?",
                          header_word.page)
         verdict.distance = 5_000
         return verdict
