@@ -250,6 +250,7 @@ def test_text_that_is_no_heading(printed: str) -> None:
         ("地方公共団体会", "地方公共団体"),
         # a label of the source the vocabulary lacks, ending as its labels do: none
         ("地方自治体等", None),
+        ("地方公共団体会員", None),
         ("企業等", None),
         ("大学・研", None),
         ("企業・団", None),  # the first line of 企業・団体等, though it begins with 企業

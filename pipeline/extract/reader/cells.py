@@ -366,7 +366,8 @@ def adjacent(a: Box, b: Box) -> bool:
     return abs(a[2] - b[0]) <= ROW_TOLERANCE or abs(a[0] - b[2]) <= ROW_TOLERANCE
 
 
-def newspaper_order(page: Page, skip: Callable[[Row], bool]) -> list[Row] | None:
+def newspaper_order(page: Page, skip: Callable[[Row], bool],
+                    is_number: Callable[[str], bool] = lambda text: False) -> list[Row] | None:
     """The rows of a page set in columns, read column by column: each block of rows between
     rows that span the gutters, left column top to bottom, then the next (a table continued
     in a second column of the page included). None when the page's text (its rows other than
@@ -377,7 +378,8 @@ def newspaper_order(page: Page, skip: Callable[[Row], bool]) -> list[Row] | None
     row read in a column says where cells start in that column (``Row.starts``), so that a
     table whose header is printed in the first column only is read in the others too. Ruled
     tables standing side by side are columns by their rules (an empty column of a table does
-    not split it)."""
+    not split it). A strip holding row numbers only (``is_number``) is no column of its own:
+    its numbers go with the names right of them."""
     rows = page.rows
     body = [r for r in rows if not skip(r)]
     if len(body) < MIN_BODY_ROWS:
@@ -385,6 +387,7 @@ def newspaper_order(page: Page, skip: Callable[[Row], bool]) -> list[Row] | None
     size = statistics.median(c.size for r in body for c in r.cells)
     # a ruled page stands in columns by its rules only (an empty column of a table is white)
     gutters = _rule_gutters(page.table_spans) if page.table_spans else _gutters(body, size)
+    gutters = _numbers_kept_with_names(gutters, body, is_number)
     if not gutters:
         return None
 
@@ -426,6 +429,22 @@ def newspaper_order(page: Page, skip: Callable[[Row], bool]) -> list[Row] | None
             block.append(row)
     flush()
     return out
+
+
+def _numbers_kept_with_names(gutters: list[tuple[float, float]], body: list[Row],
+                             is_number: Callable[[str], bool]) -> list[tuple[float, float]]:
+    """The gutters less those right of a strip of row numbers only (「1」 … at x 42, the names
+    at x 68): white between a number column and its names is no gutter between columns."""
+    kept: list[tuple[float, float]] = []
+    for g0, g1 in gutters:
+        left = kept[-1][1] if kept else float("-inf")
+        texts = [c.text for r in body for c in r.cells
+                 if c.x0 >= left and c.x1 <= g0 and not any(
+                     d.x0 < g0 and d.x1 > g1 for d in r.cells)]  # rows across the gutter aside
+        if texts and all(is_number(t) for t in texts):
+            continue
+        kept.append((g0, g1))
+    return kept
 
 
 def _rule_gutters(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:

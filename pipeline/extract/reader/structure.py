@@ -716,8 +716,10 @@ class _State:
         text = {role: join_wrapped(_cell_text(c) for c in cs) for role, cs in by_role.items()}
         has_number_column = any(c.role == "number" for c in self.columns or ())
         last = self.last_in_group.get(group)
-        if last is not None and last.page != row.page:
-            last = None  # a line at a page's head continues nothing of the page before
+        if last is not None and (last.page != row.page or row.top <= last.top):
+            # a line at a page's head continues nothing of the page before, nor one at the
+            # head of the page's next column (read down) the foot of the column before
+            last = None
         if not own:
             return "empty"
         if not shape.entry_roles & own and not (own & {shape.category_role, "number"}) and last:

@@ -203,7 +203,8 @@ def _read_readings(
         labelled = shape.record and any(
             _labelled_cells(shape.vocabulary, r.own_cells) and kind_of(r, shape).header is None
             or _record_across(r) for r in rows)
-        columns = None if labelled else newspaper_order(page, furniture)
+        columns = None if labelled else newspaper_order(
+            page, furniture, lambda text: classify.number(text) is not None)
         if columns is not None:  # a column's own row may stack a heading and a sub-heading
             columns = split_stacked_headings(columns, shape)
         if shape.record and any(_record_header([h[2] for h in kind_of(row, shape).header or []])

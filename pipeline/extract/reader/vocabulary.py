@@ -131,9 +131,9 @@ class Vocabulary:
         return None
 
     def glued_to(self, text: str | None) -> str | None:
-        """The label of the vocabulary that ``text`` is, with more after it (「民間企業等社」:
-        a label's wrapped 「等」 and a name's wrapped 「社」 beside it read as one line): such a
-        text is never inferred as a label of its own."""
+        """The label of the vocabulary that ``text`` is, with one letter after it (「民間企業等
+        社」: a label's wrapped 「等」 and a name's wrapped 「社」 beside it read as one line): such
+        a text is never inferred as a label of its own."""
         core = self.strip(key(text))[0]
         if self.cut_off(core) is not None:
             return None  # a label's first line (「企業・団」 of 企業・団体等), not one with more
@@ -142,10 +142,11 @@ class Vocabulary:
                     key=len, default=None)
         if glued is None:
             return None
-        # 「地方自治体等」 beside 地方自治体: an ending labels of the vocabulary take themselves
+        # one letter more (a wrapped name's last), no ending labels of the vocabulary take
+        # themselves (「地方自治体等」 beside 地方自治体; 「地方公共団体会員」: a label of its own)
         tail = core[len(glued):]
-        return None if any(label.endswith(tail) and label != tail for label in self.labels) \
-            else glued
+        return None if len(tail) != 1 or any(label.endswith(tail) and label != tail
+                                             for label in self.labels) else glued
 
     def cut_off(self, text: str | None) -> str | None:
         """The label of the vocabulary that ``text`` begins (「大学・高専・研」 of 大学・高専・研究
