@@ -248,7 +248,7 @@ def test_text_that_is_no_heading(printed: str) -> None:
     [  # a label with a name's wrapped end read into it (「等」 beside 「社」)
         ("民間企業等社", "民間企業等"),
         ("地方公共団体会", "地方公共団体"),
-        # a label of the source the vocabulary lacks, ending as its labels do: none
+        # a label of the source the vocabulary lacks (ending as its labels do, or a word more)
         ("地方自治体等", None),
         ("地方公共団体会員", None),
         ("企業等", None),
