@@ -1496,11 +1496,10 @@ def _glued_at(cell: Cell, more: bool, shape: Shape) -> float | None:
         # a label's first line (one the vocabulary begins, or letters spaced out to the
         # column's width), then a numbered name 「1.…」; or letters spaced out that are a line
         # of a label, then any name (「先　行　モ　デ東松島市」, 「・　経　済厚生労働省」)
-        labels = shape.vocabulary.labels
-        begins = any(label.startswith(key(first)) for label in labels)
+        begins = any(label.startswith(key(first)) for label in shape.vocabulary.labels)
         spaced = all(_spaced(w) for w in words[:j])
         if (begins or spaced) and classify.leading_number("".join(w["text"] for w in words[j:])) \
-                or spaced and len(key(first)) >= 2 and any(key(first) in label for label in labels):
+                or spaced and shape.vocabulary.is_label_line(first):
             return float(words[j]["x0"])
     return None
 

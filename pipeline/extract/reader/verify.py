@@ -365,8 +365,7 @@ def _begins_with_spaced_part_of_a_label(printed: str, vocabulary: Vocabulary) ->
         return False  # all of it letters spaced out (「内　閣　府」: a name so printed)
     # the last spaced letter glued to the name (「済厚生労働省」), or the name a word apart
     candidates = (singles + tokens[0][0], singles)
-    return any(len(c) >= 2 and any(key(c) in label for label in vocabulary.labels)
-               for c in candidates)
+    return any(vocabulary.is_label_line(c) for c in candidates)
 
 
 def _stated_total(verdict: Verdict) -> bool:

@@ -130,6 +130,12 @@ class Vocabulary:
                 return value or core
         return None
 
+    def is_label_line(self, text: str | None) -> bool:
+        """Whether ``text`` (two letters or more) is part of a category label of the vocabulary:
+        a line of a label wrapped in its column (「・経済」 of 関係府省・経済団体等)."""
+        k = key(text)
+        return len(k) >= 2 and any(k in label for label in self.labels)
+
     def glued_to(self, text: str | None) -> str | None:
         """The label of the vocabulary that ``text`` is, with one letter after it (「民間企業等
         社」: a label's wrapped 「等」 and a name's wrapped 「社」 beside it read as one line): such
