@@ -279,6 +279,45 @@ def test_an_entry_beginning_with_a_spaced_line_of_a_label(printed: str, misread:
     assert _begins_with_spaced_part_of_a_label(printed, load_vocabulary(VOCABULARY)) is misread
 
 
+def _spaced_line(text: str, x0: float, top: float, spread: bool) -> list[dict[str, object]]:
+    """One printed line of a label set with even spacing, as pdfplumber gives its words: one
+    word with ideographic spaces between the letters, or (``spread``) one word per letter."""
+    if not spread:
+        return [{"text": "\u3000".join(text), "x0": x0, "x1": x0 + 18 * len(text) - 9,
+                 "top": top, "bottom": top + 9, "size": 9.0}]
+    return [{"text": ch, "x0": x0 + 18 * i, "x1": x0 + 18 * i + 9, "top": top,
+             "bottom": top + 9, "size": 9.0} for i, ch in enumerate(text)]
+
+
+def _label_column(lines: list[str], spread: bool) -> list[str]:
+    """The category column's texts (spacing aside) after join_wrapped_labels, for a label
+    printed in ``lines`` 3 points apart, beside two names."""
+    from pipeline.extract.pdf import PageView
+    from pipeline.extract.reader.cells import page_rows
+    from pipeline.extract.reader.structure import join_wrapped_labels
+
+    words = [w for k, line in enumerate(lines)
+             for w in _spaced_line(line, 42, 100 + 12 * k, spread)]
+    words += [{"text": f"{n}　株式会社テスト{n}", "x0": 164.0, "x1": 300.0, "top": top,
+               "bottom": top + 9, "size": 9.0} for n, top in ((1, 100.0), (2, 117.0))]
+    rows = page_rows(PageView(1, 595, 842, words))  # type: ignore[arg-type]
+    joined = join_wrapped_labels(rows, member_spec(SID).shape)
+    return [c.text.replace("\u3000", "") for r in joined for c in r.cells if c.x0 < 150]
+
+
+@pytest.mark.parametrize("spread", [False, True])
+def test_a_wrapped_label_the_vocabulary_lacks_is_joined_when_spaced(spread: bool) -> None:
+    # seed 1400015 of the generated layouts: 大学・研究開発法人 (no label of the CSV) wrapped
+    # in three lines, its first beginning a known label (大学・研究機関)
+    assert _label_column(["大学・研", "究開発", "法人"], spread) == ["大学・研究開発法人"]
+
+
+@pytest.mark.parametrize("spread", [False, True])
+def test_a_known_label_below_a_label_line_is_not_joined_to_it(spread: bool) -> None:
+    # the second line begins a label of the CSV: it begins a label of its own
+    assert _label_column(["学術研究", "地方公共", "団体"], spread) == ["学術研究", "地方公共団体"]
+
+
 def _grid_with(path: Path, edit) -> Path:  # type: ignore[no-untyped-def]
     """A section-grid list with ``edit`` applied to its members (a list -> list)."""
     _grid(path, edit(members_for(CORRECTED.counts)), GridStyle(font=GOTHIC), "edited list")

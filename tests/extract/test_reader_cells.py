@@ -1,17 +1,27 @@
-"""Words of one printed line made into words of the list (pipeline/extract/reader/cells.py).
+"""Words made into cells, rows and columns of the list (pipeline/extract/reader/cells.py).
 
-The words are written here by hand (synthetic positions, size 9 points), as pdfplumber gives
-them: one dict per word."""
+The words and rules are written here by hand (synthetic positions, size 9 points), as
+pdfplumber gives them: one dict per word, one per ruling line."""
 
 from __future__ import annotations
 
-from pipeline.extract.pdf import Word
-from pipeline.extract.reader.cells import unspace_letters
+from typing import Any
+
+from pipeline.extract.pdf import PageView, Word
+from pipeline.extract.reader.cells import Page, newspaper_order, page_rows, unspace_letters
 
 
-def _word(text: str, x0: float, size: float = 9.0) -> Word:
-    return {"text": text, "x0": x0, "x1": x0 + size * len(text), "top": 100.0,
-            "bottom": 100.0 + size, "size": size}
+def _word(text: str, x0: float, size: float = 9.0, top: float = 100.0) -> Word:
+    return {"text": text, "x0": x0, "x1": x0 + size * len(text), "top": top,
+            "bottom": top + size, "size": size}
+
+
+def _h(y: float, x0: float, x1: float) -> dict[str, Any]:
+    return {"orientation": "h", "x0": x0, "x1": x1, "top": y, "bottom": y}
+
+
+def _v(x: float, top: float, bottom: float) -> dict[str, Any]:
+    return {"orientation": "v", "x0": x, "x1": x, "top": top, "bottom": bottom}
 
 
 def _texts(words: list[Word]) -> list[str]:
@@ -38,3 +48,75 @@ def test_two_letters_far_apart_stay_two_words() -> None:
 def test_uneven_gaps_end_a_run() -> None:
     line = [_word("内", 40.0), _word("閣", 58.0), _word("府", 76.0), _word("省", 130.0)]
     assert _texts(unspace_letters(line)) == ["内閣府", "省"]
+
+
+def _box_rect(x0: float, top: float, x1: float, bottom: float) -> list[dict[str, Any]]:
+    return [_h(top, x0, x1), _h(bottom, x0, x1), _v(x0, top, bottom), _v(x1, top, bottom)]
+
+
+def test_a_row_without_its_right_rule_ends_where_its_rules_end() -> None:
+    # two ruled tables side by side, their rows at different heights; the left table's heading
+    # row has no rule on its right (seed 1400165 of the generated layouts: its box reached the
+    # right table's rule, so the heading was repeated in the right table's rows it overlaps)
+    edges = [_h(628, 40, 589), _h(648, 40, 589), _v(40, 628, 648),
+             *_box_rect(601, 625, 1150, 642), *_box_rect(601, 642, 1150, 659)]
+    words = [_word("Ⅱ．〔企業等〕", 42, top=632), _word("40　TEST商事", 604, top=628.4),
+             _word("41　TEST通信", 604, top=645.4)]
+    rows = page_rows(PageView(1, 1190, 842, words, edges))
+    assert [[c.text for c in r.cells] for r in rows] == [
+        ["40　TEST商事"], ["Ⅱ．〔企業等〕"], ["41　TEST通信"]]
+    assert rows[1].cells[0].box == (40, 628, 589, 648)
+
+
+def test_a_band_between_rules_drawn_per_cell_is_as_wide_as_its_cell() -> None:
+    # a table ruled horizontally only, each cell's rules drawn on their own: a category cell
+    # merged over two rows is its column's width, not the row's (seed 1400036)
+    edges = [_h(96, 40, 112), _h(96, 112, 248), _h(125, 112, 248), _h(154, 40, 112),
+             _h(154, 112, 248)]
+    words = [_word("企業", 42, top=120), _word("259株式会社A", 114, top=100),
+             _word("260株式会社B", 114, top=129)]
+    rows = page_rows(PageView(1, 595, 842, words, edges))
+    category = next(c for r in rows for c in r.cells if c.text == "企業")
+    assert category.box == (40, 96, 112, 154)
+
+
+def _newspaper_page(prefectures: list[tuple[int, str]], right_prefectures: list[tuple[int, str]],
+                    right_rows: int = 40) -> Page:
+    """Two columns of numbered names, each with a prefecture column printed once per group."""
+    words: list[Word] = []
+    for i in range(40):
+        top = 130.0 + 17 * i
+        words.append(_word(f"{i + 1}名前市", 92, top=top))
+        if i < right_rows:
+            words.append(_word(f"{i + 41}名前町", 356, top=top))
+    for i, name in prefectures:
+        words.append(_word(name, 42, top=130.0 + 17 * i))
+    for i, name in right_prefectures:
+        words.append(_word(name, 306, top=130.0 + 17 * i))
+    view = PageView(1, 595, 842, words)
+    return Page(1, page_rows(view))
+
+
+def test_a_prefecture_printed_once_per_group_is_no_column_of_the_page() -> None:
+    # seed 1400294: the prefectures of the right column stood on 17 rows, those of the left on
+    # 10, so only the right ones were taken for a column of the page, read after the left
+    # column's names and before the right column's
+    page = _newspaper_page([(i, "北海道") for i in range(0, 40, 4)],
+                           [(i, "神奈川県") for i in range(0, 40, 2)][:17])
+    order = newspaper_order(page, lambda row: False)
+    assert order is not None
+    texts = [[c.text for c in r.cells] for r in order]
+    assert texts[0] == ["北海道", "1名前市"]
+    assert texts[40] == ["神奈川県", "41名前町"]
+    assert len(texts) == 80
+
+
+def test_the_last_column_of_a_page_may_be_short() -> None:
+    # the page's last column filled to its tenth row: still a column, read after the first
+    page = _newspaper_page([], [(0, "東京都"), (5, "大阪府")], right_rows=10)
+    order = newspaper_order(page, lambda row: False)
+    assert order is not None
+    texts = [[c.text for c in r.cells] for r in order]
+    assert texts[0] == ["1名前市"]
+    assert texts[40] == ["東京都", "41名前町"]
+    assert len(texts) == 50

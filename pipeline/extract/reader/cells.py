@@ -42,6 +42,10 @@ ROW_TOLERANCE = 2.0
 # this share of the body's rows (titles and spanning headings cross it).
 GUTTER_CHARS = 1.5
 GUTTER_CROSSING_SHARE = 0.15
+# A strip left of a gutter with text on fewer rows than this share of the strip right of it,
+# each of them with text right of the gutter too, labels the rows of that strip (a prefecture
+# printed once per group): the columns of a newspaper page fill from the left.
+LABEL_STRIP_SHARE = 0.6
 MIN_BODY_ROWS = 4
 # A line set closer than this many characters under the row above, starting within it, is
 # that row's text wrapped (even at the page's foot, where a bare number reads as a page number).
@@ -223,6 +227,7 @@ class _Rules:
     def __init__(self, view: PageView) -> None:
         # shading is left out: a shaded band may hold one row, an unshaded one several
         self.h = [(e["top"], e["x0"], e["x1"]) for e in view.edges if e["orientation"] == "h"]
+        self.lines = _joined_rules(self.h)
         self.v = [(e["x0"], e["top"], e["bottom"]) for e in view.edges if e["orientation"] == "v"]
 
     def box(self, w: Word) -> Box | None:
@@ -239,13 +244,41 @@ class _Rules:
         right = [x for x, y0, y1 in self.v if x >= w["x1"] - t and y0 - t <= my <= y1 + t]
         top = max(above)
         bottom = min(below)
+        # no wider than the line above it: a row whose side rule is missing does not reach
+        # the rule of a table standing beside it
+        x0, x1 = next((x0, x1) for y, x0, x1 in self.lines
+                      if abs(y - top) <= t and x0 - t <= mx <= x1 + t)
+        left = [x for x in left if x >= x0 - t]
+        right = [x for x in right if x <= x1 + t]
         if left and right:
             return (max(left), top, min(right), bottom)
-        # a band between two horizontal rules: as wide as the rule above it (a table ruled
-        # only horizontally; tables side by side have rules of their own)
+        # a band between two horizontal rules: as wide as the piece of rule above it (a table
+        # ruled only horizontally, each cell's rule drawn on its own)
         x0, x1 = next((x0, x1) for y, x0, x1 in self.h
                       if y == top and x0 - t <= mx <= x1 + t)
         return (max(left) if left else x0, top, min(right) if right else x1, bottom)
+
+
+def _joined_rules(rules: Iterable[tuple[float, float, float]]) -> list[tuple[float, float, float]]:
+    """Horizontal rules (y, x0, x1) with the pieces of one line joined: the edges of cells
+    drawn one rectangle each meet end to end along a row."""
+    lines: list[list[tuple[float, float, float]]] = []
+    for rule in sorted(rules):
+        if lines and rule[0] - lines[-1][0][0] <= RULE_TOLERANCE:
+            lines[-1].append(rule)
+        else:
+            lines.append([rule])
+    joined: list[tuple[float, float, float]] = []
+    for line in lines:
+        y = line[0][0]
+        pieces: list[list[float]] = []
+        for _, x0, x1 in sorted(line, key=lambda r: r[1]):
+            if pieces and x0 <= pieces[-1][1] + RULE_TOLERANCE:
+                pieces[-1][1] = max(pieces[-1][1], x1)
+            else:
+                pieces.append([x0, x1])
+        joined += [(y, x0, x1) for x0, x1 in pieces]
+    return joined
 
 
 def _box_cells(words: list[Word], box: Box) -> list[Cell]:
@@ -307,7 +340,10 @@ def page_rows(view: PageView) -> list[Row]:
     rows = _ruled_rows(cells, view.number)
     for line in group_lines(loose):
         parts = split_at_gaps(unspace_letters(line))
-        row_cells = [replace(_cell([part], None), words=tuple(part) if len(part) > 1 else ())
+        # a cell's words are kept where they tell more than its text: several words, or
+        # letters set with even spacing (a label's line)
+        row_cells = [replace(_cell([part], None), words=tuple(part)
+                             if len(part) > 1 or part[0].get("spaced") else ())
                      for part in parts]
         rows.append(Row(row_cells, view.number, row_cells[0].top,
                         max(c.bottom for c in row_cells)))
@@ -388,6 +424,7 @@ def newspaper_order(page: Page, skip: Callable[[Row], bool],
     # a ruled page stands in columns by its rules only (an empty column of a table is white)
     gutters = _rule_gutters(page.table_spans) if page.table_spans else _gutters(body, size)
     gutters = _numbers_kept_with_names(gutters, body, is_number)
+    gutters = _labels_kept_with_names(gutters, body)
     if not gutters:
         return None
 
@@ -451,6 +488,30 @@ def _rule_gutters(spans: list[tuple[float, float]]) -> list[tuple[float, float]]
     """Gaps between ruled tables standing side by side (each table's horizontal rules span
     it, so each table is one stretch of x)."""
     return [(a[1], b[0]) for a, b in zip(spans, spans[1:], strict=False)]
+
+
+def _labels_kept_with_names(gutters: list[tuple[float, float]],
+                            body: list[Row]) -> list[tuple[float, float]]:
+    """The gutters less those right of a strip that labels the rows of the strip right of it
+    (「北海道」 printed once on its group's first row, the names beside it): each row with text
+    in the strip has text just right of the gutter, and the strip has text on fewer rows than
+    LABEL_STRIP_SHARE of those of the strip right of it. The columns of a newspaper page fill
+    from the left, so a column of the page is never much shorter than the one after it."""
+    kept: list[tuple[float, float]] = []
+    for i, (g0, g1) in enumerate(gutters):
+        left = kept[-1][1] if kept else float("-inf")
+        right = gutters[i + 1][0] if i + 1 < len(gutters) else float("inf")
+
+        def has_text(row: Row, x0: float, x1: float) -> bool:
+            return any(c.x0 >= x0 and c.x1 <= x1 for c in row.cells)
+
+        labelled = [r for r in body if has_text(r, left, g0)]
+        named = [r for r in body if has_text(r, g1, right)]
+        if (labelled and len(labelled) < LABEL_STRIP_SHARE * len(named)
+                and all(has_text(r, g1, right) for r in labelled)):
+            continue
+        kept.append((g0, g1))
+    return kept
 
 
 def _gutters(body: list[Row], size: float) -> list[tuple[float, float]]:

@@ -1420,7 +1420,9 @@ def gap_threshold(rows: list[Row], shape: Shape) -> float | None:
 def join_wrapped_labels(rows: list[Row], shape: Shape) -> list[Row]:
     """Category labels wrapped over lines of their own (「関　係　府　省」 / 「・　経　済」 /
     「団　体　等」 in a narrow category column without rules) joined back into one cell: a cell
-    that begins a longer label, continued by the cells just below it that complete it."""
+    that begins a longer label, continued by the cells just below it that complete it; or a
+    spaced line of a label the vocabulary lacks, continued by the spaced lines just below it
+    that begin no known label (the reading that infers labels then sees the whole label)."""
     labels = list(shape.vocabulary.labels)
     if not labels:
         return rows
@@ -1428,25 +1430,50 @@ def join_wrapped_labels(rows: list[Row], shape: Shape) -> list[Row]:
     def begins(text: str) -> bool:
         return any(label.startswith(text) and label != text for label in labels)
 
+    def spaced(cell: Cell) -> bool:
+        """Letters set with even spacing, as labels are (「大　学　・　研」)."""
+        if cell.ruled:
+            return False
+        if cell.words:
+            return all(_spaced(w) for w in cell.words)
+        return all(_spaced({"text": line}) for line in cell.lines)
+
+    def lines_below(i: int, cell: Cell, fits: Callable[[str, Cell], bool]) -> list[Cell]:
+        """``cell`` and the cells just below it that ``fits`` says continue it."""
+        parts, text, last = [cell], key(cell.text), cell
+        for below in rows[i + 1:i + 6]:
+            if below.top - last.bottom >= last.size:
+                break
+            nxt = next((b for b in below.cells if b.x0 < last.x1 and last.x0 < b.x1), None)
+            if nxt is None:  # a line of the entries beside the label, between its lines
+                continue
+            if nxt.ruled or classify.number(nxt.text) is not None or not fits(text, nxt):
+                break  # (a row number below a heading's count is no more of its count)
+            parts.append(nxt)
+            text += key(nxt.text)
+            last = nxt
+        return parts
+
+    def known(text: str, nxt: Cell) -> bool:
+        return begins(text + key(nxt.text)) or shape.label(text + key(nxt.text)) is not None
+
+    def unknown(text: str, nxt: Cell) -> bool:
+        """A spaced line that no known label is or begins with: a line of a label the
+        vocabulary lacks (「大　学　・　研」 / 「究　開　発」 / 「法　人」), inferred from its
+        entries or refused, never a name."""
+        return spaced(nxt) and shape.label(nxt.text) is None and not begins(key(nxt.text))
+
     rows = [replace(r, cells=list(r.cells), kinds={}) for r in rows]
     for i, row in enumerate(rows):
         for c, cell in enumerate(row.cells):
-            if cell.ruled or not begins(shape.vocabulary.strip(cell.text)[0] or key(cell.text)):
-                continue
-            parts, text, last = [cell], key(cell.text), cell
-            for below in rows[i + 1:i + 6]:
-                if below.top - last.bottom >= last.size:
-                    break
-                nxt = next((b for b in below.cells if b.x0 < last.x1 and last.x0 < b.x1), None)
-                if nxt is None:  # a line of the entries beside the label, between its lines
-                    continue
-                if nxt.ruled or classify.number(nxt.text) is not None or not (
-                        begins(text + key(nxt.text)) or shape.label(text + key(nxt.text))):
-                    break  # (a row number below a heading's count is no more of its count)
-                parts.append(nxt)
-                text += key(nxt.text)
-                last = nxt
-            if len(parts) < 2 or shape.label(text) is None:
+            parts = [cell]
+            if not cell.ruled and begins(shape.vocabulary.strip(cell.text)[0] or key(cell.text)):
+                parts = lines_below(i, cell, known)
+                if shape.label("".join(key(p.text) for p in parts)) is None:
+                    parts = [cell]
+            if len(parts) < 2 and spaced(cell) and shape.label(cell.text) is None:
+                parts = lines_below(i, cell, unknown)
+            if len(parts) < 2:
                 continue
             joined = join_wrapped(p.text for p in parts)
             row.cells[c] = replace(cell, text=joined, lines=tuple(p.text for p in parts),
