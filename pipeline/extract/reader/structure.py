@@ -202,6 +202,12 @@ class _State:
         self.page_labels: list[tuple[float, float, Label, Row]] = []  # middle, x0
         self.page_entries: list[tuple[Entry, float]] = []  # and its x0
         self.prefecture_row: Row | None = None  # the sub-heading in effect, if any
+        # where the prefecture in effect was printed (the entry read next), and for each entry
+        # that carried it (by id) where that was: a cell centred on its group starts the
+        # group's section only when the page is settled, so a prefecture carried into it from
+        # a group of another category is dropped at the end (see finish)
+        self.prefecture_at = 0
+        self.carried_from: dict[int, int] = {}
         # the sub-heading a new group closed (its entries may not be the new group's last word)
         self.prefecture_closed: Row | None = None
         self.prefecture_entries = 0  # entries read under it
@@ -255,6 +261,7 @@ class _State:
             self.problem(row, f"the prefecture sub-heading {self.prefecture_row.text!r} "
                          f"(page {self.prefecture_row.page}) stands over no entry")
         self.prefecture = prefecture
+        self.prefecture_at = len(self.reading.entries)
         self.prefecture_row = row if prefecture is not None else None
         self.prefecture_entries = 0
         self.prefecture_closed = None
@@ -278,12 +285,14 @@ class _State:
         for x0 in sorted(x for _, x, _, _ in labels):
             if not starts or x0 - starts[-1] > ROW_TOLERANCE:
                 starts.append(x0)
-        for b, block in enumerate(starts):
-            following = starts[b + 1] if b + 1 < len(starts) else float("inf")
-            in_block = [(m, label, row) for m, x, label, row in labels
-                        if block - ROW_TOLERANCE <= x < following - ROW_TOLERANCE]
-            block_entries = [e for e, x in entries
-                             if (b == 0 or x >= block) and x < following - ROW_TOLERANCE]
+        def nearest(x: float) -> int:
+            """The block whose category column is nearest: an entry may start left of its
+            block's column (a row number before the category cell), never half a block off."""
+            return min(range(len(starts)), key=lambda b: abs(x - starts[b]))
+
+        for b in range(len(starts)):
+            in_block = [(m, label, row) for m, x, label, row in labels if nearest(x) == b]
+            block_entries = [e for e, x in entries if nearest(x) == b]
             if not self.settle_block(sorted(in_block, key=lambda t: t[0]), block_entries):
                 return
 
@@ -297,10 +306,10 @@ class _State:
             if label.printed != self.label or label.category != (self.category or ""):
                 # settled after the page's rows were read: the columns and the prefecture
                 # sub-heading in effect are the page's, not reset by the label
-                kept = (self.columns, self.prefecture, self.prefecture_row,
+                kept = (self.columns, self.prefecture, self.prefecture_at, self.prefecture_row,
                         self.prefecture_entries, self.prefecture_closed)
                 self.new_section(label, row, inferred=not label.category)
-                (self.columns, self.prefecture, self.prefecture_row,
+                (self.columns, self.prefecture, self.prefecture_at, self.prefecture_row,
                  self.prefecture_entries, self.prefecture_closed) = kept
             first = k
             while k < len(entries) and entries[k].top < end - 1:
@@ -530,6 +539,8 @@ class _State:
             self.last_numbered = entry
         if self.options.centered_labels:
             self.page_entries.append((entry, row.cells[0].x0 if x0 is None else x0))
+            if entry.prefecture and not prefecture:
+                self.carried_from[id(entry)] = self.prefecture_at
         self.entries_on_page += 1
         self.prefecture_entries += 1
         return entry
@@ -615,6 +626,7 @@ class _State:
                 self.col_starts.append(start)
             if cell_prefecture is not None:  # a prefecture column, printed once per group
                 self.prefecture = cell_prefecture  # or on every row: it holds until the next
+                self.prefecture_at = len(self.reading.entries)
             entry = self.add(row, {self.shape.name_role: text}, number, None, top=cell.top,
                              carried=cell_prefecture is None and self.prefecture is not None,
                              x0=cell.x0)
@@ -770,6 +782,7 @@ class _State:
         printed_prefecture = text.get("prefecture", "")  # a merged cell's copy is printed too
         if printed_prefecture:
             self.prefecture = printed_prefecture
+            self.prefecture_at = len(self.reading.entries)
         elif has_prefecture_column:
             carried = self.prefecture is not None  # until finish() sees the convention
         if "group" in own and text["group"]:
@@ -860,6 +873,7 @@ class _State:
         """The reading, once every page is read: a blank prefecture cell keeps its group's
         prefecture only where the list shows that convention (see the module docstring)."""
         self.settle_centered()
+        self.drop_prefectures_of_other_categories()
         # the same prefecture printed on two rows in a row of one column of one page (printed
         # again at the top of a page, of the page's next column, or in the next group of
         # columns of a row, a group goes on)
@@ -878,6 +892,20 @@ class _State:
             if not (once_per_group and _names_one_local_government(entry, self.shape)):
                 entry.prefecture, entry.prefecture_carried = None, False
         return self.reading
+
+    def drop_prefectures_of_other_categories(self) -> None:
+        """An entry that carried a prefecture printed for an entry of another category (a
+        cell centred on its group begins the group's section only when its page is settled)
+        has none: a new section starts with no prefecture, as a heading's does."""
+        entries = self.reading.entries
+        for entry in entries:
+            at = self.carried_from.get(id(entry))
+            if at is None or at >= len(entries):
+                continue
+            source = entries[at]
+            if source.category != entry.category or (
+                    not entry.category and source.label != entry.label):
+                entry.prefecture, entry.prefecture_carried = None, False
 
     # -- a list of records without a header ----------------------------------------------
     def record_row(self, row: Row) -> None:
@@ -1490,12 +1518,20 @@ def split_glued_cells(rows: list[Row], shape: Shape) -> list[Row]:
     reach near it), and a category label and the name beside it (「関　係　府　省厚生労働省」:
     a label spaced out to its column's width ends one letter-space from the name). No reading
     takes a label for a name then."""
+    def cut(cell: Cell, more: bool) -> list[Cell]:
+        at = _glued_at(cell, more, shape)
+        if at is None:
+            return [cell]
+        pieces = cut_cell(cell, [at])
+        if len(pieces) < 2:
+            return pieces
+        return [pieces[0], *cut(pieces[1], more)]  # (a row number, a label, a name: three)
+
     out: list[Row] = []
     for row in rows:
         cells: list[Cell] = []
         for i, cell in enumerate(row.cells):
-            cut = _glued_at(cell, i + 1 < len(row.cells), shape)
-            cells += cut_cell(cell, [cut]) if cut is not None else [cell]
+            cells += cut(cell, i + 1 < len(row.cells))
         out.append(row if len(cells) == len(row.cells) else replace(row, cells=cells, kinds={}))
     return out
 
@@ -1510,6 +1546,11 @@ def _glued_at(cell: Cell, more: bool, shape: Shape) -> float | None:
     if classify.number(words[0]["text"]) is not None:
         # a numbered heading alone in its row is one cell (「１　地方公共団体」)
         if more and (shape.label(rest) is not None or classify.prefecture(rest) is not None):
+            return float(words[1]["x0"])
+        # a row number, the label of a cell centred on its group, the name beside it
+        # (「163」「大学・研究機関」「公立大学法人…」 set close together)
+        if len(words) > 2 and shape.label(rest) is None \
+                and shape.label(words[1]["text"]) is not None:
             return float(words[1]["x0"])
         return None
     whole = key(cell.text)
