@@ -184,6 +184,9 @@ READ_EXACTLY: dict[tuple[str, int], str] = {
     ("members", 1400093): "a category printed on every row, read as cells centred on their "
                           "group: the ministries carried the last local government's prefecture",
     ("members", 1400248): "the same, the companies carrying it over pages",
+    ("members", 1400037): "columns read down, a category column and a prefecture printed on "
+                          "every row: the strip of them read as a column of the page; the "
+                          "last column, five names and a category cell, taken for none",
     ("members", 1400153): "columns read down, a prefecture column printed once per group, "
                           "category cells centred (a draft of the rule above compared places "
                           "on the page, not in the reading, and published 18 prefectures "

@@ -120,3 +120,44 @@ def test_the_last_column_of_a_page_may_be_short() -> None:
     assert texts[0] == ["1名前市"]
     assert texts[40] == ["東京都", "41名前町"]
     assert len(texts) == 50
+
+
+def _is_label(text: str) -> bool:
+    return text in {"北海道", "岩手県", "地方公共団体"} or text.isdigit()
+
+
+def test_a_strip_of_prefectures_and_labels_goes_with_the_names_right_of_it() -> None:
+    # seed 1400037: a category column and a prefecture printed on every row, left of the
+    # names, in each of the page's two columns: the strip of them was read down on its own,
+    # before the names it labels
+    words: list[Word] = []
+    for i in range(30):
+        top = 130.0 + 17 * i
+        words += [_word("北海道" if i < 15 else "岩手県", 114, top=top),
+                  _word(f"{i + 1}名前町", 164, top=top),
+                  _word("岩手県", 501, top=top), _word(f"{i + 31}名前村", 551, top=top)]
+    words += [_word("地方公共団体", 42, top=300.0), _word("地方公共団体", 429, top=300.0)]
+    page = Page(1, page_rows(PageView(1, 842, 595, words)))
+    order = newspaper_order(page, lambda row: False, _is_label)
+    assert order is not None
+    texts = [[c.text for c in r.cells] for r in order]
+    assert texts[0] == ["北海道", "1名前町"]
+    assert ["岩手県", "31名前村"] in texts
+    assert texts.index(["岩手県", "31名前村"]) > texts.index(["岩手県", "30名前町"])
+
+
+def test_the_last_column_begun_may_hold_a_category_cell_beside_a_name() -> None:
+    # seed 1400037, page 9: the page's last column holds five names, a category cell beside
+    # the third: still a column, read after the first
+    words: list[Word] = []
+    for i in range(30):
+        words.append(_word(f"{i + 1}株式会社名前", 164, top=130.0 + 17 * i))
+    for i in range(5):
+        words.append(_word(f"{i + 31}株式会社名前", 551, top=130.0 + 17 * i))
+    words.append(_word("企業等", 429, top=164.0))
+    page = Page(1, page_rows(PageView(1, 842, 595, words)))
+    order = newspaper_order(page, lambda row: False, _is_label)
+    assert order is not None
+    texts = [" ".join(c.text for c in r.cells) for r in order]
+    assert texts[29] == "30株式会社名前"
+    assert texts[30] == "31株式会社名前"

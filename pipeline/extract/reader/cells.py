@@ -403,7 +403,8 @@ def adjacent(a: Box, b: Box) -> bool:
 
 
 def newspaper_order(page: Page, skip: Callable[[Row], bool],
-                    is_number: Callable[[str], bool] = lambda text: False) -> list[Row] | None:
+                    goes_with_names: Callable[[str], bool] = lambda text: False,
+                    ) -> list[Row] | None:
     """The rows of a page set in columns, read column by column: each block of rows between
     rows that span the gutters, left column top to bottom, then the next (a table continued
     in a second column of the page included). None when the page's text (its rows other than
@@ -414,8 +415,10 @@ def newspaper_order(page: Page, skip: Callable[[Row], bool],
     row read in a column says where cells start in that column (``Row.starts``), so that a
     table whose header is printed in the first column only is read in the others too. Ruled
     tables standing side by side are columns by their rules (an empty column of a table does
-    not split it). A strip holding row numbers only (``is_number``) is no column of its own:
-    its numbers go with the names right of them."""
+    not split it). A strip holding only texts that ``goes_with_names`` (row numbers,
+    prefectures, category labels) is no column of its own: they go with the names right of
+    them; nor is a strip that labels a few of the rows right of it (a prefecture printed once
+    per group)."""
     rows = page.rows
     body = [r for r in rows if not skip(r)]
     if len(body) < MIN_BODY_ROWS:
@@ -423,8 +426,8 @@ def newspaper_order(page: Page, skip: Callable[[Row], bool],
     size = statistics.median(c.size for r in body for c in r.cells)
     # a ruled page stands in columns by its rules only (an empty column of a table is white)
     gutters = _rule_gutters(page.table_spans) if page.table_spans else _gutters(body, size)
-    gutters = _numbers_kept_with_names(gutters, body, is_number)
-    gutters = _labels_kept_with_names(gutters, body)
+    gutters = _labels_kept_with_names(gutters, body, goes_with_names)
+    gutters = _sparse_labels_kept_with_names(gutters, body)
     if not gutters:
         return None
 
@@ -468,17 +471,18 @@ def newspaper_order(page: Page, skip: Callable[[Row], bool],
     return out
 
 
-def _numbers_kept_with_names(gutters: list[tuple[float, float]], body: list[Row],
-                             is_number: Callable[[str], bool]) -> list[tuple[float, float]]:
-    """The gutters less those right of a strip of row numbers only (「1」 … at x 42, the names
-    at x 68): white between a number column and its names is no gutter between columns."""
+def _labels_kept_with_names(gutters: list[tuple[float, float]], body: list[Row],
+                            goes_with_names: Callable[[str], bool]) -> list[tuple[float, float]]:
+    """The gutters less those right of a strip of row numbers, prefectures or labels only
+    (「1」 … at x 42, the names at x 68): white between such a column and its names is no
+    gutter between columns of the page."""
     kept: list[tuple[float, float]] = []
     for g0, g1 in gutters:
         left = kept[-1][1] if kept else float("-inf")
         texts = [c.text for r in body for c in r.cells
                  if c.x0 >= left and c.x1 <= g0 and not any(
                      d.x0 < g0 and d.x1 > g1 for d in r.cells)]  # rows across the gutter aside
-        if texts and all(is_number(t) for t in texts):
+        if texts and all(goes_with_names(t) for t in texts):
             continue
         kept.append((g0, g1))
     return kept
@@ -490,8 +494,8 @@ def _rule_gutters(spans: list[tuple[float, float]]) -> list[tuple[float, float]]
     return [(a[1], b[0]) for a, b in zip(spans, spans[1:], strict=False)]
 
 
-def _labels_kept_with_names(gutters: list[tuple[float, float]],
-                            body: list[Row]) -> list[tuple[float, float]]:
+def _sparse_labels_kept_with_names(gutters: list[tuple[float, float]],
+                                   body: list[Row]) -> list[tuple[float, float]]:
     """The gutters less those right of a strip that labels the rows of the strip right of it
     (「北海道」 printed once on its group's first row, the names beside it): each row with text
     in the strip has text just right of the gutter, and the strip has text on fewer rows than
@@ -569,14 +573,16 @@ def _gutters(body: list[Row], size: float) -> list[tuple[float, float]]:
 
     def last_column_begun(g: tuple[float, float]) -> bool:
         """Text right of the gutter on consecutive rows at the page's head only (below a
-        heading or two), each starting where the others do: the last column of a page set in
-        columns, filled from the top."""
+        heading or two), each with a cell starting where the others do (a category cell
+        beside one of them aside): the last column of a page set in columns, filled from the
+        top."""
         right = [any(c.x0 >= g[0] for c in r.cells) for r in body]
         on = [i for i, r in enumerate(right) if r]
         if len(on) < 2 or on[0] > 2 or on[-1] - on[0] + 1 != len(on):
             return False
-        starts = {round(min(c.x0 for c in body[i].cells if c.x0 >= g[0])) for i in on}
-        return max(starts) - min(starts) <= 1
+        starts = [[c.x0 for c in body[i].cells if c.x0 >= g[0]] for i in on]
+        return any(all(any(abs(x - y) <= 1 for y in row) for row in starts[1:])
+                   for x in starts[0])
     # a gutter needs text on both sides in a fair share of rows (not a ragged right edge)
     return [g for g in gutters if min(side_rows(g, -1), side_rows(g, 1)) >= len(body) // 4
             or last_column_begun(g)]

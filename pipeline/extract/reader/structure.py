@@ -220,6 +220,7 @@ class _State:
         self.checked_page = 0
         self.ended = False
         self.page_rows: list[Row] = []
+        self.page_column: tuple[float, ...] = ()  # where cells start in the column read down
         self.label_row: Row | None = None  # a label alone in its row, read since the last row
         self.pitch: float | None = None  # the least distance between two rows of entries
 
@@ -336,11 +337,16 @@ class _State:
         self.text_row = None
         self.previous = None
         self.col_starts, self.last_in_col = [], {}
+        self.page_column = ()
         # a page with too few lines to show two pitches is set like the pages before it
         self.gap_threshold = threshold or self.gap_threshold
         self.page_rows = rows
 
     def feed(self, row: Row) -> None:
+        if self.options.newspaper and row.starts and row.starts != self.page_column:
+            if self.page_column:  # the page's next column, read down: no name of the column
+                self.col_starts, self.last_in_col = [], {}  # before goes on in it
+            self.page_column = row.starts
         kind = kind_of(row, self.shape)
         if kind.tail is not None and self.reading.roles and self.reading.roles[-1][1] == "heading":
             heading = self.reading.headings[-1]  # 「〕　計１２」: the heading's end, wrapped

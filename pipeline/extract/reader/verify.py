@@ -192,6 +192,13 @@ def _read_readings(
     ``infer`` (a source whose categories cannot be told from their entries) a line decorated
     as a heading is never read as one: such a reading could only fail."""
     states = [_State(shape, Options(newspaper=False, split_numbers=False))]
+
+    def goes_with_names(text: str) -> bool:
+        """A row number, a prefecture or a category label: a strip of the page holding only
+        these labels the names right of it, no column of the page of its own."""
+        return classify.number(text) is not None or classify.prefecture(text) is not None \
+            or shape.label(text) is not None
+
     opened: set[str] = set()
     read: list[_PageRead] = []  # the pages so far
     for page in pages:
@@ -203,8 +210,7 @@ def _read_readings(
         labelled = shape.record and any(
             _labelled_cells(shape.vocabulary, r.own_cells) and kind_of(r, shape).header is None
             or _record_across(r) for r in rows)
-        columns = None if labelled else newspaper_order(
-            page, furniture, lambda text: classify.number(text) is not None)
+        columns = None if labelled else newspaper_order(page, furniture, goes_with_names)
         if columns is not None:  # a column's own row may stack a heading and a sub-heading
             columns = split_stacked_headings(columns, shape)
         if shape.record and any(_record_header([h[2] for h in kind_of(row, shape).header or []])
