@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import re
 import statistics
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
@@ -1270,12 +1269,20 @@ def _header(
         enough = len(set(named)) >= 2 if shape.record else len(named) >= 2
         one_name_column = not shape.record and set(roles) == {shape.name_role}
         if enough or (len(named) == len(parts) and one_name_column):
-            # a box several header cells share (rules across the page, none between columns)
-            # bounds no column: each column is then where its header's text is
-            shared = Counter(span for *_, span in parts)
-            return [(x0, x1, r, span if shared[span] == 1 else (x0, x1))
-                    for (x0, x1, _, span), r in zip(parts, roles, strict=True)]
+            # a box several header cells share (rules across the page, none between columns;
+            # or a band as wide as the table over one cell printing two column names) bounds
+            # no column: each column is then where its header's text is
+            shared = _overlapping([span for *_, span in parts])
+            return [(x0, x1, r, (x0, x1) if overlaps else span)
+                    for (x0, x1, _, span), r, overlaps in zip(parts, roles, shared, strict=True)]
     return None
+
+
+def _overlapping(spans: list[tuple[float, float]]) -> list[bool]:
+    """For each span, whether another overlaps it."""
+    return [any(min(a1, b1) - max(a0, b0) > ROW_TOLERANCE
+                for j, (b0, b1) in enumerate(spans) if j != i)
+            for i, (a0, a1) in enumerate(spans)]
 
 
 def _header_cell_parts(
