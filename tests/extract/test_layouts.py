@@ -190,6 +190,9 @@ READ_EXACTLY: dict[tuple[str, int], str] = {
     ("members", 1700015): "a header cell printing two column names (「通し番号所在地」) in a "
                           "band ruled across the table: its columns bounded by halves of the "
                           "band, so the next page (no header) seemed to stand in no column",
+    ("members", 1700284): "a ruled category cell merged over its group, naming a category the "
+                          "vocabulary lacks (民間事業者), in a list without a header: read as a "
+                          "name, never as a label to infer",
     ("members", 1400153): "columns read down, a prefecture column printed once per group, "
                           "category cells centred (a draft of the rule above compared places "
                           "on the page, not in the reading, and published 18 prefectures "

@@ -24,6 +24,7 @@ the source announced and the content checks.
 
 from __future__ import annotations
 
+import bisect
 import re
 import statistics
 from collections.abc import Callable
@@ -220,6 +221,7 @@ class _State:
         self.ended = False
         self.page_rows: list[Row] = []
         self.page_column: tuple[float, ...] = ()  # where cells start in the column read down
+        self.merged_boxes: set[tuple[float, float, float, float]] = set()  # the page's
         self.label_row: Row | None = None  # a label alone in its row, read since the last row
         self.pitch: float | None = None  # the least distance between two rows of entries
 
@@ -337,6 +339,7 @@ class _State:
         self.previous = None
         self.col_starts, self.last_in_col = [], {}
         self.page_column = ()
+        self.merged_boxes = _merged_boxes(rows)
         # a page with too few lines to show two pitches is set like the pages before it
         self.gap_threshold = threshold or self.gap_threshold
         self.page_rows = rows
@@ -595,6 +598,11 @@ class _State:
                 role_parts.append("prefecture")
                 continue
             label = self.shape.label(cell.text)
+            if label is None and self.options.infer_labels and k == 0 and len(cells) > 1 \
+                    and cell.box in self.merged_boxes and could_be_label(cell.text, self.shape):
+                # a ruled cell merged over rows before the names, naming no known category:
+                # a category cell the vocabulary lacks, inferred from its entries
+                label = Label("", key(cell.text), None, False)
             # a category label standing apart from every names' column (the category column of
             # a later block) continues no name, whatever the numbering of the rows
             apart = label is not None and not any(
@@ -615,9 +623,9 @@ class _State:
                 role_parts.append("heading")
                 continue
             if label is not None:  # a category printed in a cell before its group's names
-                if label.printed != self.label or label.category != self.category:
+                if label.printed != self.label or label.category != (self.category or ""):
                     starts, last = self.col_starts, self.last_in_col
-                    self.new_section(label, row)
+                    self.new_section(label, row, inferred=not label.category)
                     self.col_starts, self.last_in_col = starts, last
                 role_parts.append("heading")
                 continue
@@ -1011,6 +1019,26 @@ class _State:
                 entry.fields[role] = value
         role = next(reversed(labelled))
         self.last_field = (role, cells[-1].x0 if len(cells) > 1 else cells[0].x0)
+
+
+def _merged_boxes(rows: list[Row]) -> set[tuple[float, float, float, float]]:
+    """The ruled boxes of a page that span rows: another row starts within their height."""
+    tops = sorted(r.top for r in rows)
+    merged = set()
+    for row in rows:
+        for c in row.cells:
+            if c.box is not None:
+                i = bisect.bisect_right(tops, row.top + ROW_TOLERANCE)  # the next row's top
+                if i < len(tops) and tops[i] < c.box[3] - ROW_TOLERANCE:
+                    merged.add(c.box)
+    return merged
+
+
+def could_be_label(text: str, shape: Shape) -> bool:
+    """Whether a cell's text could be a category label the vocabulary lacks: short, and no
+    place, number or value the vocabulary knows."""
+    return shape.vocabulary.value_role(text) is None and len(key(text)) <= 12 \
+        and not classify.is_place(text) and classify.number(text) is None
 
 
 def _prefecture_column_cell(cells: list[Cell], k: int, split_numbers: bool) -> bool:

@@ -47,6 +47,7 @@ from pipeline.extract.reader.structure import (
     _is_place,
     _labelled_cells,
     _State,
+    could_be_label,
     drop_furniture_cells,
     gap_threshold,
     join_wrapped_labels,
@@ -152,9 +153,7 @@ def _unknown_category_cell(row: Row, shape: Shape) -> bool:
     category column printing a synonym the layout CSV lacks): worth a reading that infers."""
     cells = row.own_cells
     return len(cells) >= 2 and shape.label(cells[0].text) is None and \
-        shape.vocabulary.value_role(cells[0].text) is None and \
-        len(key(cells[0].text)) <= 12 and not classify.is_place(cells[0].text) and \
-        classify.number(cells[0].text) is None
+        could_be_label(cells[0].text, shape)
 
 
 def _record_header(roles: list[str | None] | None) -> bool:
