@@ -193,6 +193,9 @@ READ_EXACTLY: dict[tuple[str, int], str] = {
     ("members", 1700284): "a ruled category cell merged over its group, naming a category the "
                           "vocabulary lacks (民間事業者), in a list without a header: read as a "
                           "name, never as a label to infer",
+    ("members", 1700032): "columns read down, each with a number column and an empty "
+                          "prefecture column under one header cell (「通し番号都道府県」): the "
+                          "strip of numbers read as a column of the page of its own",
     ("members", 1400153): "columns read down, a prefecture column printed once per group, "
                           "category cells centred (a draft of the rule above compared places "
                           "on the page, not in the reading, and published 18 prefectures "

@@ -44,6 +44,7 @@ from pipeline.extract.reader.structure import (
     Options,
     Reading,
     Shape,
+    _column_names,
     _is_place,
     _labelled_cells,
     _State,
@@ -193,10 +194,12 @@ def _read_readings(
     states = [_State(shape, Options(newspaper=False, split_numbers=False))]
 
     def goes_with_names(text: str) -> bool:
-        """A row number, a prefecture or a category label: a strip of the page holding only
-        these labels the names right of it, no column of the page of its own."""
+        """A row number, a prefecture, a category label or the header over such a column
+        (「通し番号都道府県」): a strip of the page holding only these labels the names right of
+        it, no column of the page of its own."""
         return classify.number(text) is not None or classify.prefecture(text) is not None \
-            or shape.label(text) is not None
+            or shape.label(text) is not None \
+            or _column_names(shape.vocabulary, key(text)) is not None
 
     opened: set[str] = set()
     read: list[_PageRead] = []  # the pages so far
