@@ -318,6 +318,41 @@ def test_a_known_label_below_a_label_line_is_not_joined_to_it(spread: bool) -> N
     assert _label_column(["学術研究", "地方公共", "団体"], spread) == ["学術研究", "地方公共団体"]
 
 
+@pytest.mark.parametrize("number", ["", "461"])
+def test_a_label_line_glued_to_a_name_is_cut_when_the_lines_below_complete_it(
+        number: str) -> None:
+    # seeds 1700092 and 2000049: 「関係府省・経済」 set one letter from 「内閣官房」, the label's
+    # second line 「団体等」 under it: label and name, not one name 「関係府省・経済内閣官房団体等」
+    from pipeline.extract.pdf import PageView
+    from pipeline.extract.reader.cells import page_rows
+    from pipeline.extract.reader.structure import join_wrapped_labels
+
+    def word(text: str, x0: float, top: float) -> dict[str, object]:
+        return {"text": text, "x0": x0, "x1": x0 + 9 * len(text), "top": top,
+                "bottom": top + 9, "size": 9.0}
+
+    first = [word(number, 14, 100)] if number else []
+    rows = page_rows(PageView(1, 595, 842, [  # type: ignore[arg-type]
+        *first, word("関係府省・経済", 42, 100), word("内閣官房", 114.5, 100),
+        word("団体等", 42, 112), word("警察庁", 114.5, 129)]))
+    joined = join_wrapped_labels(rows, member_spec(SID).shape)
+    assert [c.text for c in joined[0].cells] == [*([number] if number else []),
+                                                 "関係府省・経済団体等", "内閣官房"]
+
+
+def test_a_name_beginning_like_a_label_is_not_cut_without_the_label_below() -> None:
+    from pipeline.extract.pdf import PageView
+    from pipeline.extract.reader.cells import page_rows
+    from pipeline.extract.reader.structure import join_wrapped_labels
+
+    rows = page_rows(PageView(1, 595, 842, [  # type: ignore[arg-type]
+        {"text": "企業", "x0": 42.0, "x1": 60.0, "top": 100.0, "bottom": 109.0, "size": 9.0},
+        {"text": "組合", "x0": 69.0, "x1": 87.0, "top": 100.0, "bottom": 109.0, "size": 9.0},
+        {"text": "警察庁", "x0": 42.0, "x1": 69.0, "top": 117.0, "bottom": 126.0, "size": 9.0}]))
+    joined = join_wrapped_labels(rows, member_spec(SID).shape)
+    assert [c.text for r in joined for c in r.cells] == [rows[0].cells[0].text, "警察庁"]
+
+
 def _grid_with(path: Path, edit) -> Path:  # type: ignore[no-untyped-def]
     """A section-grid list with ``edit`` applied to its members (a list -> list)."""
     _grid(path, edit(members_for(CORRECTED.counts)), GridStyle(font=GOTHIC), "edited list")

@@ -196,6 +196,9 @@ READ_EXACTLY: dict[tuple[str, int], str] = {
     ("members", 1700032): "columns read down, each with a number column and an empty "
                           "prefecture column under one header cell (「通し番号都道府県」): the "
                           "strip of numbers read as a column of the page of its own",
+    ("members", 1700092): "a category printed on every row, wrapped in its column "
+                          "(「関係府省・経済」 / 「団体等」), its first line glued to the name "
+                          "beside it: 「関係府省・経済内閣官房団体等」 read as one name",
     ("members", 1400153): "columns read down, a prefecture column printed once per group, "
                           "category cells centred (a draft of the rule above compared places "
                           "on the page, not in the reading, and published 18 prefectures "

@@ -287,6 +287,7 @@ class _State:
         for x0 in sorted(x for _, x, _, _ in labels):
             if not starts or x0 - starts[-1] > ROW_TOLERANCE:
                 starts.append(x0)
+
         def nearest(x: float) -> int:
             """The block whose category column is nearest: an entry may start left of its
             block's column (a row number before the category cell), never half a block off."""
@@ -1024,7 +1025,7 @@ class _State:
 def _merged_boxes(rows: list[Row]) -> set[tuple[float, float, float, float]]:
     """The ruled boxes of a page that span rows: another row starts within their height."""
     tops = sorted(r.top for r in rows)
-    merged = set()
+    merged: set[tuple[float, float, float, float]] = set()
     for row in rows:
         for c in row.cells:
             if c.box is not None:
@@ -1532,7 +1533,29 @@ def join_wrapped_labels(rows: list[Row], shape: Shape) -> list[Row]:
         entries or refused, never a name."""
         return spaced(nxt) and shape.label(nxt.text) is None and not begins(key(nxt.text))
 
+    def label_line_cut(i: int, cell: Cell) -> list[Cell]:
+        """A label's first line glued to the name beside it (「関係府省・経済」「内閣官房」,
+        after a row number or not), the lines just below completing the label (「団体等」):
+        the cell cut into its number, that line and the name."""
+        words = cell.words
+        if cell.ruled or len(cell.lines) != 1 or len(words) < 2 or begins(key(cell.text)):
+            return [cell]
+        first = 1 if classify.number(words[0]["text"]) is not None else 0
+        for end in range(first + 1, len(words)):
+            if not begins(key("".join(w["text"] for w in words[first:end]))):
+                return [cell]
+            bounds = ([float(words[first]["x0"])] if first else []) + [float(words[end]["x0"])]
+            pieces = cut_cell(cell, bounds)
+            if len(pieces) != len(bounds) + 1:
+                return [cell]
+            line = lines_below(i, pieces[first], known)
+            if len(line) >= 2 and shape.label("".join(key(p.text) for p in line)) is not None:
+                return pieces
+        return [cell]
+
     rows = [replace(r, cells=list(r.cells), kinds={}) for r in rows]
+    for i, row in enumerate(rows):
+        row.cells = [piece for cell in row.cells for piece in label_line_cut(i, cell)]
     for i, row in enumerate(rows):
         for c, cell in enumerate(row.cells):
             parts = [cell]
