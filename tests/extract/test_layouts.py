@@ -169,7 +169,7 @@ def test_once_wrong_seeds_are_never_wrong_again(case: tuple[str, int, str],
 
 
 # Seeds beyond the fixed sample that were refused and are read exactly now, each with what the
-# reader lacked (fresh seeds of 2026-12-05, sixth sitting): each fix stays proven on the layout
+# reader lacked (fresh seeds of 2026-12-05, fifth sitting): each fix stays proven on the layout
 # that showed it to be needed.
 READ_EXACTLY: dict[tuple[str, int], str] = {
     ("members", 1400294): "a page in two columns with a prefecture column printed once per "
