@@ -169,8 +169,8 @@ def test_once_wrong_seeds_are_never_wrong_again(case: tuple[str, int, str],
 
 
 # Seeds beyond the fixed sample that were refused and are read exactly now, each with what the
-# reader lacked (fresh seeds of 2026-12-05, fifth sitting): each fix stays proven on the layout
-# that showed it to be needed.
+# reader lacked (fresh seeds of the fifth and sixth sittings, 2026-12-05): each fix stays proven
+# on the layout that showed it to be needed.
 READ_EXACTLY: dict[tuple[str, int], str] = {
     ("members", 1400294): "a page in two columns with a prefecture column printed once per "
                           "group: the right column's prefectures taken for a column of the page",
@@ -203,6 +203,10 @@ READ_EXACTLY: dict[tuple[str, int], str] = {
                           "category cells centred (a draft of the rule above compared places "
                           "on the page, not in the reading, and published 18 prefectures "
                           "lost; never committed)",
+    ("members", 1700279): "number-name pairs across the page, ruled by horizontal rules only, "
+                          "the header (「通し番号名称」, one cell) on the first page: a guess "
+                          "of the rule between its two columns, unlike the body's, ended the "
+                          "list on the second page",
 }
 
 

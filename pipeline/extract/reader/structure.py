@@ -165,7 +165,8 @@ class _Column:
     x0: float
     x1: float
     role: str | None
-    span: tuple[float, float]  # the header cell's ruled box, or its text without one
+    span: tuple[float, float]  # the header cell's ruled box, or its text without one (a cell
+    # printing two column names gives both its whole span: no rule between them was drawn)
 
 
 class _State:
@@ -1286,9 +1287,10 @@ def _header(
     column alone (会員名, 会員名 会員名 over columns of names); header words set close together
     (No.会員名No.会員名) are read word by word."""
     vocab = shape.vocabulary
-    for parts in ([part for c in cells for part in _header_cell_parts(vocab, c)],
-                  [(w["x0"], w["x1"], w["text"], (w["x0"], w["x1"]))
-                   for c in cells for w in c.words]):
+    for printed in ([_header_cell_parts(vocab, c) for c in cells],
+                    [[(w["x0"], w["x1"], w["text"], (w["x0"], w["x1"]))]
+                     for c in cells for w in c.words]):
+        parts = [part for cell_parts in printed for part in cell_parts]
         roles = [vocab.column(t) for _, _, t, _ in parts]
         named = [r for r in roles if r is not None]
         if not parts or not set(roles) & shape.entry_roles:
@@ -1301,9 +1303,11 @@ def _header(
             # a box several header cells share (rules across the page, none between columns;
             # or a band as wide as the table over one cell printing two column names) bounds
             # no column: each column is then where its header's text is
-            shared = _overlapping([span for *_, span in parts])
-            return [(x0, x1, r, (x0, x1) if overlaps else span)
-                    for (x0, x1, _, span), r, overlaps in zip(parts, roles, shared, strict=True)]
+            shared = _overlapping([cell_parts[0][3] for cell_parts in printed])
+            overlaps = [o for o, cell_parts in zip(shared, printed, strict=True)
+                        for _ in cell_parts]
+            return [(x0, x1, r, (x0, x1) if o else span)
+                    for (x0, x1, _, span), r, o in zip(parts, roles, overlaps, strict=True)]
     return None
 
 
@@ -1318,9 +1322,10 @@ def _header_cell_parts(
     vocab: Vocabulary, cell: Cell
 ) -> list[tuple[float, float, str, tuple[float, float]]]:
     """A header cell as (x0, x1, text, span); a cell printing two column names with no gap
-    between them (「No.都道府県」) as one part per name, its width shared by the names' lengths
-    (a half-width letter half a full-width one), so that the number and the prefecture under
-    it each find their column."""
+    between them (「No.都道府県」) as one part per name, its text's width shared by the names'
+    lengths (a half-width letter half a full-width one), so that the number and the prefecture
+    under it each find their column. The parts share the cell's span: where the rule between
+    their columns stands, the header does not show."""
     whole = [(cell.x0, cell.x1, cell.text, _span(cell))]
     if vocab.column(cell.text) is not None:
         return whole
@@ -1329,15 +1334,12 @@ def _header_cell_parts(
         return whole
     widths = [sum(0.5 if ch.isascii() else 1.0 for ch in name) for name in names]
     parts = []
-    at, span_at = 0.0, 0.0
-    (s0, s1), total = _span(cell), sum(widths)
+    at, span, total = 0.0, _span(cell), sum(widths)
     for name, width in zip(names, widths, strict=True):
         x0 = cell.x0 + (cell.x1 - cell.x0) * at / total
         x1 = cell.x0 + (cell.x1 - cell.x0) * (at + width) / total
-        span = (s0 + (s1 - s0) * span_at / total, s0 + (s1 - s0) * (span_at + width) / total)
         parts.append((x0, x1, name, span))
         at += width
-        span_at += width
     return parts
 
 
@@ -1427,8 +1429,10 @@ def _span(header_cell: Cell) -> tuple[float, float]:
 
 def _stands_in(row: Row, columns: list[_Column]) -> bool:
     """Whether a row's cells stand in a table's columns: none across a column boundary, and
-    a ruled cell's box on the column rules (within ROW_TOLERANCE)."""
-    spans = [c.span for c in columns]
+    a ruled cell's box on the column rules (within ROW_TOLERANCE). Columns named in one header
+    cell (「通し番号名称」) are one span: a rule between them is anywhere inside it."""
+    spans = list(dict.fromkeys(c.span for c in columns))
+    joint = [s for s in spans if sum(1 for c in columns if c.span == s) > 1]
     edges = [x for span in spans for x in span]
     bounds = [(a.x1 + b.x0) / 2 for a, b in zip(columns, columns[1:], strict=False)]
     for cell in (part for c in row.own_cells for part in cut_cell(c, bounds)):
@@ -1437,7 +1441,8 @@ def _stands_in(row: Row, columns: list[_Column]) -> bool:
             return False
         if cell.box is not None and all(c.span != (c.x0, c.x1) for c in columns):
             for x in (cell.box[0], cell.box[2]):
-                if abs(x) != float("inf") and not any(abs(x - e) <= ROW_TOLERANCE for e in edges):
+                if abs(x) != float("inf") and not any(abs(x - e) <= ROW_TOLERANCE for e in edges) \
+                        and not any(a < x < b for a, b in joint):
                     return False
     return True
 
