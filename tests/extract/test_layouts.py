@@ -207,6 +207,10 @@ READ_EXACTLY: dict[tuple[str, int], str] = {
                           "the header (「通し番号名称」, one cell) on the first page: a guess "
                           "of the rule between its two columns, unlike the body's, ended the "
                           "list on the second page",
+    ("members", 1700195): "a grid of four blocks, unruled, every name wrapped within its cell, "
+                          "numbers glued to names: a line of name ends (「株式会社」) read as a "
+                          "name of its own, the wrapped lines between numbered rows counting "
+                          "as rows without numbers",
 }
 
 

@@ -194,7 +194,7 @@ class _State:
         self.previous: Row | None = None
         # the field a sheet's wrapped value continues, and the x its values start at
         self.last_field: tuple[str, float] | None = None
-        self.numbered_rows = 0  # grid rows in a row with numbers in cells of their own
+        self.numbered_rows = 0  # grid rows with numbers in a row (their wrapped lines aside)
         self.record_x: dict[str, float] = {}  # where each field of the last record starts
         self.text_row: Row | None = None  # a text passed over since the last entry
         self.last_numbered: Entry | None = None  # the last entry read with a row number
@@ -590,8 +590,8 @@ class _State:
         # no numbering): a line without a number continues the names
         # (a number set close to its name, 「100島根県」, is a number too: not a wrapped line)
         glued = not has_numbers and any(classify.leading_number(c.text) for c in cells)
-        unnumbered = self.numbered_rows >= 2 and not (has_numbers or glued) and not row.ruled
-        self.numbered_rows = self.numbered_rows + 1 if has_numbers or glued else 0
+        numbered = has_numbers or glued
+        unnumbered = self.numbered_rows >= 2 and not numbered and not row.ruled
         cell_prefecture: str | None = None
         for k, cell in enumerate(cells):
             if _prefecture_column_cell(cells, k, self.options.split_numbers) if pending is None \
@@ -654,6 +654,11 @@ class _State:
                 self.last_in_col[next(s for s in self.col_starts
                                       if abs(name_start - s) <= 1)] = entry
             role_parts.append("entry")
+        # two numbered rows in a row count as such with the wrapped lines of their names between
+        # them (a line of name ends only: 「株式会社」 begins no name there)
+        wrapped = bool(role_parts) and set(role_parts) == {"continuation"}
+        self.numbered_rows = self.numbered_rows + 1 if numbered \
+            else self.numbered_rows if wrapped else 0
         if pending is not None:
             self.problem(row, f"a row number {pending} with no name after it")
             return
