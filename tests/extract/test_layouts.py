@@ -211,6 +211,11 @@ READ_EXACTLY: dict[tuple[str, int], str] = {
                           "numbers glued to names: a line of name ends (「株式会社」) read as a "
                           "name of its own, the wrapped lines between numbered rows counting "
                           "as rows without numbers",
+    ("members", 2300238): "columns read down, no header, a category the vocabulary lacks "
+                          "(関係省庁等) printed on every row before the names: read as names, "
+                          "never as a label to infer",
+    ("members", 1700051): "the same printed on each column's first row (民間事業者等), spaced out "
+                          "and wrapped in its cell",
 }
 
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 import bisect
 import re
 import statistics
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
@@ -222,7 +223,8 @@ class _State:
         self.ended = False
         self.page_rows: list[Row] = []
         self.page_column: tuple[float, ...] = ()  # where cells start in the column read down
-        self.merged_boxes: set[tuple[float, float, float, float]] = set()  # the page's
+        self.merged_boxes: set[tuple[float, float, float, float]] = set()  # the page's, and
+        self.repeated_labels: set[str] = set()  # its texts printed as category cells would be
         self.label_row: Row | None = None  # a label alone in its row, read since the last row
         self.pitch: float | None = None  # the least distance between two rows of entries
 
@@ -342,6 +344,8 @@ class _State:
         self.col_starts, self.last_in_col = [], {}
         self.page_column = ()
         self.merged_boxes = _merged_boxes(rows)
+        self.repeated_labels = _repeated_labels(rows, self.shape) \
+            if self.options.infer_labels else set()
         # a page with too few lines to show two pitches is set like the pages before it
         self.gap_threshold = threshold or self.gap_threshold
         self.page_rows = rows
@@ -600,10 +604,14 @@ class _State:
                 role_parts.append("prefecture")
                 continue
             label = self.shape.label(cell.text)
-            if label is None and self.options.infer_labels and k == 0 and len(cells) > 1 \
-                    and cell.box in self.merged_boxes and could_be_label(cell.text, self.shape):
-                # a ruled cell merged over rows before the names, naming no known category:
-                # a category cell the vocabulary lacks, inferred from its entries
+            if label is None and self.options.infer_labels and k + 1 < len(cells) and (
+                    key(cell.text) in self.repeated_labels
+                    or (k == 0 and cell.box in self.merged_boxes
+                        and could_be_label(cell.text, self.shape))):
+                # a ruled cell merged over rows before the names, or a short text printed
+                # before names again and again (a category cell on each block's first row, or
+                # on every row), naming no known category: a category cell the vocabulary
+                # lacks, inferred from its entries
                 label = Label("", key(cell.text), None, False)
             # a category label standing apart from every names' column (the category column of
             # a later block) continues no name, whatever the numbering of the rows
@@ -1039,6 +1047,13 @@ def _merged_boxes(rows: list[Row]) -> set[tuple[float, float, float, float]]:
                 if i < len(tops) and tops[i] < c.box[3] - ROW_TOLERANCE:
                     merged.add(c.box)
     return merged
+
+
+def _repeated_labels(rows: list[Row], shape: Shape) -> set[str]:
+    """Texts printed twice or more on a page before another cell of their row that could be
+    category labels: a member's name is printed once."""
+    printed = Counter(key(c.text) for row in rows for c in row.own_cells[:-1])
+    return {text for text, n in printed.items() if n >= 2 and could_be_label(text, shape)}
 
 
 def could_be_label(text: str, shape: Shape) -> bool:
