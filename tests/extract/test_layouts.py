@@ -216,6 +216,9 @@ READ_EXACTLY: dict[tuple[str, int], str] = {
                           "never as a label to infer",
     ("members", 1700051): "the same printed on each column's first row (民間事業者等), spaced out "
                           "and wrapped in its cell",
+    ("members", 2300270): "blocks side by side, a number column too narrow for three digits: "
+                          "「100熊本県人吉市」 one cell in the number's column, a row "
+                          "without a name",
 }
 
 

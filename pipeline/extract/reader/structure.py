@@ -842,6 +842,11 @@ class _State:
             name = fields.get(shape.name_role, "")
             if number is None:
                 number, name = self.split_number(name)
+            glued = classify.leading_number(text["number"]) if "number" in text else None
+            if not name and glued is not None:
+                # a number wider than its column, set close to the name beside it
+                # (「100新居浜市」): one cell, standing in the number's column
+                number, name = glued
             fields = {shape.name_role: name}
         if "prefecture" in {c.role for c in self.columns or ()} and not self.prefecture and \
                 classify.is_local_government(fields.get(shape.place_role if shape.record
