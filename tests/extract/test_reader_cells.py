@@ -80,6 +80,31 @@ def test_a_band_between_rules_drawn_per_cell_is_as_wide_as_its_cell() -> None:
     assert category.box == (40, 96, 112, 154)
 
 
+def test_a_letter_fallen_between_two_ruled_cells_stays_in_their_row() -> None:
+    # a heading set with even spacing across a row of cells ruled one by one (horizontal rules
+    # only): 「団」 of 「関係府省・経済団体等」 stands between two cells' rules (seed 2300296: a
+    # row of its own, and the heading read as 「関係府省・経済」 and 「体等】」)
+    edges = [_h(666, 40, 221.5), _h(686, 40, 221.5), _h(666, 233.5, 414.9),
+             _h(686, 233.5, 414.9)]
+    words = [_word("４．【関", 42.5, size=11, top=670.3),
+             {**_word("係府省・経済", 96.4, size=11, top=670.3), "x1": 211.9},
+             _word("団", 221.8, size=11, top=670.3),
+             {**_word("体等", 242.7, size=11, top=670.3), "x1": 274.6},
+             _word("】（計１２）", 286.5, size=11, top=670.3)]
+    rows = page_rows(PageView(3, 842, 595, words, edges))
+    assert len(rows) == 1
+    assert "".join(c.text for c in rows[0].cells).replace(" ", "") \
+        == "４．【関係府省・経済団体等】（計１２）"
+
+
+def test_a_loose_line_beside_a_ruled_table_is_a_row_of_its_own() -> None:
+    # the same row, and a note printed right of the table at its height: not one of its cells
+    edges = [_h(666, 40, 221.5), _h(686, 40, 221.5)]
+    words = [_word("名前市", 42.5, top=670.3), _word("※注記", 300, top=670.3)]
+    rows = page_rows(PageView(3, 842, 595, words, edges))
+    assert [[c.text for c in r.cells] for r in rows] == [["名前市"], ["※注記"]]
+
+
 def _newspaper_page(prefectures: list[tuple[int, str]], right_prefectures: list[tuple[int, str]],
                     right_rows: int = 40) -> Page:
     """Two columns of numbered names, each with a prefecture column printed once per group."""

@@ -338,6 +338,7 @@ def page_rows(view: PageView) -> list[Row]:
             continue
         cells.extend(_box_cells(words, box))
     rows = _ruled_rows(cells, view.number)
+    ruled = list(rows)
     for line in group_lines(loose):
         parts = split_at_gaps(unspace_letters(line))
         # a cell's words are kept where they tell more than its text: several words, or
@@ -345,6 +346,10 @@ def page_rows(view: PageView) -> list[Row]:
         row_cells = [replace(_cell([part], None), words=tuple(part)
                              if len(part) > 1 or part[0].get("spaced") else ())
                      for part in parts]
+        band = next((r for r in ruled if _in_gutter(row_cells, r)), None)
+        if band is not None:  # a letter of a line spread over the row's cells, between them
+            band.cells = sorted(band.cells + row_cells, key=lambda c: c.x0)
+            continue
         rows.append(Row(row_cells, view.number, row_cells[0].top,
                         max(c.bottom for c in row_cells)))
     rows.sort(key=lambda r: (r.top, r.cells[0].x0))
@@ -353,6 +358,19 @@ def page_rows(view: PageView) -> list[Row]:
         row.in_margin = (row.top < margin or row.bottom > view.height - margin) and not any(
             _wraps_onto(above, row) for above in rows[max(0, i - 8):i])
     return rows
+
+
+def _in_gutter(cells: list[Cell], row: Row) -> bool:
+    """Whether loose cells stand in a ruled row, between its boxes: within its band of rules
+    and its width, beside no box of it (「団」 of 「関係府省・経済団体等」 set with even spacing
+    across cells ruled one by one, fallen between two of them)."""
+    boxes = [c.box for c in row.cells if c.box is not None]
+    if not boxes:
+        return False
+    top, bottom = min(b[1] for b in boxes), max(b[3] for b in boxes)
+    left, right = min(b[0] for b in boxes), max(b[2] for b in boxes)
+    return all(top <= (c.top + c.bottom) / 2 <= bottom and left < c.x0 and c.x1 < right
+               and not any(b[0] < c.x1 and c.x0 < b[2] for b in boxes) for c in cells)
 
 
 def _wraps_onto(above: Row, row: Row) -> bool:
