@@ -219,6 +219,9 @@ READ_EXACTLY: dict[tuple[str, int], str] = {
     ("members", 2300270): "blocks side by side, a number column too narrow for three digits: "
                           "「100熊本県人吉市」 one cell in the number's column, a row "
                           "without a name",
+    ("members", 1700207): "columns read down, unnumbered, a prefecture column printed once per "
+                          "group: 「青森県」「黒石市」 side by side read as two members (a "
+                          "prefecture column was known only before a numbered name)",
 }
 
 

@@ -225,6 +225,7 @@ class _State:
         self.page_column: tuple[float, ...] = ()  # where cells start in the column read down
         self.merged_boxes: set[tuple[float, float, float, float]] = set()  # the page's, and
         self.repeated_labels: set[str] = set()  # its texts printed as category cells would be
+        self.prefecture_columns: list[float] = []  # where its cells are prefectures only
         self.label_row: Row | None = None  # a label alone in its row, read since the last row
         self.pitch: float | None = None  # the least distance between two rows of entries
 
@@ -346,6 +347,7 @@ class _State:
         self.merged_boxes = _merged_boxes(rows)
         self.repeated_labels = _repeated_labels(rows, self.shape) \
             if self.options.infer_labels else set()
+        self.prefecture_columns = [] if self.shape.record else _prefecture_columns(rows)
         # a page with too few lines to show two pitches is set like the pages before it
         self.gap_threshold = threshold or self.gap_threshold
         self.page_rows = rows
@@ -598,8 +600,9 @@ class _State:
         unnumbered = self.numbered_rows >= 2 and not numbered and not row.ruled
         cell_prefecture: str | None = None
         for k, cell in enumerate(cells):
-            if _prefecture_column_cell(cells, k, self.options.split_numbers) if pending is None \
-                    else _prefecture_before_name(cells, k):
+            if (_prefecture_column_cell(cells, k, self.options.split_numbers)
+                    or _in_prefecture_column(cells, k, self.prefecture_columns)) \
+                    if pending is None else _prefecture_before_name(cells, k):
                 cell_prefecture = classify.prefecture(cell.text)
                 role_parts.append("prefecture")
                 continue
@@ -1086,6 +1089,30 @@ def _name_start(cell: Cell, number: int | None) -> float | None:
             or classify.number(words[0]["text"]) != number:
         return None
     return float(words[1]["x0"])
+
+
+def _prefecture_columns(rows: list[Row]) -> list[float]:
+    """Where a page's cells are bare prefectures only, three or more, each with a cell after
+    it in its row: a prefecture column printed once per group (青森県 | 黒石市, then 大間町
+    alone), whatever the numbering (a column of names holds more than prefectures); and the
+    same column in the page's other columns (as far left of the names), however few there."""
+    at: dict[int, list[int | None]] = {}  # where a cell starts: how far the next one is
+    for row in rows:
+        cells = row.own_cells
+        for k, cell in enumerate(cells):
+            prefecture = k + 1 < len(cells) and classify.prefecture(cell.text) is not None
+            at.setdefault(round(cell.x0), []).append(
+                round(cells[k + 1].x0 - cell.x0) if prefecture else None)
+    only = {x: seen for x, seen in at.items() if None not in seen
+            and all(None not in at.get(x + d, [0]) for d in (-1, 1))}
+    offsets = {d for seen in only.values() if len(seen) >= 3 for d in seen}
+    return [x for x, seen in only.items()
+            if len(seen) >= 3 or all(any(abs(d - o) <= 1 for o in offsets) for d in seen)]
+
+
+def _in_prefecture_column(cells: list[Cell], k: int, columns: list[float]) -> bool:
+    return k + 1 < len(cells) and any(abs(cells[k].x0 - x) <= 1 for x in columns) \
+        and classify.prefecture(cells[k].text) is not None
 
 
 def _prefecture_before_name(cells: list[Cell], k: int) -> bool:
