@@ -170,6 +170,23 @@ class _Column:
     # printing two column names gives both its whole span: no rule between them was drawn)
 
 
+@dataclass(frozen=True, slots=True)
+class PageFacts:
+    """What a page's rows (in one order: across, or its columns read down) say whatever the
+    reading: worked out once per page, not once per reading."""
+
+    threshold: float | None  # gap_threshold
+    merged_boxes: set[tuple[float, float, float, float]]  # ruled boxes spanning rows
+    repeated_labels: set[str]  # texts printed as category cells would be
+    prefecture_columns: list[float]  # where its cells are prefectures only
+
+
+def page_facts(rows: list[Row], shape: Shape) -> PageFacts:
+    return PageFacts(gap_threshold(rows, shape), _merged_boxes(rows),
+                     _repeated_labels(rows, shape),
+                     [] if shape.record else _prefecture_columns(rows))
+
+
 class _State:
     """What one reading carries from row to row (and over page breaks)."""
 
@@ -223,9 +240,9 @@ class _State:
         self.ended = False
         self.page_rows: list[Row] = []
         self.page_column: tuple[float, ...] = ()  # where cells start in the column read down
-        self.merged_boxes: set[tuple[float, float, float, float]] = set()  # the page's, and
-        self.repeated_labels: set[str] = set()  # its texts printed as category cells would be
-        self.prefecture_columns: list[float] = []  # where its cells are prefectures only
+        self.merged_boxes: set[tuple[float, float, float, float]] = set()  # the page's facts
+        self.repeated_labels: set[str] = set()  # (see PageFacts)
+        self.prefecture_columns: list[float] = []
         self.label_row: Row | None = None  # a label alone in its row, read since the last row
         self.pitch: float | None = None  # the least distance between two rows of entries
 
@@ -335,8 +352,8 @@ class _State:
         return True
 
     # -- rows ----------------------------------------------------------------------------
-    def start_page(self, page: int, rows: list[Row], threshold: float | None) -> None:
-        """A new page (or its columns, read down), with its ``gap_threshold``."""
+    def start_page(self, page: int, rows: list[Row], facts: PageFacts) -> None:
+        """A new page (or its columns, read down), with what its rows say (``page_facts``)."""
         self.settle_centered()
         self.page = page
         self.entries_on_page = 0
@@ -344,12 +361,11 @@ class _State:
         self.previous = None
         self.col_starts, self.last_in_col = [], {}
         self.page_column = ()
-        self.merged_boxes = _merged_boxes(rows)
-        self.repeated_labels = _repeated_labels(rows, self.shape) \
-            if self.options.infer_labels else set()
-        self.prefecture_columns = [] if self.shape.record else _prefecture_columns(rows)
+        self.merged_boxes = facts.merged_boxes
+        self.repeated_labels = facts.repeated_labels if self.options.infer_labels else set()
+        self.prefecture_columns = facts.prefecture_columns
         # a page with too few lines to show two pitches is set like the pages before it
-        self.gap_threshold = threshold or self.gap_threshold
+        self.gap_threshold = facts.threshold or self.gap_threshold
         self.page_rows = rows
 
     def feed(self, row: Row) -> None:

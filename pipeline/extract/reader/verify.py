@@ -42,6 +42,7 @@ from pipeline.extract.reader.cells import Page, Row, newspaper_order
 from pipeline.extract.reader.structure import (
     Entry,
     Options,
+    PageFacts,
     Reading,
     Shape,
     _column_names,
@@ -50,9 +51,9 @@ from pipeline.extract.reader.structure import (
     _State,
     could_be_label,
     drop_furniture_cells,
-    gap_threshold,
     join_wrapped_labels,
     kind_of,
+    page_facts,
     split_glued_cells,
     split_stacked_headings,
 )
@@ -230,8 +231,8 @@ def _read_readings(
                     _read_page(fork, earlier)
                 forks.append(fork)
             states += forks
-        page_read = _PageRead(number, rows, columns, gap_threshold(rows, shape),
-                              gap_threshold(columns, shape) if columns is not None else None)
+        page_read = _PageRead(number, rows, columns, page_facts(rows, shape),
+                              page_facts(columns, shape) if columns is not None else None)
         read.append(page_read)
         for state in states:
             _read_page(state, page_read)
@@ -258,13 +259,13 @@ def _kept_rows_not_traversed() -> Iterator[None]:
 @dataclass
 class _PageRead:
     """A page as the readings read it: its rows, its columns read down (None: it stands in
-    no columns), and the line pitch of each (computed once, whatever the readings)."""
+    no columns), and what each says (computed once, whatever the readings)."""
 
     number: int
     rows: list[Row]
     columns: list[Row] | None
-    rows_threshold: float | None
-    columns_threshold: float | None
+    rows_facts: PageFacts
+    columns_facts: PageFacts | None
 
 
 def _read_page(state: _State, page: _PageRead) -> None:
@@ -276,10 +277,11 @@ def _read_page(state: _State, page: _PageRead) -> None:
     in_table = shape.record and state.columns is not None and \
         _record_header([c.role for c in state.columns])
     if state.options.newspaper and page.columns is not None and not in_table:
-        ordered, threshold = page.columns, page.columns_threshold
+        ordered, facts = page.columns, page.columns_facts
     else:
-        ordered, threshold = page.rows, page.rows_threshold
-    state.start_page(page.number, ordered, threshold)
+        ordered, facts = page.rows, page.rows_facts
+    assert facts is not None
+    state.start_page(page.number, ordered, facts)
     for row in ordered:
         state.feed(row)
 
