@@ -222,6 +222,12 @@ READ_EXACTLY: dict[tuple[str, int], str] = {
     ("members", 1700207): "columns read down, unnumbered, a prefecture column printed once per "
                           "group: 「青森県」「黒石市」 side by side read as two members (a "
                           "prefecture column was known only before a numbered name)",
+    ("members", 1400262): "columns read down, a category cell centred on its group, unruled, "
+                          "standing beside a name's wrapped line (「社」): the cell was passed "
+                          "over with the line, and both columns' groups settled as one",
+    ("members", 1700219): "blocks side by side, category cells centred on their groups, names "
+                          "wrapped within their cells: a cell at the middle of its group's "
+                          "lines is not at the middle of its entries",
 }
 
 

@@ -342,8 +342,10 @@ class _State:
                 k += 1
             above = sum(1 for e in entries[first:k] if e.top < middle)
             # the page's last group may go on over the page: its cell stands no higher than
-            # its middle on this page, never above it
-            if above < k - first - above - 1:
+            # its middle on this page, never above it (in entries, or in lines: a name may
+            # take two)
+            last_top = entries[k - 1].top if k > first else start
+            if above < k - first - above - 1 and middle < (start + last_top) / 2 - ROW_TOLERANCE:
                 self.problem(row, f"the category cell {label.printed!r} stands above the "
                              f"middle of the group it would be centred on ({above} entries "
                              f"above it, {k - first - above} below): not centred")
@@ -805,6 +807,12 @@ class _State:
                              f"{last.label!r} but is part of no category label: a name's "
                              "wrapped end beside it?")
                 return None
+            centred = shape.label(text.get(shape.category_role, ""))
+            category_cells = by_role.get(shape.category_role, [])
+            if centred is not None and self.options.centered_labels \
+                    and not any(c.ruled or c.repeated for c in category_cells):
+                # a category cell centred on its group may stand beside a name's wrapped line
+                self.centred(centred, category_cells, row)
             if not self.append_to(last, by_role, text, row):
                 return None
             return "continuation"
