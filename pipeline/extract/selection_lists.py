@@ -37,7 +37,10 @@ def place_names(entry: Entry, role: str) -> list[str]:
 
 def check_place(entry: Entry, roles: Iterable[str]) -> str | None:
     """The content check of a selection: the first of ``roles`` it fills names a place, and a
-    local government lies in the prefecture printed for it. None when it passes."""
+    local government lies in the prefecture printed for it; a later role's place naming no local
+    government (全域) stands only when no other text begins with one (a place glued to its
+    project, the place column then empty). None when it passes."""
+    roles = tuple(roles)
     role = next((r for r in roles if entry.fields.get(r)), None)
     shown = " | ".join(v for v in entry.fields.values() if v)
     if role is None:
@@ -48,6 +51,14 @@ def check_place(entry: Entry, roles: Iterable[str]) -> str | None:
         return f"an entry without a place ({shown!r}): " + (
             "columns misread?" if glued is None
             else f"{glued!r} begins with one: a place and a project glued together?")
+    place = entry.fields[role]
+    if role != roles[0] and not (classify.is_local_government(place)
+                                 or classify.begins_with_local_government(place)):
+        glued = next((v for r, v in entry.fields.items() if v and r != role and
+                      not classify.is_place(v) and classify.begins_with_local_government(v)), None)
+        if glued is not None:
+            return (f"{place!r} is read as the place ({role}), no {roles[0]} being read, and "
+                    f"{glued!r} begins with one: a place and a project glued together?")
     names = place_names(entry, role)
     if not any(classify.is_place(n) for n in names):
         return (f"{entry.fields[role]!r} is read as the place of a selection but names no local "

@@ -27,7 +27,6 @@ same key get ``#2``, ``#3`` suffixes, so they never merge with each other.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -38,7 +37,6 @@ from pipeline.errors import SourceError
 from pipeline.extract import reader, selection_lists
 from pipeline.extract.pdf import iter_pages, open_pdf
 from pipeline.extract.reader.verify import choose
-from pipeline.extract.reader.vocabulary import key
 from pipeline.extract.result import ExtractOutput, selections_frame
 from pipeline.text import area_key, split_prefecture, text_or_empty
 
@@ -64,8 +62,9 @@ def list_key(area: str | None) -> str | None:
 def shape(track: str | None = None) -> reader.Shape:
     """How the lists are printed: one row of fields per selection, told by the column header
     or a field's label (代表：…); without either, the one text beside the place is the project
-    when it does not read as an organisation's name (``check``), and a second unlabelled text
-    is refused, never guessed a proposer; ``track``: the one list a file holds by
+    when it does not read as an organisation's name (``check``); of two such texts the one that
+    alone reads as an organisation's name is the proposer (the list names no other organisation),
+    and two of a kind or a third are refused, never guessed; ``track``: the one list a file holds by
     registration (an MLIT copy), else its title or a heading says."""
     return reader.Shape(
         reader.load_vocabulary(VOCABULARY),
@@ -74,6 +73,7 @@ def shape(track: str | None = None) -> reader.Shape:
         list_roles=frozenset({"area"}),
         place_role="area",
         content_order=("project",),
+        proposer_role="lead",
         default_category=track,
     )
 
@@ -95,18 +95,11 @@ def announced_for(track: str) -> tuple[int, int]:
     return entry.fiscal_year, entry.count
 
 
-# A name ending or beginning so is an organisation's (a proposer), never a project's.
-_ORGANISATION_RE = re.compile(
-    r"(協議会|コンソーシアム|会社|法人|組合|機構|協会|財団|研究所|大学|センター|委員会|会議所)$"
-    r"|^(株式会社|有限会社|合同会社|一般社団法人|一般財団法人|公益社団法人|公益財団法人|"
-    r"特定非営利活動法人|\(株\)|（株）|㈱)")
-
-
 def check_entry(entry: reader.Entry) -> str | None:
     """The place check, and a project that is no organisation's name: a list printing the
     proposer alone beside the place, without a header or label, is refused."""
     project = entry.fields.get("project", "")
-    if project and _ORGANISATION_RE.search(key(project)):
+    if project and reader.classify.reads_as_organisation(project):
         return (f"{project!r} is read as the project of {entry.fields.get('area')!r} but reads "
                 "as an organisation's name (a proposer printed without a header or label?)")
     return selection_lists.check_place(entry, PLACE_ROLES)

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from tests.conftest import REPO
-from tests.layouts import adapter
+from tests.layouts import adapter, sampler
 from tests.layouts.compare import MemberRow, SelectionRow, difference
 from tests.layouts.dimensions import KINDS
 from tests.layouts.harness import Result, evaluate
@@ -31,6 +32,7 @@ from tests.layouts.sampler import (
     make_sample,
     value_pairs,
 )
+from tests.layouts.selections import MLIT_MODEL
 
 # Exact samples of the fixed covering sample (of 40) the list reader achieves (measured on this
 # commit); raise each as the reader learns more of the family. Below it is a regression.
@@ -151,6 +153,16 @@ ONCE_WRONG: dict[tuple[str, int, str], str] = {
     ("members", 960390, ""): "a letter-spaced label's wrapped 「等」 and a name's wrapped 「社」 "
                              "read as one spaced word 「等社」 of the category column: the name "
                              "published without 社 under a label 「民間企業等社」 inferred",
+    ("mlit_model", 2400004, ""): "a numbered list printing each further field after its "
+                                 "column's name, set close (「コンソーシアム名：…代表者：…」 one "
+                                 "cell): the lead read as part of the consortium and published "
+                                 "empty (seventh sitting, drawn before the cut at a label)",
+    ("mlit_model", 2400098, ""): "the same layout, a joint proposal's places glued to the "
+                                 "project (「宮城県美里町・丸森町美里の…」): no municipality "
+                                 "read, and the labelled 対象区域 (市街化区域) published as the "
+                                 "place (never committed)",
+    ("mlit_model", 2400145, ""): "the same, one place glued without a separator "
+                                 "(「南アルプス市南アルプスにおける…」): 全域 published as the place",
     ("members", 920336, "move"): "a page of two tables side by side, category cells centred: "
                                  "every entry taken for the left block's, so the right block's "
                                  "first name went under the left block's label and made up for "
@@ -228,7 +240,32 @@ READ_EXACTLY: dict[tuple[str, int], str] = {
     ("members", 1700219): "blocks side by side, category cells centred on their groups, names "
                           "wrapped within their cells: a cell at the middle of its group's "
                           "lines is not at the middle of its entries",
+    ("smc", 2400002): "an unruled numbered list, no header: place, project and proposer bare "
+                      "(the proposer alone reads as an organisation's name)",
+    ("smc", 2400049): "the same, proposers' names wrapped (「…活性化協」 / 「議会」: told by "
+                      "content once their lines are joined; 「…※」 / 「1」: a note mark's "
+                      "digit under the proposer read as a row number)",
+    ("smc", 2400131): "a joint proposal's bracketed prefecture wrapped (「清川村（神奈川」 / "
+                      "「県）」): no place read",
+    ("smc", 2400003): "a 類型 printed short (〈都市型〉): the vocabulary lacked it",
+    ("mlit_model", 2400004): "a numbered list, each further field after its column's name, set "
+                             "close: 「コンソーシアム名：…代表者：…」 one cell",
 }
+
+
+def test_bare_consortium_and_lead_are_refused_never_guessed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """MLIT's consortium and lead both name organisations: a numbered list printing them bare,
+    with no header or label, cannot be read by anyone. The generator draws them labelled
+    (``KindSpec.bare_in_lists``); drawn bare, the list is refused naming its page."""
+    seed = next(s for s in range(2400000, 2401000)
+                if make_sample("mlit_model", s).values["family"] == "numbered_list"
+                and make_sample("mlit_model", s).values["columns"] == "full")
+    bare = replace(MLIT_MODEL, bare_in_lists=MLIT_MODEL.full_columns)
+    monkeypatch.setattr(sampler, "spec_of", lambda s: bare)
+    result = evaluate(make_sample("mlit_model", seed), tmp_path)
+    assert result.outcome == "refused", result.detail
+    assert "not guessed" in result.detail and " page " in result.detail, result.detail
 
 
 @pytest.mark.slow  # each draws and reads a whole list

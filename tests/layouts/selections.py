@@ -60,6 +60,12 @@ class KindSpec:
     unit: str
     dates: dict[str, str]
     attachment: dict[str, str]
+    # full columns an unruled numbered list (no header) prints bare, as told apart by what they
+    # say (a known 分野; the one organisation's name beside a project); the others it prints
+    # after their column's name (代表者：…): MLIT's consortium and lead both name organisations,
+    # and bare, side by side, nobody can tell which is which (test_layouts proves the reader
+    # refuses them so, never guessing)
+    bare_in_lists: tuple[str, ...] = ()
 
 
 MLIT_MODEL = KindSpec(
@@ -110,6 +116,7 @@ CAO = KindSpec(
     unit="事業",
     dates={"reiwa_genzai": "令和元年１１月５日", "western_jiten": "（2019年11月5日）"},
     attachment={"bessi_number": "別紙1", "bessi": "別紙", "shiryou": "資料1-4"},
+    bare_in_lists=("field",),
 )
 
 SMC_TYPES = (
@@ -130,6 +137,7 @@ def _smc(track: str, groups: tuple[Group, ...], titles: dict[str, str]) -> KindS
         dates={"reiwa_genzai": "令和元年６月１８日", "western_jiten": "（2019年6月18日）"},
         attachment={"bessi_number": "別紙1" if track == "meti_pilot" else "別紙2",
                     "bessi": "別紙", "shiryou": "参考資料"},
+        bare_in_lists=("lead",),
     )
 
 
@@ -357,6 +365,7 @@ def _cells(doc: Doc, ctx: Context, columns: list[Column], s: Selection, p: Print
            number: int) -> dict[str, list[Line]]:
     v = ctx.v
     mode = v["wrapping"] if v["wrapping"] != "n/a" else "within_cell"
+    listed = v["family"] == "numbered_list"
     texts_by_role = {"project": s.project, "lead": s.lead, "consortium": s.consortium,
                      "target_area": s.target_area, "field": s.field,
                      "number": str(number)}
@@ -369,7 +378,11 @@ def _cells(doc: Doc, ctx: Context, columns: list[Column], s: Selection, p: Print
                 lines[0] = texts.entry_number("in_cell", number, lines[0])
             cells["area"] = [ln for text in lines for ln in wrap(doc, text, width, 9.0, mode)]
         elif col.role in texts_by_role:
-            cells[col.role] = wrap(doc, texts_by_role[col.role], width, 9.0, mode)
+            text = texts_by_role[col.role]
+            if listed and col.role in ctx.spec.full_columns and \
+                    col.role not in ctx.spec.bare_in_lists:
+                text = f"{ctx.headers[col.role]}：{text}"
+            cells[col.role] = wrap(doc, text, width, 9.0, mode)
     return cells
 
 

@@ -106,6 +106,14 @@ def is_local_government(text: str) -> bool:
     return is_local_government_name(text) or split_local_government(text) is not None
 
 
+def begins_with_local_government(text: str) -> bool:
+    """A text whose first letters name a local government or prefecture, more following
+    (「南アルプス市南アルプスにおける…」: a place and a project glued together, or a project
+    named after its place)."""
+    k = key(text)
+    return any(is_local_government(k[:i]) for i in range(2, min(len(k) - 1, 12) + 1))
+
+
 def in_prefecture(name: str, pref: str) -> bool | None:
     """Whether a local government of this name lies in ``pref`` (None: not a local government,
     nothing to say)."""
@@ -126,6 +134,23 @@ def organisation_kind(name: str) -> str:
     if UNIVERSITY_RE.search(k):
         return "university_research"
     return "company"
+
+
+# A name ending or beginning so is an organisation's (a proposer, a member), never a project's
+# or a place's: 「…推進協議会」「一般社団法人…」「テスト交通(株)」「…株式会社※1」.
+_ORGANISATION_RE = re.compile(
+    r"(協議会|コンソーシアム|会社|法人|組合|機構|協会|財団|研究所|大学|センター|委員会|会議所|"
+    r"\(株\)|\(有\))(※[0-9]*|\*)?$"
+    r"|^(株式会社|有限会社|合同会社|一般社団法人|一般財団法人|公益社団法人|公益財団法人|"
+    r"特定非営利活動法人|\(株\)|\(有\))"
+)
+
+
+def reads_as_organisation(name: str) -> bool:
+    """A name an organisation bears (its legal form or what it is: 協議会, 機構, 大学...); a
+    local government is not counted, being a place first."""
+    k = unicodedata.normalize("NFKC", key(name)).replace("㈱", "(株)")
+    return bool(k) and not is_local_government(k) and _ORGANISATION_RE.search(k) is not None
 
 
 def is_list_of_local_governments(lines: tuple[str, ...]) -> bool:

@@ -42,6 +42,7 @@ from pipeline.extract.reader.cells import (
     join_wrapped,
 )
 from pipeline.extract.reader.vocabulary import Label, Vocabulary, key
+from pipeline.text import PREFECTURES
 
 # A line indented this many characters right of a column's start continues the name above.
 INDENT_MIN_CHARS = 0.4
@@ -141,6 +142,9 @@ class Shape:
     ``place_role`` is where a record printed without a header has its place (a local
     government, a list of them, a prefecture), ``content_order`` where its other texts go
     (empty: a source whose fields are told only by a header or a label, never by their order).
+    ``proposer_role``: the field of the one further text beside the place and the project
+    when that text alone reads as an organisation's name (``classify.reads_as_organisation``),
+    the other not (a source whose records name one organisation: none can be another field).
     ``default_category``: the category of entries no label precedes (a list of one track)."""
 
     vocabulary: Vocabulary
@@ -152,6 +156,7 @@ class Shape:
     extra_label: Callable[[str], Label | None] | None = None
     place_role: str = "area"
     content_order: tuple[str, ...] = ("project", "lead")
+    proposer_role: str | None = None
     default_category: str | None = None  # a list of one category (one file, one track)
 
     def label(self, text: str) -> Label | None:
@@ -933,6 +938,7 @@ class _State:
         """The reading, once every page is read: a blank prefecture cell keeps its group's
         prefecture only where the list shows that convention (see the module docstring)."""
         self.settle_centered()
+        self.settle_proposers()
         self.drop_prefectures_of_other_categories()
         # the same prefecture printed on two rows in a row of one column of one page (printed
         # again at the top of a page, of the page's next column, or in the next group of
@@ -952,6 +958,19 @@ class _State:
             if not (once_per_group and _names_one_local_government(entry, self.shape)):
                 entry.prefecture, entry.prefecture_carried = None, False
         return self.reading
+
+    def settle_proposers(self) -> None:
+        """The text beside an entry's place and project that no header or label named, with
+        its wrapped lines: the proposer when it alone reads as an organisation's name."""
+        for entry in self.reading.entries:
+            text = entry.fields.pop(_UNPLACED, None)
+            if text is None or _proposer_by_content(self.shape, entry.fields, text) is not None:
+                continue
+            self.reading.problems.append(Problem(
+                f"{text!r} stands beside the place and the project "
+                f"{entry.fields.get(self.shape.content_order[0], '')!r} under no column header "
+                f"{self.shape.vocabulary.file} knows, and no label says what it is; both or "
+                "neither read as an organisation's name (a proposer?): not guessed", entry.page))
 
     def drop_prefectures_of_other_categories(self) -> None:
         """An entry that carried a prefecture printed for an entry of another category (a
@@ -982,12 +1001,14 @@ class _State:
     def record_cells(self, row: Row) -> None:
         """A numbered entry, a ``label value`` line of an entry printed as a sheet or a box, or
         an entry whose fields are told by content."""
-        cells = row.own_cells
+        cells = [part for cell in row.own_cells
+                 for part in _cut_at_labels(self.shape.vocabulary, cell)]
         number: int | None = None
-        n = classify.number(cells[0].text)
+        n = None if self.under_a_text(cells[0]) else classify.number(cells[0].text)
         if n is not None:
             number, cells = n, cells[1:]
-        elif self.options.split_numbers and (found := classify.leading_number(cells[0].text)):
+        elif self.options.split_numbers and not self.under_a_text(cells[0]) and \
+                (found := classify.leading_number(cells[0].text)):
             number = found[0]
             first = cells[0]
             cells = [replace(first, text=found[1], lines=(found[1], *first.lines[1:]))] + cells[1:]
@@ -1018,13 +1039,18 @@ class _State:
                 for cell in cells:  # a wrapped value, or the next place of a list
                     _append_field(self.shape, last, role, cell.text)
             else:
+                stray: dict[str, object] = {}
                 for cell in cells:  # under the field whose text starts where it does
                     role = next((r for r, x in self.record_x.items()
                                  if abs(x - cell.x0) <= COLUMN_SNAP_CHARS * cell.size), None)
                     if role is None:
-                        _fill_by_content(self.shape, last.fields, last.items, cell)
+                        _fill_by_content(self.shape, last.fields, last.items, cell, stray)
                     else:
                         _append_field(self.shape, last, role, cell.text)
+                if stray.get("unplaced"):  # never dropped: a field's wrapped end, lost, is wrong
+                    self.problem(row, f"{' | '.join(stray['unplaced'])!r} stands under the "  # type: ignore[arg-type]
+                                 "entry above but under none of its fields: not guessed")
+                    return
             self.role(row, "continuation")
             return
         self.last_field = None
@@ -1038,11 +1064,17 @@ class _State:
         found: dict[str, object] = {}
         self.record_x = {}
         for cell in cells:
-            before = set(fields)
+            before, unplaced = set(fields), len(found.get("unplaced", ()))  # type: ignore[arg-type]
             _fill_by_content(self.shape, fields, items, cell, found)
             for role in set(fields) - before:
                 self.record_x[role] = cell.x0
-        if found.get("unplaced"):
+            if len(found.get("unplaced", ())) > unplaced:  # type: ignore[arg-type]
+                self.record_x[_UNPLACED] = cell.x0
+        unplaced = found.get("unplaced")
+        if isinstance(unplaced, list) and len(unplaced) == 1 and self.shape.proposer_role \
+                and self.shape.proposer_role not in fields:
+            fields[_UNPLACED] = unplaced[0]  # told by what it says once its lines are all read
+        elif unplaced:
             self.problem(row, f"{' | '.join(found['unplaced'])!r} stands beside an entry's place "
                          f"and name under no column header {self.shape.vocabulary.file} knows, "
                          "and no label says what it is (a lead? a consortium?): not guessed")
@@ -1056,6 +1088,15 @@ class _State:
         prefecture = found.get("prefecture")
         self.add(row, fields, number, prefecture if isinstance(prefecture, str) else None, items)
         self.role(row, "entry")
+
+    def under_a_text(self, cell: Cell) -> bool:
+        """A cell right of the last record's place, where one of its texts begins: that text's
+        wrapped end (「3株式会社」, a note mark's 「1」), never a row number."""
+        place_x = self.record_x.get(self.shape.place_role)
+        snap = COLUMN_SNAP_CHARS * cell.size
+        return place_x is not None and cell.x0 > place_x + snap and any(
+            abs(x - cell.x0) <= snap for role, x in self.record_x.items()
+            if role != self.shape.place_role)
 
     def fill_labelled(self, entry: Entry, labelled: dict[str, str], cells: list[Cell]) -> None:
         """Fields of a ``label value`` row into an entry (a prefecture is the entry's own)."""
@@ -1252,7 +1293,8 @@ def _fill_by_content(shape: Shape, fields: dict[str, str], items: dict[str, tupl
     (【北海道】) and a row number before the place (「1　初山別村」) go to ``found``; a local
     government, a list of them or a prefecture is the place; any other line goes on with the
     field before it, the first such text being the first of ``content_order`` (a project
-    name). A further unlabelled text is never guessed to be a lead or a consortium."""
+    name). A further unlabelled text goes to ``found["unplaced"]``: only what it says can place
+    it (``_proposer_by_content``), never its order."""
     lines = _brackets_closed(list(cell.lines) or [cell.text])
     vocab = shape.vocabulary
     found = {} if found is None else found
@@ -1299,12 +1341,38 @@ def _fill_by_content(shape: Shape, fields: dict[str, str], items: dict[str, tupl
         first = shape.content_order[0] if shape.content_order else None
         role = current or valued or (first if first is not None and first not in fields
                                      else None)
-        if role is None:  # a second text of its own: a lead, a consortium? never guessed
-            found.setdefault("unplaced", []).append(line)  # type: ignore[union-attr]
+        if role is None or role == _UNPLACED:  # a second text of its own: told by content
+            unplaced: list[str] = found.setdefault("unplaced", [])  # type: ignore[assignment]
+            if role == _UNPLACED:  # its wrapped line
+                unplaced[-1] = join_wrapped([unplaced[-1], line])
+            else:
+                unplaced.append(line)
+            role = _UNPLACED
         else:
             fields[role] = join_wrapped([fields.get(role, ""), line])
         current = role
         i += 1
+
+
+_UNPLACED = "(unplaced)"  # a text no header, label or order names, its wrapped lines after it
+
+
+def _proposer_by_content(shape: Shape, fields: dict[str, str], other: str) -> bool | None:
+    """The unplaced text and the project told apart by what they say: one reads as an
+    organisation's name and the other not; that one is the proposer, whichever is printed first
+    (True: it was read as the project). Two of a kind: None, never guessed."""
+    first = shape.content_order[0] if shape.content_order else None
+    role = shape.proposer_role
+    if role is None or first is None or role in fields or not fields.get(first):
+        return None
+    project = fields[first]
+    if classify.reads_as_organisation(other) and not classify.reads_as_organisation(project):
+        fields[role] = other
+        return False
+    if classify.reads_as_organisation(project) and not classify.reads_as_organisation(other):
+        fields[role], fields[first] = project, other
+        return True
+    return None
 
 
 def _brackets_closed(lines: list[str]) -> list[str]:
@@ -1323,6 +1391,23 @@ def _brackets_closed(lines: list[str]) -> list[str]:
 def _open_brackets(text: str) -> int:
     k = key(text)
     return k.count("(") + k.count("（") - k.count(")") - k.count("）")
+
+
+def _cut_at_labels(vocab: Vocabulary, cell: Cell) -> list[Cell]:
+    """A cell cut where a word inside it begins with a column's name and a colon (a field
+    printed close after the one before it: 「コンソーシアム名：…　代表者：…」): each labelled
+    field is a cell of its own, and its wrapped lines stay under it."""
+    starts = [w["x0"] for w in cell.words
+              if w["x0"] > cell.x0 + cell.size and _begins_a_labelled_field(vocab, w["text"])]
+    return cut_cell(cell, sorted(starts)) if starts else [cell]
+
+
+_LABEL_COLON_RE = re.compile(r"^[【\[■・]?([^：:]{1,12})[】\]]?[：:]")
+
+
+def _begins_a_labelled_field(vocab: Vocabulary, text: str) -> bool:
+    found = _LABEL_COLON_RE.match(text)
+    return found is not None and vocab.column(found[1]) is not None
 
 
 def _labelled(vocab: Vocabulary, line: str) -> tuple[str, str] | None:
@@ -1348,9 +1433,16 @@ def _names_one_local_government(entry: Entry, shape: Shape) -> bool:
         classify.is_local_government(n) and not classify.prefecture(n) for n in names)
 
 
+_BRACKET_LEFT_OPEN_RE = re.compile(r"[（(]([^（()）]*)$")
+
+
 def _is_place(text: str) -> bool:
-    """A place, or several joined by ・、, (北海道・更別村・岩見沢市)."""
+    """A place, or several joined by ・、, (北海道・更別村・岩見沢市); its bracketed prefecture
+    may be cut by a wrap (「清川村（神奈川」, its 「県）」 on the next line)."""
     k = key(text)
+    cut = _BRACKET_LEFT_OPEN_RE.search(k)
+    if cut and cut.start() and any(p.startswith(cut.group(1)) for p in PREFECTURES):
+        k = k[: cut.start()]
     parts = [p for p in k.replace("、", "・").replace(",", "・").split("・") if p]
     return classify.is_place(k) or (len(parts) > 1 and all(classify.is_place(p) for p in parts))
 
