@@ -162,7 +162,8 @@ ONCE_WRONG: dict[tuple[str, int, str], str] = {
                                  "read, and the labelled 対象区域 (市街化区域) published as the "
                                  "place (never committed)",
     ("mlit_model", 2400145, ""): "the same, one place glued without a separator "
-                                 "(「南アルプス市南アルプスにおける…」): 全域 published as the place",
+                                 "(「南アルプス市南アルプスにおける…」): 全域 published as the "
+                                 "place",
     ("members", 920336, "move"): "a page of two tables side by side, category cells centred: "
                                  "every entry taken for the left block's, so the right block's "
                                  "first name went under the left block's label and made up for "
