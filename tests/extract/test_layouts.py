@@ -241,6 +241,9 @@ READ_EXACTLY: dict[tuple[str, int], str] = {
     ("members", 1700219): "blocks side by side, category cells centred on their groups, names "
                           "wrapped within their cells: a cell at the middle of its group's "
                           "lines is not at the middle of its entries",
+    ("members", 2300210): "columns read down, each under its own header 「No.会員名」, the "
+                          "as-of line standing above the right one: its header was taken for "
+                          "an entry (the table's columns shifted by a wrong match)",
     ("smc", 2400002): "an unruled numbered list, no header: place, project and proposer bare "
                       "(the proposer alone reads as an organisation's name)",
     ("smc", 2400049): "the same, proposers' names wrapped (「…活性化協」 / 「議会」: told by "

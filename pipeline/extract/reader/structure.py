@@ -500,6 +500,8 @@ class _State:
         (else it is a wrapped line that happens to read 地域 | 協議会)."""
         if self.columns is None or self.entries_on_page == 0:
             return True
+        if _same_columns_shifted(header, self.columns):
+            return True  # the header restated atop the next column of the page
         columns = self.columns_for(row)
         for x0, x1, role, _ in header:
             if role is None:
@@ -1574,6 +1576,18 @@ def _column_groups(columns: list[_Column]) -> dict[int, int]:
             seen.add(column.role)
         groups[id(column)] = group
     return groups
+
+
+def _same_columns_shifted(header: list[tuple[float, float, str | None, tuple[float, float]]],
+                          columns: list[_Column]) -> bool:
+    """A header naming the table's columns in the same order, each as wide, all shifted alike:
+    the same header printed again (atop a column of the page set in columns), not a wrapped
+    line that happens to read 地域 | 協議会."""
+    if len(header) != len(columns) or [h[2] for h in header] != [c.role for c in columns]:
+        return False
+    d = header[0][0] - columns[0].x0
+    return all(abs(x0 - (c.x0 + d)) <= 2 and abs(x1 - (c.x1 + d)) <= 2
+               for (x0, x1, _, _), c in zip(header, columns, strict=True))
 
 
 def _shift(columns: list[_Column], starts: tuple[float, ...]) -> float:
