@@ -1003,8 +1003,12 @@ class _State:
     def record_cells(self, row: Row) -> None:
         """A numbered entry, a ``label value`` line of an entry printed as a sheet or a box, or
         an entry whose fields are told by content."""
-        cells = [part for cell in row.own_cells
-                 for part in _cut_at_labels(self.shape.vocabulary, cell)]
+        cells = list(row.own_cells)
+        at = next((i for i, c in enumerate(cells) if classify.number(c.text) is None
+                   and classify.prefecture(c.text) is None), None)
+        if at is not None:  # where the record's place is printed
+            cells[at:at + 1] = _cut_after_place(cells[at])
+        cells = [part for cell in cells for part in _cut_at_labels(self.shape.vocabulary, cell)]
         number: int | None = None
         n = None if self.under_a_text(cells[0]) else classify.number(cells[0].text)
         if n is not None:
@@ -1393,6 +1397,25 @@ def _brackets_closed(lines: list[str]) -> list[str]:
 def _open_brackets(text: str) -> int:
     k = key(text)
     return k.count("(") + k.count("（") - k.count(")") - k.count("）")
+
+
+def _cut_after_place(cell: Cell) -> list[Cell]:
+    """A record's first cells cut where a place set close to the text after it ends
+    (「豊前市・宇美町・北九州市　ICTを活用した…」, one cell by the width of their gap): the
+    words before are a place, or several (after the row's number), and the words after,
+    together, none."""
+    first_line = [w for w in cell.words if abs(w["top"] - cell.top) <= ROW_TOLERANCE]
+    if len(first_line) < 2 or _is_place(cell.text):
+        return [cell]
+    first_line.sort(key=lambda w: w["x0"])
+    for k in range(1, len(first_line)):
+        head = "".join(w["text"] for w in first_line[:k])
+        tail = "".join(w["text"] for w in first_line[k:])
+        numbered = classify.leading_number(head)  # 「12　豊前市…」: the row's number first
+        place = numbered[1] if numbered is not None else head
+        if _is_place(place) and not _is_place(tail) and not classify.is_local_government(tail):
+            return cut_cell(cell, [first_line[k]["x0"]])
+    return [cell]
 
 
 def _cut_at_labels(vocab: Vocabulary, cell: Cell) -> list[Cell]:
