@@ -1010,10 +1010,11 @@ class _State:
             cells[at:at + 1] = _cut_after_place(cells[at])
         cells = [part for cell in cells for part in _cut_at_labels(self.shape.vocabulary, cell)]
         number: int | None = None
-        n = None if self.under_a_text(cells[0]) else classify.number(cells[0].text)
+        may_be_numbered = not self.under_a_text(cells[0])
+        n = classify.number(cells[0].text) if may_be_numbered else None
         if n is not None:
             number, cells = n, cells[1:]
-        elif self.options.split_numbers and not self.under_a_text(cells[0]) and \
+        elif self.options.split_numbers and may_be_numbered and \
                 (found := classify.leading_number(cells[0].text)):
             number = found[0]
             first = cells[0]
