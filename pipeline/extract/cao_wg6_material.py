@@ -40,8 +40,9 @@ from pipeline.announced import ANNOUNCED_COUNTS
 from pipeline.errors import SourceError
 from pipeline.extract import reader, selection_lists
 from pipeline.extract.pdf import check_text_layer
+from pipeline.extract.reader import classify
 from pipeline.extract.reader.cells import Page
-from pipeline.extract.reader.structure import kind_of
+from pipeline.extract.reader.structure import RowKind, kind_of
 from pipeline.extract.reader.verify import choose
 from pipeline.extract.reader.vocabulary import key
 from pipeline.extract.result import ExtractOutput, selections_frame
@@ -170,7 +171,9 @@ class ListPages:
     programme (or any page of a file that does, ``whole_file``) with a table header or a year
     heading on it, a page repeating the header of the table on the page before, and a page
     naming the programme right after a table's page (the table continued without its header:
-    the reader reads its rows only if they stand in the table's columns). Slides of
+    the reader reads its rows only if they stand in the table's columns), and a page of a file
+    naming it right after a page read whose first line is a row number or a prefecture
+    sub-heading (a numbered list going on over the page). Slides of
     prose or diagrams around the list are not read; nor is a table on a page that does not
     name the programme (another programme's list with the same columns). Remembers the pages
     passed over, for the notes."""
@@ -192,6 +195,7 @@ class ListPages:
             file_named = any(PROGRAM_ANCHOR in text for text in texts.values())
             pages = iter(seen)
         last_header: tuple[int, list[str | None]] | None = None  # (page, roles) of the last read
+        last_read: int | None = None
         total = 0
         for page in pages:
             number, rows = page.number, page.rows
@@ -206,11 +210,15 @@ class ListPages:
             named = file_named or PROGRAM_ANCHOR in text
             after_table = last_header is not None and last_header[0] == number - 1
             continues = after_table and (headers[0] == last_header[1] if headers else named)
-            if (named and (headers or labelled)) or continues:
+            # a numbered list without a header going on over the page (its first line a row
+            # number or a prefecture sub-heading): read, its rows checked like the rest
+            goes_on = named and last_read == number - 1 and _begins_numbered(rows, kinds)
+            if (named and (headers or labelled)) or continues or goes_on:
                 if headers:
                     last_header = (number, headers[-1])
                 elif after_table:
                     last_header = (number, last_header[1])
+                last_read = number
                 yield page
             elif headers:
                 self.not_naming.append(number)
@@ -236,6 +244,18 @@ class ListPages:
             notes.append(f"{name}: tables on pages {self.not_naming} not read: they do not "
                          "name 近未来技術等社会実装事業")
         return notes
+
+
+def _begins_numbered(rows: list[reader.Row], kinds: list[RowKind]) -> bool:
+    """The page's first line that is no furniture is a prefecture sub-heading or begins with a
+    row number (「22　大和村」)."""
+    first = next(((row, k) for row, k in zip(rows, kinds, strict=True) if not k.furniture), None)
+    if first is None:
+        return False
+    row, kind = first
+    text = row.own_cells[0].text if row.own_cells else ""
+    return kind.prefecture is not None or classify.number(text) is not None \
+        or classify.leading_number(text) is not None
 
 
 def spec_for(source_id: str, path: Path | None = None, pages: ListPages | None = None,

@@ -339,9 +339,12 @@ def _read_page(
     edges, shades = rules_and_shades(page)
     chars, invisible = clean_chars(page.chars, box, shades=shades)
     words = []
-    for w in extract_words(chars, **WORD_SETTINGS):
-        w["text"] = w["text"].strip()
-        if w["text"]:
+    for w in extract_words(chars, return_chars=True, **WORD_SETTINGS):
+        inked = [c for c in w.pop("chars") if not c["text"].isspace()]
+        if inked:  # a word's blanks kept inside it; those at its ends are no part of it
+            # (a label centred by a leading 「　」 would otherwise reach the number beside it)
+            w["text"] = w["text"].strip()
+            w["x0"], w["x1"] = min(c["x0"] for c in inked), max(c["x1"] for c in inked)
             w["size"] = w["bottom"] - w["top"]
             words.append(w)
     found: list[TableView] = []

@@ -63,6 +63,9 @@ def check_place(entry: Entry, roles: Iterable[str]) -> str | None:
     if not any(classify.is_place(n) for n in names):
         return (f"{entry.fields[role]!r} is read as the place of a selection but names no local "
                 "government, prefecture or region: columns misread?")
+    if _SEPARATORS_RE.search(key(entry.fields[role])[-1:]):
+        return (f"the places {entry.fields[role]!r} end at a separator: the next one, "
+                "wrapped, not read?")
     if entry.prefecture:
         for name in names:
             if classify.in_prefecture(name, entry.prefecture) is False:

@@ -340,6 +340,69 @@ def test_a_label_line_glued_to_a_name_is_cut_when_the_lines_below_complete_it(
                                                  "関係府省・経済団体等", "内閣官房"]
 
 
+def _joined_rows(words: list[tuple[str, float, float]]) -> list[list[str]]:
+    """Each row's cell texts (spacing aside) after join_wrapped_labels, for words (text, x0,
+    top) of size 9 (digits half as wide), whose ideographic spaces spread letters apart."""
+    from pipeline.extract.pdf import PageView
+    from pipeline.extract.reader.cells import page_rows
+    from pipeline.extract.reader.structure import join_wrapped_labels
+
+    rows = page_rows(PageView(1, 595, 842, [  # type: ignore[arg-type]
+        {"text": t, "x0": x0, "x1": x0 + sum(4.5 if ch.isascii() else 9 for ch in t),
+         "top": top, "bottom": top + 9, "size": 9.0} for t, x0, top in words]))
+    return [[c.text.replace("\u3000", "") for c in r.cells]
+            for r in join_wrapped_labels(rows, member_spec(SID).shape)]
+
+
+def test_row_numbers_set_close_to_a_wrapped_label_stay_row_numbers() -> None:
+    # seed 2300038 of the generated layouts: a narrow category column, 12 points right of the
+    # row numbers (under 1.5 letters: one cell by the gap), a label the vocabulary lacks
+    # wrapped in three lines; its first line also set close to the name beside it
+    spaced = "\u3000".join
+    assert _joined_rows([
+        ("158", 42.5, 147), ("テスト北辰8工業高等専門学校", 140.5, 147),
+        ("159", 42.5, 164), (spaced("大学・研"), 68.5, 164), ("テスト桜台10大学", 140.5, 164),
+        (spaced("究開発"), 78, 176), ("160", 42.5, 181), ("テスト桜台8研究所", 140.5, 181),
+        (spaced("法人"), 68.5, 189), ("161", 42.5, 198), ("テスト白鷺8大学", 140.5, 198),
+    ]) == [["158", "テスト北辰8工業高等専門学校"],
+           ["159", "大学・研究開発法人", "テスト桜台10大学"],
+           ["160", "テスト桜台8研究所"], ["161", "テスト白鷺8大学"]]
+    # the label's last line glued to the row number before it: 「139法　人」
+    assert _joined_rows([
+        (spaced("大学・研"), 68.5, 696), ("138", 42.5, 703), ("テスト潮見7研究所", 140.5, 703),
+        (spaced("究開発"), 78, 708), ("139", 42.5, 720), (spaced("法人"), 68.5, 720),
+        ("テスト星見3研究所", 140.5, 720),
+    ]) == [["大学・研究開発法人"], ["138", "テスト潮見7研究所"], ["139", "テスト星見3研究所"]]
+
+
+def test_a_label_printed_on_every_row_is_not_joined_to_the_next_rows() -> None:
+    # seed 2300022: 「学術研究」 / 「機関」 wrapped in the category column of each row
+    spaced = "\u3000".join
+    assert _joined_rows([
+        ("1", 42.5, 100), (spaced("学術研究"), 68.5, 100), ("テスト桜台10大学", 190, 100),
+        (spaced("機関"), 78, 112),
+        ("2", 42.5, 129), (spaced("学術研究"), 68.5, 129), ("テスト東雲8大学", 190, 129),
+        (spaced("機関"), 78, 141),
+    ]) == [["1", "学術研究機関", "テスト桜台10大学"], ["2", "学術研究機関", "テスト東雲8大学"]]
+
+
+@pytest.mark.parametrize(
+    "printed, heading",
+    [  # numbering no list numbers its entries with marks a heading the vocabulary lacks
+        ("Ⅰ．国　の　機　関・経済団体", True),
+        ("①府省庁・経済団体", True),
+        # numbering alone, as entries are numbered, does not; nor 第１, as a name's wrapped
+        # end begins (「第3株式会社」)
+        ("1　府省庁・経済団体", False),
+        ("1.府省庁・経済団体", False),
+        ("第１　国の機関・経済団体", False),
+        ("第3株式会社", False),
+    ],
+)
+def test_a_heading_the_vocabulary_lacks_by_its_numbering(printed: str, heading: bool) -> None:
+    assert (load_vocabulary(VOCABULARY).unknown_label(printed) is not None) is heading
+
+
 def test_a_name_beginning_like_a_label_is_not_cut_without_the_label_below() -> None:
     from pipeline.extract.pdf import PageView
     from pipeline.extract.reader.cells import page_rows

@@ -278,3 +278,30 @@ def test_the_sources_command_lists_the_list_and_its_url(
     assert main(["sources", "--raw-dir", str(raw)]) == 0
     (line,) = [ln for ln in capsys.readouterr().out.splitlines() if ln.startswith(SOURCE)]
     assert line.split() == [SOURCE, "missing", "https://www.mlit.go.jp/common/001291681.pdf"]
+
+
+@pytest.mark.parametrize(
+    "printed, refused",
+    [  # seed 2400084: a joint proposal's last name wrapped (「…美郷」 / 「町」), its lines joined
+        ("宮崎県、都城市、高千穂町、美郷町", False),
+        # a name printed so (a list cut off after 「美唄」, raw/manual/japan_maas_2020.csv):
+        # read as printed, as before
+        ("北海道名寄市、稚内市、美唄", False),
+        ("都城市", False),
+        # a list ending at its separator, the next name wrapped: joined, or refused
+        ("神奈川県海老名市・伊勢原市", False),
+        ("神奈川県海老名市・", True),
+    ],
+)
+def test_a_place_cut_by_its_wrap_is_refused(printed: str, refused: bool) -> None:
+    from pipeline.extract import selection_lists
+    from pipeline.extract.reader import Entry
+    from pipeline.extract.reader.structure import _is_place
+
+    assert _is_place(printed)  # read as the place, its wrapped end to come
+    entry = Entry({"municipality": printed, "project": "都城版スマートシティ"}, "priority",
+                  None, None, 36, 2, 100.0)
+    error = selection_lists.check_place(entry, mlit.PLACE_ROLES[:2])
+    assert (error is not None) is refused, error
+    if refused:
+        assert "wrapped" in error and "not read" in error  # type: ignore[operator]

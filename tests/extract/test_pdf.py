@@ -146,6 +146,24 @@ def test_fonts_tables_and_reuse(tmp_path: Path) -> None:
     assert view.tables[0].rows == [["No.", "会員名"], ["1", "長い名前の\n続き"]]
 
 
+def _centred_by_blanks_page(c) -> None:  # type: ignore[no-untyped-def]
+    draw_text(c, 42, 100, "113", GOTHIC, 9)
+    draw_text(c, 68.5, 100, "\u3000団\u3000体\u3000", GOTHIC, 9)  # centred by a leading 「　」
+
+
+def test_a_word_begins_and_ends_at_its_ink(tmp_path: Path) -> None:
+    """Blanks stay inside a word; those at its ends are no part of it: a label centred by a
+    leading 「　」 would otherwise reach the row number beside it and be read glued to it."""
+    path = write_pdf(tmp_path / "blanks.pdf", [_centred_by_blanks_page])
+    with open_pdf(SID, path) as pdf:
+        (view,) = list(iter_pages(SID, path, pdf))
+    number, label = view.words
+    assert label["text"] == "団\u3000体"
+    assert label["x0"] == pytest.approx(68.5 + 9)  # where 団 is inked, not its blank
+    assert label["x1"] == pytest.approx(68.5 + 4 * 9)
+    assert number["x1"] < label["x0"] - 1.5 * 9  # a gap wide enough to part two cells
+
+
 def test_page_out_of_range(bad: dict[str, Path]) -> None:
     path = bad["scan_on_page_2"]
     with open_pdf(SID, path) as pdf, pytest.raises(SourceError, match="page 9 out of range"):

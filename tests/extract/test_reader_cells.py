@@ -45,6 +45,19 @@ def test_two_letters_far_apart_stay_two_words() -> None:
     assert _texts(unspace_letters([_word("等", 51.5), _word("社", 114.5)])) == ["等", "社"]
 
 
+def test_a_year_spread_at_equal_steps_is_one_word() -> None:
+    # 「2 0 1 8 年 度」 spread 16 points a step: half-width digits leave wider gaps than letters
+    line = [{**_word(ch, 90.1 + 16 * i), "x1": 90.1 + 16 * i + (4.5 if ch.isdigit() else 9)}
+            for i, ch in enumerate("2018年度")]
+    assert _texts(unspace_letters(line)) == ["2018年度"]
+
+
+def test_digits_alone_are_no_spaced_word() -> None:
+    # row numbers or counts standing evenly apart stay numbers
+    line = [_word(ch, 42.0 + 18 * i) for i, ch in enumerate("123")] + [_word("年", 96.0)]
+    assert _texts(unspace_letters(line)) == ["1", "2", "3", "年"]
+
+
 def test_uneven_gaps_end_a_run() -> None:
     line = [_word("内", 40.0), _word("閣", 58.0), _word("府", 76.0), _word("省", 130.0)]
     assert _texts(unspace_letters(line)) == ["内閣府", "省"]
@@ -186,3 +199,29 @@ def test_the_last_column_begun_may_hold_a_category_cell_beside_a_name() -> None:
     texts = [" ".join(c.text for c in r.cells) for r in order]
     assert texts[29] == "30株式会社名前"
     assert texts[30] == "31株式会社名前"
+
+
+def test_a_headings_count_set_apart_ends_its_line_in_the_column_on_the_left() -> None:
+    # seed 2300103: 「関係府省・経済団体」 spread to its column's width, its count 「１２団体」
+    # two letters further, about as far from the right column's first name: white on both
+    # sides of the count, which ends the heading, never starts a line of the right column
+    words = [{**_word("関係府省・経済団体", 42.5, top=80), "x1": 214.2},
+             {**_word("１２団体", 236.3, top=80), "x1": 278.7},
+             _word("12　宮城県女川町", 300.5, top=80)]
+    for i in range(30):
+        top = 97.0 + 17 * i
+        words += [_word(f"{i + 1}　名前市", 42.5, top=top),
+                  _word(f"{i + 13}　名前町", 300.5, top=top)]
+    page = Page(1, page_rows(PageView(1, 842, 595, words)))
+
+    def count(text: str) -> bool:
+        return text == "１２団体"
+
+    unknown = newspaper_order(page, lambda row: False)  # (nothing says what the count is)
+    assert unknown is not None and [c.text for c in unknown[0].cells] == ["関係府省・経済団体"]
+    order = newspaper_order(page, lambda row: False, ends_a_line=count)
+    assert order is not None
+    texts = [[c.text for c in r.cells] for r in order]
+    assert texts[0] == ["関係府省・経済団体", "１２団体"]
+    assert texts[31] == ["12　宮城県女川町"]
+    assert {r.starts for r in order[1:31]} == {(42,)}  # the count starts no cells of its column

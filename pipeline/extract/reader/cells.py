@@ -143,17 +143,20 @@ def _merge(words: list[Word]) -> Word:
 
 def unspace_letters(line: list[Word]) -> list[Word]:
     """Merge runs of single characters set with even spacing (均等割付) into one word: two or
-    more single non-digit characters whose gaps are equal and at most LETTER_SPACING_CHARS
-    characters (two alone: LETTER_PAIR_CHARS). A name is never one character, so such a run is
-    one spaced word."""
+    more single non-ASCII characters whose gaps are equal and at most LETTER_SPACING_CHARS
+    characters (two alone: LETTER_PAIR_CHARS), two of them at least no digit (a year spread in
+    a heading 「2 0 1 8 年 度」; row numbers alone are no word). A name is never one
+    character, so such a run is one spaced word."""
     out: list[Word] = []
     run: list[Word] = []
 
     def single(w: Word) -> bool:
-        return len(w["text"]) == 1 and not w["text"].isdigit() and not w["text"].isascii()
+        return len(w["text"]) == 1 and (w["text"].isdigit() or not w["text"].isascii())
 
     def flush() -> None:
-        if len(run) == 2 and run[1]["x0"] - run[0]["x1"] > LETTER_PAIR_CHARS * _size(run[1]):
+        letters = sum(1 for w in run if not w["text"].isdigit())
+        if letters < 2 or len(run) == 2 and \
+                run[1]["x0"] - run[0]["x1"] > LETTER_PAIR_CHARS * _size(run[1]):
             out.extend(run)
         elif len(run) >= 2:
             out.append(_merge(run))
@@ -163,10 +166,13 @@ def unspace_letters(line: list[Word]) -> list[Word]:
 
     for w in line:
         if run and single(w):
-            gap = w["x0"] - run[-1]["x1"]
+            gap, pitch = w["x0"] - run[-1]["x1"], w["x0"] - run[-1]["x0"]
             first_gap = run[1]["x0"] - run[0]["x1"] if len(run) > 1 else gap
-            if gap <= LETTER_SPACING_CHARS * _size(w) and \
-                    abs(gap - first_gap) <= LETTER_SPACING_EQUAL:
+            first_pitch = run[1]["x0"] - run[0]["x0"] if len(run) > 1 else pitch
+            # equal gaps, or equal steps (letters of two widths: 「2 0 1 8 年 度」)
+            if gap <= LETTER_SPACING_CHARS * _size(w) and (
+                    abs(gap - first_gap) <= LETTER_SPACING_EQUAL
+                    or abs(pitch - first_pitch) <= LETTER_SPACING_EQUAL):
                 run.append(w)
                 continue
             flush()
@@ -422,6 +428,7 @@ def adjacent(a: Box, b: Box) -> bool:
 
 def newspaper_order(page: Page, skip: Callable[[Row], bool],
                     goes_with_names: Callable[[str], bool] = lambda text: False,
+                    ends_a_line: Callable[[str], bool] = lambda text: False,
                     ) -> list[Row] | None:
     """The rows of a page set in columns, read column by column: each block of rows between
     rows that span the gutters, left column top to bottom, then the next (a table continued
@@ -436,14 +443,16 @@ def newspaper_order(page: Page, skip: Callable[[Row], bool],
     not split it). A strip holding only texts that ``goes_with_names`` (row numbers,
     prefectures, category labels) is no column of its own: they go with the names right of
     them; nor is a strip that labels a few of the rows right of it (a prefecture printed once
-    per group)."""
+    per group). A text that ``ends_a_line`` (a heading's count) standing between two white
+    strips ends a line of the column on its left."""
     rows = page.rows
     body = [r for r in rows if not skip(r)]
     if len(body) < MIN_BODY_ROWS:
         return None
     size = statistics.median(c.size for r in body for c in r.cells)
     # a ruled page stands in columns by its rules only (an empty column of a table is white)
-    gutters = _rule_gutters(page.table_spans) if page.table_spans else _gutters(body, size)
+    gutters = _rule_gutters(page.table_spans) if page.table_spans \
+        else _gutters(body, size, ends_a_line)
     gutters = _labels_kept_with_names(gutters, body, goes_with_names)
     gutters = _sparse_labels_kept_with_names(gutters, body)
     if not gutters:
@@ -460,7 +469,8 @@ def newspaper_order(page: Page, skip: Callable[[Row], bool],
     for row in body:
         if not crosses(row):
             for c in row.cells:
-                starts[column(c)].add(round(c.x0))
+                if not ends_a_line(c.text):  # (a heading's count starts no column's cells)
+                    starts[column(c)].add(round(c.x0))
     out: list[Row] = []
     block: list[Row] = []
 
@@ -536,7 +546,18 @@ def _sparse_labels_kept_with_names(gutters: list[tuple[float, float]],
     return kept
 
 
-def _gutters(body: list[Row], size: float) -> list[tuple[float, float]]:
+def _text_between_ends_left(body: list[Row], x0: float, x1: float,
+                            ends_a_line: Callable[[str], bool]) -> bool:
+    """Whether the cells standing between x0 and x1 each end a line of the column on the left
+    (a heading's count 「１２団体」 set apart from 「関係府省・経済団体」), none starting one on
+    the right."""
+    between = [c for r in body for c in r.cells
+               if c.x0 >= x0 - RULE_TOLERANCE and c.x1 <= x1 + RULE_TOLERANCE]
+    return bool(between) and all(ends_a_line(c.text) for c in between)
+
+
+def _gutters(body: list[Row], size: float,
+             ends_a_line: Callable[[str], bool] = lambda text: False) -> list[tuple[float, float]]:
     """White strips between columns of text (see :func:`newspaper_order`): runs of x where at
     most GUTTER_CROSSING_SHARE of the rows have text, narrowed to where the fewest have (a
     long name reaching into the gutter does not cross it)."""
@@ -580,7 +601,11 @@ def _gutters(body: list[Row], size: float) -> list[tuple[float, float]]:
                 # category printed on its group's first row, left of the names) belongs to
                 # the column on its right, the one it starts
                 white = [(x0, x1) for x0, x1, d in run if d == fewest]
-                gutters.append((white[0][0], white[-1][1]))
+                start = white[0][0]
+                if white[-1][1] - white[-1][0] >= GUTTER_CHARS * size and \
+                        _text_between_ends_left(body, white[0][1], white[-1][0], ends_a_line):
+                    start = white[-1][0]  # (a heading's count set apart from its label)
+                gutters.append((start, white[-1][1]))
         run = []
 
     def side_rows(g: tuple[float, float], side: int) -> int:

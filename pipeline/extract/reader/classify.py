@@ -6,17 +6,19 @@ reference (``pipeline.extract.local_governments``).
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from functools import lru_cache
 
 from pipeline.extract.local_governments import (
     is_local_government_name,
+    local_government_keys,
     prefectures_of,
     split_local_government,
 )
 from pipeline.extract.reader.vocabulary import Vocabulary, key
-from pipeline.text import PREFECTURES
+from pipeline.text import PREFECTURES, name_variant_key
 
 _NUMBER_RE = re.compile(r"^[(（]?([0-9]{1,4})[)）.．、:：]?$")
 # a row number printed before a name in the same cell: 「12　札幌市」 「12札幌市」 「12.札幌市」
@@ -104,6 +106,20 @@ def local_government(text: str) -> tuple[str | None, str] | None:
 def is_local_government(text: str) -> bool:
     """Whether the text names exactly one local government (with or without its prefecture)."""
     return is_local_government_name(text) or split_local_government(text) is not None
+
+
+@lru_cache(maxsize=1)
+def _local_government_keys_sorted() -> tuple[str, ...]:
+    return tuple(sorted(local_government_keys()))
+
+
+def begins_a_local_government(text: str) -> bool:
+    """Whether the text is the first letters of a local government's name, not the whole: the
+    first line of a name wrapped (「美郷」 / 「町」, 「え」 / 「びの市」)."""
+    k = name_variant_key(key(text))
+    names = _local_government_keys_sorted()
+    i = bisect.bisect_left(names, k)
+    return bool(k) and i < len(names) and names[i] != k and names[i].startswith(k)
 
 
 def begins_with_local_government(text: str) -> bool:

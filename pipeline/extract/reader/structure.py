@@ -182,13 +182,13 @@ class PageFacts:
 
     threshold: float | None  # gap_threshold
     merged_boxes: set[tuple[float, float, float, float]]  # ruled boxes spanning rows
-    repeated_labels: set[str]  # texts printed as category cells would be
+    category_texts: set[str]  # texts printed as category cells would be (_category_texts)
     prefecture_columns: list[float]  # where its cells are prefectures only
 
 
 def page_facts(rows: list[Row], shape: Shape) -> PageFacts:
     return PageFacts(gap_threshold(rows, shape), _merged_boxes(rows),
-                     _repeated_labels(rows, shape),
+                     _category_texts(rows, shape),
                      [] if shape.record else _prefecture_columns(rows))
 
 
@@ -246,9 +246,10 @@ class _State:
         self.page_rows: list[Row] = []
         self.page_column: tuple[float, ...] = ()  # where cells start in the column read down
         self.merged_boxes: set[tuple[float, float, float, float]] = set()  # the page's facts
-        self.repeated_labels: set[str] = set()  # (see PageFacts)
+        self.category_texts: set[str] = set()  # (see PageFacts)
         self.prefecture_columns: list[float] = []
         self.label_row: Row | None = None  # a label alone in its row, read since the last row
+        self.heading_row: Row | None = None  # the last row read as a category label
         self.pitch: float | None = None  # the least distance between two rows of entries
 
     # -- bookkeeping ---------------------------------------------------------------------
@@ -369,7 +370,7 @@ class _State:
         self.col_starts, self.last_in_col = [], {}
         self.page_column = ()
         self.merged_boxes = facts.merged_boxes
-        self.repeated_labels = facts.repeated_labels if self.options.infer_labels else set()
+        self.category_texts = facts.category_texts if self.options.infer_labels else set()
         self.prefecture_columns = facts.prefecture_columns
         # a page with too few lines to show two pitches is set like the pages before it
         self.gap_threshold = facts.threshold or self.gap_threshold
@@ -382,13 +383,19 @@ class _State:
             self.page_column = row.starts
         kind = kind_of(row, self.shape)
         if kind.tail is not None and self.reading.roles and self.reading.roles[-1][1] == "heading":
-            heading = self.reading.headings[-1]  # 「〕　計１２」: the heading's end, wrapped
-            if heading.count is None:
-                heading.count = kind.tail
+            # 「〕　計１２」: the heading's end, wrapped (a category cell centred on its group is
+            # read when the page is settled: its count goes with it)
+            if self.page_labels and self.page_labels[-1][3] is self.heading_row \
+                    and self.page_labels[-1][2].count is None:
+                middle, x0, label, at = self.page_labels[-1]
+                self.page_labels[-1] = (middle, x0, replace(label, count=kind.tail), at)
+            elif self.reading.headings and self.reading.headings[-1].count is None:
+                self.reading.headings[-1].count = kind.tail
             self.role(row, "heading")
             return
         if kind.label is not None:
             self.label_row = row  # read as a heading over the rows below: see takes_a_line
+            self.heading_row = row
             if self.options.centered_labels and not row.ruled and self.in_category_column(row):
                 self.label_row = None
                 cells = row.own_cells
@@ -633,14 +640,17 @@ class _State:
                 continue
             label = self.shape.label(cell.text)
             if label is None and self.options.infer_labels and k + 1 < len(cells) and (
-                    key(cell.text) in self.repeated_labels
+                    key(cell.text) in self.category_texts
                     or (k == 0 and cell.box in self.merged_boxes
                         and could_be_label(cell.text, self.shape))):
                 # a ruled cell merged over rows before the names, or a short text printed
                 # before names again and again (a category cell on each block's first row, or
-                # on every row), naming no known category: a category cell the vocabulary
-                # lacks, inferred from its entries
-                label = Label("", key(cell.text), None, False)
+                # on every row) or left of where the page's rows begin (on its group's first
+                # row), naming no known category: a category cell the vocabulary lacks,
+                # inferred from its entries; never a line standing where a name's wrapped
+                # line would (「社」 「第3株式会社」 printed again and again under names)
+                if pending is not None or self.continued_entry(row, cell, unnumbered) is None:
+                    label = Label("", key(cell.text), None, False)
             # a category label standing apart from every names' column (the category column of
             # a later block) continues no name, whatever the numbering of the rows
             apart = label is not None and not any(
@@ -796,7 +806,13 @@ class _State:
             if not self.append_to(last, by_role, text, row):
                 return None
             return "continuation"
-        if (last is not None and "number" not in own and has_number_column and not row.ruled
+        # rows numbered in a column, or in their first field's cell (this reading): a line
+        # without a number is more of the entry above (a joint proposal's next place)
+        numbered_in_cell = not has_number_column and self.options.split_numbers and \
+            shape.record and last is not None and last.number is not None and \
+            not any(classify.leading_number(c.text) for cs in by_role.values() for c in cs)
+        if (last is not None and "number" not in own and not row.ruled
+                and (has_number_column or numbered_in_cell)
                 and own <= (shape.entry_roles | {"project", "lead", "consortium"})):
             if not self.append_to(last, by_role, text, row):
                 return None
@@ -1027,6 +1043,9 @@ class _State:
         labelled = _labelled_cells(self.shape.vocabulary, cells)
         filled = set(last.fields) | ({"prefecture"} if last and last.prefecture else set()) \
             if last is not None else set()
+        if labelled is not None and number is None and set(labelled) <= filled and \
+                self.under_fields(cells):
+            labelled = None  # fields' wrapped ends that read as one (「コンソーシアム」 「構」)
         if labelled is not None and number is None and same_place and last is not None \
                 and not set(labelled) & filled:
             self.fill_labelled(last, labelled, cells)  # the next field of a sheet or a box
@@ -1047,6 +1066,13 @@ class _State:
                     _append_field(self.shape, last, role, cell.text)
             else:
                 stray: dict[str, object] = {}
+                across = next((c for c in cells if self.reaches_across(c)), None)
+                if across is not None:
+                    self.problem(row, f"{across.text!r} stands under the entry above across "
+                                 "where two of its fields begin, with no gap between them "
+                                 "there: not guessed")
+                    return
+                cells = [part for c in cells for part in self.cut_at_fields(c)]
                 for cell in cells:  # under the field whose text starts where it does
                     role = next((r for r, x in self.record_x.items()
                                  if abs(x - cell.x0) <= COLUMN_SNAP_CHARS * cell.size), None)
@@ -1062,6 +1088,7 @@ class _State:
             return
         self.last_field = None
         if labelled is not None:
+            self.record_x = {}  # no record's fields printed side by side
             entry = self.add(row, {}, number, None)
             self.fill_labelled(entry, labelled, cells)
             self.role(row, "entry")
@@ -1105,6 +1132,33 @@ class _State:
             abs(x - cell.x0) <= snap for role, x in self.record_x.items()
             if role != self.shape.place_role)
 
+    def under_fields(self, cells: list[Cell]) -> bool:
+        """Each cell starts where one of the last record's fields does."""
+        return bool(self.record_x) and all(
+            any(abs(x - c.x0) <= COLUMN_SNAP_CHARS * c.size for x in self.record_x.values())
+            for c in cells)
+
+    def _field_starts_inside(self, cell: Cell) -> list[float]:
+        """Where the last record's fields begin strictly inside a cell's width."""
+        snap = COLUMN_SNAP_CHARS * cell.size
+        return sorted(x for x in self.record_x.values() if cell.x0 + snap < x < cell.x1 - snap)
+
+    def cut_at_fields(self, cell: Cell) -> list[Cell]:
+        """A wrapped line reaching into the next field's column (two fields' wrapped ends set
+        close: 「スマートシティコンソーシアム」 and 「ィクス第3(株)*」, one cell by the width of
+        their gap) cut where that field's text begins: a line wrapped within its cell never
+        crosses into the next column, so what stands there is the next field's."""
+        starts = self._field_starts_inside(cell)
+        snap = COLUMN_SNAP_CHARS * cell.size
+        cuts = [w["x0"] for w in cell.words if any(abs(w["x0"] - x) <= snap for x in starts)]
+        return cut_cell(cell, sorted(cuts)) if cuts else [cell]
+
+    def reaches_across(self, cell: Cell) -> bool:
+        """A cell across a field's start with no word beginning there: it cannot be cut."""
+        snap = COLUMN_SNAP_CHARS * cell.size
+        return any(not any(abs(w["x0"] - x) <= snap for w in cell.words)
+                   for x in self._field_starts_inside(cell))
+
     def fill_labelled(self, entry: Entry, labelled: dict[str, str], cells: list[Cell]) -> None:
         """Fields of a ``label value`` row into an entry (a prefecture is the entry's own)."""
         for role, value in labelled.items():
@@ -1129,11 +1183,21 @@ def _merged_boxes(rows: list[Row]) -> set[tuple[float, float, float, float]]:
     return merged
 
 
-def _repeated_labels(rows: list[Row], shape: Shape) -> set[str]:
-    """Texts printed twice or more on a page before another cell of their row that could be
-    category labels: a member's name is printed once."""
+def _category_texts(rows: list[Row], shape: Shape) -> set[str]:
+    """Texts printed as category cells the vocabulary lacks would be: twice or more on a page
+    before another cell of their row (a member's name is printed once), or before the names of
+    their row, ending left of where the page's other rows begin (a category printed on its
+    group's first row only)."""
     printed = Counter(key(c.text) for row in rows for c in row.own_cells[:-1])
-    return {text for text, n in printed.items() if n >= 2 and could_be_label(text, shape)}
+    texts = {text for text, n in printed.items() if n >= 2 and could_be_label(text, shape)}
+    firsts = [(row, row.own_cells[0]) for row in rows if row.own_cells and not row.in_margin]
+    before_names = [c for row, c in firsts if len(row.own_cells) >= 2
+                    and shape.label(c.text) is None and could_be_label(c.text, shape)]
+    others = [c.x0 for _, c in firsts if all(c is not b for b in before_names)]
+    if len(others) >= 3:
+        begin = statistics.median(others)
+        texts |= {key(c.text) for c in before_names if c.x1 <= begin + ROW_TOLERANCE}
+    return texts
 
 
 def could_be_label(text: str, shape: Shape) -> bool:
@@ -1284,7 +1348,7 @@ def _append_field(shape: Shape, entry: Entry, role: str, text: str) -> None:
     printed one proposer per line), or the wrapped rest of a text."""
     existing = entry.fields.get(role, "")
     if role in (shape.place_role, *shape.list_roles) and existing and _is_place(text) and \
-            not classify.wraps_into_one(existing, text):
+            not classify.wraps_into_one(existing, text) and not existing.endswith(_SEPARATORS):
         listed = entry.items.get(role) or (existing,)
         if all(_is_place(n) for n in listed):
             entry.items[role] = (*listed, text)
@@ -1462,15 +1526,23 @@ def _names_one_local_government(entry: Entry, shape: Shape) -> bool:
 _BRACKET_LEFT_OPEN_RE = re.compile(r"[（(]([^（()）]*)$")
 
 
+_SEPARATORS = ("・", "、", ",", "，")  # between the places of a joint proposal
+
+
 def _is_place(text: str) -> bool:
     """A place, or several joined by ・、, (北海道・更別村・岩見沢市); its bracketed prefecture
-    may be cut by a wrap (「清川村（神奈川」, its 「県）」 on the next line)."""
-    k = key(text)
+    may be cut by a wrap (「清川村（神奈川」, its 「県）」 on the next line), and so may the last
+    name of several (「宮崎県、都城市、高千穂町、美郷」, its 「町」 on the next line: whether
+    the joined place names local governments is checked once its lines are read), or a list
+    end at a separator (「神奈川県海老名市・」 / 「伊勢原市」)."""
+    k = key(text).rstrip("".join(_SEPARATORS))
     cut = _BRACKET_LEFT_OPEN_RE.search(k)
     if cut and cut.start() and any(p.startswith(cut.group(1)) for p in PREFECTURES):
         k = k[: cut.start()]
     parts = [p for p in k.replace("、", "・").replace(",", "・").split("・") if p]
-    return classify.is_place(k) or (len(parts) > 1 and all(classify.is_place(p) for p in parts))
+    return classify.is_place(k) or len(parts) > 1 and all(
+        classify.is_place(p) for p in parts[:-1]) and (
+        classify.is_place(parts[-1]) or classify.begins_a_local_government(parts[-1]))
 
 
 def _header(
@@ -1719,15 +1791,39 @@ def join_wrapped_labels(rows: list[Row], shape: Shape) -> list[Row]:
             return all(_spaced(w) for w in cell.words)
         return all(_spaced({"text": line}) for line in cell.lines)
 
+    # a label's line glued to the row number before it, cut from it: the line -> (the cell
+    # as printed, the row number left in its row)
+    numbered_lines: dict[int, tuple[Cell, Cell]] = {}
+
+    def off_its_number(cell: Cell) -> Cell:
+        """The spaced letters of a cell 「139法　人」 (a row number set close before a label's
+        line), or the cell: a row number never ends a label."""
+        words = cell.words
+        if cell.ruled or len(words) != 2 or classify.number(words[0]["text"]) is None \
+                or not _spaced(words[1]):
+            return cell
+        pieces = cut_cell(cell, [float(words[1]["x0"])])
+        if len(pieces) != 2:
+            return cell
+        numbered_lines[id(pieces[1])] = (cell, pieces[0])
+        return pieces[1]
+
     def lines_below(i: int, cell: Cell, fits: Callable[[str, Cell], bool]) -> list[Cell]:
         """``cell`` and the cells just below it that ``fits`` says continue it."""
         parts, text, last = [cell], key(cell.text), cell
         for below in rows[i + 1:i + 6]:
             if below.top - last.bottom >= last.size:
                 break
-            nxt = next((b for b in below.cells if b.x0 < last.x1 and last.x0 < b.x1), None)
+            # under the label's lines so far (each centred in the column: 「究　機　関」 /
+            # 「等」 need not overlap each other)
+            lo, hi = min(p.x0 for p in parts), max(p.x1 for p in parts)
+            nxt = next((b for b in below.cells if b.x0 < hi and lo < b.x1), None)
             if nxt is None:  # a line of the entries beside the label, between its lines
                 continue
+            if (line := off_its_number(nxt)) is not nxt and fits(text, line):
+                nxt = line
+            if key(nxt.text) == key(cell.text):
+                break  # the label's first line again: the label printed on the next row
             if nxt.ruled or classify.number(nxt.text) is not None or not fits(text, nxt):
                 break  # (a row number below a heading's count is no more of its count)
             parts.append(nxt)
@@ -1746,22 +1842,33 @@ def join_wrapped_labels(rows: list[Row], shape: Shape) -> list[Row]:
 
     def label_line_cut(i: int, cell: Cell) -> list[Cell]:
         """A label's first line glued to the name beside it (「関係府省・経済」「内閣官房」,
-        after a row number or not), the lines just below completing the label (「団体等」):
-        the cell cut into its number, that line and the name."""
+        after a row number or not), or to the row number only (「281企　業　・　団」), the
+        lines just below completing the label (「団体等」): the cell cut into its number, that
+        line and the name."""
         words = cell.words
         if cell.ruled or len(cell.lines) != 1 or len(words) < 2 or begins(key(cell.text)):
             return [cell]
         first = 1 if classify.number(words[0]["text"]) is not None else 0
-        for end in range(first + 1, len(words)):
+
+        def cut(end: int) -> list[Cell] | None:
+            bounds = ([float(words[first]["x0"])] if first else []) + \
+                ([float(words[end]["x0"])] if end < len(words) else [])
+            pieces = cut_cell(cell, bounds) if bounds else []
+            return pieces if len(pieces) == len(bounds) + 1 else None
+
+        for end in range(first + 1, len(words) + 1):
             if not begins(key("".join(w["text"] for w in words[first:end]))):
-                return [cell]
-            bounds = ([float(words[first]["x0"])] if first else []) + [float(words[end]["x0"])]
-            pieces = cut_cell(cell, bounds)
-            if len(pieces) != len(bounds) + 1:
-                return [cell]
+                break
+            if (pieces := cut(end)) is None:
+                break
             line = lines_below(i, pieces[first], known)
             if len(line) >= 2 and shape.label("".join(key(p.text) for p in line)) is not None:
                 return pieces
+        # a spaced line of a label the vocabulary lacks, if spaced lines just below complete
+        # it (「大　学　・　研」 / 「究　開　発」 / 「法　人」): letters set apart are no name's
+        if _spaced(words[first]) and shape.label(words[first]["text"]) is None \
+                and (pieces := cut(first + 1)) and len(lines_below(i, pieces[first], unknown)) >= 2:
+            return pieces
         return [cell]
 
     rows = [replace(r, cells=list(r.cells), kinds={}) for r in rows]
@@ -1783,6 +1890,10 @@ def join_wrapped_labels(rows: list[Row], shape: Shape) -> list[Row]:
                                    bottom=parts[-1].bottom,
                                    words=tuple(w for p in parts for w in p.words))
             for below in rows[i + 1:]:
+                for p in parts[1:]:
+                    if id(p) in numbered_lines:  # its row keeps the number
+                        printed, number = numbered_lines[id(p)]
+                        below.cells = [number if b is printed else b for b in below.cells]
                 below.cells = [b for b in below.cells if all(b is not p for p in parts[1:])]
     return [r for r in rows if r.cells]
 

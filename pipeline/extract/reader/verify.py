@@ -46,6 +46,7 @@ from pipeline.extract.reader.structure import (
     Reading,
     Shape,
     _column_names,
+    _is_count,
     _is_place,
     _labelled_cells,
     _State,
@@ -154,6 +155,10 @@ def _unknown_category_cell(row: Row, shape: Shape) -> bool:
     """A row whose first cell could be a category cell no label of the vocabulary names (a
     category column printing a synonym the layout CSV lacks): worth a reading that infers."""
     cells = row.own_cells
+    if cells and classify.number(cells[0].text) is not None:  # after the row's number:
+        cells = cells[1:]  # a category cell, then a name (「1 | 学術研究機関 | …大学」)
+        if len(cells) >= 2 and classify.number(cells[1].text) is not None:
+            return False  # a name between two row numbers (a grid of numbered names)
     return len(cells) >= 2 and shape.label(cells[0].text) is None and \
         could_be_label(cells[0].text, shape)
 
@@ -213,7 +218,8 @@ def _read_readings(
         labelled = shape.record and any(
             _labelled_cells(shape.vocabulary, r.own_cells) and kind_of(r, shape).header is None
             or _record_across(r) for r in rows)
-        columns = None if labelled else newspaper_order(page, furniture, goes_with_names)
+        columns = None if labelled else newspaper_order(
+            page, furniture, goes_with_names, lambda text: _is_count(shape.vocabulary, text))
         if columns is not None:  # a column's own row may stack a heading and a sub-heading
             columns = split_stacked_headings(columns, shape)
         if shape.record and any(_record_header([h[2] for h in kind_of(row, shape).header or []])

@@ -44,7 +44,11 @@ SUFFIX_MATCH_MAX_CHARS = 8
 _COUNT_RE = re.compile(r"[0-9][0-9,]*")
 _HEADING_MARK_RE = re.compile(
     r"^(?:[0-9]+[.、):]?|\([0-9]+\)|第[0-9]+)?[【\[■□●○◎◯★☆◆◇▼▽▶▷<〈《〔]"
+    # numbering no list numbers its entries with: Ⅰ． (NFKC I.); not 第１ (a name's wrapped
+    # end 「第3株式会社」 begins so)
+    r"|^[IVX]{1,4}\.(?=[^\x00-\x7f])"
 )
+_CIRCLED_RE = re.compile(r"[\u2460-\u2473]")  # ①..⑳: no list numbers its entries so
 _CLOSING_RE = re.compile(r"[】\]>〉》〕]")
 _TRAILING_NOTE_RE = re.compile(r"[（(][^）)]*[）)]$|[※*＊][0-9]*$")
 
@@ -172,10 +176,12 @@ class Vocabulary:
         if not k or self.label(k) is not None:
             return None
         core, tail = self.strip(k)
+        circled = _CIRCLED_RE.match((text or "").lstrip()) is not None  # ① (NFKC: 1)
         # decorated as a heading: a bracket or a bullet, or a count after it; numbering alone is
         # no sign (a numbered list numbers its entries the same way)
         continued = _continued(tail)  # a heading restated on its next page: 「（つづき）」
-        marked = _HEADING_MARK_RE.match(k) is not None or _CLOSING_RE.search(tail) is not None
+        marked = _HEADING_MARK_RE.match(k) is not None or _CLOSING_RE.search(tail) is not None \
+            or circled
         if not (marked or continued or _COUNT_RE.search(tail)) or not core or len(core) > 20:
             return None
         number = _COUNT_RE.search(tail)
