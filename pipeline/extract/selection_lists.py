@@ -39,7 +39,8 @@ def check_place(entry: Entry, roles: Iterable[str]) -> str | None:
     """The content check of a selection: the first of ``roles`` it fills names a place, and a
     local government lies in the prefecture printed for it; a later role's place naming no local
     government (全域) stands only when no other text begins with one (a place glued to its
-    project, the place column then empty). None when it passes."""
+    project, the place column then empty); places ending at a separator (「…海老名市・」) miss
+    their wrapped last one. None when it passes."""
     roles = tuple(roles)
     role = next((r for r in roles if entry.fields.get(r)), None)
     shown = " | ".join(v for v in entry.fields.values() if v)

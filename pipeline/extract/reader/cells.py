@@ -143,10 +143,11 @@ def _merge(words: list[Word]) -> Word:
 
 def unspace_letters(line: list[Word]) -> list[Word]:
     """Merge runs of single characters set with even spacing (均等割付) into one word: two or
-    more single non-ASCII characters whose gaps are equal and at most LETTER_SPACING_CHARS
-    characters (two alone: LETTER_PAIR_CHARS), two of them at least no digit (a year spread in
-    a heading 「2 0 1 8 年 度」; row numbers alone are no word). A name is never one
-    character, so such a run is one spaced word."""
+    more single characters (a letter that is no ASCII, or a digit) whose gaps, or steps, are
+    equal and at most LETTER_SPACING_CHARS characters apart (two alone: LETTER_PAIR_CHARS), two
+    of them at least no digit (a year spread in a heading 「2 0 1 8 年 度」; digits alone, as
+    row numbers, are no word). A name is never one character, so such a run is one spaced
+    word."""
     out: list[Word] = []
     run: list[Word] = []
 

@@ -54,6 +54,9 @@ ROW_GAP_MIN_RATIO = 1.25
 # A cell belongs to the column whose header it overlaps most; with no overlap, to the column
 # whose header starts nearest, within this many characters.
 COLUMN_SNAP_CHARS = 3.0
+# The lines of a label the vocabulary knows may stand this many letters apart (a merged cell's
+# lines spread over its height); the label they make is checked against the vocabulary.
+KNOWN_LABEL_REACH = 2.5
 
 
 @dataclass(frozen=True)
@@ -1808,11 +1811,13 @@ def join_wrapped_labels(rows: list[Row], shape: Shape) -> list[Row]:
         numbered_lines[id(pieces[1])] = (cell, pieces[0])
         return pieces[1]
 
-    def lines_below(i: int, cell: Cell, fits: Callable[[str, Cell], bool]) -> list[Cell]:
-        """``cell`` and the cells just below it that ``fits`` says continue it."""
+    def lines_below(i: int, cell: Cell, fits: Callable[[str, Cell], bool],
+                    reach: float = 1.0) -> list[Cell]:
+        """``cell`` and the cells just below it that ``fits`` says continue it, each less
+        than ``reach`` letters below the one before."""
         parts, text, last = [cell], key(cell.text), cell
-        for below in rows[i + 1:i + 6]:
-            if below.top - last.bottom >= last.size:
+        for below in rows[i + 1:]:  # (rows of other columns of the page may stand between)
+            if below.top - last.bottom >= reach * last.size:
                 break
             # under the label's lines so far (each centred in the column: 「究　機　関」 /
             # 「等」 need not overlap each other)
@@ -1861,7 +1866,7 @@ def join_wrapped_labels(rows: list[Row], shape: Shape) -> list[Row]:
                 break
             if (pieces := cut(end)) is None:
                 break
-            line = lines_below(i, pieces[first], known)
+            line = lines_below(i, pieces[first], known, KNOWN_LABEL_REACH)
             if len(line) >= 2 and shape.label("".join(key(p.text) for p in line)) is not None:
                 return pieces
         # a spaced line of a label the vocabulary lacks, if spaced lines just below complete
@@ -1878,7 +1883,8 @@ def join_wrapped_labels(rows: list[Row], shape: Shape) -> list[Row]:
         for c, cell in enumerate(row.cells):
             parts = [cell]
             if not cell.ruled and begins(shape.vocabulary.strip(cell.text)[0] or key(cell.text)):
-                parts = lines_below(i, cell, known)
+                # (lines set apart in a tall merged cell: what they make must be a label)
+                parts = lines_below(i, cell, known, KNOWN_LABEL_REACH)
                 if shape.label("".join(key(p.text) for p in parts)) is None:
                     parts = [cell]
             if len(parts) < 2 and spaced(cell) and shape.label(cell.text) is None:
