@@ -75,11 +75,12 @@ bench: $(VENV)/.installed-dev ## extraction speed and memory, and the no-op make
 	$(PY) benchmarks/bench_extract.py
 
 # make layouts: N samples per list kind (KIND=members|mlit_model|cao|smc|all), seeds SEED.. (random
-# when not given), the PDFs kept in KEEP=dir if given; fails when a wrong list was published.
+# when not given), the PDFs kept in KEEP=dir if given, JOBS processes (one per CPU when not given);
+# fails when a wrong list was published.
 N    ?= 500
 KIND ?= all
 layouts: $(VENV)/.installed-dev ## generated list layouts read by the extractors: K of N exact, refused, WRONG
-	$(PY) -m tests.layouts.run --kind $(KIND) --n $(N) $(if $(SEED),--seed $(SEED)) $(if $(KEEP),--keep $(KEEP))
+	$(PY) -m tests.layouts.run --kind $(KIND) --n $(N) $(if $(SEED),--seed $(SEED)) $(if $(KEEP),--keep $(KEEP)) $(if $(JOBS),--jobs $(JOBS))
 
 lock: ## refresh the hashed lockfiles in requirements/ from pyproject.toml (needs PyPI)
 	$(PYTHON) -m pip install --quiet --target .cache/lock-tools uv==$(UV_VERSION)

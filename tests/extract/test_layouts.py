@@ -535,9 +535,19 @@ def test_the_run_says_exact_or_wrong_and_exits_1_on_a_wrong_list(
     """With an extractor that publishes the truth (or the truth one row short), the run
     reports it exact (exit 0) or WRONG with its seed (exit 1)."""
     monkeypatch.setattr(adapter, "extract", lambda drawn: _published_truth(drawn).iloc[rows])
-    assert main(["--kind", "cao", "--n", "1", "--seed", "7", "--no-negatives",
+    assert main(["--kind", "cao", "--n", "1", "--seed", "7", "--no-negatives", "--jobs", "1",
                  "--keep", str(tmp_path)]) == code
     assert said in capsys.readouterr().out
+
+
+def test_samples_shared_among_processes_come_back_in_order(tmp_path: Path) -> None:
+    """``--jobs 2`` judges the same samples and variants as one process, in the same order."""
+    samples = covering_sample("smc")[:3]
+    alone = run_kind(samples, tmp_path / "one", negatives="alternate", jobs=1)
+    shared = run_kind(samples, tmp_path / "two", negatives="alternate", jobs=2)
+    assert [(r.sample.seed, r.variant, r.outcome) for r in shared] == \
+        [(r.sample.seed, r.variant, r.outcome) for r in alone]
+    assert [r.variant for r in alone] == ["", "drop", "", "", "move"]
 
 
 def test_make_layouts_reports_as_the_readme_shows(tmp_path: Path) -> None:
@@ -550,7 +560,8 @@ def test_make_layouts_reports_as_the_readme_shows(tmp_path: Path) -> None:
         cwd=REPO, capture_output=True, text=True, timeout=300,
     )
     out = done.stdout
-    assert "make layouts: 2 samples per kind, seeds 3..4, kinds smc" in out, done.stderr
+    assert "make layouts: 2 samples per kind, seeds 3..4, kinds smc; processes:" in out, \
+        done.stderr
     assert "== smc: " in out and " of 2 exact; refused " in out
     assert "time per sample:" in out and "negative variants (drop, move):" in out
     assert (done.returncode != 0) == ("WRONG seed" in out), out

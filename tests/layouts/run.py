@@ -1,6 +1,6 @@
 """``make layouts``: generate list PDFs, run their extractors, compare with the truth.
 
-    python -m tests.layouts.run --kind members --n 500 [--seed S] [--keep DIR]
+    python -m tests.layouts.run --kind members --n 500 [--seed S] [--keep DIR] [--jobs J]
 
 Prints per kind: K of N exact; the refused ones with the dimension values they share most
 (counts per value, one example error each); every WRONG one (a list published that differs
@@ -13,6 +13,7 @@ published. A sample is reproduced alone by ``make layouts KIND=<kind> N=1 SEED=<
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import re
 import sys
@@ -20,6 +21,8 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from pathlib import Path
 
 from tests.layouts.dimensions import KINDS, NA
@@ -32,21 +35,44 @@ MIN_FOR_RATE = 10
 
 
 def run_kind(samples: Sequence[Sample], out_dir: Path, negatives: str = "all",
-             progress: bool = False) -> list[Result]:
+             progress: bool = False, jobs: int = 1) -> list[Result]:
     """Evaluate every sample and its negative variants: ``all`` of them, one for every other
-    sample (``alternate``: drop, move, drop ... for samples 0, 2, 4 ...), or ``none``."""
-    results: list[Result] = []
+    sample (``alternate``: drop, move, drop ... for samples 0, 2, 4 ...), or ``none``.
+    With ``jobs`` > 1 the samples are shared among that many processes (results in order)."""
+    tasks: list[tuple[Sample, tuple[str, ...]]] = []
     for i, s in enumerate(samples):
         variants: tuple[str, ...] = ()
         if negatives == "all":
             variants = VARIANTS
         elif negatives == "alternate" and i % 2 == 0:
             variants = (VARIANTS[(i // 2) % len(VARIANTS)],)
-        for variant in ("", *variants):
-            results.append(evaluate(s, out_dir, variant))
-        if progress and (i + 1) % 25 == 0:
-            print(f"  … {i + 1}/{len(samples)}", file=sys.stderr, flush=True)
+        tasks.append((s, variants))
+    one = partial(_evaluate_with_variants, out_dir=out_dir)
+    results: list[Result] = []
+    with ProcessPoolExecutor(jobs) if jobs > 1 else _InProcess() as pool:
+        for i, sample_results in enumerate(pool.map(one, tasks)):
+            results += sample_results
+            if progress and (i + 1) % 25 == 0:
+                print(f"  … {i + 1}/{len(samples)}", file=sys.stderr, flush=True)
     return results
+
+
+def _evaluate_with_variants(task: tuple[Sample, tuple[str, ...]], out_dir: Path) -> list[Result]:
+    s, variants = task
+    return [evaluate(s, out_dir, variant) for variant in ("", *variants)]
+
+
+class _InProcess:
+    """The executor's ``map`` in this process: one job, tracebacks as they happen."""
+
+    def __enter__(self) -> _InProcess:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def map(self, fn, items):  # noqa: ANN001, ANN201 - the executor's signature
+        return map(fn, items)
 
 
 def shared_values(refused: Sequence[Result], everyone: Sequence[Result]) -> list[tuple]:
@@ -143,11 +169,13 @@ def main(argv: Iterable[str] | None = None) -> int:
     parser.add_argument("--no-negatives", action="store_true",
                         help="skip the negative variants (one entry removed or moved)")
     parser.add_argument("--keep", type=Path, default=None, help="keep the PDFs in this folder")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                        help="processes sharing the samples (default: one per CPU)")
     args = parser.parse_args(list(argv) if argv is not None else None)
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(10**6)
     kinds = KINDS if args.kind == "all" else (args.kind,)
     print(f"make layouts: {args.n} samples per kind, seeds {seed}..{seed + args.n - 1}, "
-          f"kinds {', '.join(kinds)}", flush=True)
+          f"kinds {', '.join(kinds)}; processes: {max(1, args.jobs)}", flush=True)
     lines: list[str] = []
     wrong = False
     with tempfile.TemporaryDirectory(prefix="layouts-") as tmp:
@@ -156,7 +184,7 @@ def main(argv: Iterable[str] | None = None) -> int:
             started = time.perf_counter()
             results = run_kind(sample(kind, args.n, seed), out_dir / kind,
                                negatives="none" if args.no_negatives else "all",
-                               progress=True)
+                               progress=True, jobs=max(1, args.jobs))
             block: list[str] = []
             wrong |= report(kind, results, time.perf_counter() - started, block)
             print("\n".join(block), flush=True)
