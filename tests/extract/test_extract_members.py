@@ -386,6 +386,40 @@ def test_a_label_printed_on_every_row_is_not_joined_to_the_next_rows() -> None:
     ]) == [["1", "学術研究機関", "テスト桜台10大学"], ["2", "学術研究機関", "テスト東雲8大学"]]
 
 
+def _glued_then_joined(words: list[tuple[str, float, float]]) -> list[list[str]]:
+    """As ``_joined_rows``, after split_glued_cells (as the reader does, before)."""
+    from pipeline.extract.pdf import PageView
+    from pipeline.extract.reader.cells import page_rows
+    from pipeline.extract.reader.structure import join_wrapped_labels, split_glued_cells
+
+    shape = member_spec(SID).shape
+    rows = page_rows(PageView(1, 595, 842, [  # type: ignore[arg-type]
+        {"text": t, "x0": x0, "x1": x0 + sum(4.5 if ch.isascii() else 9 for ch in t),
+         "top": top, "bottom": top + 9, "size": 9.0} for t, x0, top in words]))
+    return [[c.text for c in r.cells]
+            for r in join_wrapped_labels(split_glued_cells(rows, shape), shape)]
+
+
+@pytest.mark.parametrize("rows", [2, 3])
+def test_a_label_lacked_printed_on_every_row_close_to_each_name_is_cut_from_it(
+        rows: int) -> None:
+    # seeds 2300090, 2400035: 「大学・研究開発」 / 「法人」 in the category column of each row,
+    # one letter-space before the name (one cell by the gap): the label printed alike on
+    # three rows or more is a label, cut from the names and joined with its wrapped line;
+    # on two rows it could be two names' first words, and is left whole
+    words = []
+    for i in range(rows):
+        top = 100.0 + 29 * i
+        words += [("大学・研究開発", 42.5, top), (f"{i + 1}　テスト桜台{i}大学", 114.5, top),
+                  ("法人", 42.5, top + 12)]
+    read = _glued_then_joined(words)
+    if rows == 3:
+        assert read == [["大学・研究開発法人", f"{i + 1}　テスト桜台{i}大学"] for i in range(3)]
+    else:  # one cell: the label glued to the name, as before (the reading then refuses it)
+        assert [len(cells) for cells in read[::2]] == [1, 1]
+        assert read[0][0].startswith("大学・研究開発") and read[0][0].endswith("テスト桜台0大学")
+
+
 @pytest.mark.parametrize(
     "printed, heading",
     [  # numbering no list numbers its entries with marks a heading the vocabulary lacks

@@ -291,6 +291,23 @@ READ_EXACTLY: dict[tuple[str, int], str] = {
                           "in four columns (「大　学　・　高」 / 「専　・　研」 / 「究　機　関」), "
                           "rows of the other columns between them: its last line read as a "
                           "heading",
+    # refused at the eighth sitting's end (578aab0), read exactly since the ninth
+    ("members", 2400009): "a prefecture column printed once per group, its one prefecture on "
+                          "a page (「北海道」 | 「旭川市」, then 「網走市」 under 旭川市): "
+                          "北海道 read as a member",
+    ("members", 2400024): "a page without a header (its columns begin with sub-headings) after "
+                          "a header read in the right column of the page before: the table's "
+                          "columns looked for there",
+    ("members", 2400037): "a heading at the head of a page's second column, level with the "
+                          "first column's: taken for a label between two rows of entries",
+    ("members", 2400059): "a page title the vocabulary lacks numbered 「３．」 over the header, "
+                          "and a last column of one entry, level with the header",
+    ("members", 2300220): "a page's last column holding few rows beside a column of wrapped "
+                          "names: no gutter, the page read across",
+    ("members", 2300077): "a label's last letter set close to the row number (「165等」)",
+    ("members", 2300090): "a label the vocabulary lacks printed before each name one "
+                          "letter-space from it, wrapped (「大学・研究開発」 / 「法人」); names "
+                          "wrapped before their legal form (「…第2」 / 「(株)」)",
     ("mlit_model", 2400154): "a numbered list, fields labelled: a consortium's and a lead's "
                              "wrapped ends on one line (「コンソーシアム」 「構」) read as a "
                              "labelled field (コンソーシアム：構), an entry without a place",

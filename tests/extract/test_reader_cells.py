@@ -201,6 +201,39 @@ def test_the_last_column_begun_may_hold_a_category_cell_beside_a_name() -> None:
     assert texts[30] == "31株式会社名前"
 
 
+def test_the_last_column_begun_may_hold_one_entry() -> None:
+    # seed 2400059, page 4: the page's last column holds one name, level with the first
+    # column's first row: still a column, read after the first (it was read across, the name
+    # taken into the row before it)
+    words = [_word(f"{i + 1}株式会社名前", 164, top=130.0 + 17 * i) for i in range(30)]
+    words.append(_word("31株式会社名前", 551, top=130.0))
+    page = Page(1, page_rows(PageView(1, 842, 595, words)))
+    order = newspaper_order(page, lambda row: False)
+    assert order is not None
+    texts = [" ".join(c.text for c in r.cells) for r in order]
+    assert texts[0] == "1株式会社名前" and texts[-1] == "31株式会社名前"
+    assert len(texts) == 31
+
+
+def test_a_column_of_few_rows_beside_wrapped_names_is_a_column() -> None:
+    # seed 2300220, page 5: names wrapped over two lines each in the left column, twelve in
+    # the right (fewer rows than a quarter of the page's): still a column of the page, its
+    # text beginning at one place; a long name reaching right alone makes none
+    words: list[Word] = []
+    for i in range(30):
+        top = 130.0 + 24 * i
+        words += [_word(f"{i + 1}株式会社名", 164, top=top), _word("前", 173, top=top + 10)]
+    words += [_word(f"{i + 31}名前省", 551, top=130.0 + 24 * i) for i in range(12)]
+    page = Page(1, page_rows(PageView(1, 842, 595, words)))
+    order = newspaper_order(page, lambda row: False)
+    assert order is not None
+    texts = [" ".join(c.text for c in r.cells) for r in order]
+    assert texts[:2] == ["1株式会社名", "前"] and texts[60] == "31名前省"
+    ragged = words[:60] + [_word("31株式会社名前株式会社名前株式会社名前", 164, top=900.0)]
+    assert newspaper_order(Page(1, page_rows(PageView(1, 842, 1200, ragged))),
+                           lambda row: False) is None
+
+
 def test_a_headings_count_set_apart_ends_its_line_in_the_column_on_the_left() -> None:
     # seed 2300103: 「関係府省・経済団体」 spread to its column's width, its count 「１２団体」
     # two letters further, about as far from the right column's first name: white on both

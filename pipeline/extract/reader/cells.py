@@ -19,6 +19,7 @@ Tolerances are in PDF points (1/72 inch) or in characters of the text's own size
 from __future__ import annotations
 
 import statistics
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
@@ -619,14 +620,22 @@ def _gutters(body: list[Row], size: float,
         """Text right of the gutter on consecutive rows at the page's head only (below a
         heading or two), each with a cell starting where the others do (a category cell
         beside one of them aside): the last column of a page set in columns, filled from the
-        top."""
+        top (by one entry, maybe: the readings across and down both stand to be checked)."""
         right = [any(c.x0 >= g[0] for c in r.cells) for r in body]
         on = [i for i, r in enumerate(right) if r]
-        if len(on) < 2 or on[0] > 2 or on[-1] - on[0] + 1 != len(on):
+        if not on or on[0] > 2 or on[-1] - on[0] + 1 != len(on):
             return False
         starts = [[c.x0 for c in body[i].cells if c.x0 >= g[0]] for i in on]
         return any(all(any(abs(x - y) <= 1 for y in row) for row in starts[1:])
                    for x in starts[0])
+    def column_on_right(g: tuple[float, float]) -> bool:
+        """MIN_BODY_ROWS rows or more whose text right of the gutter begins at one x: a column
+        of text, however few its rows beside a column of wrapped names (a ragged right edge
+        begins nowhere right of the strip)."""
+        begins = Counter(round(min(c.x0 for c in r.cells if c.x0 >= g[0])) for r in body
+                         if any(c.x0 >= g[0] for c in r.cells))
+        return any(sum(begins[x + d] for d in (-1, 0, 1)) >= MIN_BODY_ROWS for x in begins)
     # a gutter needs text on both sides in a fair share of rows (not a ragged right edge)
     return [g for g in gutters if min(side_rows(g, -1), side_rows(g, 1)) >= len(body) // 4
-            or last_column_begun(g)]
+            or last_column_begun(g)
+            or (side_rows(g, -1) >= len(body) // 4 and column_on_right(g))]

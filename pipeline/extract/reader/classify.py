@@ -224,6 +224,7 @@ LEGAL_FORMS = (
 
 def begins_a_name(text: str) -> bool:
     """A printed line that starts a name of its own (a legal form first, 株式会社…/(株)…, or a
-    local government's whole name): never the wrapped end of the name above."""
+    local government's whole name): never the wrapped end of the name above. A legal form
+    alone (「(株)」, 「株式会社」) names nothing: it ends the name above."""
     k = unicodedata.normalize("NFKC", key(text)).replace("㈱", "(株)")
-    return k.startswith(LEGAL_FORMS) or is_local_government(k)
+    return k.startswith(LEGAL_FORMS) and k not in LEGAL_FORMS or is_local_government(k)

@@ -57,6 +57,9 @@ COLUMN_SNAP_CHARS = 3.0
 # The lines of a label the vocabulary knows may stand this many letters apart (a merged cell's
 # lines spread over its height); the label they make is checked against the vocabulary.
 KNOWN_LABEL_REACH = 2.5
+# A text wrapped alike onto the line below it on this many rows of a page is a label printed on
+# every row of its group (see join_wrapped_labels).
+REPEATED_WRAPS = 3
 
 
 @dataclass(frozen=True)
@@ -187,12 +190,29 @@ class PageFacts:
     merged_boxes: set[tuple[float, float, float, float]]  # ruled boxes spanning rows
     category_texts: set[str]  # texts printed as category cells would be (_category_texts)
     prefecture_columns: list[float]  # where its cells are prefectures only
+    table_titles: set[str]  # texts printed alone just above a table's header (_table_titles)
 
 
 def page_facts(rows: list[Row], shape: Shape) -> PageFacts:
     return PageFacts(gap_threshold(rows, shape), _merged_boxes(rows),
                      _category_texts(rows, shape),
-                     [] if shape.record else _prefecture_columns(rows))
+                     [] if shape.record else _prefecture_columns(rows),
+                     _table_titles(rows, shape))
+
+
+def _table_titles(rows: list[Row], shape: Shape) -> set[str]:
+    """Texts alone in their row just above a row of column headers, that could be a category
+    label the vocabulary lacks once their numbering is taken off (「３．大学・研究開発法人」
+    over 「所在都道府県　会員名」 at each page's head, where the reader takes them): numbering
+    alone marks no heading (a list numbers its entries so too), but a table's title is no
+    entry."""
+    titles = set()
+    for row, below in zip(rows, rows[1:], strict=False):
+        if len(row.own_cells) == 1 and kind_of(below, shape).header is not None \
+                and kind_of(row, shape).header is None \
+                and could_be_label(shape.vocabulary.strip(row.text)[0], shape):
+            titles.add(key(row.text))
+    return titles
 
 
 class _State:
@@ -210,6 +230,7 @@ class _State:
         self.columns: list[_Column] | None = None
         self.table_ruled = False
         self.table_starts: tuple[float, ...] = ()  # cell starts in the header's page column
+        self.page_starts: tuple[float, ...] = ()  # cell starts on the page (read across)
         self.last_in_group: dict[int, Entry] = {}  # the last entry of each group of columns
         self.col_starts: list[float] = []
         self.last_in_col: dict[float, Entry] = {}
@@ -250,6 +271,7 @@ class _State:
         self.page_column: tuple[float, ...] = ()  # where cells start in the column read down
         self.merged_boxes: set[tuple[float, float, float, float]] = set()  # the page's facts
         self.category_texts: set[str] = set()  # (see PageFacts)
+        self.table_titles: set[str] = set()  # (see PageFacts)
         self.prefecture_columns: list[float] = []
         self.label_row: Row | None = None  # a label alone in its row, read since the last row
         self.heading_row: Row | None = None  # the last row read as a category label
@@ -374,10 +396,12 @@ class _State:
         self.page_column = ()
         self.merged_boxes = facts.merged_boxes
         self.category_texts = facts.category_texts if self.options.infer_labels else set()
+        self.table_titles = facts.table_titles if self.options.infer_labels else set()
         self.prefecture_columns = facts.prefecture_columns
         # a page with too few lines to show two pitches is set like the pages before it
         self.gap_threshold = facts.threshold or self.gap_threshold
         self.page_rows = rows
+        self.page_starts = tuple(sorted({round(c.x0) for r in rows for c in r.cells}))
 
     def feed(self, row: Row) -> None:
         if self.options.newspaper and row.starts and row.starts != self.page_column:
@@ -459,6 +483,13 @@ class _State:
             self.new_section(kind.unknown, row, inferred=True)
             self.role(row, "heading?")
             return
+        if self.options.infer_labels and key(row.text) in self.table_titles \
+                and self.previous is None and self.entries_on_page == 0 \
+                and kind.label is None and not kind.furniture:  # (at the page's head)
+            core = self.shape.vocabulary.strip(row.text)[0]
+            self.new_section(Label("", core, None, False), row, inferred=True)
+            self.role(row, "heading?")
+            return
         if self.columns is not None and not self.continues_table(row):
             self.columns, self.ended = None, True
             self.role(row, "after")
@@ -486,8 +517,9 @@ class _State:
                 # rows apart (not a name's wrapped line), nothing between them
                 self.pitch = pitch if self.pitch is None else min(self.pitch, pitch)
         if label_row is None or previous is None or previous.page != row.page \
+                or label_row.top < previous.top \
                 or self.pitch is None or row.top - previous.top >= 1.5 * self.pitch:
-            return True
+            return True  # (a label above the row before it heads the page's next column)
         self.problem(label_row, f"the category label {label_row.text!r} stands between two "
                      "rows of entries and takes no line of its own: a cell centred on its "
                      "group (merged over its rows), not a heading over the rows below it")
@@ -544,12 +576,15 @@ class _State:
         return 2 * standing >= len(body)
 
     def columns_for(self, row: Row) -> list[_Column]:
-        """The table's columns where the row stands: shifted right in a later column of the
-        page (a table continued there without its header)."""
+        """The table's columns where the row stands: shifted in a later column of the page,
+        or on a later page (a table continued there without its header)."""
         assert self.columns is not None
-        if row.starts == self.table_starts:
+        # a page not set in columns, after a header read in a column of an earlier page: the
+        # table goes on in the page's one column, wherever that stands (where its cells start)
+        starts = row.starts or (self.page_starts if self.table_starts else ())
+        if starts == self.table_starts:
             return self.columns
-        d = _shift(self.columns, row.starts)
+        d = _shift(self.columns, starts)
         return [_Column(c.x0 + d, c.x1 + d, c.role, (c.span[0] + d, c.span[1] + d))
                 for c in self.columns]
 
@@ -1233,8 +1268,10 @@ def _name_start(cell: Cell, number: int | None) -> float | None:
 def _prefecture_columns(rows: list[Row]) -> list[float]:
     """Where a page's cells are bare prefectures only, three or more, each with a cell after
     it in its row: a prefecture column printed once per group (青森県 | 黒石市, then 大間町
-    alone), whatever the numbering (a column of names holds more than prefectures); and the
-    same column in the page's other columns (as far left of the names), however few there."""
+    alone), whatever the numbering (a column of names holds more than prefectures); the same
+    column in the page's other columns (as far left of the names), however few there; and a
+    prefecture alone where no other cell starts, before a column of names (a group's first row
+    at the page's last lines: 地方公共団体 | 北海道 | 旭川市, then 網走市 under 旭川市)."""
     at: dict[int, list[int | None]] = {}  # where a cell starts: how far the next one is
     for row in rows:
         cells = row.own_cells
@@ -1246,7 +1283,14 @@ def _prefecture_columns(rows: list[Row]) -> list[float]:
             and all(None not in at.get(x + d, [0]) for d in (-1, 1))}
     offsets = {d for seen in only.values() if len(seen) >= 3 for d in seen}
     return [x for x, seen in only.items()
-            if len(seen) >= 3 or all(any(abs(d - o) <= 1 for o in offsets) for d in seen)]
+            if len(seen) >= 3 or all(any(abs(d - o) <= 1 for o in offsets) for d in seen)
+            or all(d is not None and _names_start(at, x + d) for d in seen)]
+
+
+def _names_start(at: dict[int, list[int | None]], x: int) -> bool:
+    """Three or more of the page's cells start at ``x`` (±1): a column of names, where a cell
+    after a lone prefecture standing where nothing else starts is that prefecture's name."""
+    return sum(len(at.get(x + d, ())) for d in (-1, 0, 1)) >= 3
 
 
 def _in_prefecture_column(cells: list[Cell], k: int, columns: list[float]) -> bool:
@@ -1800,10 +1844,10 @@ def join_wrapped_labels(rows: list[Row], shape: Shape) -> list[Row]:
 
     def off_its_number(cell: Cell) -> Cell:
         """The spaced letters of a cell 「139法　人」 (a row number set close before a label's
-        line), or the cell: a row number never ends a label."""
+        line), or the letter of 「165等」, or the cell: a row number never ends a label."""
         words = cell.words
         if cell.ruled or len(words) != 2 or classify.number(words[0]["text"]) is None \
-                or not _spaced(words[1]):
+                or not (_spaced(words[1]) or len(key(words[1]["text"])) == 1):
             return cell
         pieces = cut_cell(cell, [float(words[1]["x0"])])
         if len(pieces) != 2:
@@ -1876,9 +1920,31 @@ def join_wrapped_labels(rows: list[Row], shape: Shape) -> list[Row]:
             return pieces
         return [cell]
 
+    def repeated_wraps() -> dict[int, Cell]:
+        """A text and the line just below it printed alike at one place on REPEATED_WRAPS
+        rows or more: a label the vocabulary lacks, printed on every row of its group and
+        wrapped (「大学・研究開発」 / 「法人」); a name's lines are never the same on two rows.
+        The first line -> the line below it."""
+        def one_line(_: str, below: Cell) -> bool:
+            return len(below.lines) == 1 and classify.number(below.text) is None
+
+        alike: dict[tuple[int, str, str], list[tuple[Cell, Cell]]] = {}
+        for i, row in enumerate(rows):
+            for cell in row.cells:
+                if cell.ruled or len(cell.lines) != 1 or shape.label(cell.text) is not None \
+                        or classify.number(cell.text) is not None:
+                    continue
+                parts = lines_below(i, cell, one_line)[:2]
+                if len(parts) == 2:
+                    alike.setdefault((round(cell.x0), key(cell.text), key(parts[1].text)),
+                                     []).append((parts[0], parts[1]))
+        return {id(first): below for pairs in alike.values() if len(pairs) >= REPEATED_WRAPS
+                for first, below in pairs}
+
     rows = [replace(r, cells=list(r.cells), kinds={}) for r in rows]
     for i, row in enumerate(rows):
         row.cells = [piece for cell in row.cells for piece in label_line_cut(i, cell)]
+    wraps = repeated_wraps()
     for i, row in enumerate(rows):
         for c, cell in enumerate(row.cells):
             parts = [cell]
@@ -1889,6 +1955,8 @@ def join_wrapped_labels(rows: list[Row], shape: Shape) -> list[Row]:
                     parts = [cell]
             if len(parts) < 2 and spaced(cell) and shape.label(cell.text) is None:
                 parts = lines_below(i, cell, unknown)
+            if len(parts) < 2 and id(cell) in wraps:
+                parts = [cell, wraps[id(cell)]]
             if len(parts) < 2:
                 continue
             joined = join_wrapped(p.text for p in parts)
@@ -1909,9 +1977,16 @@ def split_glued_cells(rows: list[Row], shape: Shape) -> list[Row]:
     and the category label or prefecture in the next column (「100地方公共団体」: three digits
     reach near it), and a category label and the name beside it (「関　係　府　省厚生労働省」:
     a label spaced out to its column's width ends one letter-space from the name). No reading
-    takes a label for a name then."""
+    takes a label for a name then. A label the vocabulary lacks is cut off where its word is
+    printed alike before the names of REPEATED_WRAPS rows or more (「大学・研究開発」 on every
+    row of its group, one letter-space from each name)."""
+    repeated = _repeated_first_words(rows, shape)
+
     def cut(cell: Cell, more: bool) -> list[Cell]:
         at = _glued_at(cell, more, shape)
+        if at is None and (second := _second_word(cell)) is not None \
+                and (round(cell.words[0]["x0"]), key(cell.words[0]["text"])) in repeated:
+            at = float(second["x0"])
         if at is None:
             return [cell]
         pieces = cut_cell(cell, [at])
@@ -1926,6 +2001,30 @@ def split_glued_cells(rows: list[Row], shape: Shape) -> list[Row]:
             cells += cut(cell, i + 1 < len(row.cells))
         out.append(row if len(cells) == len(row.cells) else replace(row, cells=cells, kinds={}))
     return out
+
+
+def _second_word(cell: Cell) -> Word | None:
+    """The word after a cell's first on its first line, if any."""
+    words = cell.words
+    if len(words) < 2 or abs(words[1]["top"] - words[0]["top"]) > ROW_TOLERANCE \
+            or words[1]["x0"] <= words[0]["x1"]:
+        return None
+    return words[1]
+
+
+def _repeated_first_words(rows: list[Row], shape: Shape) -> set[tuple[int, str]]:
+    """(where, text) of first words printed alike before more words on a line in
+    REPEATED_WRAPS cells or more of the page, that could be a label the vocabulary lacks (a
+    name's words are one word with their blanks: a name never begins with another's word)."""
+    seen: Counter[tuple[int, str]] = Counter()
+    for row in rows:
+        for cell in row.cells:
+            if _second_word(cell) is not None:
+                seen[(round(cell.words[0]["x0"]), key(cell.words[0]["text"]))] += 1
+    alike = {(x, text) for (x, text) in seen
+             if sum(seen[(x + d, text)] for d in (-1, 0, 1)) >= REPEATED_WRAPS
+             and shape.label(text) is None and could_be_label(text, shape)}
+    return alike
 
 
 def _glued_at(cell: Cell, more: bool, shape: Shape) -> float | None:
