@@ -305,6 +305,11 @@ READ_EXACTLY: dict[tuple[str, int], str] = {
     ("members", 2300220): "a page's last column holding few rows beside a column of wrapped "
                           "names: no gutter, the page read across",
     ("members", 2300077): "a label's last letter set close to the row number (「165等」)",
+    ("members", 1700124): "names shrunk to fit their column, ending half a letter before the "
+                          "next column: no gutter, the page read across",
+    ("smc", 2400074): "read exactly before; a draft cut the first word of three headings "
+                      "printed alike (「＜類型」 of 「＜類型Ⅰ　…＞（計６）」) as a label "
+                      "printed before each row's name",
     ("members", 2300090): "a label the vocabulary lacks printed before each name one "
                           "letter-space from it, wrapped (「大学・研究開発」 / 「法人」); names "
                           "wrapped before their legal form (「…第2」 / 「(株)」)",

@@ -5,6 +5,7 @@ pdfplumber gives them: one dict per word, one per ruling line."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from pipeline.extract.pdf import PageView, Word
@@ -184,6 +185,21 @@ def test_a_strip_of_prefectures_and_labels_goes_with_the_names_right_of_it() -> 
     assert texts.index(["岩手県", "31名前村"]) > texts.index(["岩手県", "30名前町"])
 
 
+def test_a_strip_of_wrapped_labels_goes_with_the_names_right_of_it() -> None:
+    # seed 2400025: a label the vocabulary lacks, set with even spacing, wrapped in the
+    # category column (「地　方　公　共」 / 「団　体」): each line a label's, the whole none
+    # the vocabulary knows; the strip of them is still no column of the page of its own
+    words = [_word(f"{i + 1}名前市", 164, top=130.0 + 17 * i) for i in range(30)]
+    words += [_word("地方公共", 42, top=130.0 + 17 * i) for i in range(30)]  # on every row
+    rows = page_rows(PageView(1, 842, 595, words))
+    for row in rows:  # each label's two lines in one cell, as the reader joins them before
+        row.cells = [replace(c, text="地方公共団体", lines=("地方公共", "団体"))
+                     if c.text == "地方公共" else c for c in row.cells]
+    page = Page(1, rows)
+    lines = {"地方公共", "団体"}
+    assert newspaper_order(page, lambda row: False, lambda text: text in lines) is None
+
+
 def test_the_last_column_begun_may_hold_a_category_cell_beside_a_name() -> None:
     # seed 1400037, page 9: the page's last column holds five names, a category cell beside
     # the third: still a column, read after the first
@@ -232,6 +248,19 @@ def test_a_column_of_few_rows_beside_wrapped_names_is_a_column() -> None:
     ragged = words[:60] + [_word("31株式会社名前株式会社名前株式会社名前", 164, top=900.0)]
     assert newspaper_order(Page(1, page_rows(PageView(1, 842, 1200, ragged))),
                            lambda row: False) is None
+
+
+def test_a_column_begun_at_one_place_beside_names_reaching_near_it_is_a_column() -> None:
+    # seed 1700124, page 6: names set small to fit their column, the longest (on rows the
+    # next column does not reach) ending 6 points before it; the next column's names all
+    # begin at one x: two columns read down, 10..39 then 40..49
+    words = [_word(f"{i + 10}株式会社名前名" + ("前" if i >= 24 else ""), 42,
+                   top=130.0 + 17 * i) for i in range(30)]
+    words += [_word(f"{i + 40}株式会社名前", 138, top=130.0 + 17 * i) for i in range(10)]
+    order = newspaper_order(Page(1, page_rows(PageView(1, 842, 595, words))), lambda r: False)
+    assert order is not None
+    texts = [" ".join(c.text for c in r.cells) for r in order]
+    assert texts[29] == "39株式会社名前名前" and texts[30] == "40株式会社名前"
 
 
 def test_a_headings_count_set_apart_ends_its_line_in_the_column_on_the_left() -> None:

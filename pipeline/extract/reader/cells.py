@@ -509,11 +509,12 @@ def _labels_kept_with_names(gutters: list[tuple[float, float]], body: list[Row],
     kept: list[tuple[float, float]] = []
     for g0, g1 in gutters:
         left = kept[-1][1] if kept else float("-inf")
-        texts = [c.text for r in body for c in r.cells
+        cells = [c for r in body for c in r.cells
                  if c.x0 >= left and c.x1 <= g0 and not any(
                      d.x0 < g0 and d.x1 > g1 for d in r.cells)]  # rows across the gutter aside
-        if texts and all(goes_with_names(t) for t in texts):
-            continue
+        if cells and all(goes_with_names(c.text) or len(c.lines) > 1
+                         and all(goes_with_names(line) for line in c.lines) for c in cells):
+            continue  # (a label wrapped: each of its lines, 「地　方　公　共」 / 「団　体」)
         kept.append((g0, g1))
     return kept
 
@@ -582,6 +583,14 @@ def _gutters(body: list[Row], size: float,
             segments.append((x, nxt, depth))
     allowed = int(GUTTER_CROSSING_SHARE * len(body))
     gutters: list[tuple[float, float]] = []
+
+    def column_begins(x: float) -> bool:
+        """A quarter of the rows or more have text beginning at ``x``, just right of a white
+        strip too narrow for a gutter: names set small to fit their column (shrunk) end
+        close to the next column, which begins at one place."""
+        return sum(1 for r in body if any(abs(c.x0 - x) <= 1 for c in r.cells)) \
+            >= max(MIN_BODY_ROWS, len(body) // 4)
+
     run: list[tuple[float, float, int]] = []
     for seg in segments + [(0.0, 0.0, allowed + 1)]:
         if seg[2] <= allowed:
@@ -598,7 +607,8 @@ def _gutters(body: list[Row], size: float,
                         widest = (start, x1)
                 else:
                     start = None
-            if widest is not None and widest[1] - widest[0] >= GUTTER_CHARS * size:
+            if widest is not None and (widest[1] - widest[0] >= GUTTER_CHARS * size
+                                       or column_begins(widest[1])):
                 # from the first white strip to the last: a cell standing between them (a
                 # category printed on its group's first row, left of the names) belongs to
                 # the column on its right, the one it starts

@@ -2014,17 +2014,19 @@ def _second_word(cell: Cell) -> Word | None:
 
 def _repeated_first_words(rows: list[Row], shape: Shape) -> set[tuple[int, str]]:
     """(where, text) of first words printed alike before more words on a line in
-    REPEATED_WRAPS cells or more of the page, that could be a label the vocabulary lacks (a
-    name's words are one word with their blanks: a name never begins with another's word)."""
+    REPEATED_WRAPS cells or more of the page, that could be a label the vocabulary lacks,
+    unmarked (a name's words are one word with their blanks: a name never begins with
+    another's word)."""
     seen: Counter[tuple[int, str]] = Counter()
     for row in rows:
         for cell in row.cells:
             if _second_word(cell) is not None:
                 seen[(round(cell.words[0]["x0"]), key(cell.words[0]["text"]))] += 1
-    alike = {(x, text) for (x, text) in seen
-             if sum(seen[(x + d, text)] for d in (-1, 0, 1)) >= REPEATED_WRAPS
-             and shape.label(text) is None and could_be_label(text, shape)}
-    return alike
+    return {(x, text) for (x, text) in seen
+            if sum(seen[(x + d, text)] for d in (-1, 0, 1)) >= REPEATED_WRAPS
+            and shape.label(text) is None and could_be_label(text, shape)
+            # (a heading's marked first word, 「＜類型」 of 「＜類型Ⅰ　…＞」, begins no cell)
+            and shape.vocabulary.strip(text)[0] == text}
 
 
 def _glued_at(cell: Cell, more: bool, shape: Shape) -> float | None:

@@ -49,6 +49,7 @@ from pipeline.extract.reader.structure import (
     _is_count,
     _is_place,
     _labelled_cells,
+    _spaced,
     _State,
     could_be_label,
     drop_furniture_cells,
@@ -200,11 +201,12 @@ def _read_readings(
     states = [_State(shape, Options(newspaper=False, split_numbers=False))]
 
     def goes_with_names(text: str) -> bool:
-        """A row number, a prefecture, a category label or the header over such a column
+        """A row number, a prefecture, a category label (or letters set apart as labels are,
+        「大　学　等　研」: a label the vocabulary lacks) or the header over such a column
         (「通し番号都道府県」): a strip of the page holding only these labels the names right of
         it, no column of the page of its own."""
         return classify.number(text) is not None or classify.prefecture(text) is not None \
-            or shape.label(text) is not None \
+            or shape.label(text) is not None or _spaced({"text": text}) \
             or _column_names(shape.vocabulary, key(text)) is not None
 
     opened: set[str] = set()
