@@ -638,6 +638,7 @@ def _gutters(body: list[Row], size: float,
         starts = [[c.x0 for c in body[i].cells if c.x0 >= g[0]] for i in on]
         return any(all(any(abs(x - y) <= 1 for y in row) for row in starts[1:])
                    for x in starts[0])
+
     def column_on_right(g: tuple[float, float]) -> bool:
         """MIN_BODY_ROWS rows or more whose text right of the gutter begins at one x: a column
         of text, however few its rows beside a column of wrapped names (a ragged right edge

@@ -206,7 +206,7 @@ def _table_titles(rows: list[Row], shape: Shape) -> set[str]:
     over 「所在都道府県　会員名」 at each page's head, where the reader takes them): numbering
     alone marks no heading (a list numbers its entries so too), but a table's title is no
     entry."""
-    titles = set()
+    titles: set[str] = set()
     for row, below in zip(rows, rows[1:], strict=False):
         if len(row.own_cells) == 1 and kind_of(below, shape).header is not None \
                 and kind_of(row, shape).header is None \
