@@ -252,11 +252,12 @@ def test_a_column_of_few_rows_beside_wrapped_names_is_a_column() -> None:
 
 def test_a_column_begun_at_one_place_beside_names_reaching_near_it_is_a_column() -> None:
     # seed 1700124, page 6: names set small to fit their column, the longest (on rows the
-    # next column does not reach) ending 6 points before it; the next column's names all
-    # begin at one x: two columns read down, 10..39 then 40..49
+    # next column does not reach) ending 12 points before it (under a gutter's letter and a
+    # half); the next column's names all begin at one x: two columns read down, 10..39 then
+    # 40..49
     words = [_word(f"{i + 10}株式会社名前名" + ("前" if i >= 24 else ""), 42,
                    top=130.0 + 17 * i) for i in range(30)]
-    words += [_word(f"{i + 40}株式会社名前", 138, top=130.0 + 17 * i) for i in range(10)]
+    words += [_word(f"{i + 40}株式会社名前", 144, top=130.0 + 17 * i) for i in range(10)]
     order = newspaper_order(Page(1, page_rows(PageView(1, 842, 595, words))), lambda r: False)
     assert order is not None
     texts = [" ".join(c.text for c in r.cells) for r in order]

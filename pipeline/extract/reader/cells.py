@@ -586,8 +586,9 @@ def _gutters(body: list[Row], size: float,
 
     def column_begins(x: float) -> bool:
         """A quarter of the rows or more have text beginning at ``x``, just right of a white
-        strip too narrow for a gutter: names set small to fit their column (shrunk) end
-        close to the next column, which begins at one place."""
+        strip over a letter wide, too narrow for a gutter: names set small to fit their column
+        (shrunk) end close to the next column, which begins at one place (a letter wide, it is
+        the white between a category column and its names: 2400024)."""
         return sum(1 for r in body if any(abs(c.x0 - x) <= 1 for c in r.cells)) \
             >= max(MIN_BODY_ROWS, len(body) // 4)
 
@@ -608,7 +609,8 @@ def _gutters(body: list[Row], size: float,
                 else:
                     start = None
             if widest is not None and (widest[1] - widest[0] >= GUTTER_CHARS * size
-                                       or column_begins(widest[1])):
+                                       or widest[1] - widest[0] > size + 1
+                                       and column_begins(widest[1])):
                 # from the first white strip to the last: a cell standing between them (a
                 # category printed on its group's first row, left of the names) belongs to
                 # the column on its right, the one it starts

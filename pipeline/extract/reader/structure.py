@@ -1447,6 +1447,12 @@ def _fill_by_content(shape: Shape, fields: dict[str, str], items: dict[str, tupl
             run = [line]
             while i + len(run) < len(lines) and _is_place(lines[i + len(run)]):
                 run.append(lines[i + len(run)])
+            bracket = i + len(run)
+            if bracket < len(lines) and _bracketed_prefecture(lines[bracket]):
+                # the place's prefecture wrapped onto a line of its own (「…、秩父別町」 /
+                # 「（北海道）」): the place's, never the start of the project after it
+                run[-1] += lines[bracket]
+                i += 1
             if len(run) > 1 and classify.is_list_of_local_governments(tuple(run)):
                 items[place] = tuple(run)
                 fields[place] = "・".join(run)
@@ -1574,6 +1580,12 @@ _BRACKET_LEFT_OPEN_RE = re.compile(r"[（(]([^（()）]*)$")
 
 
 _SEPARATORS = ("・", "、", ",", "，")  # between the places of a joint proposal
+
+
+def _bracketed_prefecture(text: str) -> bool:
+    """A line that is only a prefecture in brackets (「（北海道）」)."""
+    m = re.fullmatch(r"[（(](.+)[）)]", key(text))
+    return m is not None and classify.prefecture(m.group(1)) is not None
 
 
 def _is_place(text: str) -> bool:
