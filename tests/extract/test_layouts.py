@@ -183,10 +183,15 @@ ONCE_WRONG: dict[tuple[str, int, str], str] = {
 @pytest.mark.parametrize("case", sorted(ONCE_WRONG), ids=lambda c: f"{c[0]}-{c[1]}{c[2]}")
 def test_once_wrong_seeds_are_never_wrong_again(case: tuple[str, int, str],
                                                  tmp_path: Path) -> None:
+    _assert_never_wrong(case, ONCE_WRONG[case], tmp_path)
+
+
+def _assert_never_wrong(case: tuple[str, int, str], why: str, tmp_path: Path) -> None:
+    """The sample (or its variant, which must be refused) read exactly or refused."""
     kind, seed, variant = case
     result = evaluate(make_sample(kind, seed), tmp_path, variant)
     allowed = {"refused"} if variant else {"exact", "refused"}
-    assert result.outcome in allowed, (ONCE_WRONG[case], result.detail)
+    assert result.outcome in allowed, (why, result.detail)
 
 
 # Seeds beyond the fixed sample whose list is still published wrong (found by `make layouts
@@ -206,9 +211,7 @@ STILL_WRONG: dict[tuple[str, int, str], str] = {
 def test_still_wrong_seeds_are_known(case: tuple[str, int, str], tmp_path: Path,
                                      request: pytest.FixtureRequest) -> None:
     request.applymarker(pytest.mark.xfail(reason=STILL_WRONG[case], strict=True))
-    kind, seed, variant = case
-    result = evaluate(make_sample(kind, seed), tmp_path, variant)
-    assert result.outcome in {"exact", "refused"}, (STILL_WRONG[case], result.detail)
+    _assert_never_wrong(case, STILL_WRONG[case], tmp_path)
 
 
 # Seeds beyond the fixed sample that were refused and are read exactly now, each with what the
