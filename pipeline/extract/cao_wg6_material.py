@@ -95,6 +95,25 @@ def _spaced_key(text: str | None) -> str:
     return _SPACE.join(key(word) for word in (text or "").split())
 
 
+def _runs_key(text: str | None) -> str:
+    """``_spaced_key`` with letters spread one by one joined, the last one even when glued to a
+    bracket after it (「第１　平　成　3　0　年　度」 is 第1, then 平成30年度; 「第１　H　3　0（１４
+    事業）」 is 第1, then H30, then (14事業)): without its spaces the year runs into the
+    heading's number (第1平成30…, 第12018…, 第1H30…) and is no year."""
+    joined: list[str] = []
+    run = False  # the last of ``joined`` is letters set one by one
+    for word in map(key, (text or "").split()):
+        if run and len(word) > 1 and not word[1].isalnum():  # 「0（14事業）」: 0, then (14事業)
+            joined[-1] += word[0]
+            word, run = word[1:], False
+        if run and len(word) == 1:
+            joined[-1] += word
+        else:
+            joined.append(word)
+            run = len(word) == 1
+    return _SPACE.join(joined)
+
+
 def fiscal_years(text: str | None) -> list[int]:
     """Distinct fiscal years written in ``text``, in order (平成30年度 -> 2018, R1 -> 2019)."""
     return list(dict.fromkeys(year for year, _ in _year_matches(key(text))))
@@ -114,9 +133,11 @@ def year_label(text: str) -> reader.Label | None:
     text is one year and its decoration (numbering, brackets, 選定事業, the programme's name,
     a count, 続き: the layout CSV's marks and tails). A title naming two years, a sentence
     or a date names none."""
-    spaced = _spaced_key(_CIRCLED_RE.sub(" ", text))
+    uncircled = _CIRCLED_RE.sub(" ", text)
+    spaced = _spaced_key(uncircled)
     plain = spaced.replace(_SPACE, "")
-    for k, regex in ((spaced, YEAR_RE), (plain, YEAR_RE), (plain, _ERA_BEFORE_COUNT_RE)):
+    for k, regex in ((spaced, YEAR_RE), (_runs_key(uncircled), YEAR_RE), (plain, YEAR_RE),
+                     (plain, _ERA_BEFORE_COUNT_RE)):
         found = _year_matches(k, regex)
         if len(found) != 1:
             continue

@@ -251,6 +251,13 @@ def test_fiscal_years(text: str, years: list[int]) -> None:
         ("R1 18事業", "FY2019", 18),  # a space after the year tells it from R11
         ("①2 0 1 8 年 度 選 定 事 業 （計１４）", "FY2018", 14),  # ① is no digit of the year
         ("②令和元年度選定事業", "FY2019", None),
+        # a heading number before letters spread one by one: 第1, then the year (read without
+        # spaces, 第1平成30… and 第12018… hold no year)
+        ("第１　平　成　3　0　年　度　選　定　計１４", "FY2018", 14),
+        ("第２　2　0　1　9　年　度　選　定　計８", "FY2019", 8),
+        ("第１　H　3　0（１４事業）", "FY2018", 14),  # the year's last letter glued to (
+        ("第２　R　1（８事業）", "FY2019", 8),
+        ("R　1　18事業", "FY2019", 18),  # a count in a word of its own: not R11
     ],
 )
 def test_year_label(text: str, category: str | None, count: int | None) -> None:

@@ -386,6 +386,74 @@ def test_a_label_printed_on_every_row_is_not_joined_to_the_next_rows() -> None:
     ]) == [["1", "学術研究機関", "テスト桜台10大学"], ["2", "学術研究機関", "テスト東雲8大学"]]
 
 
+def test_a_label_lacked_wrapped_between_rows_of_names_is_joined_unspaced() -> None:
+    # seed 2300024: 「国の機関・経済」 / 「団体」 centred on its group in the category column,
+    # each line alone in its row between two rows of names, letters not spread
+    assert _joined_rows([
+        ("5", 42.5, 543), ("厚生労働省", 140.5, 543), ("国の機関・経済", 68.5, 556),
+        ("6", 42.5, 560), ("農林水産省", 140.5, 560), ("団体", 68.5, 568),
+        ("7", 42.5, 577), ("環境省", 140.5, 577),
+    ]) == [["5", "厚生労働省"], ["国の機関・経済団体"], ["6", "農林水産省"], ["7", "環境省"]]
+
+
+def test_a_names_wrapped_lines_alone_in_their_rows_are_not_joined_as_a_label() -> None:
+    # the same lines under the name they wrap: each stands under the line above it
+    assert _joined_rows([
+        ("5", 42.5, 100), ("一般社団法人テストビジョン", 140.5, 100), ("ロボティクス", 140.5, 112),
+        ("協会", 140.5, 124), ("6", 42.5, 141), ("環境省", 140.5, 141),
+    ]) == [["5", "一般社団法人テストビジョン"], ["ロボティクス"], ["協会"], ["6", "環境省"]]
+
+
+def test_a_list_of_one_name_per_line_is_not_joined_as_a_label() -> None:
+    # seed 2300001: a header and names alone in their rows, where the rows begin
+    assert _joined_rows([
+        ("（１）関係府省・経済団体等（１２団体）", 40, 71), ("令和元年８月８日現在", 402, 92),
+        ("会員名", 42, 116),
+        ("内閣官房", 42, 133), ("警察庁", 42, 150), ("1", 42.5, 200), ("北海道", 140.5, 200),
+    ]) == [["（１）関係府省・経済団体等（１２団体）"], ["令和元年８月８日現在"], ["会員名"],
+           ["内閣官房"], ["警察庁"], ["1", "北海道"]]
+
+
+def test_a_text_alone_where_the_page_prints_category_cells_may_be_one() -> None:
+    # seed 2300024: the label the vocabulary lacks, alone in its row, stands in the strip
+    # where 「地方公共団体」 stands before a name; a name's wrapped line, in the names' column,
+    # does not
+    from pipeline.extract.pdf import PageView
+    from pipeline.extract.reader.cells import page_rows
+    from pipeline.extract.reader.structure import lone_category_cells
+
+    rows = page_rows(PageView(1, 595, 842, [  # type: ignore[arg-type]
+        {"text": t, "x0": x0, "x1": x0 + 9 * len(t), "top": top, "bottom": top + 9,
+         "size": 9.0} for t, x0, top in [
+            ("101", 42.5, 100), ("地方公共団体", 60.5, 100), ("糸田町", 140.5, 100),
+            ("1", 42.5, 117), ("内閣官房", 140.5, 117), ("国の機関・経済団体", 55.5, 130),
+            ("2", 42.5, 147), ("一般社団法人テストビジョン", 140.5, 147),
+            ("ロボティクス", 140.5, 159)]]))
+    assert lone_category_cells(rows, member_spec(SID).shape) == {"国の機関・経済団体"}
+
+
+@pytest.mark.parametrize(
+    "cells, heading",
+    [  # a heading the vocabulary lacks printed in two cells, one of them its decoration
+        (["〈国の機関・経済団体〉", "計12"], True),
+        (["Ⅰ．", "国の機関・経済団体（12）"], True),
+        (["国の機関・経済団体", "（12団体）"], True),
+        # seed 2400139: two names' wrapped ends on one line read 「…※1社」, a count of one
+        (["ス第3株式会社※1", "社"], False),
+    ],
+)
+def test_a_heading_the_vocabulary_lacks_in_two_cells(cells: list[str], heading: bool) -> None:
+    from pipeline.extract.pdf import PageView
+    from pipeline.extract.reader.cells import page_rows
+    from pipeline.extract.reader.structure import kind_of
+
+    rows = page_rows(PageView(1, 595, 842, [  # type: ignore[arg-type]
+        {"text": t, "x0": 42.0 + 200 * i, "x1": 42.0 + 200 * i + 9 * len(t), "top": 100.0,
+         "bottom": 109.0, "size": 9.0} for i, t in enumerate(cells)]))
+    assert [len(r.cells) for r in rows] == [2]
+    assert (kind_of(rows[0], member_spec(SID).shape).unknown is not None) is heading
+
+
 def _glued_then_joined(words: list[tuple[str, float, float]]) -> list[list[str]]:
     """As ``_joined_rows``, after split_glued_cells (as the reader does, before)."""
     from pipeline.extract.pdf import PageView

@@ -168,6 +168,12 @@ ONCE_WRONG: dict[tuple[str, int, str], str] = {
                                 "(「スマートシティコンソーシアム」「ィクス第3(株)*」, one cell): "
                                 "the lead's end read into the consortium, the lead published "
                                 "cut (「テストはやぶさロボテ」; landed at ea1b3a6)",
+    ("mlit_model", 323719, ""): "the same with the lead's last word short: the consortium's "
+                                "and the lead's wrapped ends on one line "
+                                "(「らスマートシティコンソーシア」「(株)」) not cut, as the lead's "
+                                "start lay within three letters of the line's end: the lead "
+                                "published without 「(株)」 (found by make layouts N=300, wrong "
+                                "at 578aab0 already)",
     ("cao", 789634, ""): "a joint proposal in a box, its places' bracketed prefecture wrapped "
                          "onto a line of its own (「…、秩父別町」 / 「（北海道）」 / the project): "
                          "the prefecture published as the project's start and lost from the "
@@ -183,35 +189,11 @@ ONCE_WRONG: dict[tuple[str, int, str], str] = {
 @pytest.mark.parametrize("case", sorted(ONCE_WRONG), ids=lambda c: f"{c[0]}-{c[1]}{c[2]}")
 def test_once_wrong_seeds_are_never_wrong_again(case: tuple[str, int, str],
                                                  tmp_path: Path) -> None:
-    _assert_never_wrong(case, ONCE_WRONG[case], tmp_path)
-
-
-def _assert_never_wrong(case: tuple[str, int, str], why: str, tmp_path: Path) -> None:
     """The sample (or its variant, which must be refused) read exactly or refused."""
     kind, seed, variant = case
     result = evaluate(make_sample(kind, seed), tmp_path, variant)
     allowed = {"refused"} if variant else {"exact", "refused"}
-    assert result.outcome in allowed, (why, result.detail)
-
-
-# Seeds beyond the fixed sample whose list is still published wrong (found by `make layouts
-# N=300`, 2026-12-06, wrong at 578aab0 already): real bugs of issue 18, asserted never wrong and
-# expected to fail (strict: the test fails once the list is read right or refused; then move
-# the seed to ONCE_WRONG).
-STILL_WRONG: dict[tuple[str, int, str], str] = {
-    ("mlit_model", 323719, ""): "a numbered list with labelled fields: the consortium's and the "
-                                "lead's wrapped ends set close on one line "
-                                "(「らスマートシティコンソーシア(株)」): the lead published "
-                                "without its 「(株)」",
-}
-
-
-@pytest.mark.slow  # each draws and reads a whole list
-@pytest.mark.parametrize("case", sorted(STILL_WRONG), ids=lambda c: f"{c[0]}-{c[1]}{c[2]}")
-def test_still_wrong_seeds_are_known(case: tuple[str, int, str], tmp_path: Path,
-                                     request: pytest.FixtureRequest) -> None:
-    request.applymarker(pytest.mark.xfail(reason=STILL_WRONG[case], strict=True))
-    _assert_never_wrong(case, STILL_WRONG[case], tmp_path)
+    assert result.outcome in allowed, (ONCE_WRONG[case], result.detail)
 
 
 # Seeds beyond the fixed sample that were refused and are read exactly now, each with what the
@@ -357,6 +339,30 @@ READ_EXACTLY: dict[tuple[str, int], str] = {
                              "推進事業」 / 「びの市」)",
     ("mlit_model", 2400178): "a joint proposal's places wrapped after a separator "
                              "(「神奈川県海老名市・」 / 「伊勢原市」): no place read",
+    # tenth sitting (2026-12-06)
+    ("members", 2400135): "blocks side by side, each with a category cell centred on its "
+                          "group between two rows of names, a label the vocabulary lacks "
+                          "(「学術研究機関」): the right block's copy read as the left "
+                          "block's name's wrapped end",
+    ("members", 2300033): "the same, the blocks' cells at different heights: the right "
+                          "block's label alone in its row read as a wrapped line",
+    ("members", 2300024): "a label the vocabulary lacks centred on its group, wrapped over "
+                          "two lines alone in their rows between rows of names, unspaced "
+                          "(「国の機関・経済」 / 「団体」): no reading inferred it",
+    ("members", 2300138): "two names' wrapped ends on one line (「…※1」 「社」) read as a "
+                          "heading the vocabulary lacks, 「…※」 with a count of one (「1社」)",
+    ("members", 2400139): "the same",
+    ("members", 2300063): "a prefecture column printed once per group in a page's column under "
+                          "the heading continued atop it (「【地方公共団体】（続き）」): the "
+                          "heading's cell made the column no prefectures' and 兵庫県 | 兵庫県 "
+                          "one entry under the prefecture before",
+    ("cao", 789536): "a year heading numbered before letters spread one by one (「第１　平　成"
+                     "　3　0　年　度」): read without spaces, the year ran into the number and "
+                     "no year list was found",
+    ("cao", 789800): "the same, the year's last letter glued to its count "
+                     "(「H　3　0（１４事業）」)",
+    ("cao", 789567): "a year cell centred on its group beside a joint proposal's second line "
+                     "(「R 1」 | 「館山市」): taken for text cut off at a column bound",
 }
 
 

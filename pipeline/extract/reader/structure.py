@@ -196,7 +196,7 @@ class PageFacts:
 def page_facts(rows: list[Row], shape: Shape) -> PageFacts:
     return PageFacts(gap_threshold(rows, shape), _merged_boxes(rows),
                      _category_texts(rows, shape),
-                     [] if shape.record else _prefecture_columns(rows),
+                     [] if shape.record else _prefecture_columns(rows, shape),
                      _table_titles(rows, shape))
 
 
@@ -677,17 +677,21 @@ class _State:
                 role_parts.append("prefecture")
                 continue
             label = self.shape.label(cell.text)
-            if label is None and self.options.infer_labels and k + 1 < len(cells) and (
-                    key(cell.text) in self.category_texts
-                    or (k == 0 and cell.box in self.merged_boxes
+            free = self.under_nothing(cell)
+            if label is None and self.options.infer_labels and (
+                    (k + 1 < len(cells) or free) and key(cell.text) in self.category_texts
+                    or (k == 0 and len(cells) > 1 and cell.box in self.merged_boxes
                         and could_be_label(cell.text, self.shape))):
                 # a ruled cell merged over rows before the names, or a short text printed
                 # before names again and again (a category cell on each block's first row, or
                 # on every row) or left of where the page's rows begin (on its group's first
                 # row), naming no known category: a category cell the vocabulary lacks,
                 # inferred from its entries; never a line standing where a name's wrapped
-                # line would (「社」 「第3株式会社」 printed again and again under names)
-                if pending is not None or self.continued_entry(row, cell, unnumbered) is None:
+                # line would (「社」 「第3株式会社」 printed again and again under names); alone
+                # or last in its row only under no cell of the row above (a block's category
+                # cell centred on its group, between two rows of names)
+                if pending is not None or free or \
+                        self.continued_entry(row, cell, unnumbered) is None:
                     label = Label("", key(cell.text), None, False)
             # a category label standing apart from every names' column (the category column of
             # a later block) continues no name, whatever the numbering of the rows
@@ -747,6 +751,13 @@ class _State:
             self.problem(row, f"a row number {pending} with no name after it")
             return
         self.role(row, "+".join(dict.fromkeys(role_parts)) or "entry")
+
+    def under_nothing(self, cell: Cell) -> bool:
+        """No cell of the row above stands over any of the cell's width: no name's wrapped line
+        (a name wraps because it filled its column), whatever the numbering and the columns."""
+        previous = self.previous
+        return previous is None or not any(cell.x0 < p.x1 and p.x0 < cell.x1
+                                           for p in previous.cells)
 
     def entry_above(self, cell: Cell) -> Entry | None:
         """The entry of the row just above whose column the cell stands in (the rightmost
@@ -874,6 +885,7 @@ class _State:
                     and not any(c.ruled or c.repeated for c in category_cells):
                 # a category cell centred on its group may stand beside a name's wrapped line
                 self.centred(centred, category_cells, row)
+                by_role = {r: cs for r, cs in by_role.items() if r != shape.category_role}
             if not self.append_to(last, by_role, text, row):
                 return None
             return "continuation"
@@ -1177,9 +1189,11 @@ class _State:
             for c in cells)
 
     def _field_starts_inside(self, cell: Cell) -> list[float]:
-        """Where the last record's fields begin strictly inside a cell's width."""
+        """Where the last record's fields begin inside a cell's width, its text reaching half a
+        letter or more past them (a short last word, 「(株)」, reaches little further)."""
         snap = COLUMN_SNAP_CHARS * cell.size
-        return sorted(x for x in self.record_x.values() if cell.x0 + snap < x < cell.x1 - snap)
+        return sorted(x for x in self.record_x.values()
+                      if cell.x0 + snap < x < cell.x1 - cell.size / 2)
 
     def cut_at_fields(self, cell: Cell) -> list[Cell]:
         """A wrapped line reaching into the next field's column (two fields' wrapped ends set
@@ -1235,7 +1249,19 @@ def _category_texts(rows: list[Row], shape: Shape) -> set[str]:
     if len(others) >= 3:
         begin = statistics.median(others)
         texts |= {key(c.text) for c in before_names if c.x1 <= begin + ROW_TOLERANCE}
-    return texts
+    return texts | lone_category_cells(rows, shape)
+
+
+def lone_category_cells(rows: list[Row], shape: Shape) -> set[str]:
+    """Texts alone in their row that could be a category label the vocabulary lacks, standing
+    where the page prints a known label before the names of its row and ending before those
+    names: a category cell centred on its group, its row between two rows of names."""
+    strips = [(c.x0, c.x1, row.own_cells[k + 1].x0) for row in rows
+              for k, c in enumerate(row.own_cells[:-1]) if shape.label(c.text) is not None]
+    return {key(c.text) for row in rows if len(row.own_cells) == 1 for c in row.own_cells
+            if shape.label(c.text) is None and could_be_label(c.text, shape) and any(
+                c.x0 < x1 and x0 < c.x1 and c.x1 <= after + ROW_TOLERANCE
+                for x0, x1, after in strips)}
 
 
 def could_be_label(text: str, shape: Shape) -> bool:
@@ -1265,15 +1291,19 @@ def _name_start(cell: Cell, number: int | None) -> float | None:
     return float(words[1]["x0"])
 
 
-def _prefecture_columns(rows: list[Row]) -> list[float]:
+def _prefecture_columns(rows: list[Row], shape: Shape) -> list[float]:
     """Where a page's cells are bare prefectures only, three or more, each with a cell after
     it in its row: a prefecture column printed once per group (青森県 | 黒石市, then 大間町
     alone), whatever the numbering (a column of names holds more than prefectures); the same
     column in the page's other columns (as far left of the names), however few there; and a
     prefecture alone where no other cell starts, before a column of names (a group's first row
-    at the page's last lines: 地方公共団体 | 北海道 | 旭川市, then 網走市 under 旭川市)."""
+    at the page's last lines: 地方公共団体 | 北海道 | 旭川市, then 網走市 under 旭川市). A
+    heading standing where the column starts (「【地方公共団体】（続き）」 atop a page's column)
+    is none of its cells."""
     at: dict[int, list[int | None]] = {}  # where a cell starts: how far the next one is
     for row in rows:
+        if kind_of(row, shape).label is not None:
+            continue
         cells = row.own_cells
         for k, cell in enumerate(cells):
             prefecture = k + 1 < len(cells) and classify.prefecture(cell.text) is not None
@@ -1366,7 +1396,7 @@ def kind_of(row: Row, shape: Shape) -> RowKind:
     furniture = all(vocab.is_furniture(t, row.in_margin) for t in texts) if len(cells) > 1 \
         else vocab.is_furniture(row.text, row.in_margin)
     header = _header(shape, cells)
-    unknown = vocab.unknown_label(whole) if len(cells) <= 2 and label is None else None
+    unknown = _unknown_heading(vocab, cells) if label is None else None
     if unknown is not None and classify.is_local_government(unknown.printed):
         unknown = None
     kind = RowKind(
@@ -1682,6 +1712,18 @@ def _column_names(vocab: Vocabulary, text: str) -> list[str] | None:
     return names
 
 
+def _unknown_heading(vocab: Vocabulary, cells: list[Cell]) -> Label | None:
+    """A heading the vocabulary lacks, in one cell or two, one of them only its decoration
+    (「Ⅰ．」 | 「国の機関」, 「〈国の機関〉」 | 「計12」); never two texts read as one (two names'
+    wrapped ends 「ス第3株式会社※1」 | 「社」 read 「…※1社」, a count of one)."""
+    if not cells or len(cells) > 2:
+        return None
+    if len(cells) == 2 and not any(vocab.strip(c.text + "x")[0] == "x"  # numbering, bracket
+                                   or vocab.strip("x" + c.text)[0] == "x" for c in cells):  # count
+        return None
+    return vocab.unknown_label("".join(c.text for c in cells))
+
+
 def _tail_count(vocab: Vocabulary, text: str) -> int | None:
     """The count of a row that is only a heading's end (「〕　計１２」, 「（１２団体）」)."""
     if not _is_count(vocab, text):
@@ -1953,10 +1995,41 @@ def join_wrapped_labels(rows: list[Row], shape: Shape) -> list[Row]:
         return {id(first): below for pairs in alike.values() if len(pairs) >= REPEATED_WRAPS
                 for first, below in pairs}
 
+    def stacked_alone() -> dict[int, list[Cell]]:
+        """Short lines each alone in its row, one just below the other, the first just below
+        a row of several cells and under none of them (「国の機関・経済」 / 「団体」 between rows
+        of numbered names; a name's wrapped line stands under its first), beginning where no
+        such row has a cell (a list of one name per line begins its lines where its rows
+        do): a label the vocabulary lacks, wrapped in its category column, unspaced. The
+        first line -> its lines."""
+        alone = {id(r.cells[0]) for r in rows if len(r.cells) == 1}
+        starts = {round(c.x0) for r in rows if len(r.cells) > 1 for c in r.cells}
+
+        def short(cell: Cell) -> bool:
+            return not cell.ruled and could_be_label(cell.text, shape) \
+                and shape.label(cell.text) is None
+
+        def fits(_: str, below: Cell) -> bool:
+            return id(below) in alone and short(below)
+
+        stacks: dict[int, list[Cell]] = {}
+        for i, row in enumerate(rows):
+            cell = row.cells[0]
+            if id(cell) not in alone or not short(cell) or i == 0 \
+                    or len(rows[i - 1].cells) < 2 or any(
+                        cell.x0 < p.x1 and p.x0 < cell.x1 for p in rows[i - 1].cells) \
+                    or any(round(cell.x0) + d in starts for d in (-1, 0, 1)):
+                continue
+            parts = lines_below(i, cell, fits)
+            if len(parts) >= 2:
+                stacks[id(cell)] = parts
+        return stacks
+
     rows = [replace(r, cells=list(r.cells), kinds={}) for r in rows]
     for i, row in enumerate(rows):
         row.cells = [piece for cell in row.cells for piece in label_line_cut(i, cell)]
     wraps = repeated_wraps()
+    stacks = stacked_alone()
     for i, row in enumerate(rows):
         for c, cell in enumerate(row.cells):
             parts = [cell]
@@ -1969,6 +2042,8 @@ def join_wrapped_labels(rows: list[Row], shape: Shape) -> list[Row]:
                 parts = lines_below(i, cell, unknown)
             if len(parts) < 2 and id(cell) in wraps:
                 parts = [cell, wraps[id(cell)]]
+            if len(parts) < 2 and id(cell) in stacks:
+                parts = stacks[id(cell)]
             if len(parts) < 2:
                 continue
             joined = join_wrapped(p.text for p in parts)

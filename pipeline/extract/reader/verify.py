@@ -55,6 +55,7 @@ from pipeline.extract.reader.structure import (
     drop_furniture_cells,
     join_wrapped_labels,
     kind_of,
+    lone_category_cells,
     page_facts,
     split_glued_cells,
     split_stacked_headings,
@@ -134,7 +135,7 @@ class ListReading:
 
 def _features(rows: list[Row], shape: Shape) -> set[str]:
     """Which reading choices a page's rows can make a difference to."""
-    found: set[str] = set()
+    found: set[str] = {"infer_labels"} if lone_category_cells(rows, shape) else set()
     for row in rows:
         kind = kind_of(row, shape)
         if kind.header is not None:
