@@ -1982,10 +1982,14 @@ def join_wrapped_labels(rows: list[Row], shape: Shape) -> list[Row]:
         def one_line(_: str, below: Cell) -> bool:
             return len(below.lines) == 1 and classify.number(below.text) is None
 
+        # (only texts printed at one place on as many rows are looked under: a page of names
+        # has few)
+        printed = Counter((round(c.x0), key(c.text)) for r in rows for c in r.cells)
         alike: dict[tuple[int, str, str], list[tuple[Cell, Cell]]] = {}
         for i, row in enumerate(rows):
             for cell in row.cells:
-                if cell.ruled or len(cell.lines) != 1 or shape.label(cell.text) is not None \
+                if printed[round(cell.x0), key(cell.text)] < REPEATED_WRAPS or cell.ruled \
+                        or len(cell.lines) != 1 or shape.label(cell.text) is not None \
                         or classify.number(cell.text) is not None:
                     continue
                 parts = lines_below(i, cell, one_line)[:2]
