@@ -361,6 +361,10 @@ READ_EXACTLY: dict[tuple[str, int], str] = {
                      "no year list was found",
     ("cao", 789800): "the same, the year's last letter glued to its count "
                      "(「H　3　0（１４事業）」)",
+    ("cao", 24553): "a year printed on every row, spread and wrapped in its narrow column "
+                    "(「2 0 1 8 年」 / 「度」): the wrapped 「度」 taken for part of no label "
+                    "(the year is no label of the layout CSV: the source's rule reads it)",
+    ("cao", 24607): "the same year cell merged over its group, its 「度」 on a line of its own",
     ("cao", 789567): "a year cell centred on its group beside a joint proposal's second line "
                      "(「R 1」 | 「館山市」): taken for text cut off at a column bound",
 }

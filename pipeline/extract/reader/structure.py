@@ -872,8 +872,7 @@ class _State:
         tight = all(self.tight(row, c) for c in texts) if texts else self.tight(row)
         if last is not None and tight and "number" not in own:
             wrapped = key(text.get(shape.category_role, ""))
-            if wrapped and last.category and not any(wrapped in lab
-                                                     for lab in shape.vocabulary.labels):
+            if wrapped and last.category and not self.ends_a_label(last, wrapped):
                 # (「等社」: the label's wrapped 「等」 and a name's wrapped 「社」 read as one)
                 self.problem(row, f"{wrapped!r} stands in the category column under "
                              f"{last.label!r} but is part of no category label: a name's "
@@ -973,6 +972,12 @@ class _State:
             self.cell_group[id(entry)] = group
         return "entry"
 
+    def ends_a_label(self, entry: Entry, wrapped: str) -> bool:
+        """A category cell's wrapped line: part of a label of the vocabulary, or what makes the
+        entry's label one (「2018年」 / 「度」: a year the source's own rule reads)."""
+        return any(wrapped in label for label in self.shape.vocabulary.labels) or \
+            self.shape.label((entry.label or "") + wrapped) is not None
+
     def append_to(self, entry: Entry, by_role: dict[str, list[Cell]], text: dict[str, str],
                   row: Row) -> bool:
         """A wrapped line's cells appended to the entry above; False (a problem recorded) where
@@ -988,8 +993,8 @@ class _State:
                 self.prefecture = entry.prefecture = joined
                 self.prefecture_cells[-1] = (entry, joined)
                 continue
-            if role == "group" or role == self.shape.category_role and any(
-                    key(text[role]) in label for label in self.shape.vocabulary.labels):
+            if role == "group" or role == self.shape.category_role and \
+                    self.ends_a_label(entry, key(text[role])):
                 continue  # a group's or category label's wrapped end
             if role in ("number", "prefecture", self.shape.category_role):
                 above = " ".join(v for v in entry.fields.values() if v)
@@ -1878,8 +1883,11 @@ def join_wrapped_labels(rows: list[Row], shape: Shape) -> list[Row]:
     spaced line of a label the vocabulary lacks, continued by the spaced lines just below it
     that begin no known label (the reading that infers labels then sees the whole label)."""
     labels = list(shape.vocabulary.labels)
-    if not labels:
+    if not labels and shape.extra_label is None:
         return rows
+    # a vocabulary without labels (a source whose labels are years, read by its own rule):
+    # only a label's wrapped lines are joined, no label it lacks is looked for
+    lacks = bool(labels)
 
     def begins(text: str) -> bool:
         return any(label.startswith(text) and label != text for label in labels)
@@ -2031,18 +2039,22 @@ def join_wrapped_labels(rows: list[Row], shape: Shape) -> list[Row]:
 
     rows = [replace(r, cells=list(r.cells), kinds={}) for r in rows]
     for i, row in enumerate(rows):
-        row.cells = [piece for cell in row.cells for piece in label_line_cut(i, cell)]
-    wraps = repeated_wraps()
-    stacks = stacked_alone()
+        row.cells = [piece for cell in row.cells for piece in label_line_cut(i, cell)] \
+            if lacks else row.cells
+    wraps = repeated_wraps() if lacks else {}
+    stacks = stacked_alone() if lacks else {}
     for i, row in enumerate(rows):
         for c, cell in enumerate(row.cells):
             parts = [cell]
-            if not cell.ruled and begins(shape.vocabulary.strip(cell.text)[0] or key(cell.text)):
-                # (lines set apart in a tall merged cell: what they make must be a label)
+            if not cell.ruled and (begins(shape.vocabulary.strip(cell.text)[0] or key(cell.text))
+                                   or shape.extra_label is not None
+                                   and shape.extra_label(cell.text) is not None):
+                # (lines set apart in a tall merged cell: what they make must be a label; a
+                # label the source's own rule reads, 「2018年」 / 「度」, may go on too)
                 parts = lines_below(i, cell, known, KNOWN_LABEL_REACH)
                 if shape.label("".join(key(p.text) for p in parts)) is None:
                     parts = [cell]
-            if len(parts) < 2 and spaced(cell) and shape.label(cell.text) is None:
+            if len(parts) < 2 and lacks and spaced(cell) and shape.label(cell.text) is None:
                 parts = lines_below(i, cell, unknown)
             if len(parts) < 2 and id(cell) in wraps:
                 parts = [cell, wraps[id(cell)]]
