@@ -64,6 +64,12 @@ def check_place(entry: Entry, roles: Iterable[str]) -> str | None:
     if not any(classify.is_place(n) for n in names):
         return (f"{entry.fields[role]!r} is read as the place of a selection but names no local "
                 "government, prefecture or region: columns misread?")
+    for name in names:
+        glued = _wrapped_end_elsewhere(entry, role, name)
+        if glued is not None:
+            return (f"{name!r}, one of the places {place!r}, is only the first letters of a "
+                    f"local government's name, and {glued!r} begins with their end: the "
+                    "place's wrapped end read into another field?")
     if _SEPARATORS_RE.search(key(entry.fields[role])[-1:]):
         return (f"the places {entry.fields[role]!r} end at a separator: the next one, "
                 "wrapped, not read?")
@@ -73,6 +79,17 @@ def check_place(entry: Entry, roles: Iterable[str]) -> str | None:
                 return (f"{name!r} is printed under the prefecture {entry.prefecture!r} but no "
                         "local government of that name lies in it")
     return None
+
+
+def _wrapped_end_elsewhere(entry: Entry, role: str, name: str) -> str | None:
+    """Another field of the entry beginning with the letters that make ``name`` a local
+    government (「鰺ヶ沢」 and 「町AIとIoTによる…」): the name's wrapped end, read there. A name
+    printed cut, its end nowhere (「…稚内市、美唄」 in a list that prints it so), is read as
+    printed."""
+    if classify.is_place(name) or not classify.begins_a_local_government(name):
+        return None
+    return next((v for r, v in entry.fields.items() if v and r != role and any(
+        classify.is_local_government(name + key(v)[:n]) for n in range(1, 4))), None)
 
 
 def announced_tracks(program_id: str, fiscal_year: int | None = None) -> dict[str, int]:

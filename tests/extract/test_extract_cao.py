@@ -293,6 +293,28 @@ def test_a_joint_proposal_printed_one_proposer_per_line_is_one_project(tmp_path:
     assert frame.iloc[0].area_ja == "北海道・更別村・岩見沢市"
 
 
+def test_a_joint_proposal_whose_last_place_wraps_in_its_box_keeps_it_whole(
+        tmp_path: Path) -> None:
+    """One box per project, the joint proposal's last place wrapped (「…・岩見沢」 / 「市」) on a
+    line above the project's: 岩見沢市 is the place, the project does not begin with 「市」
+    (generated layout cao 402535 published 「鰺ヶ沢」 and 「町AIとIoT…」)."""
+    def draw(c) -> None:
+        fx.draw_text(c, 40, 30, "近未来技術等社会実装事業 平成30年度選定事業", fx.GOTHIC, 16)
+        for k, project in enumerate(fx.FY2018[:4]):
+            x, top = 40 + 190 * k, 80
+            c.rect(x, fx.SLIDE[1] - top - 90, 180, 90, stroke=1, fill=0)
+            place = project.government
+            lines = [f"{k + 1}  {place[:-1]}", place[-1]] if project is fx.JOINT \
+                else [f"{k + 1}  {place}"]
+            lines += fx.wrap(project.title, 14)
+            for n, line in enumerate(lines):
+                fx.draw_text(c, x + 6, top + 6 + 13 * n, line, fx.GOTHIC, 10)
+
+    frame = rows(fx._write(tmp_path / "x.pdf", [draw]))
+    assert list(frame.area_ja) == [p.government for p in fx.FY2018[:4]]
+    assert list(frame.project_name_ja) == [p.title for p in fx.FY2018[:4]]
+
+
 def test_continuation_without_a_year_needs_the_previous_slide(tmp_path: Path) -> None:
     """A 続き slide inherits the year of the table it follows, never of one further back."""
     pdf = fx._write(tmp_path / "x.pdf", [

@@ -305,3 +305,20 @@ def test_a_place_cut_by_its_wrap_is_refused(printed: str, refused: bool) -> None
     assert (error is not None) is refused, error
     if refused:
         assert "wrapped" in error and "not read" in error  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("project, refused", [
+    ("町AIとIoTによるおいらせの健康まちづくり", True),  # cao 402535: the place's end glued on
+    ("AIとIoTによるおいらせの健康まちづくり", False),  # a place printed cut: read as printed
+])
+def test_a_places_wrapped_end_read_into_the_project_is_refused(project: str,
+                                                                refused: bool) -> None:
+    from pipeline.extract import selection_lists
+    from pipeline.extract.reader import Entry
+
+    entry = Entry({"municipality": "青森県・おいらせ町・五所川原市・鰺ヶ沢", "project": project},
+                  "priority", None, None, 4, 1, 100.0)
+    error = selection_lists.check_place(entry, mlit.PLACE_ROLES[:2])
+    assert (error is not None) is refused, error
+    if refused:
+        assert "'鰺ヶ沢'" in error and "wrapped end" in error  # type: ignore[operator]

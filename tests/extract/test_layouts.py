@@ -74,6 +74,8 @@ ONCE_WRONG: dict[tuple[str, int, str], str] = {
     ("members", 39090, ""): "the same, on another layout",
     ("cao", 618998, ""): "「まんのう町（香川県」 / 「）AIとIoT…」: a bracket wrapped open "
                          "split the place and the project",
+    ("cao", 402535, ""): "a joint proposal's last place wrapped in its box (「…・鰺ヶ沢」 / "
+                         "「町」): 鰺ヶ沢 published as a place, 「町」 glued to the project",
     ("smc", 43236, ""): "place | project columns read down as a newspaper (row numbers hid the "
                         "places): the projects lost",
     ("smc", 43482, ""): "the same, under prefecture sub-headings",

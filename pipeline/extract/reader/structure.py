@@ -1480,8 +1480,17 @@ def _fill_by_content(shape: Shape, fields: dict[str, str], items: dict[str, tupl
             continue
         if place not in fields and _is_place(line):
             run = [line]
-            while i + len(run) < len(lines) and _is_place(lines[i + len(run)]):
-                run.append(lines[i + len(run)])
+            while i + len(run) < len(lines):
+                nxt = lines[i + len(run)]
+                if _completes_place(run[-1], nxt):
+                    # the last place's name wrapped (「…・五所川原市・鰺ヶ沢」 / 「町」): its end,
+                    # never the start of the project after it
+                    run[-1] = join_wrapped([run[-1], nxt])
+                    i += 1
+                elif _is_place(nxt):
+                    run.append(nxt)
+                else:
+                    break
             bracket = i + len(run)
             if bracket < len(lines) and _bracketed_prefecture(lines[bracket]):
                 # the place's prefecture wrapped onto a line of its own (「…、秩父別町」 /
@@ -1615,6 +1624,18 @@ _BRACKET_LEFT_OPEN_RE = re.compile(r"[（(]([^（()）]*)$")
 
 
 _SEPARATORS = ("・", "、", ",", "，")  # between the places of a joint proposal
+_SEPARATORS_RE = re.compile("[" + "".join(_SEPARATORS) + "]")
+
+
+def _completes_place(text: str, line: str) -> bool:
+    """The line begins with the end of the text's last place, cut by a wrap: the last name
+    of the text only begins a local government's name, and with the line's first name it is
+    one (「鰺ヶ沢」 / 「町」; 「美郷」 / 「町・日之影町」)."""
+    last = [p for p in _SEPARATORS_RE.split(key(text)) if p][-1:]
+    first = [p for p in _SEPARATORS_RE.split(key(line)) if p][:1]
+    return bool(last and first) and not classify.is_place(last[0]) and \
+        classify.begins_a_local_government(last[0]) and \
+        classify.is_local_government(last[0] + first[0])
 
 
 def _bracketed_prefecture(text: str) -> bool:
