@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -189,6 +190,9 @@ def _is_visible(ch: dict[str, Any], box: Box, shades: list[Box] = ()) -> bool:  
     return True
 
 
+_NEIGHBOURS = tuple((dx, dy) for dx in (-1, 0, 1) for dy in (-1, 0, 1))
+
+
 def clean_chars(
     chars: list[dict[str, Any]], box: Box, tolerance: float = 1, shades: list[Box] = ()  # type: ignore[assignment]
 ) -> tuple[list[dict[str, Any]], int]:
@@ -196,7 +200,8 @@ def clean_chars(
     ``tolerance``: fake bold); returns them and the number of invisible chars.
 
     pdfplumber's ``dedupe_chars`` does the same but re-sorts with ``list.index`` (quadratic in
-    the chars of a page); this is one pass with a position grid.
+    the chars of a page); this is one pass with a position grid. (It runs on every char of
+    every page: written as a plain loop, `make bench`.)
     """
     kept: list[dict[str, Any]] = []
     seen: dict[tuple[str, int, int], list[dict[str, Any]]] = {}
@@ -205,17 +210,18 @@ def clean_chars(
         if not _is_visible(ch, box, shades):
             invisible += 1
             continue
-        kx, ky = int(ch["x0"] // tolerance), int(ch["top"] // tolerance)
+        x0, top = ch["x0"], ch["top"]
+        kx, ky = int(x0 // tolerance), int(top // tolerance)
         text = ch["text"]
-        duplicate = any(
-            abs(o["x0"] - ch["x0"]) <= tolerance
-            and abs(o["top"] - ch["top"]) <= tolerance
-            and o["fontname"] == ch["fontname"]
-            and o["size"] == ch["size"]
-            for dx in (-1, 0, 1)
-            for dy in (-1, 0, 1)
-            for o in seen.get((text, kx + dx, ky + dy), ())
-        )
+        duplicate = False
+        for dx, dy in _NEIGHBOURS:
+            for o in seen.get((text, kx + dx, ky + dy), ()):
+                if abs(o["x0"] - x0) <= tolerance and abs(o["top"] - top) <= tolerance \
+                        and o["fontname"] == ch["fontname"] and o["size"] == ch["size"]:
+                    duplicate = True
+                    break
+            if duplicate:
+                break
         if duplicate:
             continue
         seen.setdefault((text, kx, ky), []).append(ch)
@@ -224,7 +230,18 @@ def clean_chars(
 
 
 def _is_white(colour: Any) -> bool:
-    if not isinstance(colour, (tuple, list)):
+    if isinstance(colour, list):
+        colour = tuple(colour)
+    try:
+        return _is_white_colour(colour)
+    except TypeError:  # unhashable: a pattern colour
+        return False
+
+
+@lru_cache(maxsize=256)
+def _is_white_colour(colour: Any) -> bool:
+    """Per colour, not per char: a page prints thousands of chars in a few colours."""
+    if not isinstance(colour, tuple):
         colour = (colour,)
     try:
         values = [float(c) for c in colour]

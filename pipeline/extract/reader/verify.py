@@ -34,6 +34,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 from pipeline.errors import SourceError
@@ -240,8 +241,7 @@ def _read_readings(
                     _read_page(fork, earlier)
                 forks.append(fork)
             states += forks
-        page_read = _PageRead(number, rows, columns, page_facts(rows, shape),
-                              page_facts(columns, shape) if columns is not None else None)
+        page_read = _PageRead(number, rows, columns, shape)
         read.append(page_read)
         for state in states:
             _read_page(state, page_read)
@@ -268,13 +268,22 @@ def _kept_rows_not_traversed() -> Iterator[None]:
 @dataclass
 class _PageRead:
     """A page as the readings read it: its rows, its columns read down (None: it stands in
-    no columns), and what each says (computed once, whatever the readings)."""
+    no columns), and what each says (computed once, whatever the readings, and only if one
+    reads it: the readings of columns have often failed by then)."""
 
     number: int
     rows: list[Row]
     columns: list[Row] | None
-    rows_facts: PageFacts
-    columns_facts: PageFacts | None
+    shape: Shape
+
+    @cached_property
+    def rows_facts(self) -> PageFacts:
+        return page_facts(self.rows, self.shape)
+
+    @cached_property
+    def columns_facts(self) -> PageFacts:
+        assert self.columns is not None
+        return page_facts(self.columns, self.shape)
 
 
 def _read_page(state: _State, page: _PageRead) -> None:
@@ -289,7 +298,6 @@ def _read_page(state: _State, page: _PageRead) -> None:
         ordered, facts = page.columns, page.columns_facts
     else:
         ordered, facts = page.rows, page.rows_facts
-    assert facts is not None
     state.start_page(page.number, ordered, facts)
     for row in ordered:
         state.feed(row)
