@@ -172,6 +172,16 @@ def test_unplaceable_text_is_an_error_with_its_page(tmp_path: Path) -> None:
         extract(SID, [path])
 
 
+def test_a_refusal_names_the_heading_it_was_read_under(tmp_path: Path) -> None:
+    # where the reading broke tells which category an entry dropped or moved was in
+    path = write_pdf(tmp_path / "gap.pdf", [_page(
+        (60, 60, "【地方公共団体】"), (60, 80, "1　札幌市"), (60, 100, "2　函館市"),
+        (60, 130, "【企業等】"), (60, 150, "1　株式会社テストA"), (60, 170, "3　株式会社テストB"))])
+    with pytest.raises(SourceError, match=r"gap\.pdf page 1: .*numbering breaks.*read under "
+                                          r"the heading '企業等'"):
+        extract(SID, [path])
+
+
 def test_summary_line_of_headings_is_not_a_list(tmp_path: Path) -> None:
     path = write_pdf(tmp_path / "summary.pdf", [
         _page((60, 60, "企業等"), (200, 60, "大学・研究機関"), (400, 60, "地方公共団体")),
@@ -394,6 +404,82 @@ def test_a_label_lacked_wrapped_between_rows_of_names_is_joined_unspaced() -> No
         ("6", 42.5, 560), ("農林水産省", 140.5, 560), ("団体", 68.5, 568),
         ("7", 42.5, 577), ("環境省", 140.5, 577),
     ]) == [["5", "厚生労働省"], ["国の機関・経済団体"], ["6", "農林水産省"], ["7", "環境省"]]
+
+
+def test_a_label_lacked_glued_to_a_name_in_one_column_is_cut_where_others_print_it() -> None:
+    # seed 2400035: 「大学・研究開発」 / 「法人」 printed on every row of its group, a page in
+    # columns; in the first column, wider, the label's first line reads as one cell with the
+    # numbered name beside it (「大学・研究開発1　国立…」), the label printed so only twice
+    from pipeline.extract.pdf import PageView
+    from pipeline.extract.reader.cells import page_rows
+    from pipeline.extract.reader.structure import join_wrapped_labels, split_glued_cells
+
+    words = []
+    for k, top in enumerate((100.0, 129.0, 158.0)):  # the second column: label and name apart
+        words += [("大学・研究開発", 364.0, top), (f"{k + 3}　テスト大学{k}", 436.0, top),
+                  ("法人", 364.0, top + 12)]
+    for k, top in enumerate((200.0, 229.0)):  # the first: the label glued to the name
+        words += [("大学・研究開発", 42.0, top), (f"{k + 1}　テスト研究所{k}", 114.0, top),
+                  ("法人", 42.0, top + 12)]
+    shape = member_spec(SID).shape
+    rows = page_rows(PageView(1, 842, 595, [  # type: ignore[arg-type]
+        {"text": t, "x0": x0, "x1": x0 + sum(4.5 if ch.isascii() else 9 for ch in t),
+         "top": top, "bottom": top + 9, "size": 9.0} for t, x0, top in words]))
+    joined = join_wrapped_labels(split_glued_cells(rows, shape), shape)
+    first_column = [[c.text for c in r.cells if c.x0 < 300] for r in joined]
+    assert [cells for cells in first_column if cells] == [
+        ["大学・研究開発法人", "1　テスト研究所0"], ["大学・研究開発法人", "2　テスト研究所1"]]
+
+
+def test_a_header_cell_of_two_words_names_each_column_where_its_word_is() -> None:
+    # seed 805185: 「通し番号」 「組織名」 set close (one cell); the names start under 組織名 at
+    # 68, not at 73 where its share of the cell's width put it: shifted to the page's second
+    # column, the table's name column began 5 points right of the names there
+    from pipeline.extract.pdf import PageView
+    from pipeline.extract.reader.cells import page_rows
+    from pipeline.extract.reader.structure import _header_cell_parts
+
+    (row,) = page_rows(PageView(1, 595, 842, [  # type: ignore[arg-type]
+        {"text": "通し番号", "x0": 42.0, "x1": 63.0, "top": 129.0, "bottom": 138.0, "size": 9.0},
+        {"text": "組織名", "x0": 68.0, "x1": 96.0, "top": 129.0, "bottom": 138.0, "size": 9.0}]))
+    (cell,) = row.cells
+    parts = _header_cell_parts(member_spec(SID).shape.vocabulary, cell)
+    assert [(round(x0), name) for x0, _, name, _ in parts] == [(42, "通し番号"), (68, "組織名")]
+
+
+@pytest.mark.parametrize("header, pitch, joined", [
+    (True, 12, True),  # seed 805196: lines set closer than rows, under the header's 区分
+    (True, 17, False),  # as far apart as rows: two texts, not one label's lines
+    (False, 12, False),  # no category column shown: names may start there
+])
+def test_a_label_lacked_wrapped_in_the_category_column_is_joined(
+        header: bool, pitch: float, joined: bool) -> None:
+    # a cell merged over its group, its label lacked by the CSV wrapped in two lines
+    # (「大学・研究開発」 / 「法人」), the second beside the group's first name
+    rows = _joined_rows([
+        *([("区分", 42, 82), ("会員名", 114, 82)] if header else []),
+        ("453テスト大学", 114, 179 - pitch), ("大学・研究開発", 42, 184),
+        ("法人", 42, 184 + pitch), ("454テスト研究所", 114, 184 + pitch),
+        ("455テスト高専", 114, 201 + pitch)])
+    labels = [cells[0] for cells in rows if cells[0] in ("大学・研究開発法人", "大学・研究開発")]
+    assert labels == (["大学・研究開発法人"] if joined else ["大学・研究開発"])
+    assert (["454テスト研究所"] in rows) is joined
+
+
+def test_a_header_word_over_a_known_labels_lines_is_no_label_wrapped_alike() -> None:
+    # seed 2300037: a page in three columns, each under 「区分」 「会員名」, each first row's
+    # label 「関係府省・経済団体等」 spread over three lines: 「区分」 over 「関　係　府　省」
+    # three times on the page is a header over a label, not a label wrapped on every row
+    spaced = "\u3000".join
+    words = []
+    for dx in (0, 322, 643):
+        words += [("区分", 42 + dx, 125), ("会員名", 114 + dx, 125),
+                  (spaced("関係府省"), 42 + dx, 138), ("内閣官房", 114 + dx, 142),
+                  (spaced("・経済"), 52 + dx, 150), (spaced("団体等"), 52 + dx, 162),
+                  ("文部科学省", 114 + dx, 183)]
+    rows = _joined_rows(words)
+    assert rows[0] == ["区分", "会員名"] * 3
+    assert sum(cells.count("関係府省・経済団体等") for cells in rows) == 3
 
 
 def test_a_names_wrapped_lines_alone_in_their_rows_are_not_joined_as_a_label() -> None:

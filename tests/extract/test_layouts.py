@@ -369,6 +369,20 @@ READ_EXACTLY: dict[tuple[str, int], str] = {
     ("cao", 24607): "the same year cell merged over its group, its 「度」 on a line of its own",
     ("cao", 789567): "a year cell centred on its group beside a joint proposal's second line "
                      "(「R 1」 | 「館山市」): taken for text cut off at a column bound",
+    # the eleventh sitting (2026-12-06)
+    ("members", 2400035): "a label the vocabulary lacks printed on every row and wrapped "
+                          "(「大学・研究開発」 / 「法人」), a page in columns: in the wider first "
+                          "column its first line glued to the numbered name, printed so twice",
+    ("members", 805205): "a heading spread across numbered pairs ruled horizontally per column "
+                         "(「関係府省・経済団体等」), its part over the empty last cell of a "
+                         "column fallen in that cell's box: read into the row above",
+    ("members", 805185): "a header 「通し番号」 「組織名」 in one cell, only in the page's first "
+                         "column: shifted to the second by its share of the cell's width, the "
+                         "number fell in the name column; three-digit numbers set close to "
+                         "the names (「115」 「合同会社…」) in the number column's place",
+    ("members", 805196): "a label the vocabulary lacks in a cell merged over its group, wrapped "
+                         "(「大学・研究開発」 / 「法人」), its second line beside the group's "
+                         "first name: 「法人」 read as part of that entry",
 }
 
 

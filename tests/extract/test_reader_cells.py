@@ -111,6 +111,21 @@ def test_a_letter_fallen_between_two_ruled_cells_stays_in_their_row() -> None:
         == "４．【関係府省・経済団体等】（計１２）"
 
 
+def test_a_line_across_cells_of_which_one_begins_a_row_above_stays_one_row() -> None:
+    # numbered pairs ruled horizontally per column, the last row with one entry: the heading
+    # below it spread across the page falls partly in the second column's box, which begins
+    # at the last entry's rule (seed 805205: 「済団体等」 went into the row of entry 112 and
+    # the heading was read as 「関係府省・経」)
+    edges = [_h(578, 40, 203.8), _h(595, 40, 203.8), _h(615, 40, 203.8),
+             _h(578, 215.8, 379.5), _h(615, 215.8, 379.5)]
+    words = [{**_word("112", 42, top=581), "x1": 57}, _word("沖縄県伊平屋村", 80, top=581),
+             {**_word("第４■関係府省・経", 42, size=11, top=598), "x1": 202},
+             {**_word("済団体等", 212, size=11, top=598), "x1": 285.6}]
+    rows = page_rows(PageView(6, 595, 842, words, edges))
+    assert [[c.text for c in r.cells] for r in rows] == [
+        ["112", "沖縄県伊平屋村"], ["第４■関係府省・経", "済団体等"]]
+
+
 def test_a_loose_line_beside_a_ruled_table_is_a_row_of_its_own() -> None:
     # the same row, and a note printed right of the table at its height: not one of its cells
     edges = [_h(666, 40, 221.5), _h(686, 40, 221.5)]

@@ -137,6 +137,13 @@ def report(kind: str, results: Sequence[Result], seconds: float, out: list[str])
             out.append(f"   refusals not naming what changed: {len(unnamed)} of "
                        f"{neg['refused']} (" + ", ".join(f"no {p} {k}" for p, k in
                                                          parts.most_common()) + ")")
+            # a sample refused as drawn is refused changed for its own reason, which names
+            # nothing the change touched: the check is on samples read exactly
+            exact = {r.sample.seed for r in plain if r.outcome == "exact"}
+            of_exact = [r for r in negative if r.sample.seed in exact]
+            unnamed_exact = [r for r in unnamed if r.sample.seed in exact]
+            out.append(f"   of the variants of samples read exactly: {len(unnamed_exact)} of "
+                       f"{len(of_exact)} refused without naming what changed")
             for part, _ in parts.most_common():
                 r = next(r for r in unnamed if part in r.unnamed)
                 out.append(f"     no {part}: seed {r.sample.seed} {r.variant} ({r.changed}): "

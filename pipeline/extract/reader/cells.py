@@ -39,6 +39,9 @@ MAX_CELL_LINES = 10
 RULE_TOLERANCE = 1.5
 # Boxes whose tops are this close start the same row.
 ROW_TOLERANCE = 2.0
+# Text on one line at most this many characters after another's end goes on that line (a
+# heading spread with even spacing across boxes of horizontal rules).
+LINE_GOES_ON_CHARS = 2.0
 # Newspaper columns: a gutter is at least this many characters wide and crossed by at most
 # this share of the body's rows (titles and spanning headings cross it).
 GUTTER_CHARS = 1.5
@@ -404,12 +407,14 @@ def _ruled_rows(cells: list[Cell], page: int) -> list[Row]:
         else:
             rows.append(Row([c], page, c.top, c.bottom))
             tops.append(top)
+    _lines_moved_down(rows)
     for row, top in zip(rows, tops, strict=True):
         row.top = min(c.top for c in row.cells)
         row.bottom = max(c.bottom for c in row.cells)
         spanning = [
             c for c in cells
             if c.box[1] < top - ROW_TOLERANCE and c.box[3] > top + ROW_TOLERANCE  # type: ignore[index]
+            and all(c is not o for o in row.cells)
         ]
         added = True
         while added and spanning:  # merged boxes that share a vertical rule with the row
@@ -421,6 +426,30 @@ def _ruled_rows(cells: list[Cell], page: int) -> list[Row]:
                     added = True
         row.cells.sort(key=lambda c: c.x0)
     return rows
+
+
+def _lines_moved_down(rows: list[Row]) -> None:
+    """A box whose text stands beside none of its row's texts but goes on a line of the next
+    row (the same line, a letter's gap or two apart), the box reaching down into that row,
+    moved there: a line printed across the page (a heading spread 「第４■関係府省・経」
+    「済団体等」) whose part over an empty cell of the row above falls in a box of horizontal
+    rules that begins with that row. (A cell merged over rows, its text centred, stays in its
+    first row: its text is no part of a line beside it.)"""
+    def beside(a: Cell, b: Cell) -> bool:
+        return a.top < b.bottom and b.top < a.bottom
+
+    def goes_on(a: Cell, b: Cell) -> bool:
+        return abs(a.top - b.top) <= ROW_TOLERANCE and abs(a.size - b.size) <= 0.5 and \
+            -0.5 <= a.x0 - b.x1 <= LINE_GOES_ON_CHARS * a.size
+
+    for row, below in zip(rows, rows[1:], strict=False):
+        for c in list(row.cells):
+            if len(row.cells) > 1 and c.box is not None and \
+                    c.box[3] > below.cells[0].box[1] + ROW_TOLERANCE and \
+                    not any(beside(c, o) for o in row.cells if o is not c) and \
+                    any(goes_on(c, o) for o in below.cells):  # type: ignore[index]
+                row.cells.remove(c)
+                below.cells.append(c)
 
 
 def adjacent(a: Box, b: Box) -> bool:

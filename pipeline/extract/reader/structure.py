@@ -60,6 +60,9 @@ KNOWN_LABEL_REACH = 2.5
 # A text wrapped alike onto the line below it on this many rows of a page is a label printed on
 # every row of its group (see join_wrapped_labels).
 REPEATED_WRAPS = 3
+# The lines of a label the vocabulary lacks, wrapped in a category column, stand less than this
+# many letters apart: closer than rows of names (see join_wrapped_labels).
+LACKED_LABEL_REACH = 0.5
 
 
 @dataclass(frozen=True)
@@ -118,10 +121,21 @@ class Heading:
 
 @dataclass
 class Problem:
-    """Something the reading could not place, with its page."""
+    """Something the reading could not place, with its page and the heading it was read under
+    (where in the list it broke: an entry dropped or moved breaks it in its own section)."""
 
     message: str
     page: int
+    under: str | None = None
+
+    def describe(self) -> str:
+        return self.message + under_heading(self.under)
+
+
+def under_heading(label: str | None) -> str:
+    """Where in the list a reading broke, said after what broke it: an entry dropped or moved
+    breaks the list in its own section."""
+    return f" (read under the heading {label!r})" if label else ""
 
 
 @dataclass
@@ -282,7 +296,7 @@ class _State:
         self.reading.roles.append((row.page, role, row.text))
 
     def problem(self, row: Row, message: str) -> None:
-        self.reading.problems.append(Problem(message, row.page))
+        self.reading.problems.append(Problem(message, row.page, self.label))
         self.role(row, "unplaced")
 
     def new_section(self, label: Label, row: Row, inferred: bool = False) -> None:
@@ -827,6 +841,9 @@ class _State:
             self.problem(row, f"the category label {misplaced.text!r} stands in a column that is "
                          "not the category's: columns misread?")
             return
+        if self.options.split_numbers and any(c.role == "number" for c in columns):
+            for by_role in by_group.values():
+                _number_cut_off(by_role)
         roles = []
         for g in sorted(by_group):
             played = self.table_entry(row, g, by_group[g])
@@ -1702,20 +1719,25 @@ def _overlapping(spans: list[tuple[float, float]]) -> list[bool]:
 def _header_cell_parts(
     vocab: Vocabulary, cell: Cell
 ) -> list[tuple[float, float, str, tuple[float, float]]]:
-    """A header cell as (x0, x1, text, span); a cell printing two column names with no gap
-    between them (「No.都道府県」) as one part per name, its text's width shared by the names'
-    lengths (a half-width letter half a full-width one), so that the number and the prefecture
-    under it each find their column. The parts share the cell's span: where the rule between
-    their columns stands, the header does not show."""
+    """A header cell as (x0, x1, text, span); a cell printing two column names close together
+    as one part per name: each where its word is (「通し番号」 「組織名」), or, with no gap
+    between them (「No.都道府県」), its text's width shared by the names' lengths (a half-width
+    letter half a full-width one), so that the number and the prefecture under it each find
+    their column. The parts share the cell's span: where the rule between their columns
+    stands, the header does not show."""
     whole = [(cell.x0, cell.x1, cell.text, _span(cell))]
     if vocab.column(cell.text) is not None:
         return whole
     names = _column_names(vocab, key(cell.text))
     if names is None or len(names) < 2:
         return whole
+    span = _span(cell)
+    if [key(w["text"]) for w in cell.words] == names:  # each name a word: where it is printed
+        return [(float(w["x0"]), float(w["x1"]), name, span)
+                for w, name in zip(cell.words, names, strict=True)]
     widths = [sum(0.5 if ch.isascii() else 1.0 for ch in name) for name in names]
     parts = []
-    at, span, total = 0.0, _span(cell), sum(widths)
+    at, total = 0.0, sum(widths)
     for name, width in zip(names, widths, strict=True):
         x0 = cell.x0 + (cell.x1 - cell.x0) * at / total
         x1 = cell.x0 + (cell.x1 - cell.x0) * (at + width) / total
@@ -1850,6 +1872,28 @@ def _stands_in(row: Row, columns: list[_Column]) -> bool:
                         and not any(a < x < b for a, b in joint):
                     return False
     return True
+
+
+def _number_cut_off(by_role: dict[str, list[Cell]]) -> None:
+    """A row number printed as a word of its own at the head of the entry's first cell, the
+    number column left empty (「115」 「合同会社…」 set close in a column of the page where
+    three digits reach the name; the header's column found by shifting the table there): the
+    row's number, in the reading where leading numbers are row numbers."""
+    if "number" in by_role:
+        return
+    cells = [(c.x0, role, i) for role, cs in by_role.items() for i, c in enumerate(cs)
+             if not c.repeated]
+    if not cells:
+        return
+    _, role, i = min(cells)
+    cell = by_role[role][i]
+    if len(cell.words) < 2 or classify.number(cell.words[0]["text"]) is None \
+            or len(cell.lines) != 1:
+        return
+    pieces = cut_cell(cell, [float(cell.words[1]["x0"])])
+    if len(pieces) == 2:
+        by_role["number"] = [pieces[0]]
+        by_role[role][i] = pieces[1]
 
 
 def _column_of(cell: Cell, columns: list[_Column]) -> _Column | None:
@@ -2009,21 +2053,23 @@ def join_wrapped_labels(rows: list[Row], shape: Shape) -> list[Row]:
         wrapped (「大学・研究開発」 / 「法人」); a name's lines are never the same on two rows.
         The first line -> the line below it."""
         def one_line(_: str, below: Cell) -> bool:
-            return len(below.lines) == 1 and classify.number(below.text) is None
+            return len(below.lines) == 1 and classify.number(below.text) is None \
+                and not begins(key(below.text)) and shape.label(below.text) is None
 
-        # (only texts printed at one place on as many rows are looked under: a page of names
-        # has few)
-        printed = Counter((round(c.x0), key(c.text)) for r in rows for c in r.cells)
-        alike: dict[tuple[int, str, str], list[tuple[Cell, Cell]]] = {}
+        # (only texts printed on as many rows are looked under: a page of names has few; in
+        # each column of a page set in columns, its label stands at a place of its own)
+        printed = Counter(key(c.text) for r in rows for c in r.cells)
+        alike: dict[tuple[str, str], list[tuple[Cell, Cell]]] = {}
         for i, row in enumerate(rows):
             for cell in row.cells:
-                if printed[round(cell.x0), key(cell.text)] < REPEATED_WRAPS or cell.ruled \
+                if printed[key(cell.text)] < REPEATED_WRAPS or cell.ruled \
                         or len(cell.lines) != 1 or shape.label(cell.text) is not None \
-                        or classify.number(cell.text) is not None:
+                        or begins(key(cell.text)) or not could_be_label(cell.text, shape) \
+                        or shape.vocabulary.column(cell.text) is not None:  # (a header's)
                     continue
                 parts = lines_below(i, cell, one_line)[:2]
                 if len(parts) == 2:
-                    alike.setdefault((round(cell.x0), key(cell.text), key(parts[1].text)),
+                    alike.setdefault((key(cell.text), key(parts[1].text)),
                                      []).append((parts[0], parts[1]))
         return {id(first): below for pairs in alike.values() if len(pairs) >= REPEATED_WRAPS
                 for first, below in pairs}
@@ -2058,12 +2104,46 @@ def join_wrapped_labels(rows: list[Row], shape: Shape) -> list[Row]:
                 stacks[id(cell)] = parts
         return stacks
 
+    def in_category_column() -> dict[int, list[Cell]]:
+        """Lines set closer than rows, each the first of its row, in the page's category
+        column (where its header 区分 stands beside 会員名, or a label it knows stands before
+        a name), none a label or the beginning of one: a label the vocabulary lacks, wrapped
+        in a cell merged over its group (「大学・研究開発」 / 「法人」, the second line beside
+        a name). The first line -> its lines."""
+        vocab = shape.vocabulary
+        firsts = {id(r.cells[0]) for r in rows}
+        strip = {round(r.cells[0].x0) for r in rows if len(r.cells) >= 2 and (
+            vocab.column(r.cells[0].text) == shape.category_role
+            or shape.label(r.cells[0].text) is not None)}
+
+        def lacked(cell: Cell) -> bool:
+            return id(cell) in firsts and any(abs(round(cell.x0) - x) <= 2 for x in strip) \
+                and not cell.ruled and len(cell.lines) == 1 and could_be_label(cell.text, shape) \
+                and shape.label(cell.text) is None and not begins(key(cell.text)) \
+                and vocab.column(cell.text) is None
+
+        def fits(_: str, below: Cell) -> bool:
+            return lacked(below)
+
+        found: dict[int, list[Cell]] = {}
+        for i, row in enumerate(rows):
+            if strip and lacked(row.cells[0]):
+                parts = lines_below(i, row.cells[0], fits, LACKED_LABEL_REACH)
+                if len(parts) >= 2:
+                    found[id(row.cells[0])] = parts
+        return found
+
     rows = [replace(r, cells=list(r.cells), kinds={}) for r in rows]
     for i, row in enumerate(rows):
         row.cells = [piece for cell in row.cells for piece in label_line_cut(i, cell)] \
             if lacks else row.cells
     wraps = repeated_wraps() if lacks else {}
     stacks = stacked_alone() if lacks else {}
+    # (lines another rule joins are none of these)
+    taken = {id(c) for c in wraps.values()} | {id(c) for p in stacks.values() for c in p}
+    strip_lines = {first: parts for first, parts in in_category_column().items()
+                   if first not in wraps and first not in taken
+                   and not any(id(p) in taken or id(p) in wraps for p in parts)} if lacks else {}
     for i, row in enumerate(rows):
         for c, cell in enumerate(row.cells):
             parts = [cell]
@@ -2081,6 +2161,8 @@ def join_wrapped_labels(rows: list[Row], shape: Shape) -> list[Row]:
                 parts = [cell, wraps[id(cell)]]
             if len(parts) < 2 and id(cell) in stacks:
                 parts = stacks[id(cell)]
+            if len(parts) < 2 and id(cell) in strip_lines:
+                parts = strip_lines[id(cell)]
             if len(parts) < 2:
                 continue
             joined = join_wrapped(p.text for p in parts)
@@ -2109,7 +2191,7 @@ def split_glued_cells(rows: list[Row], shape: Shape) -> list[Row]:
     def cut(cell: Cell, more: bool) -> list[Cell]:
         at = _glued_at(cell, more, shape)
         if at is None and (second := _second_word(cell)) is not None \
-                and (round(cell.words[0]["x0"]), key(cell.words[0]["text"])) in repeated:
+                and key(cell.words[0]["text"]) in repeated:
             at = float(second["x0"])
         if at is None:
             return [cell]
@@ -2136,18 +2218,22 @@ def _second_word(cell: Cell) -> Word | None:
     return words[1]
 
 
-def _repeated_first_words(rows: list[Row], shape: Shape) -> set[tuple[int, str]]:
-    """(where, text) of first words printed alike before more words on a line in
-    REPEATED_WRAPS cells or more of the page, that could be a label the vocabulary lacks,
-    unmarked (a name's words are one word with their blanks: a name never begins with
-    another's word)."""
-    seen: Counter[tuple[int, str]] = Counter()
+def _repeated_first_words(rows: list[Row], shape: Shape) -> set[str]:
+    """First words before more words on a line, printed alike (so, or as cells of their own)
+    REPEATED_WRAPS times or more anywhere on the page (in each column of a page set in
+    columns; a cell of its own where its column is wider), that could be a label the
+    vocabulary lacks, unmarked (a name's words are one word with their blanks: a name never
+    begins with another's word)."""
+    firsts: set[str] = set()
+    printed: Counter[str] = Counter()
     for row in rows:
         for cell in row.cells:
             if _second_word(cell) is not None:
-                seen[(round(cell.words[0]["x0"]), key(cell.words[0]["text"]))] += 1
-    return {(x, text) for (x, text) in seen
-            if sum(seen[(x + d, text)] for d in (-1, 0, 1)) >= REPEATED_WRAPS
+                firsts.add(key(cell.words[0]["text"]))
+                printed[key(cell.words[0]["text"])] += 1
+            elif len(cell.words) == 1 and len(cell.lines) == 1:
+                printed[key(cell.text)] += 1
+    return {text for text in firsts if printed[text] >= REPEATED_WRAPS
             and shape.label(text) is None and could_be_label(text, shape)
             # (a heading's marked first word, 「＜類型」 of 「＜類型Ⅰ　…＞」, begins no cell)
             and shape.vocabulary.strip(text)[0] == text}

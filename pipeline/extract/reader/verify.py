@@ -60,6 +60,7 @@ from pipeline.extract.reader.structure import (
     page_facts,
     split_glued_cells,
     split_stacked_headings,
+    under_heading,
 )
 from pipeline.extract.reader.vocabulary import Vocabulary, key
 
@@ -308,7 +309,7 @@ def judge(reading: Reading, spec: ListSpec) -> Verdict:
     verdict = Verdict(reading)
     if reading.problems:
         first = reading.problems[0]
-        verdict.error = (first.message, first.page)
+        verdict.error = (first.describe(), first.page)
         verdict.distance = 10_000 + len(reading.problems)
         return verdict
     if not reading.entries:
@@ -492,7 +493,7 @@ def _numbering(verdict: Verdict) -> bool:
             if entry.category not in numbered:
                 continue
             verdict.error = (f"{_entry_text(entry)!r} has no row number where the entries "
-                             "around it are numbered", entry.page)
+                             f"around it are numbered{under_heading(entry.label)}", entry.page)
             verdict.distance = 500
             return False
         if previous is not None:
@@ -501,7 +502,8 @@ def _numbering(verdict: Verdict) -> bool:
             if entry.number != previous.number + 1 and not restart:  # type: ignore[operator]
                 verdict.error = (
                     f"the numbering breaks: {_entry_text(entry)!r} is numbered {entry.number} "
-                    f"after {previous.number} ({_entry_text(previous)!r})", entry.page)
+                    f"after {previous.number} ({_entry_text(previous)!r})"
+                    + under_heading(entry.label), entry.page)
                 verdict.distance = 500
                 return False
         elif entry.number != 1:
