@@ -36,7 +36,7 @@ from tests.layouts.selections import MLIT_MODEL
 
 # Exact samples of the fixed covering sample (of 40) the list reader achieves (measured on this
 # commit); raise each as the reader learns more of the family. Below it is a regression.
-EXACT_AT_LEAST = {"members": 36, "mlit_model": 39, "cao": 40, "smc": 39}
+EXACT_AT_LEAST = {"members": 37, "mlit_model": 39, "cao": 40, "smc": 39}
 
 # Wrong lists today's extractors publish from the fixed sample: real bugs (issue 18), by seed
 # (and variant). ``test_no_wrong_list_is_published`` and ``test_no_negative_variant_is_published``
