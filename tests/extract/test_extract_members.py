@@ -482,6 +482,16 @@ def test_a_header_word_over_a_known_labels_lines_is_no_label_wrapped_alike() -> 
     assert sum(cells.count("関係府省・経済団体等") for cells in rows) == 3
 
 
+def test_names_one_per_line_where_a_label_stands_before_a_name_are_not_joined() -> None:
+    # the member fixture columns_newspaper: a label before a name in one column of the page,
+    # names set one per line, as close as a label's lines, at the same x in another: no line
+    # stands beside a name, so none is a category cell's
+    rows = _joined_rows([
+        ("区分", 42, 82), ("会員名", 114, 82), ("企業等", 42, 99), ("テスト商事", 114, 99),
+        ("テストさくら商事", 42, 300), ("テストみどり商事", 42, 312), ("テストあおぞら商事", 42, 324)])
+    assert [cells for cells in rows if cells[0].startswith("テストさくら")] == [["テストさくら商事"]]
+
+
 def test_a_names_wrapped_lines_alone_in_their_rows_are_not_joined_as_a_label() -> None:
     # the same lines under the name they wrap: each stands under the line above it
     assert _joined_rows([

@@ -63,6 +63,9 @@ REPEATED_WRAPS = 3
 # The lines of a label the vocabulary lacks, wrapped in a category column, stand less than this
 # many letters apart: closer than rows of names (see join_wrapped_labels).
 LACKED_LABEL_REACH = 0.5
+# A category cell stands beside its group's names: the name starts within this many letters of
+# the label's start (a page's next column of names stands further off).
+LABEL_BESIDE_CHARS = 10.0
 
 
 @dataclass(frozen=True)
@@ -2053,8 +2056,11 @@ def join_wrapped_labels(rows: list[Row], shape: Shape) -> list[Row]:
         wrapped (「大学・研究開発」 / 「法人」); a name's lines are never the same on two rows.
         The first line -> the line below it."""
         def one_line(_: str, below: Cell) -> bool:
+            """(a line that begins a name, 「一般社団法人…」 under a name's wrapped 「株式会社」,
+            is the next name's first, however often the two stand so)"""
             return len(below.lines) == 1 and classify.number(below.text) is None \
-                and not begins(key(below.text)) and shape.label(below.text) is None
+                and not begins(key(below.text)) and shape.label(below.text) is None \
+                and not classify.begins_a_name(below.text)
 
         # (only texts printed on as many rows are looked under: a page of names has few; in
         # each column of a page set in columns, its label stands at a place of its own)
@@ -2112,6 +2118,8 @@ def join_wrapped_labels(rows: list[Row], shape: Shape) -> list[Row]:
         a name). The first line -> its lines."""
         vocab = shape.vocabulary
         firsts = {id(r.cells[0]) for r in rows}
+        beside = {id(r.cells[0]) for r in rows if len(r.cells) >= 2
+                  and r.cells[1].x0 - r.cells[0].x0 <= LABEL_BESIDE_CHARS * r.cells[0].size}
         strip = {round(r.cells[0].x0) for r in rows if len(r.cells) >= 2 and (
             vocab.column(r.cells[0].text) == shape.category_role
             or shape.label(r.cells[0].text) is not None)}
@@ -2120,7 +2128,7 @@ def join_wrapped_labels(rows: list[Row], shape: Shape) -> list[Row]:
             return id(cell) in firsts and any(abs(round(cell.x0) - x) <= 2 for x in strip) \
                 and not cell.ruled and len(cell.lines) == 1 and could_be_label(cell.text, shape) \
                 and shape.label(cell.text) is None and not begins(key(cell.text)) \
-                and vocab.column(cell.text) is None
+                and vocab.column(cell.text) is None and not classify.begins_a_name(cell.text)
 
         def fits(_: str, below: Cell) -> bool:
             return lacked(below)
@@ -2129,7 +2137,9 @@ def join_wrapped_labels(rows: list[Row], shape: Shape) -> list[Row]:
         for i, row in enumerate(rows):
             if strip and lacked(row.cells[0]):
                 parts = lines_below(i, row.cells[0], fits, LACKED_LABEL_REACH)
-                if len(parts) >= 2:
+                # (one of them beside a name of its group: a category column, not names set
+                # one per line where a page's other column prints its labels)
+                if len(parts) >= 2 and any(id(p) in beside for p in parts):
                     found[id(row.cells[0])] = parts
         return found
 
