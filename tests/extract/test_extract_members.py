@@ -488,8 +488,10 @@ def test_names_one_per_line_where_a_label_stands_before_a_name_are_not_joined() 
     # stands beside a name, so none is a category cell's
     rows = _joined_rows([
         ("区分", 42, 82), ("会員名", 114, 82), ("企業等", 42, 99), ("テスト商事", 114, 99),
-        ("テストさくら商事", 42, 300), ("テストみどり商事", 42, 312), ("テストあおぞら商事", 42, 324)])
-    assert [cells for cells in rows if cells[0].startswith("テストさくら")] == [["テストさくら商事"]]
+        ("テストさくら商事", 42, 300), ("テストみどり商事", 42, 312),
+        ("テストあおぞら商事", 42, 324)])
+    assert [cells for cells in rows if cells[0].startswith("テストさくら")] \
+        == [["テストさくら商事"]]
 
 
 def test_a_names_wrapped_lines_alone_in_their_rows_are_not_joined_as_a_label() -> None:
