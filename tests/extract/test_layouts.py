@@ -380,8 +380,8 @@ READ_EXACTLY: dict[tuple[str, int], str] = {
                          "column: shifted to the second by its share of the cell's width, the "
                          "number fell in the name column; three-digit numbers set close to "
                          "the names (「115」 「合同会社…」) in the number column's place",
-    ("members", 2300125): "the same, a heading under a horizontal-ruled table whose last row "
-                          "has empty cells: its part over them fell in their boxes",
+    ("members", 2300125): "as 805205, a heading under a horizontal-ruled table whose last "
+                          "row has empty cells: its part over them fell in their boxes",
     ("members", 805196): "a label the vocabulary lacks in a cell merged over its group, wrapped "
                          "(「大学・研究開発」 / 「法人」), its second line beside the group's "
                          "first name: 「法人」 read as part of that entry",
