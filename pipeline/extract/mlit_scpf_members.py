@@ -58,7 +58,8 @@ def check_member(entry: reader.Entry) -> str | None:
                 "name of a local government: a 地方公共団体 heading missed or misread before it?")
     if is_lg and entry.prefecture and classify.in_prefecture(name, entry.prefecture) is False:
         return (f"{name!r} is printed under the prefecture {entry.prefecture!r} but no local "
-                "government of that name lies in it: a prefecture heading misread?")
+                f"government of that name lies in it{reader.under_heading(entry.label)}: a "
+                "prefecture heading misread?")
     return None
 
 

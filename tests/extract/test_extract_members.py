@@ -12,11 +12,21 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.announced import MEMBER_CATEGORIES, MEMBER_COMPOSITIONS, matching_composition
+from pipeline.announced import (
+    MEMBER_CATEGORIES,
+    MEMBER_COMPOSITIONS,
+    MemberComposition,
+    matching_composition,
+)
 from pipeline.debug import render_debug
 from pipeline.errors import SourceError
 from pipeline.extract import reader
-from pipeline.extract.mlit_scpf_members import VOCABULARY, extract, member_spec
+from pipeline.extract.mlit_scpf_members import (
+    VOCABULARY,
+    extract,
+    member_spec,
+    read_member_list,
+)
 from pipeline.extract.reader import load_vocabulary
 from pipeline.extract.result import MEMBER_EXTRACT_COLUMNS as COLUMNS
 from pipeline.extract.result import ExtractOutput
@@ -125,8 +135,9 @@ def test_official_headings_as_printed(extracted: dict[str, pd.DataFrame]) -> Non
     assert set(extracted["sections_grid"]["category_ja"]) == set(MEMBER_CATEGORIES.values())
 
 
-def _grid_pdf(path: Path, remove: str | None = None, heading_bonus: str | None = None) -> Path:
-    members = members_for(CORRECTED.counts)
+def _grid_pdf(path: Path, remove: str | None = None, heading_bonus: str | None = None,
+              printed_from: MemberComposition | None = None) -> Path:
+    members = members_for((printed_from or CORRECTED).counts)
     if remove:
         members.remove(next(m for m in members if m.category == remove))
 
@@ -147,6 +158,18 @@ def test_one_member_missing_names_the_short_category(tmp_path: Path) -> None:
         in message
 
 
+def test_a_short_category_is_named_where_two_compositions_are_as_near(tmp_path: Path) -> None:
+    # printed from the first composition (473) less one local government: as near the corrected
+    # one (471, a company fewer) as the first; naming only the corrected one named a category
+    # nobody had touched
+    path = _grid_pdf(tmp_path / "short.pdf", remove="local_government", printed_from=FIRST)
+    with pytest.raises(SourceError) as info:
+        extract(SID, [path])
+    message = str(info.value)
+    assert "corrected_2019-08-29 (471): company long by 1 (305 of 304)" in message
+    assert "first_2019-08-08 (473): local_government short by 1 (112 of 113)" in message
+
+
 def test_heading_count_is_cross_checked(tmp_path: Path) -> None:
     path = _grid_pdf(tmp_path / "heading.pdf", remove="company", heading_bonus="企業等")
     with pytest.raises(SourceError, match=r"company: the headings state 304 .* but 303 entries"):
@@ -159,6 +182,51 @@ def _page(*lines: tuple[float, float, str]):  # type: ignore[no-untyped-def]
             draw_text(c, x, top, text, GOTHIC, 10)
 
     return draw
+
+
+def test_a_table_goes_on_in_a_page_of_one_column_wherever_it_stands(tmp_path: Path) -> None:
+    # seed 137436: a header printed on the first page atop each column of the page (read down),
+    # the table going on in a page of one column: where that column stands is where its cells
+    # start, the page number centred at its foot aside (it stood nearer the header's column:
+    # the names fell outside the table's column shifted there and were read as nothing)
+    names = [f"株式会社テスト{i + 1}" for i in range(70)]
+    first = [(60, 40, "【企業等】"), (60, 60, "会員名"), (320, 60, "会員名")]
+    first += [(60 if i < 30 else 320, 80 + 20 * (i % 30), f"{i + 1}　{name}")
+              for i, name in enumerate(names[:60])]
+    second = [(60, 60 + 20 * i, f"{i + 61}　{name}") for i, name in enumerate(names[60:])]
+    second += [(300, 800, "- 2 -")]
+    path = write_pdf(tmp_path / "goes_on.pdf", [_page(*first), _page(*second)])
+    composition = MemberComposition("test", {"company": 70}, "synthetic")
+    read = read_member_list(SID, path, (composition,)).tables["platform_members"]
+    assert read["name_ja"].tolist() == names
+
+
+def test_a_label_lacked_read_on_one_page_is_one_on_the_next(tmp_path: Path) -> None:
+    # seed 137346: a category column printing a label the vocabulary lacks on every row, the
+    # list's last page holding one row: printed once there, it is the label read on the page
+    # before (it was read into the name)
+    bodies = ["内閣官房", "警察庁", "金融庁", "総務省"]
+    rows = [(60, 60 + 20 * i, "関係省庁等") for i in range(3)]
+    rows += [(160, 60 + 20 * i, f"{i + 1}　{name}") for i, name in enumerate(bodies[:3])]
+    path = write_pdf(tmp_path / "last.pdf", [
+        _page(*rows), _page((60, 60, "関係省庁等"), (160, 60, "4　総務省"))])
+    composition = MemberComposition("test", {"ministry_economic_org": 4}, "synthetic")
+    read = read_member_list(SID, path, (composition,))
+    assert read.tables["platform_members"]["name_ja"].tolist() == bodies
+    assert any("関係省庁等" in note for note in read.notes)
+
+
+def test_row_numbers_are_never_published_as_part_of_the_names(tmp_path: Path) -> None:
+    # a numbered list whose numbering skips (4): the reading that cuts the numbers off fails
+    # on it, and the one keeping them in the names matched the counts: it was published,
+    # 「1　株式会社テストA」 and all
+    numbers = [1, 2, 3, 5, 6]
+    path = write_pdf(tmp_path / "skips.pdf", [_page(
+        (60, 40, "【企業等】"),
+        *[(60, 60 + 20 * i, f"{n}　株式会社テスト{n}") for i, n in enumerate(numbers)])])
+    composition = MemberComposition("test", {"company": 5}, "synthetic")
+    with pytest.raises(SourceError, match=r"skips\.pdf page 1: .*numbering breaks"):
+        read_member_list(SID, path, (composition,))
 
 
 def test_unplaceable_text_is_an_error_with_its_page(tmp_path: Path) -> None:
@@ -530,6 +598,29 @@ def test_a_text_alone_where_the_page_prints_category_cells_may_be_one() -> None:
     assert lone_category_cells(rows, member_spec(SID).shape) == {"国の機関・経済団体"}
 
 
+@pytest.mark.parametrize(("label", "label_x", "strip"), [
+    ("地方公共団体", 42.5, True),
+    ("地方公共団体", 110.5, False),  # standing where the names begin: a heading
+    ("【企業等】", 42.5, False),  # bracketed: a heading (seed 2300041: a draft took one)
+])
+def test_a_known_label_alone_before_the_names_shows_the_category_strip_too(
+        label: str, label_x: float, strip: bool) -> None:
+    # seed 137383: a page going on with a group whose merged cell prints 「地方公共団体」 alone
+    # on its part of the page, before the names, then a label the vocabulary lacks centred
+    # on the next group: where the known label stands, the lacked one is a category cell
+    from pipeline.extract.pdf import PageView
+    from pipeline.extract.reader.cells import page_rows
+    from pipeline.extract.reader.structure import lone_category_cells
+
+    words = [(label, label_x, 90), ("大学等研究機関", 42.5, 159)]
+    words += [(f"{i + 121}　テスト{i}大学", 110.5, 100 + 17 * i) for i in range(6)]
+    rows = page_rows(PageView(1, 595, 842, [  # type: ignore[arg-type]
+        {"text": t, "x0": x0, "x1": x0 + 9 * len(t), "top": top, "bottom": top + 9,
+         "size": 9.0} for t, x0, top in words]))
+    found = lone_category_cells(rows, member_spec(SID).shape)
+    assert found == ({"大学等研究機関"} if strip else set())
+
+
 @pytest.mark.parametrize(
     "cells, heading",
     [  # a heading the vocabulary lacks printed in two cells, one of them its decoration
@@ -564,6 +655,55 @@ def _glued_then_joined(words: list[tuple[str, float, float]]) -> list[list[str]]
          "top": top, "bottom": top + 9, "size": 9.0} for t, x0, top in words]))
     return [[c.text for c in r.cells]
             for r in join_wrapped_labels(split_glued_cells(rows, shape), shape)]
+
+
+def test_a_table_goes_on_in_a_later_column_with_its_names_where_cells_start() -> None:
+    # seed 137467: a header 「都道府県」 | 「会員名」 read in the page's last column; in a later
+    # column the companies' section prints no prefecture, its names starting at 333: either
+    # column could be put there, and the nearest shift put 「都道府県」 (no name read on the
+    # rows); the names' column goes where the cells start
+    from pipeline.extract.reader.structure import _Column, _shift
+
+    columns = [_Column(765.0, 801.0, "prefecture", (765.0, 801.0)),
+               _Column(815.0, 900.0, "name", (815.0, 900.0))]
+    assert _shift(columns, (333.0,), frozenset({"name"})) == 333.0 - 815.0
+    assert _shift(columns, (333.0,)) == 333.0 - 765.0  # (no entry's column known: the nearest)
+    # two columns placed beat one, the names' or not (the table's own columns, shifted)
+    assert _shift(columns, (283.0, 333.0), frozenset({"name"})) == 283.0 - 765.0
+
+
+@pytest.mark.parametrize(("before", "kept"), [
+    ("４．関係省庁等", True),  # a heading the vocabulary lacks: numbered, its count after it
+    ("112　粟国村", False),  # an entry: the count beside it is furniture of its own
+    ("４．テストみなと物流(株)", False),  # a numbered name, however like a heading it is set
+])
+def test_a_count_after_a_heading_lacked_is_its_own(before: str, kept: bool) -> None:
+    # seed 137503: 「４．関係省庁等」 and 「計１２」 across a rule in a page's last column: the
+    # count, taken out as furniture (a total), left a numbered line no heading
+    from pipeline.extract.pdf import PageView
+    from pipeline.extract.reader.cells import page_rows
+    from pipeline.extract.reader.structure import drop_furniture_cells
+
+    rows = page_rows(PageView(1, 842, 595, [  # type: ignore[arg-type]
+        {"text": t, "x0": x0, "x1": x0 + 9 * len(t), "top": 100.0, "bottom": 109.0, "size": 9.0}
+        for t, x0 in ((before, 42.0), ("計１２", 300.0))]))
+    read = [[c.text for c in r.cells] for r in drop_furniture_cells(rows, member_spec(SID).shape)]
+    assert read == ([[before, "計１２"]] if kept else [[before], ["計１２"]])
+
+
+@pytest.mark.parametrize(("tail", "joined"), [
+    ("等", True),  # 「関係省庁等」: a label the vocabulary lacks, beginning as one it knows does
+    ("津市", False),  # a place is no label's end
+    ("・経", False),  # goes on as 「関係府省・経済団体等」 would: no end of a label it lacks
+])
+def test_a_spaced_label_lacked_ends_in_a_short_unspaced_line(tail: str, joined: bool) -> None:
+    # seed 137437: 「関　係　省　庁」 / 「等」 on its group's first row: 「関係省庁」 begins a
+    # known label, so no rule joined the two, and 「等」 was read as an entry
+    first = "関　係　府　省" if tail == "・経" else "関　係　省　庁"
+    read = _glued_then_joined([(first, 42.5, 100.0), ("1　内閣官房", 150.0, 100.0),
+                               (tail, 60.5, 112.0), ("2　警察庁", 150.0, 129.0)])
+    assert (read[0][0] == first + tail) is joined
+    assert (len(read) == 2) is joined
 
 
 @pytest.mark.parametrize("rows", [2, 3])

@@ -385,6 +385,24 @@ READ_EXACTLY: dict[tuple[str, int], str] = {
     ("members", 805196): "a label the vocabulary lacks in a cell merged over its group, wrapped "
                          "(「大学・研究開発」 / 「法人」), its second line beside the group's "
                          "first name: 「法人」 read as part of that entry",
+    ("members", 137418): "a page in two columns read down, the second holding one name under "
+                         "its header, a heading reaching a point or two short of it: the white "
+                         "no row crosses was a sliver, no gutter (43 read beside 1)",
+    ("members", 137436): "a table whose header the first page prints atop each of its columns, "
+                         "going on in a page of one column: the page number centred at the "
+                         "foot shifted the table's columns off the names (read as nothing)",
+    ("members", 137346): "a label the vocabulary lacks printed on every row of a category "
+                         "column, the last page holding one row: printed once there, it was "
+                         "read into the name",
+    ("members", 137437): "a spaced label the vocabulary lacks beginning as one it knows does "
+                         "(「関　係　省　庁」 / 「等」) on its group's first row: 「等」 read as "
+                         "an entry",
+    ("members", 137503): "a numbered heading the vocabulary lacks with its count across a "
+                         "rule (「４．関係省庁等」 | 「計１２」): the count taken out as a total, "
+                         "the heading read as an entry",
+    ("members", 137467): "a table whose header stands in an earlier column of the page going "
+                         "on where its prefecture column is empty, names and their wrapped "
+                         "lines starting a little apart: 「都道府県」 put where they start",
 }
 
 

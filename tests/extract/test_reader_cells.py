@@ -246,6 +246,39 @@ def test_the_last_column_begun_may_hold_one_entry() -> None:
     assert len(texts) == 31
 
 
+def test_a_heading_reaching_near_the_last_column_begun_leaves_its_gutter() -> None:
+    # seed 137418, page 4: a heading across the first column ends a point or two before the
+    # second column, which holds one name under its header: the white no row crosses is a
+    # sliver; the strip the heading alone crosses is the gutter (the name 43 was read beside 1)
+    words = [_word("３．〔大学・高専・研究機関〕", 40, size=18.5, top=28.0),
+             _word("会員名", 42, top=58.0), _word("会員名", 306, top=58.0),
+             _word("43株式会社名前", 306, top=75.0)]
+    words += [_word(f"{i + 1}株式会社名前名前名前名前名前名前", 42, top=75.0 + 17 * i)
+              for i in range(30)]
+    order = newspaper_order(Page(1, page_rows(PageView(1, 842, 595, words))), lambda r: False)
+    assert order is not None
+    texts = [" ".join(c.text for c in r.cells) for r in order]
+    assert texts[2] == "1株式会社名前名前名前名前名前名前" and texts[-1] == "43株式会社名前"
+
+
+def test_white_crossed_by_rows_is_no_gutter_unless_the_last_column_is_begun() -> None:
+    # seed 2300273: prefecture sub-headings set left of their names in the page's second
+    # column, a label glued to the first name across the white between them: that white,
+    # wide enough where one row crosses it, splits no column when text stands right of it
+    # down the page (the sub-headings were read apart from their names)
+    words = [_word(f"{i + 1}名前省", 42, top=130.0 + 17 * i) for i in range(30)]
+    words += [_word("地方公共栃木県", 263, top=113.0)]
+    for i in range(6):
+        top = 147.0 + 68 * i
+        words += [_word(f"【{'栃群埼千神新'[i]}木県】", 263, top=top),
+                  _word(f"名前市{i}a", 335, top=top + 17), _word(f"名前市{i}b", 335, top=top + 34)]
+    order = newspaper_order(Page(1, page_rows(PageView(1, 842, 595, words))), lambda r: False)
+    assert order is not None
+    texts = [" ".join(c.text for c in r.cells) for r in order]
+    at = texts.index("【栃木県】")
+    assert texts[at + 1:at + 3] == ["名前市0a", "名前市0b"]
+
+
 def test_a_column_of_few_rows_beside_wrapped_names_is_a_column() -> None:
     # seed 2300220, page 5: names wrapped over two lines each in the left column, twelve in
     # the right (fewer rows than a quarter of the page's): still a column of the page, its

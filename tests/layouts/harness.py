@@ -81,7 +81,7 @@ def group_names(drawn: Drawn, group: str) -> list[str]:
     s = drawn.sample
     if s.kind == "members":
         names = [group, MEMBER_CATEGORIES[group], *UNKNOWN_LABELS[group]]
-        names += [t for k, t, val in layout_rows() if k == "heading" and val == group]
+        names += [t for k, t, val in layout_rows() if k == "label" and val == group]
         return names
     spec = spec_of(s)
     found = next(g for g in spec.groups if g.key == group)

@@ -24,7 +24,14 @@ from pathlib import Path
 
 from pipeline.extract.pdf import iter_pages, open_pdf
 from pipeline.extract.reader.cells import Page, read_page
-from pipeline.extract.reader.structure import Entry, Heading, Options, Reading, Shape
+from pipeline.extract.reader.structure import (
+    Entry,
+    Heading,
+    Options,
+    Reading,
+    Shape,
+    under_heading,
+)
 from pipeline.extract.reader.verify import (
     Expected,
     ListReading,
@@ -39,7 +46,7 @@ from pipeline.extract.reader.vocabulary import Label, Vocabulary, load_vocabular
 __all__ = [
     "Entry", "Expected", "Heading", "Label", "ListReading", "ListSpec", "Options", "Reading",
     "Shape", "Verdict", "Vocabulary", "explain", "format_line", "load_vocabulary", "read_list",
-    "readings_of",
+    "readings_of", "under_heading",
 ]
 
 

@@ -588,6 +588,21 @@ def _text_between_ends_left(body: list[Row], x0: float, x1: float,
     return bool(between) and all(ends_a_line(c.text) for c in between)
 
 
+def _widest_strip(run: list[tuple[float, float, int]], depth: int) -> tuple[float, float]:
+    """The widest stretch of a run of segments (x0, x1, rows with text there) that at most
+    ``depth`` rows cross."""
+    widest = (0.0, 0.0)
+    start: float | None = None
+    for x0, x1, d in run:
+        if d <= depth:
+            start = x0 if start is None else start
+            if x1 - start > widest[1] - widest[0]:
+                widest = (start, x1)
+        else:
+            start = None
+    return widest
+
+
 def _gutters(body: list[Row], size: float,
              ends_a_line: Callable[[str], bool] = lambda text: False) -> list[tuple[float, float]]:
     """White strips between columns of text (see :func:`newspaper_order`): runs of x where at
@@ -622,28 +637,31 @@ def _gutters(body: list[Row], size: float,
             >= max(MIN_BODY_ROWS, len(body) // 4)
 
     run: list[tuple[float, float, int]] = []
+    crossed: set[int] = set()  # gutters found where rows cross the white (see below)
     for seg in segments + [(0.0, 0.0, allowed + 1)]:
         if seg[2] <= allowed:
             run.append(seg)
             continue
         if run:
             fewest = min(d for _, _, d in run)
-            widest: tuple[float, float] | None = None
-            start: float | None = None
-            for x0, x1, d in run + [(0.0, 0.0, fewest + 1)]:
-                if d == fewest:
-                    start = x0 if start is None else start
-                    if widest is None or x1 - start > widest[1] - widest[0]:
-                        widest = (start, x1)
-                else:
-                    start = None
-            if widest is not None and (widest[1] - widest[0] >= GUTTER_CHARS * size
-                                       or widest[1] - widest[0] > size + 1
-                                       and column_begins(widest[1])):
+            widest = _widest_strip(run, fewest)
+            if not (widest[1] - widest[0] >= GUTTER_CHARS * size
+                    or widest[1] - widest[0] > size + 1 and column_begins(widest[1])):
+                # a heading reaching close to the last column, begun at the page's head,
+                # narrows the white to a sliver: the strip crossed by the fewest rows that is
+                # wide enough, if that column is one (checked below; 137418)
+                for depth in sorted({d for _, _, d in run}):
+                    strip = _widest_strip(run, depth)
+                    if strip[1] - strip[0] >= GUTTER_CHARS * size:
+                        fewest, widest = depth, strip
+                        crossed.add(len(gutters))
+                        break
+            if (widest[1] - widest[0] >= GUTTER_CHARS * size
+                    or widest[1] - widest[0] > size + 1 and column_begins(widest[1])):
                 # from the first white strip to the last: a cell standing between them (a
                 # category printed on its group's first row, left of the names) belongs to
                 # the column on its right, the one it starts
-                white = [(x0, x1) for x0, x1, d in run if d == fewest]
+                white = [(x0, x1) for x0, x1, d in run if d <= fewest]
                 start = white[0][0]
                 if white[-1][1] - white[-1][0] >= GUTTER_CHARS * size and \
                         _text_between_ends_left(body, white[0][1], white[-1][0], ends_a_line):
@@ -678,6 +696,6 @@ def _gutters(body: list[Row], size: float,
                          if any(c.x0 >= g[0] for c in r.cells))
         return any(sum(begins[x + d] for d in (-1, 0, 1)) >= MIN_BODY_ROWS for x in begins)
     # a gutter needs text on both sides in a fair share of rows (not a ragged right edge)
-    return [g for g in gutters if min(side_rows(g, -1), side_rows(g, 1)) >= len(body) // 4
-            or last_column_begun(g)
-            or (side_rows(g, -1) >= len(body) // 4 and column_on_right(g))]
+    return [g for k, g in enumerate(gutters) if last_column_begun(g) or k not in crossed and (
+            min(side_rows(g, -1), side_rows(g, 1)) >= len(body) // 4
+            or side_rows(g, -1) >= len(body) // 4 and column_on_right(g))]

@@ -54,6 +54,7 @@ def number(text: str) -> int | None:
     return int(m[1]) if m else None
 
 
+@lru_cache(maxsize=65536)  # (asked of every name of every reading that keeps the numbers)
 def leading_number(text: str) -> tuple[int, str] | None:
     """(number, the rest as printed) when a cell starts with a row number before a name."""
     raw = text.strip()

@@ -63,6 +63,9 @@ REPEATED_WRAPS = 3
 # The lines of a label the vocabulary lacks, wrapped in a category column, stand less than this
 # many letters apart: closer than rows of names (see join_wrapped_labels).
 LACKED_LABEL_REACH = 0.5
+# The last line of a spaced label the vocabulary lacks may be this many letters, unspaced
+# (「関　係　省　庁」 / 「等」).
+LACKED_TAIL_CHARS = 2
 # A category cell stands beside its group's names: the name starts within this many letters of
 # the label's start (a page's next column of names stands further off).
 LABEL_BESIDE_CHARS = 10.0
@@ -412,13 +415,15 @@ class _State:
         self.col_starts, self.last_in_col = [], {}
         self.page_column = ()
         self.merged_boxes = facts.merged_boxes
-        self.category_texts = facts.category_texts if self.options.infer_labels else set()
+        if self.options.infer_labels:  # (a label printed so on one page is one on the next,
+            self.category_texts = self.category_texts | facts.category_texts  # on one row)
         self.table_titles = facts.table_titles if self.options.infer_labels else set()
         self.prefecture_columns = facts.prefecture_columns
         # a page with too few lines to show two pitches is set like the pages before it
         self.gap_threshold = facts.threshold or self.gap_threshold
         self.page_rows = rows
-        self.page_starts = tuple(sorted({round(c.x0) for r in rows for c in r.cells}))
+        self.page_starts = tuple(sorted({  # (a page number centred at its foot starts none)
+            round(c.x0) for r in rows if not kind_of(r, self.shape).furniture for c in r.cells}))
 
     def feed(self, row: Row) -> None:
         if self.options.newspaper and row.starts and row.starts != self.page_column:
@@ -601,7 +606,7 @@ class _State:
         starts = row.starts or (self.page_starts if self.table_starts else ())
         if starts == self.table_starts:
             return self.columns
-        d = _shift(self.columns, starts)
+        d = _shift(self.columns, starts, self.shape.entry_roles)
         return [_Column(c.x0 + d, c.x1 + d, c.role, (c.span[0] + d, c.span[1] + d))
                 for c in self.columns]
 
@@ -1283,6 +1288,17 @@ def lone_category_cells(rows: list[Row], shape: Shape) -> set[str]:
     names: a category cell centred on its group, its row between two rows of names."""
     strips = [(c.x0, c.x1, row.own_cells[k + 1].x0) for row in rows
               for k, c in enumerate(row.own_cells[:-1]) if shape.label(c.text) is not None]
+    # a known label alone in its row too, undecorated (a heading is numbered or bracketed),
+    # ending before where the page's names begin (its group going on from the page before,
+    # 「地　方　公　共」 / 「団　体」 centred on its part)
+    alone = [c for row in rows if len(row.own_cells) == 1 for c in row.own_cells
+             if shape.label(c.text) is not None
+             and shape.vocabulary.strip(c.text)[0] == key(c.text)]
+    begins = [row.own_cells[0].x0 for row in rows if row.own_cells and not row.in_margin
+              and all(shape.label(c.text) is None for c in row.own_cells)]
+    if alone and len(begins) >= 3:
+        names = statistics.median(begins)
+        strips += [(c.x0, c.x1, names) for c in alone if c.x1 <= names + ROW_TOLERANCE]
     return {key(c.text) for row in rows if len(row.own_cells) == 1 for c in row.own_cells
             if shape.label(c.text) is None and could_be_label(c.text, shape) and any(
                 c.x0 < x1 and x0 < c.x1 and c.x1 <= after + ROW_TOLERANCE
@@ -1838,16 +1854,21 @@ def _same_columns_shifted(header: list[tuple[float, float, str | None, tuple[flo
                for (x0, x1, _, _), c in zip(header, columns, strict=True))
 
 
-def _shift(columns: list[_Column], starts: tuple[float, ...]) -> float:
+def _shift(columns: list[_Column], starts: tuple[float, ...],
+           entry_roles: frozenset[str] = frozenset()) -> float:
     """How far right a table continued in another column of the page stands: the shift that
-    puts the most of its header's column starts on cell starts of that column."""
+    puts the most of its header's column starts on cell starts of that column; of shifts
+    placing as many, one placing an entry's own column (a section whose prefecture column is
+    empty starts its cells where the names do: 「都道府県」 put there read no name)."""
     if not starts:
         return 0.0
     candidates = {s - c.x0 for s in starts for c in columns}
-    return max(
-        sorted(candidates, key=abs),
-        key=lambda d: sum(1 for c in columns if any(abs(c.x0 + d - s) <= 2 for s in starts)),
-    )
+
+    def placed(d: float) -> tuple[int, int]:
+        on = [c for c in columns if any(abs(c.x0 + d - s) <= 2 for s in starts)]
+        return len(on), sum(1 for c in on if c.role in entry_roles)
+
+    return max(sorted(candidates, key=abs), key=placed)
 
 
 def _span(header_cell: Cell) -> tuple[float, float]:
@@ -2016,8 +2037,16 @@ def join_wrapped_labels(rows: list[Row], shape: Shape) -> list[Row]:
     def unknown(text: str, nxt: Cell) -> bool:
         """A spaced line that no known label is or begins with: a line of a label the
         vocabulary lacks (「大　学　・　研」 / 「究　開　発」 / 「法　人」), inferred from its
-        entries or refused, never a name."""
-        return spaced(nxt) and shape.label(nxt.text) is None and not begins(key(nxt.text))
+        entries or refused, never a name; or its last line of a letter or two, unspaced,
+        ending it where no label it knows goes on so (「関　係　省　庁」 / 「等」)."""
+        if shape.label(nxt.text) is not None or begins(key(nxt.text)):
+            return False
+        if spaced(nxt):
+            return True
+        tail = key(nxt.text)
+        return len(tail) <= LACKED_TAIL_CHARS and not begins(text + tail) \
+            and shape.label(text + tail) is None and could_be_label(nxt.text, shape) \
+            and not classify.begins_a_name(nxt.text)
 
     def label_line_cut(i: int, cell: Cell) -> list[Cell]:
         """A label's first line glued to the name beside it (「関係府省・経済」「内閣官房」,
@@ -2298,9 +2327,23 @@ def drop_furniture_cells(rows: list[Row], shape: Shape) -> list[Row]:
     own, so that the entry or heading beside them reads as it is (and a total is still read
     as one). A row of furniture only is left whole."""
     vocab = shape.vocabulary
+
+    def heading_count(row: Row, k: int) -> bool:
+        """A count right after a numbered or bracketed label the vocabulary lacks (「４．関係
+        省庁等」 | 「計１２」) is that heading's, no total (without it, numbering alone marks no
+        heading); never after a name (「112　粟国村」 | 「合計　９４団体」)."""
+        if k == 0 or not _is_count(vocab, row.cells[k].text):
+            return False
+        before = row.cells[k - 1].text
+        core = vocab.strip(before)[0]
+        return core != key(before) and could_be_label(core, shape) \
+            and not classify.reads_as_organisation(core) \
+            and vocab.unknown_label(before + row.cells[k].text) is not None
+
     out: list[Row] = []
     for row in rows:
-        furniture = [c for c in row.cells if vocab.is_furniture(c.text, False)]
+        furniture = [c for k, c in enumerate(row.cells)
+                     if vocab.is_furniture(c.text, False) and not heading_count(row, k)]
         if not furniture or len(furniture) == len(row.cells):
             out.append(row)
             continue

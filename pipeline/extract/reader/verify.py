@@ -64,6 +64,9 @@ from pipeline.extract.reader.structure import (
 )
 from pipeline.extract.reader.vocabulary import Vocabulary, key
 
+# Names in a row beginning with numbers that run on (「1　…」 「2　…」 「3　…」): row numbers.
+RUNNING_NUMBERS_MIN = 3
+
 
 @dataclass(frozen=True)
 class Expected:
@@ -342,7 +345,7 @@ def judge(reading: Reading, spec: ListSpec) -> Verdict:
                 verdict.error = (message, entry.page)
                 verdict.distance = 1_000
                 return verdict
-    if not _numbering(verdict):
+    if not _numbering(verdict) or not _no_row_numbers_in_names(verdict):
         return verdict
     if not _stated_total(verdict):
         return verdict
@@ -515,6 +518,27 @@ def _numbering(verdict: Verdict) -> bool:
     return True
 
 
+def _no_row_numbers_in_names(verdict: Verdict) -> bool:
+    """A reading keeping a number before each name as part of it (「1　株式会社…」) fails where
+    those numbers run on from one entry to the next: they are the list's row numbers. (A page
+    the reading that cuts them off misread otherwise left this one to pass, numbers and all.)"""
+    if verdict.reading.options.split_numbers:
+        return True
+    entries = verdict.reading.entries
+    leading = [classify.leading_number(next(iter(e.fields.values()), "")) for e in entries]
+    pairs = [(k, a[0], b[0]) for k, (a, b) in enumerate(zip(leading, leading[1:], strict=False))
+             if a and b]
+    running = [k for k, a, b in pairs if b == a + 1]
+    if len(running) < RUNNING_NUMBERS_MIN or 2 * len(running) < len(pairs):
+        return True
+    first = entries[running[0]]
+    verdict.error = (f"{_entry_text(first)!r} and the names after it begin with numbers that "
+                     "run on from one to the next: the list's row numbers read into its names"
+                     + under_heading(first.label), first.page)
+    verdict.distance = 2_000  # (the reading that cuts them off tells better where it broke)
+    return False
+
+
 def _counts(verdict: Verdict, spec: ListSpec) -> None:
     reading = verdict.reading
     counts = Counter(e.category for e in reading.entries)
@@ -533,7 +557,7 @@ def _counts(verdict: Verdict, spec: ListSpec) -> None:
             )
             verdict.distance = abs(counts[category] - claimed)
             return
-    best: tuple[int, Expected, list[str]] | None = None
+    nearest: list[tuple[int, Expected, list[str]]] = []
     for expected in spec.expected:
         off = []
         distance = 0
@@ -551,16 +575,17 @@ def _counts(verdict: Verdict, spec: ListSpec) -> None:
         if not off:
             verdict.matched = expected
             return
-        if best is None or distance < best[0]:
-            best = (distance, expected, off)
-    assert best is not None
-    distance, expected, off = best
-    first_off = off[0].split(" ")[0]  # the category, before its printed name
+        nearest.append((distance, expected, off))
+    distance = min(d for d, _, _ in nearest)
+    # compositions equally near are each named: the one the list was printed from may be any
+    tied = [(expected, off) for d, expected, off in nearest if d == distance]
+    first_off = tied[0][1][0].split(" ")[0]  # the category, before its printed name
     # the whole list off alone: where the list ends
     default = reading.entries[-1].page if first_off == "the" and reading.entries else 1
     verdict.error = (
-        f"the entries per category match no announced composition: nearest is {expected.label} "
-        f"({expected.total}): " + ", ".join(off),
+        "the entries per category match no announced composition: nearest is "
+        + "; or ".join(f"{expected.label} ({expected.total}): " + ", ".join(off)
+                       for expected, off in tied),
         _last_page(reading.entries, first_off, default),
     )
     verdict.distance = distance
