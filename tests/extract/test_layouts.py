@@ -397,6 +397,10 @@ READ_EXACTLY: dict[tuple[str, int], str] = {
     ("members", 137437): "a spaced label the vocabulary lacks beginning as one it knows does "
                          "(「関　係　省　庁」 / 「等」) on its group's first row: 「等」 read as "
                          "an entry",
+    ("members", 137383): "a label the vocabulary lacks centred on its group in a page going on "
+                         "with a known label alone before the names (「地　方　公　共」 / 「団　"
+                         "体」): no strip of category cells was seen, the lacked one read as an "
+                         "entry",
     ("members", 137503): "a numbered heading the vocabulary lacks with its count across a "
                          "rule (「４．関係省庁等」 | 「計１２」): the count taken out as a total, "
                          "the heading read as an entry",

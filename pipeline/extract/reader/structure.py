@@ -211,13 +211,17 @@ class PageFacts:
     category_texts: set[str]  # texts printed as category cells would be (_category_texts)
     prefecture_columns: list[float]  # where its cells are prefectures only
     table_titles: set[str]  # texts printed alone just above a table's header (_table_titles)
+    # where its cells start, furniture aside (a page number centred at its foot starts none)
+    starts: tuple[float, ...]
 
 
 def page_facts(rows: list[Row], shape: Shape) -> PageFacts:
     return PageFacts(gap_threshold(rows, shape), _merged_boxes(rows),
                      _category_texts(rows, shape),
                      [] if shape.record else _prefecture_columns(rows, shape),
-                     _table_titles(rows, shape))
+                     _table_titles(rows, shape),
+                     tuple(sorted({round(c.x0) for r in rows
+                                   if not kind_of(r, shape).furniture for c in r.cells})))
 
 
 def _table_titles(rows: list[Row], shape: Shape) -> set[str]:
@@ -422,8 +426,7 @@ class _State:
         # a page with too few lines to show two pitches is set like the pages before it
         self.gap_threshold = facts.threshold or self.gap_threshold
         self.page_rows = rows
-        self.page_starts = tuple(sorted({  # (a page number centred at its foot starts none)
-            round(c.x0) for r in rows if not kind_of(r, self.shape).furniture for c in r.cells}))
+        self.page_starts = facts.starts
 
     def feed(self, row: Row) -> None:
         if self.options.newspaper and row.starts and row.starts != self.page_column:

@@ -345,11 +345,13 @@ def judge(reading: Reading, spec: ListSpec) -> Verdict:
                 verdict.error = (message, entry.page)
                 verdict.distance = 1_000
                 return verdict
-    if not _numbering(verdict) or not _no_row_numbers_in_names(verdict):
+    if not _numbering(verdict):
         return verdict
     if not _stated_total(verdict):
         return verdict
     _counts(verdict, spec)
+    if verdict.ok:  # (asked last: it fails only a reading that would pass otherwise)
+        _no_row_numbers_in_names(verdict)
     return verdict
 
 
@@ -535,7 +537,7 @@ def _no_row_numbers_in_names(verdict: Verdict) -> bool:
     verdict.error = (f"{_entry_text(first)!r} and the names after it begin with numbers that "
                      "run on from one to the next: the list's row numbers read into its names"
                      + under_heading(first.label), first.page)
-    verdict.distance = 2_000  # (the reading that cuts them off tells better where it broke)
+    verdict.distance = 2_000  # (a reading that cuts them off tells better where it broke)
     return False
 
 
