@@ -2341,7 +2341,7 @@ def drop_furniture_cells(rows: list[Row], shape: Shape) -> list[Row]:
         core = vocab.strip(before)[0]
         return core != key(before) and could_be_label(core, shape) \
             and not classify.reads_as_organisation(core) \
-            and vocab.unknown_label(before + row.cells[k].text) is not None
+            and _unknown_heading(vocab, row.cells[k - 1:k + 1]) is not None
 
     out: list[Row] = []
     for row in rows:

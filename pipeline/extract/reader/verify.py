@@ -520,25 +520,24 @@ def _numbering(verdict: Verdict) -> bool:
     return True
 
 
-def _no_row_numbers_in_names(verdict: Verdict) -> bool:
+def _no_row_numbers_in_names(verdict: Verdict) -> None:
     """A reading keeping a number before each name as part of it (「1　株式会社…」) fails where
     those numbers run on from one entry to the next: they are the list's row numbers. (A page
     the reading that cuts them off misread otherwise left this one to pass, numbers and all.)"""
     if verdict.reading.options.split_numbers:
-        return True
+        return
     entries = verdict.reading.entries
     leading = [classify.leading_number(next(iter(e.fields.values()), "")) for e in entries]
     pairs = [(k, a[0], b[0]) for k, (a, b) in enumerate(zip(leading, leading[1:], strict=False))
              if a and b]
     running = [k for k, a, b in pairs if b == a + 1]
     if len(running) < RUNNING_NUMBERS_MIN or 2 * len(running) < len(pairs):
-        return True
+        return
     first = entries[running[0]]
     verdict.error = (f"{_entry_text(first)!r} and the names after it begin with numbers that "
                      "run on from one to the next: the list's row numbers read into its names"
                      + under_heading(first.label), first.page)
     verdict.distance = 2_000  # (a reading that cuts them off tells better where it broke)
-    return False
 
 
 def _counts(verdict: Verdict, spec: ListSpec) -> None:
