@@ -229,6 +229,62 @@ def test_row_numbers_are_never_published_as_part_of_the_names(tmp_path: Path) ->
         read_member_list(SID, path, (composition,))
 
 
+def test_a_category_cell_centred_beside_a_names_wrapped_line_is_both(tmp_path: Path) -> None:
+    # seed 581503: rows numbered in a column of their own, a category cell centred on its
+    # group (no rules) on the line of a name's wrapped end (「企業等」 beside 「協会」): the
+    # line holds no number, so the name goes on in it, and the cell is the group's label (the
+    # wrapped end was read as a member of its own, 「協会」, without a number)
+    lines = [(60, 40, "No"), (100, 40, "区分"), (200, 40, "会員名")]
+    names = ["株式会社テストA", "株式会社テストB", "一般社団法人テストC", "株式会社テストD",
+             "株式会社テストE"]
+    tops = [60, 80, 100, 140, 160]  # the wrapped end as far below its line as rows are apart
+    lines += [(60, top, str(i + 1)) for i, top in enumerate(tops)]
+    lines += [(200, top, name) for top, name in zip(tops, names, strict=True)]
+    lines += [(210, 120, "協会"), (100, 120, "企業等")]
+    path = write_pdf(tmp_path / "beside.pdf", [_page(*lines)])
+    composition = MemberComposition("test", {"company": 5}, "synthetic")
+    read = read_member_list(SID, path, (composition,)).tables["platform_members"]
+    assert read["name_ja"].tolist() == [*names[:2], "一般社団法人テストC協会", *names[3:]]
+
+
+def test_a_name_goes_on_below_a_category_cell_the_vocabulary_lacks(tmp_path: Path) -> None:
+    # seed 581533: a category cell naming a category the vocabulary lacks, centred on its
+    # group, alone in its line between a numbered name and the name's wrapped end: the wrapped
+    # end goes on from the name above the cell (a known label's cell stood so already; this
+    # one made the wrapped end a member of its own, without a number)
+    places = ["札幌市", "旭川市", "函館市"]
+    names = ["株式会社テストA", "株式会社テストB", "一般社団法人テストC", "株式会社テストD",
+             "株式会社テストE"]
+    tops = [60, 80, 100, 120, 140, 172, 204, 224]
+    lines = [(100, 40, "区分"), (200, 40, "会員名")]
+    lines += [(200, top, f"{i + 1}.{name}")
+              for i, (top, name) in enumerate(zip(tops, places + names, strict=True))]
+    lines += [(100, 80, "地方公共団体"), (212, 152, "第2"), (100, 178, "事業者・団体"),
+              (212, 184, "協会")]
+    path = write_pdf(tmp_path / "below.pdf", [_page(*lines)])
+    composition = MemberComposition("test", {"local_government": 3, "company": 5}, "synthetic")
+    read = read_member_list(SID, path, (composition,))
+    assert read.tables["platform_members"]["name_ja"].tolist() == [
+        *places, names[0], "株式会社テストB第2", "一般社団法人テストC協会", *names[3:]]
+    assert any("事業者・団体" in note for note in read.notes)
+
+def test_a_label_lacked_wrapped_beside_its_groups_first_name_is_one_label(
+        tmp_path: Path) -> None:
+    # seed 581683: a category printed on its group's first row only, a label the vocabulary
+    # lacks wrapped onto the next line beside the first name's wrapped end (「大学・研究開発」 /
+    # 「法人」): the label is the two lines (its second was taken for a name's text cut off)
+    lines = [(60, 40, "分類"), (134, 40, "法人名"),  # (the label set close to the name)
+             (60, 60, "大学・研究開発"), (134, 60, "1.公立大学法人テスト県立"),
+             (60, 72, "法人"), (144, 72, "大学"),
+             (134, 92, "2.テスト大学"), (134, 112, "3.国立研究開発法人テスト研究所")]
+    path = write_pdf(tmp_path / "wrapped.pdf", [_page(*lines)])
+    composition = MemberComposition("test", {"university_research": 3}, "synthetic")
+    read = read_member_list(SID, path, (composition,))
+    assert read.tables["platform_members"]["name_ja"].tolist() == [
+        "公立大学法人テスト県立大学", "テスト大学", "国立研究開発法人テスト研究所"]
+    assert any("大学・研究開発法人" in note for note in read.notes)
+
+
 def test_unplaceable_text_is_an_error_with_its_page(tmp_path: Path) -> None:
     path = write_pdf(tmp_path / "stray.pdf", [
         _page((60, 60, "スマートシティ官民連携プラットフォーム 会員一覧")),
@@ -596,6 +652,25 @@ def test_a_text_alone_where_the_page_prints_category_cells_may_be_one() -> None:
             ("2", 42.5, 147), ("一般社団法人テストビジョン", 140.5, 147),
             ("ロボティクス", 140.5, 159)]]))
     assert lone_category_cells(rows, member_spec(SID).shape) == {"国の機関・経済団体"}
+
+
+def test_category_cells_between_rows_set_no_pitch_of_the_names() -> None:
+    # seed 581538: category cells centred on their groups stand in their column between rows
+    # of names, a few points from them: line to line, those gaps made the narrowest pitch, and
+    # the pitch of a name's wrapped line (12) read as one of rows apart (17)
+    from pipeline.extract.pdf import PageView
+    from pipeline.extract.reader.cells import page_rows
+    from pipeline.extract.reader.structure import gap_threshold
+
+    names = [(f"{i + 1}　株式会社テスト", 140.5, 100 + 17 * i + (12 if i > 2 else 0))
+             for i in range(8)]
+    lines = [*names, ("コンソーシアム", 140.5, 146), ("大学等研究機関", 42.5, 105),
+             ("大学等研究機関", 42.5, 207.5)]
+    rows = page_rows(PageView(1, 595, 842, [  # type: ignore[arg-type]
+        {"text": t, "x0": x0, "x1": x0 + 9 * len(t), "top": top, "bottom": top + 9,
+         "size": 9.0} for t, x0, top in lines]))
+    threshold = gap_threshold(rows, member_spec(SID).shape)
+    assert threshold is not None and 12 < threshold < 17
 
 
 @pytest.mark.parametrize(("label", "label_x", "strip"), [

@@ -336,3 +336,50 @@ def test_a_headings_count_set_apart_ends_its_line_in_the_column_on_the_left() ->
     assert texts[0] == ["関係府省・経済団体", "１２団体"]
     assert texts[31] == ["12　宮城県女川町"]
     assert {r.starts for r in order[1:31]} == {(42,)}  # the count starts no cells of its column
+
+
+def test_a_letter_begun_in_a_band_and_run_past_its_rule_is_the_bands() -> None:
+    # seed 581595, page 2: a heading set with even spacing in a band ruled horizontally, its
+    # closing 「〕」 begun inside the band and run past the rules' end: it made a row of its
+    # own, and the heading 「〔大学・研究機関」 seemed to stand between rows of entries
+    edges = [_h(185, 40, 203.8), _h(205, 40, 203.8)]
+    words = [_word("〔大学・研究機関", 42.5, top=189.3), _word("〕", 201.8, top=189.3)]
+    rows = page_rows(PageView(2, 595, 842, words, edges))
+    assert len(rows) == 1
+    assert [c.text for c in rows[0].cells] == ["〔大学・研究機関", "〕"]
+    assert all(c.box == (40, 185, 203.8, 205) for c in rows[0].cells)
+
+
+def test_a_title_reaching_near_a_middle_column_leaves_its_gutter() -> None:
+    # seed 581632, page 2: a page title across the page's head (「Ⅱ．〔地方公共団体〕（続き）」)
+    # ends two points before the second of three columns: the strip it alone crosses is the
+    # gutter, and the title reads before the columns, not in the second
+    words = [{**_word("Ⅱ．〔地方公共団体〕（続き）", 40, top=43.0), "x1": 281.5}]
+    for k, x in enumerate((42.5, 283.5, 524.4)):
+        words += [_word(f"{k * 30 + i + 1}名前町", x, top=101.0 + 17 * i) for i in range(30)]
+    order = newspaper_order(Page(2, page_rows(PageView(2, 842, 595, words))), lambda r: False)
+    assert order is not None
+    texts = [" ".join(c.text for c in r.cells) for r in order]
+    assert texts[0].startswith("Ⅱ．") and texts[1:4] == ["1名前町", "2名前町", "3名前町"]
+    assert texts[30:32] == ["30名前町", "31名前町"]
+
+
+def test_the_last_column_begun_may_interleave_with_the_rows_beside_it() -> None:
+    # seed 581606, page 7: the last column holds two names, each beside a category cell
+    # wrapped over three lines; the first column's rows, set at other heights, fall between
+    # them: still a column begun at the page's head, read after the first
+    words = []
+    for i in range(15):
+        words += [_word("地方", 42.5, top=114.0 + 29 * i), _word(f"{457 + i}名前町", 114.5,
+                                                                 top=114.0 + 29 * i)]
+    for j, top in enumerate((98.0, 143.0)):  # (its three lines joined: join_wrapped_labels)
+        words += [{**_word("関係府省経済団体等", 363.8, top=top), "x1": 426.8, "bottom": top + 33},
+                  _word(f"{472 + j}名前省", 435.8, top=top)]
+    labels = {"地方", "関係府省経済団体等"}  # a category column goes with its names
+    order = newspaper_order(Page(7, page_rows(PageView(7, 842, 595, words))), lambda r: False,
+                            lambda text: text in labels)
+    assert order is not None
+    texts = [" ".join(c.text for c in r.cells) for r in order]
+    assert texts[:2] == ["地方 457名前町", "地方 458名前町"]
+    assert [t.replace(" ", "") for t in texts[15:]] == ["関係府省経済団体等472名前省",
+                                                         "関係府省経済団体等473名前省"]

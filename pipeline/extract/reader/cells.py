@@ -51,6 +51,8 @@ GUTTER_CROSSING_SHARE = 0.15
 # printed once per group): the columns of a newspaper page fill from the left.
 LABEL_STRIP_SHARE = 0.6
 MIN_BODY_ROWS = 4
+# White at least this many characters high between two lines of a column is a blank line
+BLANK_LINE_CHARS = 1.5
 # A line set closer than this many characters under the row above, starting within it, is
 # that row's text wrapped (even at the page's foot, where a bare number reads as a page number).
 WRAP_GAP_CHARS = 0.8
@@ -342,6 +344,8 @@ def page_rows(view: PageView) -> list[Row]:
             loose.append(w)
         else:
             boxed.setdefault(box, []).append(w)
+    if boxed and loose:  # a word begun in a box, run past its rule (a heading's letters spread
+        loose = [w for w in loose if not _spilled_into(w, boxed)]  # wider than the table: 〕)
     cells: list[Cell] = []
     for box, words in boxed.items():
         if len(group_lines(words)) > MAX_CELL_LINES:  # a frame around text: not one cell
@@ -369,6 +373,18 @@ def page_rows(view: PageView) -> list[Row]:
         row.in_margin = (row.top < margin or row.bottom > view.height - margin) and not any(
             _wraps_onto(above, row) for above in rows[max(0, i - 8):i])
     return rows
+
+
+def _spilled_into(w: Word, boxed: dict[Box, list[Word]]) -> bool:
+    """Whether a word outside every box by its middle begins inside one, on its lines (its mid
+    height within the box): then it is added to that box's words."""
+    my = (w["top"] + w["bottom"]) / 2
+    box = next((b for b in boxed if b[0] <= w["x0"] < b[2] < w["x1"] and b[1] <= my <= b[3]),
+               None)
+    if box is None:
+        return False
+    boxed[box].append(w)
+    return True
 
 
 def _in_gutter(cells: list[Cell], row: Row) -> bool:
@@ -490,7 +506,10 @@ def newspaper_order(page: Page, skip: Callable[[Row], bool],
         return None
 
     def crosses(row: Row) -> bool:
-        return any(c.x0 < g0 and c.x1 > g1 for c in row.cells for g0, g1 in gutters)
+        """Text across a gutter, or ending within a letter of its right end, most of it right of
+        its left end (a title across the page's head, reaching close to the next column)."""
+        return any(c.x0 < g0 and (c.x1 > g1 or c.x1 > g1 - size and (c.x0 + c.x1) / 2 > g0)
+                   for c in row.cells for g0, g1 in gutters)
 
     def column(c: Cell) -> int:
         mid = (c.x0 + c.x1) / 2
@@ -546,6 +565,15 @@ def _labels_kept_with_names(gutters: list[tuple[float, float]], body: list[Row],
             continue  # (a label wrapped: each of its lines, 「地　方　公　共」 / 「団　体」)
         kept.append((g0, g1))
     return kept
+
+
+def _next_line(above: Row, row: Row, x: float, size: float) -> bool:
+    """The text of ``row`` right of ``x`` starts on the line after that of ``above`` ends, less
+    than a blank line below (rows of the column on the left, set at other heights, between
+    them: 581606)."""
+    bottom = max(c.bottom for c in above.cells if c.x0 >= x)
+    top = min(c.top for c in row.cells if c.x0 >= x)
+    return 0 <= top - bottom < BLANK_LINE_CHARS * size
 
 
 def _rule_gutters(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
@@ -682,7 +710,8 @@ def _gutters(body: list[Row], size: float,
         top (by one entry, maybe: the readings across and down both stand to be checked)."""
         right = [any(c.x0 >= g[0] for c in r.cells) for r in body]
         on = [i for i, r in enumerate(right) if r]
-        if not on or on[0] > 2 or on[-1] - on[0] + 1 != len(on):
+        if not on or on[0] > 2 or not all(j == i + 1 or _next_line(body[i], body[j], g[0], size)
+                                          for i, j in zip(on, on[1:], strict=False)):
             return False
         starts = [[c.x0 for c in body[i].cells if c.x0 >= g[0]] for i in on]
         return any(all(any(abs(x - y) <= 1 for y in row) for row in starts[1:])
@@ -696,6 +725,19 @@ def _gutters(body: list[Row], size: float,
                          if any(c.x0 >= g[0] for c in r.cells))
         return any(sum(begins[x + d] for d in (-1, 0, 1)) >= MIN_BODY_ROWS for x in begins)
     # a gutter needs text on both sides in a fair share of rows (not a ragged right edge)
-    return [g for k, g in enumerate(gutters) if last_column_begun(g) or k not in crossed and (
+    def crossed_at_the_head(g: tuple[float, float]) -> bool:
+        """The rows whose text narrows the strip to a sliver (reaching close to its right end)
+        all stand above every other row, that text begun at the page's left edge: a title or
+        heading across the page's head, ending close to a column that is not the last
+        (581632; a label glued to a name across the white inside a column is none: 2300273)."""
+        edge = min(c.x0 for r in body for c in r.cells) + size
+        across = [i for i, r in enumerate(body) if any(
+            c.x0 < g[0] and c.x1 > g[1] - GUTTER_CHARS * size for c in r.cells)]
+        return bool(across) and across[-1] + 1 == len(across) and all(
+            any(c.x0 <= edge and c.x1 > g[1] - GUTTER_CHARS * size for c in body[i].cells)
+            for i in across)
+
+    return [g for k, g in enumerate(gutters) if last_column_begun(g) or (
+            k not in crossed or crossed_at_the_head(g)) and (
             min(side_rows(g, -1), side_rows(g, 1)) >= len(body) // 4
             or side_rows(g, -1) >= len(body) // 4 and column_on_right(g))]

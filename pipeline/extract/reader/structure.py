@@ -213,15 +213,17 @@ class PageFacts:
     table_titles: set[str]  # texts printed alone just above a table's header (_table_titles)
     # where its cells start, furniture aside (a page number centred at its foot starts none)
     starts: tuple[float, ...]
+    lone_category_texts: set[str]  # of those, the ones alone in their rows (lone_category_cells)
 
 
 def page_facts(rows: list[Row], shape: Shape) -> PageFacts:
+    lone = lone_category_cells(rows, shape)
     return PageFacts(gap_threshold(rows, shape), _merged_boxes(rows),
-                     _category_texts(rows, shape),
+                     _category_texts(rows, shape) | lone,
                      [] if shape.record else _prefecture_columns(rows, shape),
                      _table_titles(rows, shape),
                      tuple(sorted({round(c.x0) for r in rows
-                                   if not kind_of(r, shape).furniture for c in r.cells})))
+                                   if not kind_of(r, shape).furniture for c in r.cells})), lone)
 
 
 def _table_titles(rows: list[Row], shape: Shape) -> set[str]:
@@ -527,7 +529,9 @@ class _State:
             self.record_row(row)
         else:
             self.grid_row(row)
-        self.previous = row
+        if not (self.options.centered_labels and self.reading.roles[-1][1] == "heading"):
+            self.previous = row  # (not a category cell alone in its row, centred on its group:
+            # between a name and its wrapped line, as a known label's is)
         self.label_row = None
 
     def takes_a_line(self, row: Row) -> bool:
@@ -888,9 +892,16 @@ class _State:
         numbered_in_cell = not has_number_column and self.options.split_numbers and \
             shape.record and last is not None and last.number is not None and \
             not any(classify.leading_number(c.text) for cs in by_role.values() for c in cs)
-        if (last is not None and "number" not in own and not row.ruled
+        # a category cell centred on its group may share its line with a name's wrapped line
+        # (「企　業　等」 beside 「協会」, the end of the name above): set apart, it is the label
+        centred_beside = self.centred_label(by_role, text)
+        wrapped_roles = own - {shape.category_role} if centred_beside is not None else own
+        if (last is not None and "number" not in own and not row.ruled and wrapped_roles
                 and (has_number_column or numbered_in_cell)
-                and own <= (shape.entry_roles | {"project", "lead", "consortium"})):
+                and wrapped_roles <= (shape.entry_roles | {"project", "lead", "consortium"})):
+            if centred_beside is not None:
+                self.centred(centred_beside, by_role[shape.category_role], row)
+                by_role = {r: cs for r, cs in by_role.items() if r != shape.category_role}
             if not self.append_to(last, by_role, text, row):
                 return None
             return "continuation"
@@ -900,18 +911,15 @@ class _State:
         tight = all(self.tight(row, c) for c in texts) if texts else self.tight(row)
         if last is not None and tight and "number" not in own:
             wrapped = key(text.get(shape.category_role, ""))
-            if wrapped and last.category and not self.ends_a_label(last, wrapped):
+            if wrapped and last.category and not self.ends_a_label(last, wrapped) \
+                    and centred_beside is None:
                 # (「等社」: the label's wrapped 「等」 and a name's wrapped 「社」 read as one)
                 self.problem(row, f"{wrapped!r} stands in the category column under "
                              f"{last.label!r} but is part of no category label: a name's "
                              "wrapped end beside it?")
                 return None
-            centred = shape.label(text.get(shape.category_role, ""))
-            category_cells = by_role.get(shape.category_role, [])
-            if centred is not None and self.options.centered_labels \
-                    and not any(c.ruled or c.repeated for c in category_cells):
-                # a category cell centred on its group may stand beside a name's wrapped line
-                self.centred(centred, category_cells, row)
+            if centred_beside is not None:
+                self.centred(centred_beside, by_role[shape.category_role], row)
                 by_role = {r: cs for r, cs in by_role.items() if r != shape.category_role}
             if not self.append_to(last, by_role, text, row):
                 return None
@@ -1000,11 +1008,44 @@ class _State:
             self.cell_group[id(entry)] = group
         return "entry"
 
+    def centred_label(self, by_role: dict[str, list[Cell]], text: dict[str, str]) -> Label | None:
+        """The label of a row's category cell where this reading centres category cells on
+        their groups and the cell may be one (unruled, printed, not a merged cell's copy): a
+        known label, or, where this reading infers them, a text that could be one."""
+        cells = by_role.get(self.shape.category_role, [])
+        if not self.options.centered_labels or not cells \
+                or any(c.ruled or c.repeated for c in cells):
+            return None
+        printed = text[self.shape.category_role]
+        label = self.shape.label(printed)
+        core = key(printed)
+        if label is None and self.options.infer_labels and could_be_label(printed, self.shape) \
+                and len(core) > LACKED_TAIL_CHARS \
+                and not any(core in known for known in self.shape.vocabulary.labels):
+            # (never 「社」, a name's wrapped end, nor 「研究機関」, a known label's)
+            label = Label("", core, None, False)
+        return label
+
     def ends_a_label(self, entry: Entry, wrapped: str) -> bool:
         """A category cell's wrapped line: part of a label of the vocabulary, or what makes the
         entry's label one (「2018年」 / 「度」: a year the source's own rule reads)."""
         return any(wrapped in label for label in self.shape.vocabulary.labels) or \
             self.shape.label((entry.label or "") + wrapped) is not None
+
+    def ends_an_inferred_label(self, entry: Entry, wrapped: str) -> bool:
+        """A category cell printed on its group's first row, wrapped onto the next line beside
+        the first name's (「大学・研究開発」 / 「法人」), where this reading infers a label the
+        vocabulary lacks: its line ends that label, which is the whole (the group's only entry
+        so far is the one it stands beside)."""
+        heading = self.reading.headings[-1] if self.reading.headings else None
+        whole = key((entry.label or "") + wrapped)
+        if not (self.options.infer_labels and heading is not None and heading.inferred
+                and entry.label == heading.printed == self.label and entry.section == self.section
+                and self.reading.entries[-1] is entry and could_be_label(whole, self.shape)
+                and sum(1 for e in self.reading.entries if e.section == self.section) == 1):
+            return False
+        heading.printed = self.label = entry.label = whole
+        return True
 
     def append_to(self, entry: Entry, by_role: dict[str, list[Cell]], text: dict[str, str],
                   row: Row) -> bool:
@@ -1024,6 +1065,8 @@ class _State:
             if role == "group" or role == self.shape.category_role and \
                     self.ends_a_label(entry, key(text[role])):
                 continue  # a group's or category label's wrapped end
+            if role == self.shape.category_role and self.ends_an_inferred_label(entry, text[role]):
+                continue
             if role in ("number", "prefecture", self.shape.category_role):
                 above = " ".join(v for v in entry.fields.values() if v)
                 self.problem(row, f"{text[role]!r} stands in the {role} column on a line that "
@@ -1282,7 +1325,7 @@ def _category_texts(rows: list[Row], shape: Shape) -> set[str]:
     if len(others) >= 3:
         begin = statistics.median(others)
         texts |= {key(c.text) for c in before_names if c.x1 <= begin + ROW_TOLERANCE}
-    return texts | lone_category_cells(rows, shape)
+    return texts
 
 
 def lone_category_cells(rows: list[Row], shape: Shape) -> set[str]:
@@ -1943,16 +1986,25 @@ def gap_threshold(rows: list[Row], shape: Shape) -> float | None:
     """The line pitch (top to top) below which an unruled line continues the row above, when
     the page's body lines (headings, titles, headers and furniture aside: their spacing is
     their own) show two pitches, inside wrapped names and between rows; None otherwise.
-    Pitch, not the white gap: glyph boxes differ in height from font to font."""
-    body = [_is_body(kind_of(r, shape)) and not r.ruled for r in rows]
-    pitches = [
-        b.top - a.top for a, b, a_body, b_body in zip(rows, rows[1:], body, body[1:], strict=False)
-        if a_body and b_body and b.top > a.top
-    ]
+    Pitch, not the white gap: glyph boxes differ in height from font to font. Of two lines
+    one under the other, the pitch is from a cell to the nearest cell over it (a category
+    cell centred on its group, in a column of its own, stands between the rows of the names
+    and may share its line with a name's wrapped line set a little lower: no pitch of theirs)."""
     sizes = [c.size for r in rows for c in r.cells]
-    if len(pitches) < 2 or not sizes:
+    if not sizes:
         return None
     size = statistics.median(sizes)
+    body = [_is_body(kind_of(r, shape)) and not r.ruled for r in rows]
+    pitches: list[float] = []
+    for above, row, above_body, row_body in zip(rows, rows[1:], body, body[1:], strict=False):
+        if not (above_body and row_body):
+            continue
+        over = [c.top - a.top for c in row.cells for a in above.cells
+                if c.x0 < a.x1 and a.x0 < c.x1 and a.top < c.top]
+        if over:
+            pitches.append(min(over))
+    if len(pitches) < 2:
+        return None
     pitches = [p for p in pitches if p < 3 * size]  # a heading's or section's space apart
     if len(pitches) < 2:
         return None

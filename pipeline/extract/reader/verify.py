@@ -56,7 +56,6 @@ from pipeline.extract.reader.structure import (
     drop_furniture_cells,
     join_wrapped_labels,
     kind_of,
-    lone_category_cells,
     page_facts,
     split_glued_cells,
     split_stacked_headings,
@@ -138,9 +137,10 @@ class ListReading:
     notes: list[str]
 
 
-def _features(rows: list[Row], shape: Shape) -> set[str]:
-    """Which reading choices a page's rows can make a difference to."""
-    found: set[str] = {"infer_labels"} if lone_category_cells(rows, shape) else set()
+def _features(rows: list[Row], shape: Shape, facts: PageFacts) -> set[str]:
+    """Which reading choices a page's rows (``facts``: what they say) can make a difference
+    to."""
+    found: set[str] = {"infer_labels"} if facts.lone_category_texts else set()
     for row in rows:
         kind = kind_of(row, shape)
         if kind.header is not None:
@@ -207,11 +207,12 @@ def _read_readings(
     states = [_State(shape, Options(newspaper=False, split_numbers=False))]
 
     def goes_with_names(text: str) -> bool:
-        """A row number, a prefecture, a category label (or letters set apart as labels are,
-        「大　学　等　研」: a label the vocabulary lacks) or the header over such a column
-        (「通し番号都道府県」): a strip of the page holding only these labels the names right of
-        it, no column of the page of its own."""
+        """A row number, a prefecture (or its sub-heading, 「■埼玉県」 set left of the names), a
+        category label (or letters set apart as labels are, 「大　学　等　研」: a label the
+        vocabulary lacks) or the header over such a column (「通し番号都道府県」): a strip of the
+        page holding only these labels the names right of it, no column of the page of its own."""
         return classify.number(text) is not None or classify.prefecture(text) is not None \
+            or classify.prefecture_heading(text, shape.vocabulary) is not None \
             or shape.label(text) is not None or _spaced({"text": text}) \
             or _column_names(shape.vocabulary, key(text)) is not None
 
@@ -233,7 +234,9 @@ def _read_readings(
         if shape.record and any(_record_header([h[2] for h in kind_of(row, shape).header or []])
                                 for row in rows):
             columns = None  # a table of records is read row by row, whatever its gutters
-        wanted = _features(rows, shape) | ({"newspaper"} if columns is not None else set())
+        page_read = _PageRead(number, rows, columns, shape)
+        wanted = _features(rows, shape, page_read.rows_facts) | (
+            {"newspaper"} if columns is not None else set())
         if not infer:
             wanted.discard("infer_labels")
         for choice in sorted(wanted - opened):
@@ -245,7 +248,6 @@ def _read_readings(
                     _read_page(fork, earlier)
                 forks.append(fork)
             states += forks
-        page_read = _PageRead(number, rows, columns, shape)
         read.append(page_read)
         for state in states:
             _read_page(state, page_read)
