@@ -285,6 +285,18 @@ def test_a_label_lacked_wrapped_beside_its_groups_first_name_is_one_label(
     assert any("大学・研究開発法人" in note for note in read.notes)
 
 
+def test_a_label_lacked_never_shares_its_category_with_another(tmp_path: Path) -> None:
+    # a text read as a label the vocabulary lacks whose entries read as a category another
+    # heading of the list has: published, the entries under it carried that text as their
+    # category_ja (a name's wrapped line read as a label would publish both wrong)
+    path = write_pdf(tmp_path / "two.pdf", [_page(
+        (60, 40, "【企業等】"), (60, 60, "株式会社テストA"), (60, 80, "株式会社テストB"),
+        (60, 110, "【事業者団体】"), (60, 130, "株式会社テストC"), (60, 150, "株式会社テストD"))])
+    composition = MemberComposition("test", {"company": 4}, "synthetic")
+    with pytest.raises(SourceError, match=r"two\.pdf page 1: "):
+        read_member_list(SID, path, (composition,))
+
+
 def test_unplaceable_text_is_an_error_with_its_page(tmp_path: Path) -> None:
     path = write_pdf(tmp_path / "stray.pdf", [
         _page((60, 60, "スマートシティ官民連携プラットフォーム 会員一覧")),

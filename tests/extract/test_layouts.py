@@ -600,6 +600,18 @@ def test_exact_members_fail_on_a_number_a_category_or_a_page(edit: tuple, said: 
     assert said in (difference(truth, _members(edit)) or "")
 
 
+def test_exact_members_fail_on_the_label_printed_over_them() -> None:
+    # category_ja is published: the label the list prints over the member, up to width and
+    # spacing (a label the vocabulary lacks read a line short would publish it short)
+    truth = [MemberRow("テストさくら株式会社", "company", None, 1, "企業・団体等")]
+    published = pd.DataFrame([("テストさくら株式会社", "company", None, 1, "企　業・団体等")],
+                             columns=["name_ja", "category", "prefecture_ja", "page",
+                                      "category_ja"])
+    assert difference(truth, published) is None
+    published["category_ja"] = "企業・団体"
+    assert "label '企業・団体等' published as '企業・団体'" in (difference(truth, published) or "")
+
+
 def test_exact_members_fail_on_a_missing_or_extra_row() -> None:
     truth = [MemberRow("札幌市", "local_government", "北海道", 1)]
     assert "first not published: {'name': '札幌市'" in (difference(truth, _members()) or "")

@@ -190,7 +190,7 @@ def _draw(
                 subheading = m.lg.prefecture
                 items.append(Heading(SUBHEADING[v["subheading_style"]].format(subheading),
                                      9.0, "sub"))
-            row = MemberRow(m.name, cat, p.stated_prefecture)
+            row = MemberRow(m.name, cat, p.stated_prefecture, label=labels[cat])
             truth.append(row)
             name = texts.entry_number(v["numbering"], number, p.name)
             cells = {"name": wrap(doc, name, name_width, 9.0, v["wrapping"])}

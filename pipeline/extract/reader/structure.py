@@ -1033,10 +1033,11 @@ class _State:
             self.shape.label((entry.label or "") + wrapped) is not None
 
     def ends_an_inferred_label(self, entry: Entry, wrapped: str) -> bool:
-        """A category cell printed on its group's first row, wrapped onto the next line beside
-        the first name's (「大学・研究開発」 / 「法人」), where this reading infers a label the
-        vocabulary lacks: its line ends that label, which is the whole (the group's only entry
-        so far is the one it stands beside)."""
+        """A category cell printed on its group's first row, wrapped onto the next line (beside
+        the first name's wrapped line, or none: 「大学・研究開発」 / 「法人」), where this reading
+        infers a label the vocabulary lacks: its line ends that label, which is the whole (the
+        group's only entry so far is the one it stands beside; a name's wrapped line starts
+        under its name, never left of it in the category column)."""
         heading = self.reading.headings[-1] if self.reading.headings else None
         whole = key((entry.label or "") + wrapped)
         if not (self.options.infer_labels and heading is not None and heading.inferred

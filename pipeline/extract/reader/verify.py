@@ -473,6 +473,16 @@ def _infer(verdict: Verdict, spec: ListSpec) -> bool:
             )
             verdict.distance = 2_000
             return False
+        other = next((h.printed for h in reading.headings
+                      if h.category == category and h.printed != heading.printed), None)
+        if other is not None:
+            # one category, two labels: a label the vocabulary lacks never shares its category
+            # with another (a name's text read as a label would publish both wrong)
+            verdict.error = (
+                f"the heading {heading.printed!r} reads as {spec.name(category)}, as "
+                f"{other!r} does: a name's text read as a label?", heading.page)
+            verdict.distance = 2_000
+            return False
         heading.category = category
         for e in entries:
             e.category = category
