@@ -685,6 +685,32 @@ def test_category_cells_between_rows_set_no_pitch_of_the_names() -> None:
     assert threshold is not None and 12 < threshold < 17
 
 
+def test_a_lacked_category_cell_over_two_lines_read_as_two_cells_is_one() -> None:
+    # seed 2300024: a category cell the vocabulary lacks, centred on its group, its two lines
+    # with a row of names between them (「国の機関・経済」 / 「団体」): one label, not two halves
+    # of the group each carrying half of it as its category_ja; a known label's cell and the
+    # next group's cell a row apart stay apart
+    from pipeline.extract.reader.cells import Cell, Row
+    from pipeline.extract.reader.structure import Label, _lacked_lines_joined
+
+    def at(text: str, top: float) -> Row:
+        return Row([Cell(text, (text,), 68.5, top, 68.5 + 9 * len(text), top + 9, 9.0)], 6,
+                   top, top + 9)
+
+    def label(text: str, category: str = "") -> Label:
+        return Label(category, text, None, False)
+
+    joined = _lacked_lines_joined([(246.1, label("地方公共団体", "local_government"),
+                                    at("地方公共団体", 241.6)),
+                                   (560.6, label("国の機関・経済"), at("国の機関・経済", 556.1)),
+                                   (572.6, label("団体"), at("団体", 568.1))])
+    assert [(round(m, 1), lb.printed) for m, lb, _ in joined] == [
+        (246.1, "地方公共団体"), (566.6, "国の機関・経済団体")]
+    apart = _lacked_lines_joined([(100.0, label("関係省庁等"), at("関係省庁等", 95.5)),
+                                  (117.0, label("事業者"), at("事業者", 112.5))])
+    assert len(apart) == 2
+
+
 @pytest.mark.parametrize(("label", "label_x", "strip"), [
     ("地方公共団体", 42.5, True),
     ("地方公共団体", 110.5, False),  # standing where the names begin: a heading

@@ -66,6 +66,9 @@ LACKED_LABEL_REACH = 0.5
 # The last line of a spaced label the vocabulary lacks may be this many letters, unspaced
 # (「関　係　省　庁」 / 「等」).
 LACKED_TAIL_CHARS = 2
+# Two category cells the vocabulary lacks, centred in one column, whose middles are closer than
+# this many characters are the lines of one cell (a row is further apart than a line)
+CELL_LINE_CHARS = 1.6
 # A category cell stands beside its group's names: the name starts within this many letters of
 # the label's start (a page's next column of names stands further off).
 LABEL_BESIDE_CHARS = 10.0
@@ -381,6 +384,7 @@ class _State:
         """One block's category cells and entries (see settle_centered); False: not centred."""
         if not entries:
             return True
+        labels = _lacked_lines_joined(labels)
         start, k = entries[0].top, 0
         for i, (middle, label, row) in enumerate(labels):
             end = 2 * middle - start if i + 1 < len(labels) else float("inf")
@@ -1297,6 +1301,24 @@ class _State:
                 entry.fields[role] = value
         role = next(reversed(labelled))
         self.last_field = (role, cells[-1].x0 if len(cells) > 1 else cells[0].x0)
+
+
+def _lacked_lines_joined(labels: list[tuple[float, Label, Row]]
+                        ) -> list[tuple[float, Label, Row]]:
+    """A category cell the vocabulary lacks wrapped over two lines, each read as a cell of its
+    own (a row of names between them: 「国の機関・経済」 / 「団体」), is one cell: its lines
+    joined, centred between them (read as two labels, each half of its group carried half the
+    label as its category_ja)."""
+    joined: list[tuple[float, Label, Row]] = []
+    for middle, label, row in labels:
+        if joined and not label.category and not joined[-1][1].category and \
+                middle - joined[-1][0] < CELL_LINE_CHARS * row.cells[0].size:
+            above, first, first_row = joined[-1]
+            joined[-1] = ((above + middle) / 2,
+                          Label("", key(first.printed + label.printed), None, False), first_row)
+        else:
+            joined.append((middle, label, row))
+    return joined
 
 
 def _merged_boxes(rows: list[Row]) -> set[tuple[float, float, float, float]]:
