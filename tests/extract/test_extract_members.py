@@ -297,6 +297,20 @@ def test_a_label_lacked_never_shares_its_category_with_another(tmp_path: Path) -
         read_member_list(SID, path, (composition,))
 
 
+def test_a_label_lacked_ending_in_a_letter_of_a_known_label_keeps_it(tmp_path: Path) -> None:
+    # seed 252748: a label the vocabulary lacks on its group's first row, its last letter
+    # wrapped alone (「府省庁・経済団」 / 「体」): 「体」 is in 「地方公共団体」, and was dropped as
+    # a known label's wrapped end: the twelve ministries were published under 「府省庁・経済団」
+    lines = [(60, 40, "区分"), (134, 40, "会員名"),
+             (60, 60, "府省庁・経済団"), (134, 60, "1　内閣官房"), (60, 72, "体"),
+             (134, 80, "2　警察庁"), (134, 100, "3　金融庁")]
+    path = write_pdf(tmp_path / "tail.pdf", [_page(*lines)])
+    composition = MemberComposition("test", {"ministry_economic_org": 3}, "synthetic")
+    read = read_member_list(SID, path, (composition,)).tables["platform_members"]
+    assert read["name_ja"].tolist() == ["内閣官房", "警察庁", "金融庁"]
+    assert set(read["category_ja"]) == {"府省庁・経済団体"}
+
+
 def test_unplaceable_text_is_an_error_with_its_page(tmp_path: Path) -> None:
     path = write_pdf(tmp_path / "stray.pdf", [
         _page((60, 60, "スマートシティ官民連携プラットフォーム 会員一覧")),

@@ -322,3 +322,19 @@ def test_a_places_wrapped_end_read_into_the_project_is_refused(project: str,
     assert (error is not None) is refused, error
     if refused:
         assert "'鰺ヶ沢'" in error and "wrapped end" in error  # type: ignore[operator]
+
+
+def test_the_last_place_of_several_wrapped_onto_a_place_is_one_place() -> None:
+    # seed 191006: 「港区、武蔵村山市、小笠」 / 「原村」: 原村 is a village of Nagano, so the
+    # second line read as a place of its own and 小笠 and 原村 were published as two places;
+    # the list's last name and the line below make one local government
+    from pipeline.extract.reader import Shape, load_vocabulary
+    from pipeline.extract.reader.structure import Entry, _append_field
+
+    shape = Shape(load_vocabulary(mlit.VOCABULARY), list_roles=frozenset({"area"}))
+    entry = Entry({"area": "港区、武蔵村山市、小笠"}, None, None, None, 1, 1, 100.0)
+    _append_field(shape, entry, "area", "原村")
+    assert entry.fields["area"] == "港区、武蔵村山市、小笠原村"
+    apart = Entry({"area": "港区、武蔵村山市"}, None, None, None, 1, 1, 100.0)
+    _append_field(shape, apart, "area", "原村")  # a place of its own after a whole name
+    assert apart.items["area"] == ("港区、武蔵村山市", "原村")

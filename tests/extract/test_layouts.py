@@ -184,6 +184,17 @@ ONCE_WRONG: dict[tuple[str, int, str], str] = {
                                  "every entry taken for the left block's, so the right block's "
                                  "first name went under the left block's label and made up for "
                                  "the entry moved",
+    ("members", 252748, ""): "a label the vocabulary lacks on its group's first row, its last "
+                             "letter wrapped alone (「府省庁・経済団」 / 「体」, a letter of "
+                             "「地方公共団体」): dropped as a known label's end, the twelve "
+                             "ministries published under 「府省庁・経済団」 (found by make layouts "
+                             "N=500 once it compared category_ja)",
+    ("members", 581672, ""): "a label the vocabulary lacks wrapped around a row of names, read "
+                             "as two labels 「府省庁・経済団」 and 「体」: each published as the "
+                             "category_ja of half the ministries",
+    ("mlit_model", 191006, ""): "the last place of several wrapped onto a line that is a "
+                                "place (「港区、武蔵村山市、小笠」 / 「原村」, a village of "
+                                "Nagano): 小笠 and 原村 published as two places (N=300)",
 }
 
 

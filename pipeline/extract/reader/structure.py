@@ -1067,11 +1067,13 @@ class _State:
                 self.prefecture = entry.prefecture = joined
                 self.prefecture_cells[-1] = (entry, joined)
                 continue
-            if role == "group" or role == self.shape.category_role and \
-                    self.ends_a_label(entry, key(text[role])):
-                continue  # a group's or category label's wrapped end
             if role == self.shape.category_role and self.ends_an_inferred_label(entry, text[role]):
                 continue
+            if role == "group" or role == self.shape.category_role and \
+                    self.ends_a_label(entry, key(text[role])) and not any(
+                        h.inferred and h.index == entry.section for h in self.reading.headings):
+                continue  # a group's or category label's wrapped end (a label the vocabulary
+                # lacks ends so above, or not at all: 「体」 is in 「地方公共団体」, 252748)
             if role in ("number", "prefecture", self.shape.category_role):
                 above = " ".join(v for v in entry.fields.values() if v)
                 self.problem(row, f"{text[role]!r} stands in the {role} column on a line that "
@@ -1534,8 +1536,11 @@ def _append_field(shape: Shape, entry: Entry, role: str, text: str) -> None:
     """A further printed line of a field: another name of a list of places (a joint proposal
     printed one proposer per line), or the wrapped rest of a text."""
     existing = entry.fields.get(role, "")
+    # (the last name of several may wrap too: 「港区、武蔵村山市、小笠」 / 「原村」, 原村 being
+    # a village of Nagano: 191006 published 小笠 and 原村 as two places)
+    last = _SEPARATORS_RE.split(key(existing))[-1]
     if role in (shape.place_role, *shape.list_roles) and existing and _is_place(text) and \
-            not classify.wraps_into_one(existing, text) and not existing.endswith(_SEPARATORS):
+            not classify.wraps_into_one(last, text) and not existing.endswith(_SEPARATORS):
         listed = entry.items.get(role) or (existing,)
         if all(_is_place(n) for n in listed):
             entry.items[role] = (*listed, text)
