@@ -159,6 +159,10 @@ class Reading:
     # the totals the list prints (合計　471団体): (count, page, text)
     totals: list[tuple[int, int, str]] = field(default_factory=list)
 
+    def under_inferred_label(self, entry: Entry) -> bool:
+        """The entry stands under a label the vocabulary lacks (its category comes later)."""
+        return any(h.inferred and h.index == entry.section for h in self.headings)
+
 
 @dataclass(frozen=True)
 class Shape:
@@ -1070,8 +1074,8 @@ class _State:
             if role == self.shape.category_role and self.ends_an_inferred_label(entry, text[role]):
                 continue
             if role == "group" or role == self.shape.category_role and \
-                    self.ends_a_label(entry, key(text[role])) and not any(
-                        h.inferred and h.index == entry.section for h in self.reading.headings):
+                    self.ends_a_label(entry, key(text[role])) and \
+                    not self.reading.under_inferred_label(entry):
                 continue  # a group's or category label's wrapped end (a label the vocabulary
                 # lacks ends so above, or not at all: 「体」 is in 「地方公共団体」, 252748)
             if role in ("number", "prefecture", self.shape.category_role):

@@ -323,7 +323,7 @@ def judge(reading: Reading, spec: ListSpec) -> Verdict:
         verdict.distance = 100_000
         return verdict
     orphan = next((e for e in reading.entries
-                   if e.category is None and not _inferred(e, reading)), None)
+                   if e.category is None and not reading.under_inferred_label(e)), None)
     if orphan is not None:
         verdict.error = (f"{_entry_text(orphan)!r} stands under no category label (a heading "
                          f"missing from {spec.shape.vocabulary.file}?)", orphan.page)
@@ -418,10 +418,6 @@ def _stated_total(verdict: Verdict) -> bool:
                      page if held > stated else verdict.reading.entries[-1].page)
     verdict.distance = 500 + abs(held - stated)
     return False
-
-
-def _inferred(entry: Entry, reading: Reading) -> bool:
-    return any(h.inferred and h.index == entry.section for h in reading.headings)
 
 
 def _entry_text(entry: Entry) -> str:
