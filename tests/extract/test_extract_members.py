@@ -500,6 +500,32 @@ def test_a_label_line_glued_to_a_name_is_cut_when_the_lines_below_complete_it(
                                                  "関係府省・経済団体等", "内閣官房"]
 
 
+def test_a_name_written_letter_by_letter_is_no_label_line_to_join() -> None:
+    # seed 49701 (a page turned by /Rotate): a name's second line 「ンサルティング第3」 given
+    # letter by letter, touching, then 「スマートシティ」, its third line 「推進コンソーシアム」
+    # letter by letter too: read as a label's spaced line and joined with the third, the name
+    # was published 「…第3推進コンソーシアムスマートシティ」
+    from pipeline.extract.pdf import PageView
+    from pipeline.extract.reader.cells import page_rows
+    from pipeline.extract.reader.structure import join_wrapped_labels
+
+    def letters(text: str, x0: float, top: float) -> list[dict[str, object]]:
+        return [{"text": ch, "x0": x0 + 9 * i, "x1": x0 + 9 * i + 9, "top": top,
+                 "bottom": top + 9, "size": 9.0} for i, ch in enumerate(text)]
+
+    rows = page_rows(PageView(1, 595, 842, [  # type: ignore[arg-type]
+        {"text": "211　一般社団法人テストゆたかコ", "x0": 40.0, "x1": 184.0, "top": 100.0,
+         "bottom": 109.0, "size": 9.0},
+        *letters("ンサルティング第3", 49, 112),
+        {"text": "スマートシティ", "x0": 130.0, "x1": 193.0, "top": 112.0, "bottom": 121.0,
+         "size": 9.0},
+        *letters("推進コンソーシアム", 49, 124)]))
+    joined = join_wrapped_labels(rows, member_spec(SID).shape)
+    assert [[c.text for c in r.cells] for r in joined] == [
+        ["211　一般社団法人テストゆたかコ"], ["ンサルティング第3スマートシティ"],
+        ["推進コンソーシアム"]]
+
+
 def _joined_rows(words: list[tuple[str, float, float]]) -> list[list[str]]:
     """Each row's cell texts (spacing aside) after join_wrapped_labels, for words (text, x0,
     top) of size 9 (digits half as wide), whose ideographic spaces spread letters apart."""

@@ -59,6 +59,17 @@ def test_digits_alone_are_no_spaced_word() -> None:
     assert _texts(unspace_letters(line)) == ["1", "2", "3", "年"]
 
 
+def test_letters_that_touch_are_one_word_not_spaced() -> None:
+    # a page turned by /Rotate gives a name's letters as words of one letter each, no white
+    # between them (seed 49701 of the generated layouts): a name, never a label's spaced line
+    line = [_word(ch, 40.0 + 9 * i) for i, ch in enumerate("推進コンソーシアム")]
+    words = unspace_letters(line)
+    assert _texts(words) == ["推進コンソーシアム"]
+    assert not words[0].get("spaced")
+    spread = unspace_letters([_word(ch, 40.0 + 18 * i) for i, ch in enumerate("民間企業")])
+    assert spread[0].get("spaced")
+
+
 def test_uneven_gaps_end_a_run() -> None:
     line = [_word("内", 40.0), _word("閣", 58.0), _word("府", 76.0), _word("省", 130.0)]
     assert _texts(unspace_letters(line)) == ["内閣府", "省"]

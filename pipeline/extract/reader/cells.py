@@ -33,6 +33,9 @@ LETTER_SPACING_EQUAL = 1.5  # points: gaps this close are equal
 # Two single characters alone (no third to show the spacing even) at most this many apart: a
 # label's wrapped 「等」 and a name's wrapped 「社」 in the next column are two words.
 LETTER_PAIR_CHARS = 3.0
+# Single characters closer than this many characters touch: a word its producer wrote letter
+# by letter (as on a page turned by /Rotate), merged back but not set with even spacing.
+TOUCHING_CHARS = 0.1
 # A box holding more printed lines than this is a frame around text, not one cell.
 MAX_CELL_LINES = 10
 # A rule stands beside or above a word if within this of its edge.
@@ -135,7 +138,7 @@ def _size(w: Word) -> float:
     return float(w.get("size") or (w["bottom"] - w["top"]) or 10.0)
 
 
-def _merge(words: list[Word]) -> Word:
+def _merge(words: list[Word], spaced: bool = True) -> Word:
     return {
         "x0": min(w["x0"] for w in words),
         "x1": max(w["x1"] for w in words),
@@ -143,7 +146,7 @@ def _merge(words: list[Word]) -> Word:
         "bottom": max(w["bottom"] for w in words),
         "text": "".join(w["text"] for w in sorted(words, key=lambda w: w["x0"])),
         "size": max(_size(w) for w in words),
-        "spaced": True,  # letters set with even spacing (see unspace_letters)
+        "spaced": spaced,  # letters set with even spacing (see unspace_letters)
     }
 
 
@@ -153,7 +156,8 @@ def unspace_letters(line: list[Word]) -> list[Word]:
     equal and at most LETTER_SPACING_CHARS characters apart (two alone: LETTER_PAIR_CHARS), two
     of them at least no digit (a year spread in a heading 「2 0 1 8 年 度」; digits alone, as
     row numbers, are no word). A name is never one character, so such a run is one spaced
-    word."""
+    word; letters that touch (gaps under TOUCHING_CHARS) are one word too, but not spaced: a
+    name written letter by letter is no label's line."""
     out: list[Word] = []
     run: list[Word] = []
 
@@ -166,7 +170,9 @@ def unspace_letters(line: list[Word]) -> list[Word]:
                 run[1]["x0"] - run[0]["x1"] > LETTER_PAIR_CHARS * _size(run[1]):
             out.extend(run)
         elif len(run) >= 2:
-            out.append(_merge(run))
+            touching = all(b["x0"] - a["x1"] < TOUCHING_CHARS * _size(b)
+                           for a, b in zip(run, run[1:], strict=False))
+            out.append(_merge(run, spaced=not touching))
         else:
             out.extend(run)
         run.clear()

@@ -65,6 +65,12 @@ from pipeline.extract.reader.vocabulary import Vocabulary, key
 
 # Names in a row beginning with numbers that run on (「1　…」 「2　…」 「3　…」): row numbers.
 RUNNING_NUMBERS_MIN = 3
+# How far a reading that misses the printed total is, for each entry it misses it by: one
+# entry off is nearer than a failed content check (1_000), a page misread (tens of entries
+# too many or too few) is further than one label whose entries say no category (2_000), never
+# as far as a reading that could not be built (10_000).
+TOTAL_MISSED_PER_ENTRY = 100
+TOTAL_MISSED_MAX = 9_000
 
 
 @dataclass(frozen=True)
@@ -416,7 +422,7 @@ def _stated_total(verdict: Verdict) -> bool:
         return True
     verdict.error = (f"the list states {stated} entries ({text!r}) but {held} were read",
                      page if held > stated else verdict.reading.entries[-1].page)
-    verdict.distance = 500 + abs(held - stated)
+    verdict.distance = min(500 + TOTAL_MISSED_PER_ENTRY * abs(held - stated), TOTAL_MISSED_MAX)
     return False
 
 
