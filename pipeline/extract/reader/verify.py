@@ -71,6 +71,9 @@ RUNNING_NUMBERS_MIN = 3
 # as far as a reading that could not be built (10_000).
 TOTAL_MISSED_PER_ENTRY = 100
 TOTAL_MISSED_MAX = 9_000
+# A refusal says how its reading's counts per category are off when they are off by at most
+# this many entries in all (an entry or two missing or moved; beyond, a page misread).
+PER_CATEGORY_NEAR = 3
 
 
 @dataclass(frozen=True)
@@ -126,6 +129,7 @@ class Verdict:
     numbered: bool = False
     matched: Expected | None = None
     notes: list[str] = field(default_factory=list)
+    counts_error: bool = False  # the error is that the counts per category are off
 
     @property
     def ok(self) -> bool:
@@ -571,12 +575,36 @@ def _counts(verdict: Verdict, spec: ListSpec) -> None:
                 _last_page(reading.entries, category, stated[-1].page),
             )
             verdict.distance = abs(counts[category] - claimed)
+            verdict.counts_error = True
             return
+    distance, tied = _nearest(counts, spec)
+    if not tied[0][1]:
+        verdict.matched = tied[0][0]
+        return
+    first_off = tied[0][1][0].split(" ")[0]  # the category, before its printed name
+    # the whole list off alone: where the list ends
+    default = reading.entries[-1].page if first_off == "the" and reading.entries else 1
+    verdict.error = (
+        "the entries per category match no announced composition: nearest is "
+        + "; or ".join(f"{expected.label} ({expected.total}): " + ", ".join(off)
+                       for expected, off in tied),
+        _last_page(reading.entries, first_off, default),
+    )
+    verdict.distance = distance
+    verdict.counts_error = True
+
+
+def _nearest(counts: Counter[str | None], spec: ListSpec
+             ) -> tuple[int, list[tuple[Expected, list[str]]]]:
+    """The announced compositions nearest the counts per category, each with how the counts
+    are off from it (``short by 1 (29 of 30)`` per category); the first matched, if any, alone
+    with nothing off. Compositions equally near are each given: the one the list was printed
+    from may be any."""
     nearest: list[tuple[int, Expected, list[str]]] = []
     for expected in spec.expected:
         off = []
         distance = 0
-        for category in sorted(set(expected.counts) | set(counts)):
+        for category in sorted(set(expected.counts) | set(counts), key=str):
             if category in expected.uncounted:
                 continue
             want, got = expected.counts.get(category, 0), counts.get(category, 0)
@@ -588,22 +616,29 @@ def _counts(verdict: Verdict, spec: ListSpec) -> None:
             off.append(f"the whole list {_diff(held, expected.whole)}")
             distance += abs(held - expected.whole)
         if not off:
-            verdict.matched = expected
-            return
+            return 0, [(expected, off)]
         nearest.append((distance, expected, off))
     distance = min(d for d, _, _ in nearest)
-    # compositions equally near are each named: the one the list was printed from may be any
-    tied = [(expected, off) for d, expected, off in nearest if d == distance]
-    first_off = tied[0][1][0].split(" ")[0]  # the category, before its printed name
-    # the whole list off alone: where the list ends
-    default = reading.entries[-1].page if first_off == "the" and reading.entries else 1
-    verdict.error = (
-        "the entries per category match no announced composition: nearest is "
-        + "; or ".join(f"{expected.label} ({expected.total}): " + ", ".join(off)
-                       for expected, off in tied),
-        _last_page(reading.entries, first_off, default),
-    )
-    verdict.distance = distance
+    return distance, [(expected, off) for d, expected, off in nearest if d == distance]
+
+
+def _per_category(verdict: Verdict, spec: ListSpec) -> str:
+    """How the counts per category of a refused reading that read the list through (no
+    problem, every entry under a category) are off from the nearest announced composition,
+    said after its error: where an entry is missing or moved, it names the category though
+    the error names a total or an entry. Empty when the counts match, when the error is about
+    the counts already, or when they are off by more than PER_CATEGORY_NEAR entries (a misread
+    page: the categories tell nothing then)."""
+    reading = verdict.reading
+    if verdict.error is None or verdict.distance >= 5_000 or verdict.counts_error \
+            or not reading.entries or any(e.category is None for e in reading.entries) \
+            or not spec.expected:
+        return ""
+    distance, tied = _nearest(Counter(e.category for e in reading.entries), spec)
+    expected, off = tied[0]
+    if not off or distance > PER_CATEGORY_NEAR:
+        return ""
+    return f"; its entries per category, against {expected.label}: " + ", ".join(off)
 
 
 def _last_page(entries: list[Entry], category: str, default: int) -> int:
@@ -635,8 +670,8 @@ def choose(readings: list[Reading], spec: ListSpec, path: Path) -> ListReading:
         others = len(verdicts) - 1
         raise SourceError(
             spec.source_id,
-            f"the {spec.what} cannot be read so that it matches what was announced: {message} "
-            f"(reading: {best.reading.options.describe()}"
+            f"the {spec.what} cannot be read so that it matches what was announced: {message}"
+            f"{_per_category(best, spec)} (reading: {best.reading.options.describe()}"
             + (f"; {others} other reading(s) came out further off" if others else "")
             + "; `python -m pipeline debug` shows each line's role)",
             path=path, page=page,
