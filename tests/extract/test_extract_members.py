@@ -782,6 +782,7 @@ def test_a_known_label_alone_before_the_names_shows_the_category_strip_too(
         (["国の機関・経済団体", "（12団体）"], True),
         # seed 2400139: two names' wrapped ends on one line read 「…※1社」, a count of one
         (["ス第3株式会社※1", "社"], False),
+        (["第１", "都道府県・市区町村"], True),
     ],
 )
 def test_a_heading_the_vocabulary_lacks_in_two_cells(cells: list[str], heading: bool) -> None:
@@ -884,11 +885,15 @@ def test_a_label_lacked_printed_on_every_row_close_to_each_name_is_cut_from_it(
     [  # numbering no list numbers its entries with marks a heading the vocabulary lacks
         ("Ⅰ．国　の　機　関・経済団体", True),
         ("①府省庁・経済団体", True),
-        # numbering alone, as entries are numbered, does not; nor 第１, as a name's wrapped
-        # end begins (「第3株式会社」)
+        # and 第１ set apart from the label (seed 49739: 「第１」 | 「都道府県・市区町村」 over
+        # the page, no bracket, no count, read as an entry under no label)
+        ("第１　国の機関・経済団体", True),
+        ("第１．国の機関・経済団体", True),
+        # numbering alone, as entries are numbered, does not; nor 第１ glued to the text, as
+        # a name's wrapped end begins (「第3株式会社」)
         ("1　府省庁・経済団体", False),
         ("1.府省庁・経済団体", False),
-        ("第１　国の機関・経済団体", False),
+        ("第１国の機関・経済団体", False),
         ("第3株式会社", False),
     ],
 )

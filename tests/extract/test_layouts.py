@@ -446,6 +446,8 @@ READ_EXACTLY: dict[tuple[str, int], str] = {
     ("members", 581683): "a lacked label printed on its group's first row, glued to the first "
                          "name, wrapped beside the name's wrapped end (「大学・研究開発」 / "
                          "「法人」): its second line read as the name's text cut off",
+    ("members", 49739): "a lacked label over each page, numbered 「第１」 set apart, no bracket "
+                        "or count: no heading, its names under no label (make layouts N=500)",
 }
 
 

@@ -48,6 +48,9 @@ _HEADING_MARK_RE = re.compile(
     # end 「第3株式会社」 begins so)
     r"|^[IVX]{1,4}\.(?=[^\x00-\x7f])"
 )
+# 第１ set apart from the text after it (a space, a point, or a cell of its own): a heading's
+# numbering; glued to it, it may be a name's wrapped end (「第3株式会社」)
+_DAI_APART_RE = re.compile(r"\s*第[0-9０-９]+[\s.．、:：]+\S")
 _CIRCLED_RE = re.compile(r"[\u2460-\u2473]")  # ①..⑳: no list numbers its entries so
 _CLOSING_RE = re.compile(r"[】\]>〉》〕]")
 _TRAILING_NOTE_RE = re.compile(r"[（(][^）)]*[）)]$|[※*＊][0-9]*$")
@@ -181,7 +184,7 @@ class Vocabulary:
         # no sign (a numbered list numbers its entries the same way)
         continued = _continued(tail)  # a heading restated on its next page: 「（つづき）」
         marked = _HEADING_MARK_RE.match(k) is not None or _CLOSING_RE.search(tail) is not None \
-            or circled
+            or circled or _DAI_APART_RE.match(text or "") is not None
         if not (marked or continued or _COUNT_RE.search(tail)) or not core or len(core) > 20:
             return None
         number = _COUNT_RE.search(tail)
