@@ -195,6 +195,10 @@ ONCE_WRONG: dict[tuple[str, int, str], str] = {
     ("mlit_model", 191006, ""): "the last place of several wrapped onto a line that is a "
                                 "place (「港区、武蔵村山市、小笠」 / 「原村」, a village of "
                                 "Nagano): 小笠 and 原村 published as two places (N=300)",
+    ("smc", 188218, "drop"): "a joint proposal's second place on a line of its own, the 類型 "
+                             "cell printed between the two lines: read as a selection without "
+                             "a project, it made up the count of the list one selection short "
+                             "(make layouts N=300)",
     ("members", 49701, ""): "a page turned by /Rotate gives a name's letters one word each, "
                             "touching: its wrapped lines read as a label's spaced lines, the "
                             "third joined to the second before the second's last word "

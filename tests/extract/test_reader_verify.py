@@ -78,3 +78,34 @@ def test_counts_far_off_are_not_said_per_category() -> None:
     with pytest.raises(SourceError) as raised:
         choose([far], spec, Path("list.pdf"))
     assert "but 4 were read (reading:" in str(raised.value)
+
+
+def _selection(area: str, project: str | None, top: float) -> Entry:
+    fields = {"area": area} | ({"project": project} if project else {})
+    return Entry(fields=fields, category="mlit_model", label="都市型", prefecture=None,
+                 number=None, page=1, top=top)
+
+
+@pytest.mark.parametrize("alone", [0, 1])
+def test_a_selection_holding_its_place_alone_among_projects_is_refused(alone: int) -> None:
+    # seed 188218 of the generated layouts, one selection dropped: a joint proposal's second
+    # place (「川西市」 / 「新温泉町」, the 類型 cell printed between the two lines) read as a
+    # selection of its own made up the count, and was published without a project
+    from pipeline.extract import smc_lists
+
+    spec = smc_lists.spec("mlit_smc_model_list", "mlit_model")
+    want = spec.expected[0].counts["mlit_model"]
+    places = ["上里町", "綾部市", "河合町", "薩摩川内市", "豊富町", "松伏町", "狛江市", "昭和町",
+              "豊山町", "川西市", "川棚町", "留萌市", "小山市", "真岡市", "印西市", "東京都",
+              "松川村", "木曽岬町", "上士幌町", "更別村", "岩見沢市"][:want]
+    entries = [_selection(p, f"{p}地域MaaS実証実験", 10.0 * i) for i, p in enumerate(places)]
+    if alone:
+        entries[-1] = _selection("新温泉町", None, entries[-1].top)
+    reading = Reading(Options(), entries=entries)
+    if not alone:
+        assert choose([reading], spec, Path("list.pdf")).entries == entries
+        return
+    with pytest.raises(SourceError) as raised:
+        choose([reading], spec, Path("list.pdf"))
+    assert "'新温泉町' is read as a selection of its own with nothing but its place" \
+        in str(raised.value)

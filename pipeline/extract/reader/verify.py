@@ -357,6 +357,8 @@ def judge(reading: Reading, spec: ListSpec) -> Verdict:
                 verdict.error = (message, entry.page)
                 verdict.distance = 1_000
                 return verdict
+    if not _place_alone(verdict, spec):
+        return verdict
     if not _numbering(verdict):
         return verdict
     if not _stated_total(verdict):
@@ -500,6 +502,29 @@ def _infer(verdict: Verdict, spec: ListSpec) -> bool:
             f"under it wherever it is printed (add a `label` row: {heading.printed},{category})"
         )
     return True
+
+
+def _place_alone(verdict: Verdict, spec: ListSpec) -> bool:
+    """A record that holds its place and nothing else, where every other record of the list
+    holds more (its project, its lead): a line of the record above read as one of its own (a
+    joint proposal's second place on a line of its own, the category cell beside it), which
+    with one record dropped elsewhere made up the count. A list printing places alone holds
+    no other field in any record and passes."""
+    shape = spec.shape
+    if not shape.record:
+        return True
+    entries = verdict.reading.entries
+    alone = [e for e in entries if not any(v for r, v in e.fields.items() if r != shape.place_role)]
+    if not alone or 2 * len(alone) >= len(entries):
+        return True
+    first = alone[0]
+    verdict.error = (
+        f"{first.fields.get(shape.place_role, '')!r} is read as a selection of its own with "
+        f"nothing but its place, where every other holds more (its project): a place of the "
+        f"selection above, printed on a line of its own?{under_heading(first.label)}",
+        first.page)
+    verdict.distance = 1_000
+    return False
 
 
 def _numbering(verdict: Verdict) -> bool:
