@@ -144,10 +144,12 @@ def report(kind: str, results: Sequence[Result], seconds: float, out: list[str])
             unnamed_exact = [r for r in unnamed if r.sample.seed in exact]
             out.append(f"   of the variants of samples read exactly: {len(unnamed_exact)} of "
                        f"{len(of_exact)} refused without naming what changed")
-            for part, _ in parts.most_common():
-                r = next(r for r in unnamed if part in r.unnamed)
-                out.append(f"     no {part}: seed {r.sample.seed} {r.variant} ({r.changed}): "
-                           f"{_short(r.detail)}")
+            # each of those (they are what the check is on), then an example of each part
+            shown = unnamed_exact[:TOP_REASONS] + [
+                next(r for r in unnamed if part in r.unnamed) for part, _ in parts.most_common()]
+            for r in {id(r): r for r in shown}.values():
+                out.append(f"     no {'/'.join(r.unnamed)}: seed {r.sample.seed} {r.variant} "
+                           f"({r.changed}): {_short(r.detail)}")
     return bool(wrong) or any(r.outcome == "wrong" for r in negative)
 
 

@@ -1866,7 +1866,7 @@ def _unknown_heading(vocab: Vocabulary, cells: list[Cell]) -> Label | None:
     if len(cells) == 2 and not any(vocab.strip(c.text + "x")[0] == "x"  # numbering, bracket
                                    or vocab.strip("x" + c.text)[0] == "x" for c in cells):  # count
         return None
-    return vocab.unknown_label("\u3000".join(c.text for c in cells))  # (two cells: set apart)
+    return vocab.unknown_label("".join(c.text for c in cells))
 
 
 def _tail_count(vocab: Vocabulary, text: str) -> int | None:
