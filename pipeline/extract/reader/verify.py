@@ -14,7 +14,9 @@ reading is checked, in this order:
 2. a heading the vocabulary lacks gets its category from its entries (``ListSpec.infer``), or
    the reading fails;
 3. the content checks of the source (``ListSpec.check``: a local government exactly under
-   local governments, within the prefecture it is printed under ...);
+   local governments, within the prefecture it is printed under ...), and of a list of
+   records: none holds its place alone where every other holds more (a line of the record
+   above read as one of its own);
 4. the printed numbering, where there is one: each number one more than the last, or 1 again
    where a category or a group (a 類型 inside a list) starts;
 5. a total line the list prints (合計　471団体), where it prints one total: that many entries;
@@ -22,7 +24,8 @@ reading is checked, in this order:
    category equal one of the compositions the source announced.
 
 No reading passes: the source fails, naming the file and the page where the reading that came
-closest first breaks, and what it expected there. Two pass and give different lists: the
+closest first breaks, and what it expected there (with how its counts per category are off,
+where they are near). Two pass and give different lists: the
 source fails as ambiguous, naming both. A category inferred for an unknown label is a note
 that names the label, so that it can be added to the layout CSV.
 """

@@ -48,8 +48,9 @@ _HEADING_MARK_RE = re.compile(
     # end 「第3株式会社」 begins so)
     r"|^[IVX]{1,4}\.(?=[^\x00-\x7f])"
 )
-# 第１ set apart from the text after it (a space, a point, or a cell of its own): a heading's
-# numbering; glued to it, it may be a name's wrapped end (「第3株式会社」)
+# 第１ set apart from the text after it within its cell (a space or a point): a heading's
+# numbering; glued to it, or in a cell of its own, it may be a name's wrapped end
+# (「第3株式会社」, or 「…第3」 beside the next column's 「社」)
 _DAI_APART_RE = re.compile(r"\s*第[0-9０-９]+[\s.．、:：]+\S")
 _CIRCLED_RE = re.compile(r"[\u2460-\u2473]")  # ①..⑳: no list numbers its entries so
 _CLOSING_RE = re.compile(r"[】\]>〉》〕]")
