@@ -138,7 +138,7 @@ def _size(w: Word) -> float:
     return float(w.get("size") or (w["bottom"] - w["top"]) or 10.0)
 
 
-def _merge(words: list[Word], spaced: bool = True) -> Word:
+def _merge(words: list[Word], spaced: bool) -> Word:
     return {
         "x0": min(w["x0"] for w in words),
         "x1": max(w["x1"] for w in words),
