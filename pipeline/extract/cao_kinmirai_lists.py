@@ -84,10 +84,12 @@ def spec_for(source_id: str, path: Path | None = None,
 def survey(readings: list[reader.Reading]) -> reader.Expected:
     """What a file that is not a year's list may hold: part of what was announced for a year (a
     casebook's examples, or a list a row short, which the years' check then names), and any
-    number for a year this dataset does not cover (noted, not read)."""
+    number for a later year this dataset does not cover (noted, not read). A year before the
+    programme's first selections is a year misread (「H 3 0」 read H3): none is allowed."""
     counts = announced_counts()
+    last = max(map(year_of, counts))
     other_years = {e.category for r in readings for e in r.entries
-                   if e.category and e.category not in counts}
+                   if e.category and e.category not in counts and year_of(e.category) > last}
     return reader.Expected(
         "at most the announced, other years any", counts | dict.fromkeys(other_years, sys.maxsize),
         "pipeline.announced", exact=False,

@@ -67,7 +67,7 @@ YEAR_RE = re.compile(
 # (「H　3　0　１４事業」: no space left to tell them apart): H30, then 14事業.
 _ERA_BEFORE_COUNT_RE = re.compile(
     r"(?<![A-Za-z0-9])(?P<era>平成|令和|H|R)(?P<n>[0-9]{1,2})"
-    r"(?=[0-9]{1,3}(?:事業|件|団体|自治体|地域|プロジェクト))"
+    r"(?=[1-9][0-9]{0,2}(?:事業|件|団体|自治体|地域|プロジェクト))"
 )
 # Where the printed text had a space (kept while a year is looked for: 「R1 18事業」).
 _SPACE = "\x00"
@@ -76,7 +76,7 @@ _SPACE = "\x00"
 _CIRCLED_RE = re.compile("[\u2460-\u2473\u3251-\u325f\u32b1-\u32bf]")
 # What stands in for the year while its decoration is checked (no mark or tail contains it).
 _YEAR_PLACEHOLDER = "〓"
-_COUNT_RE = re.compile(r"([0-9]{1,3})(?:事業|件|団体|自治体|地域|プロジェクト)|計([0-9]{1,3})")
+_COUNT_RE = re.compile(r"([1-9][0-9]{0,2})(?:事業|件|団体|自治体|地域|プロジェクト)|計([1-9][0-9]{0,2})")
 
 
 def _year_matches(k: str, regex: re.Pattern[str] = YEAR_RE) -> list[tuple[int, re.Match[str]]]:

@@ -258,6 +258,8 @@ def test_fiscal_years(text: str, years: list[int]) -> None:
         ("第１　H　3　0（１４事業）", "FY2018", 14),  # the year's last letter glued to (
         ("第２　R　1（８事業）", "FY2019", 8),
         ("R　1　18事業", "FY2019", 18),  # a count in a word of its own: not R11
+        # the year's last letter glued to the count (no count starts with 0: not H3, 014事業)
+        ("H　3　0１４事業", "FY2018", 14),
     ],
 )
 def test_year_label(text: str, category: str | None, count: int | None) -> None:

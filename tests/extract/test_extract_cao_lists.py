@@ -104,6 +104,20 @@ def test_a_list_one_long_is_the_readers_error_naming_file_and_page(
     assert "FY2018 long by 1 (15 of 14)" in str(err.value)
 
 
+def test_a_list_under_a_year_before_the_programme_is_refused_not_passed_over(
+    lists: dict[str, Path], tmp_path: Path
+) -> None:
+    """A year after the announced ones is a later list, noted and not read (siryou_c); a year
+    before the programme's first selections is a year misread (「H 3 0」 read H3, FY1991):
+    passing it over would publish the other year alone, as if the file held nothing else."""
+    misdated = fx.official_list(tmp_path / "siryou_b.pdf", fx.FY2018, "平成3年度",
+                                rows_per_page=9)
+    with pytest.raises(SourceError) as err:
+        run([lists["index.html"], lists["siryou_a.pdf"], misdated])
+    assert err.value.path == str(misdated) and err.value.page is not None
+    assert "FY1991 long by 14 (14 of 0)" in str(err.value)
+
+
 def test_one_list_of_both_years_under_a_title_naming_both(tmp_path: Path) -> None:
     """The title names two years, so it names none: each row's year is its 選定年度 cell."""
     both = fx.official_list_both_years(tmp_path / SOURCE / "ichiran.pdf")
