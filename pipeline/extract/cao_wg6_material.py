@@ -76,7 +76,10 @@ _SPACE = "\x00"
 _CIRCLED_RE = re.compile("[\u2460-\u2473\u3251-\u325f\u32b1-\u32bf]")
 # What stands in for the year while its decoration is checked (no mark or tail contains it).
 _YEAR_PLACEHOLDER = "〓"
-_COUNT_RE = re.compile(r"([1-9][0-9]{0,2})(?:事業|件|団体|自治体|地域|プロジェクト)|計([1-9][0-9]{0,2})")
+# A count as printed after a year; none starts with 0 (「H 3 0１４事業」 is H30, then 14事業).
+_COUNT_RE = re.compile(
+    r"([1-9][0-9]{0,2})(?:事業|件|団体|自治体|地域|プロジェクト)|計([1-9][0-9]{0,2})"
+)
 
 
 def _year_matches(k: str, regex: re.Pattern[str] = YEAR_RE) -> list[tuple[int, re.Match[str]]]:
