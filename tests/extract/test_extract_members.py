@@ -285,6 +285,25 @@ def test_a_label_lacked_wrapped_beside_its_groups_first_name_is_one_label(
     assert any("大学・研究開発法人" in note for note in read.notes)
 
 
+def test_a_label_lacked_wrapped_in_each_of_two_blocks_side_by_side_is_one_label(
+        tmp_path: Path) -> None:
+    # seed 720884: tables side by side, numbered across, each printing the group's label the
+    # vocabulary lacks on its first row, wrapped (「大学・研究開発」 / 「法人」): the second line
+    # ends the label in each block (the group's first row holds an entry in each)
+    lines = [(40, 40, "分類"), (114, 40, "法人名"), (320, 40, "分類"), (394, 40, "法人名"),
+             (40, 60, "大学・研究開発"), (114, 60, "1.テスト甲大学"),
+             (320, 60, "大学・研究開発"), (394, 60, "2.テスト乙大学"),
+             (40, 72, "法人"), (320, 72, "法人"),
+             (114, 92, "3.テスト丙大学"), (394, 92, "4.テスト丁大学"),
+             (114, 112, "5.テスト戊大学"), (394, 112, "6.テスト己大学")]
+    path = write_pdf(tmp_path / "blocks.pdf", [_page(*lines)])
+    composition = MemberComposition("test", {"university_research": 6}, "synthetic")
+    read = read_member_list(SID, path, (composition,))
+    assert read.tables["platform_members"]["name_ja"].tolist() == [
+        f"テスト{c}大学" for c in "甲乙丙丁戊己"]
+    assert set(read.tables["platform_members"]["category_ja"]) == {"大学・研究開発法人"}
+
+
 def test_a_label_lacked_never_shares_its_category_with_another(tmp_path: Path) -> None:
     # a text read as a label the vocabulary lacks whose entries read as a category another
     # heading of the list has: published, the entries under it carried that text as their
@@ -772,6 +791,82 @@ def test_a_known_label_alone_before_the_names_shows_the_category_strip_too(
          "size": 9.0} for t, x0, top in words]))
     found = lone_category_cells(rows, member_spec(SID).shape)
     assert found == ({"大学等研究機関"} if strip else set())
+
+
+@pytest.mark.parametrize(("label_x", "strip"), [
+    (440.5, True),
+    (500.5, False),  # standing where the block's names begin: a heading over them
+])
+def test_in_blocks_side_by_side_a_known_label_alone_shows_its_blocks_category_strip(
+        label_x: float, strip: bool) -> None:
+    # seed 720584: two blocks side by side, each with a category column of cells centred on
+    # their groups; the right block's 「企業等」 ends its group two rows from the page's head
+    # (in the top margin), the next group's lacked 「学術研究機関」 stands in the same strip, a
+    # column no name reaches: a category cell, though the page's rows begin far left of it
+    from pipeline.extract.pdf import PageView
+    from pipeline.extract.reader.cells import page_rows
+    from pipeline.extract.reader.structure import lone_category_cells
+
+    words = [("企業等", label_x, 50), ("学術研究機関", 440.5, 190)]
+    for i in range(10):
+        top = 40 + 20 * i
+        words += [(str(i + 1), 42.5, top), (f"テスト{i}株式会社", 140.5, top),
+                  (str(i + 301), 404.5, top), (f"テスト{i}大学", 500.5, top)]
+    rows = page_rows(PageView(1, 842, 595, [  # type: ignore[arg-type]
+        {"text": t, "x0": x0, "x1": x0 + 9 * len(t), "top": top, "bottom": top + 9,
+         "size": 9.0} for t, x0, top in words]))
+    found = lone_category_cells(rows, member_spec(SID).shape)
+    assert found == ({"学術研究機関"} if strip else set())
+
+
+@pytest.mark.parametrize(("lacked_x", "found"), [
+    (75.5, True),
+    (140.5, False),  # where the names begin: a name (the row's number before it)
+])
+def test_a_lacked_category_cell_on_a_row_between_its_number_and_name(
+        lacked_x: float, found: bool) -> None:
+    # seed 720861: the lacked label's cell (three lines joined, 「国の機関・」 / 「経済」 /
+    # 「団体」) centred on its group lands on a row, between the row's number and its name, in
+    # the strip where the known 「大学・研究機関」 stands alone: a category cell, not part of
+    # the name
+    from pipeline.extract.pdf import PageView
+    from pipeline.extract.reader.cells import page_rows
+    from pipeline.extract.reader.structure import lone_category_cells
+
+    words = [("大学・研究機関", 75.5, 50)]
+    for i in range(10):
+        top = 40 + 20 * i
+        words += [(str(i + 451), 42.5, top), (f"テスト{i}省", 140.5 + (i == 6) * 60, top)]
+    words.append(("国の機関・経済団体", lacked_x, 160))
+    rows = page_rows(PageView(1, 595, 842, [  # type: ignore[arg-type]
+        {"text": t, "x0": x0, "x1": x0 + 7 * len(t), "top": top, "bottom": top + 9,
+         "size": 7.0} for t, x0, top in words]))
+    assert lone_category_cells(rows, member_spec(SID).shape) == (
+        {"国の機関・経済団体"} if found else set())
+
+
+@pytest.mark.parametrize(("right", "found"), [
+    ("関係省庁等", True),
+    ("内閣府", False),  # two names side by side: each printed once
+])
+def test_a_lacked_label_printed_once_in_each_block_of_a_row_is_a_category_text(
+        right: str, found: bool) -> None:
+    # seed 720798: rows numbered across two blocks, each block's category cell the vocabulary
+    # lacks (「関　係　省　庁」 / 「等」) centred on its group: the row holds the label twice
+    # and nothing else
+    from pipeline.extract.pdf import PageView
+    from pipeline.extract.reader.cells import page_rows
+    from pipeline.extract.reader.structure import _category_texts
+
+    words = [("関係省庁等", 68.5, 90), (right, 630.5, 90)]
+    for i in range(4):
+        top = 60 + 20 * i + (i >= 2) * 20
+        words += [(str(2 * i + 1), 42.5, top), (f"テスト{i}省", 140.5, top),
+                  (str(2 * i + 2), 604.5, top), (f"テスト{i}庁", 702.5, top)]
+    rows = page_rows(PageView(1, 842, 595, [  # type: ignore[arg-type]
+        {"text": t, "x0": x0, "x1": x0 + 7 * len(t), "top": top, "bottom": top + 9,
+         "size": 7.0} for t, x0, top in words]))
+    assert ("関係省庁等" in _category_texts(rows, member_spec(SID).shape)) is found
 
 
 @pytest.mark.parametrize(

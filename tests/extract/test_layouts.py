@@ -455,6 +455,17 @@ READ_EXACTLY: dict[tuple[str, int], str] = {
                          "「法人」): its second line read as the name's text cut off",
     ("members", 49739): "a lacked label over each page, numbered 「第１」 set apart, no bracket "
                         "or count: no heading, its names under no label (make layouts N=500)",
+    ("members", 720584): "blocks side by side, each with a category column of cells centred "
+                         "on their groups: a lacked label in the right block's strip, below a "
+                         "known one standing in the page's top margin (make layouts N=500)",
+    ("members", 720861): "a lacked label's cell centred on its group landing on a row, between "
+                         "the row's number and its name",
+    ("members", 720822): "a known label alone in its row before where the names begin: no "
+                         "reading centred category cells on their groups",
+    ("members", 720798): "rows numbered across two blocks, a lacked label printed once in each "
+                         "block's category cell, the row holding nothing else",
+    ("members", 720884): "tables side by side, a lacked label on its group's first row wrapped "
+                         "in each block: the second line ended the label in one block only",
 }
 
 

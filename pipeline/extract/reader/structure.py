@@ -221,16 +221,20 @@ class PageFacts:
     # where its cells start, furniture aside (a page number centred at its foot starts none)
     starts: tuple[float, ...]
     lone_category_texts: set[str]  # of those, the ones alone in their rows (lone_category_cells)
+    category_strips: list[tuple[float, float, float]]  # where known labels stand as category
+    # cells (category_strips): such a cell may be centred on its group
 
 
 def page_facts(rows: list[Row], shape: Shape) -> PageFacts:
-    lone = lone_category_cells(rows, shape)
+    strips = category_strips(rows, shape)
+    lone = lone_category_cells(rows, shape, strips)
     return PageFacts(gap_threshold(rows, shape), _merged_boxes(rows),
                      _category_texts(rows, shape) | lone,
                      [] if shape.record else _prefecture_columns(rows, shape),
                      _table_titles(rows, shape),
                      tuple(sorted({round(c.x0) for r in rows
-                                   if not kind_of(r, shape).furniture for c in r.cells})), lone)
+                                   if not kind_of(r, shape).furniture for c in r.cells})), lone,
+                     strips)
 
 
 def _table_titles(rows: list[Row], shape: Shape) -> set[str]:
@@ -1044,16 +1048,21 @@ class _State:
         """A category cell printed on its group's first row, wrapped onto the next line (beside
         the first name's wrapped line, or none: 「大学・研究開発」 / 「法人」), where this reading
         infers a label the vocabulary lacks: its line ends that label, which is the whole (the
-        group's only entry so far is the one it stands beside; a name's wrapped line starts
-        under its name, never left of it in the category column)."""
+        group's only entries so far stand on the row it began on, one per block of a row of
+        blocks side by side; a name's wrapped line starts under its name, never left of it in
+        the category column)."""
         heading = self.reading.headings[-1] if self.reading.headings else None
         whole = key((entry.label or "") + wrapped)
         if not (self.options.infer_labels and heading is not None and heading.inferred
-                and entry.label == heading.printed == self.label and entry.section == self.section
-                and self.reading.entries[-1] is entry and could_be_label(whole, self.shape)
-                and sum(1 for e in self.reading.entries if e.section == self.section) == 1):
+                and entry.section == self.section and could_be_label(whole, self.shape)
+                and all(e.page == entry.page and abs(e.top - entry.top) <= ROW_TOLERANCE
+                        for e in self.reading.entries if e.section == self.section)):
+            return False  # (the group's entries so far: the first row's, one per block)
+        if entry.label == heading.printed == self.label:
+            heading.printed = self.label = whole
+        elif whole != heading.printed:  # (the cell of a block beside, wrapped the same way)
             return False
-        heading.printed = self.label = entry.label = whole
+        entry.label = whole
         return True
 
     def append_to(self, entry: Entry, by_role: dict[str, list[Cell]], text: dict[str, str],
@@ -1342,10 +1351,13 @@ def _merged_boxes(rows: list[Row]) -> set[tuple[float, float, float, float]]:
 
 def _category_texts(rows: list[Row], shape: Shape) -> set[str]:
     """Texts printed as category cells the vocabulary lacks would be: twice or more on a page
-    before another cell of their row (a member's name is printed once), or before the names of
-    their row, ending left of where the page's other rows begin (a category printed on its
-    group's first row only)."""
+    before another cell of their row, or in each cell of a row (a member's name is printed
+    once), or before the names of their row, ending left of where the page's other rows begin
+    (a category printed on its group's first row only)."""
     printed = Counter(key(c.text) for row in rows for c in row.own_cells[:-1])
+    # or once in each block of a row of blocks side by side (the row holding nothing else)
+    printed.update(key(row.own_cells[-1].text) for row in rows if len(row.own_cells) >= 2
+                   and len({key(c.text) for c in row.own_cells}) == 1)
     texts = {text for text, n in printed.items() if n >= 2 and could_be_label(text, shape)}
     firsts = [(row, row.own_cells[0]) for row in rows if row.own_cells and not row.in_margin]
     before_names = [c for row, c in firsts if len(row.own_cells) >= 2
@@ -1357,10 +1369,26 @@ def _category_texts(rows: list[Row], shape: Shape) -> set[str]:
     return texts
 
 
-def lone_category_cells(rows: list[Row], shape: Shape) -> set[str]:
-    """Texts alone in their row that could be a category label the vocabulary lacks, standing
-    where the page prints a known label before the names of its row and ending before those
-    names: a category cell centred on its group, its row between two rows of names."""
+def lone_category_cells(rows: list[Row], shape: Shape,
+                        strips: list[tuple[float, float, float]] | None = None) -> set[str]:
+    """Texts alone in their row, or between a row's number and its name, that could be a
+    category label the vocabulary lacks, standing where the page prints a known label before
+    the names of its row (``category_strips``) and ending before those names: a category cell
+    centred on its group, its row between two rows of names or on one of them."""
+    if strips is None:
+        strips = category_strips(rows, shape)
+    lone = [c for row in rows for k, c in enumerate(row.own_cells)
+            if len(row.own_cells) == 1 or _between_number_and_name(row, k)]
+    return {key(c.text) for c in lone
+            if shape.label(c.text) is None and could_be_label(c.text, shape) and any(
+                c.x0 < x1 and x0 < c.x1 and c.x1 <= after + ROW_TOLERANCE
+                for x0, x1, after in strips)}
+
+
+def category_strips(rows: list[Row], shape: Shape) -> list[tuple[float, float, float]]:
+    """Where the page prints a known label as a category cell, each with where the names to
+    its right begin: before another cell of its row, or alone in its row before where the
+    names begin (see ``_category_column_strips``)."""
     strips = [(c.x0, c.x1, row.own_cells[k + 1].x0) for row in rows
               for k, c in enumerate(row.own_cells[:-1]) if shape.label(c.text) is not None]
     # a known label alone in its row too, undecorated (a heading is numbered or bracketed),
@@ -1374,10 +1402,40 @@ def lone_category_cells(rows: list[Row], shape: Shape) -> set[str]:
     if alone and len(begins) >= 3:
         names = statistics.median(begins)
         strips += [(c.x0, c.x1, names) for c in alone if c.x1 <= names + ROW_TOLERANCE]
-    return {key(c.text) for row in rows if len(row.own_cells) == 1 for c in row.own_cells
-            if shape.label(c.text) is None and could_be_label(c.text, shape) and any(
-                c.x0 < x1 and x0 < c.x1 and c.x1 <= after + ROW_TOLERANCE
-                for x0, x1, after in strips)}
+    return strips + _category_column_strips(rows, shape)
+
+
+def _category_column_strips(rows: list[Row], shape: Shape) -> list[tuple[float, float, float]]:
+    """The strips where known labels stand alone in their rows (undecorated; one per block on
+    a page set in blocks side by side, 「企業等」 | 「企業等」) and no cell of a row of names
+    stands over their width: the page's category column, or each block's, its cells centred
+    on their groups. Each strip with where the names to its right begin."""
+    def undecorated_label(c: Cell) -> bool:
+        return shape.label(c.text) is not None and shape.vocabulary.strip(c.text)[0] == key(c.text)
+
+    labelled = [row for row in rows if row.own_cells  # (in the margin too: a group's end)
+                and all(undecorated_label(c) for c in row.own_cells)]
+    names = [c for row in rows if len(row.own_cells) >= 2 and not row.in_margin
+             and not kind_of(row, shape).furniture
+             and all(shape.label(c.text) is None for c in row.own_cells)
+             for k, c in enumerate(row.own_cells) if not _between_number_and_name(row, k)]
+    strips = []
+    for c in (c for row in labelled for c in row.own_cells):
+        if len(names) < 3 or any(n.x0 < c.x1 and c.x0 < n.x1 for n in names):
+            continue
+        after = min((n.x0 for n in names if n.x0 >= c.x1 - ROW_TOLERANCE), default=None)
+        if after is not None:
+            strips.append((c.x0, c.x1, after))
+    return strips
+
+
+def _between_number_and_name(row: Row, k: int) -> bool:
+    """Whether a row's cell stands after the row's number and before another text: where a
+    category cell on its group's row stands (464 | 国の機関・経済団体 | 厚生労働省), not a name
+    of a block set beside another (1 | 札幌市 | 2 | 函館市)."""
+    cells = row.own_cells
+    return 0 < k < len(cells) - 1 and classify.number(cells[k - 1].text) is not None \
+        and classify.number(cells[k + 1].text) is None
 
 
 def could_be_label(text: str, shape: Shape) -> bool:

@@ -154,6 +154,8 @@ def _features(rows: list[Row], shape: Shape, facts: PageFacts) -> set[str]:
     """Which reading choices a page's rows (``facts``: what they say) can make a difference
     to."""
     found: set[str] = {"infer_labels"} if facts.lone_category_texts else set()
+    if facts.category_strips:  # a known label printed as a category cell, alone in its row
+        found.add("centered_labels")
     for row in rows:
         kind = kind_of(row, shape)
         if kind.header is not None:
