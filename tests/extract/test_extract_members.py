@@ -869,6 +869,23 @@ def test_a_lacked_label_printed_once_in_each_block_of_a_row_is_a_category_text(
     assert ("関係省庁等" in _category_texts(rows, member_spec(SID).shape)) is found
 
 
+def test_a_headings_count_printed_apart_starts_no_column_of_the_page() -> None:
+    # seed 720731: the last page of a list in four columns read down holds its last heading,
+    # restated, and one entry; the heading's 「１２団体」 set apart was taken for where a
+    # column of the page starts, the table's columns moved there, and the entry read as after
+    # the list
+    from pipeline.extract.pdf import PageView
+    from pipeline.extract.reader.cells import page_rows
+    from pipeline.extract.reader.structure import page_facts
+
+    rows = page_rows(PageView(4, 1191, 842, [  # type: ignore[arg-type]
+        {"text": t, "x0": x0, "x1": x0 + 9 * len(t), "top": top, "bottom": top + 9,
+         "size": 9.0} for t, x0, top in [
+            ("Ⅳ．関係府省・経済団体等", 42.5, 100), ("１２団体", 262.5, 100),
+            ("12", 42.5, 118), ("日本経済団体連合会", 64.5, 118)]]))
+    assert page_facts(rows, member_spec(SID).shape).starts == (42,)
+
+
 @pytest.mark.parametrize(
     "cells, heading",
     [  # a heading the vocabulary lacks printed in two cells, one of them its decoration

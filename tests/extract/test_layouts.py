@@ -466,6 +466,12 @@ READ_EXACTLY: dict[tuple[str, int], str] = {
                          "block's category cell, the row holding nothing else",
     ("members", 720884): "tables side by side, a lacked label on its group's first row wrapped "
                          "in each block: the second line ended the label in one block only",
+    ("members", 720858): "a prefecture printed once per group, carried in the rows' order over "
+                         "a page break, left blank in the columns' order: read two ways",
+    ("members", 49520): "the same, on another layout",
+    ("members", 720731): "the last page holding the last heading, restated, its count set "
+                         "apart, and one entry: the count taken for a column's start, the "
+                         "entry read as after the list",
 }
 
 

@@ -109,3 +109,33 @@ def test_a_selection_holding_its_place_alone_among_projects_is_refused(alone: in
         choose([reading], spec, Path("list.pdf"))
     assert "'新温泉町' is read as a selection of its own with nothing but its place" \
         in str(raised.value)
+
+
+def _local(name: str, prefecture: str | None, top: float) -> Entry:
+    return Entry(fields={"name": name}, category="local_government", label=None,
+                 prefecture=prefecture, number=None, page=2, top=top)
+
+
+@pytest.mark.parametrize(("name", "carried", "other", "kept"), [
+    # the other leaves it blank: the carried prefecture is kept
+    ("鏡野町", "岡山県", None, "岡山県"),
+    # the other gives another prefecture holding a 府中市 too: two readings, refused
+    ("府中市", "東京都", "広島県", None),
+])
+def test_a_reading_leaving_blank_a_prefecture_another_carries_gives_way(
+        name: str, carried: str, other: str | None, kept: str | None) -> None:
+    # seeds 720858 and 49520: a prefecture printed once for its group, carried in the rows'
+    # order over a page break and not in the columns' order; both readings pass, the same
+    # entries in the same categories: the one that leaves the prefecture blank tells nothing
+    # the other contradicts
+    spec = member_spec("mlit_scpf_members", _composition(local_government=2))
+    fuller = Reading(Options(), entries=[_local("岡山市", "岡山県", 10.0),
+                                         _local(name, carried, 20.0)])
+    blanker = Reading(Options(split_numbers=False), entries=[
+        _local("岡山市", "岡山県", 10.0), _local(name, other, 20.0)])
+    if kept is None:
+        with pytest.raises(SourceError, match="reads two ways"):
+            choose([blanker, fuller], spec, Path("list.pdf"))
+        return
+    chosen = choose([blanker, fuller], spec, Path("list.pdf"))
+    assert [e.prefecture for e in chosen.entries] == ["岡山県", kept]

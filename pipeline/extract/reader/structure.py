@@ -218,7 +218,8 @@ class PageFacts:
     category_texts: set[str]  # texts printed as category cells would be (_category_texts)
     prefecture_columns: list[float]  # where its cells are prefectures only
     table_titles: set[str]  # texts printed alone just above a table's header (_table_titles)
-    # where its cells start, furniture aside (a page number centred at its foot starts none)
+    # where its cells start, furniture and headings aside (a page number centred at its foot
+    # starts none, nor a heading's count: _in_body)
     starts: tuple[float, ...]
     lone_category_texts: set[str]  # of those, the ones alone in their rows (lone_category_cells)
     category_strips: list[tuple[float, float, float]]  # where known labels stand as category
@@ -232,9 +233,16 @@ def page_facts(rows: list[Row], shape: Shape) -> PageFacts:
                      _category_texts(rows, shape) | lone,
                      [] if shape.record else _prefecture_columns(rows, shape),
                      _table_titles(rows, shape),
-                     tuple(sorted({round(c.x0) for r in rows
-                                   if not kind_of(r, shape).furniture for c in r.cells})), lone,
+                     tuple(sorted({round(c.x0) for r in rows if _in_body(r, shape)
+                                   for c in r.cells})), lone,
                      strips)
+
+
+def _in_body(row: Row, shape: Shape) -> bool:
+    """A row of the list's body: no furniture, and no heading (a heading's count printed
+    apart, 「１２団体」, starts no column of the page)."""
+    kind = kind_of(row, shape)
+    return not kind.furniture and kind.label is None
 
 
 def _table_titles(rows: list[Row], shape: Shape) -> set[str]:

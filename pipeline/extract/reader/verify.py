@@ -690,6 +690,23 @@ def signature(reading: Reading) -> tuple:
     ))
 
 
+def _fills_blanks(fuller: tuple, blanker: tuple) -> bool:
+    """Whether two signatures publish the same entries, ``fuller`` giving a prefecture where
+    ``blanker`` gives none and never another: a prefecture printed once for its group, carried
+    in one reading's order over a page or column break and not in the other's. The carried one
+    passed the place check (the municipality lies in it), so keeping it publishes nothing
+    the list contradicts."""
+    if len(fuller) != len(blanker):
+        return False
+    pairs = zip(sorted(fuller, key=_unplaced), sorted(blanker, key=_unplaced), strict=True)
+    return all(_unplaced(f) == _unplaced(b) and (f[2] == b[2] or not b[2]) for f, b in pairs)
+
+
+def _unplaced(entry: tuple) -> tuple:
+    """A signature's entry without its prefecture."""
+    return entry[0], entry[1], entry[3]
+
+
 def choose(readings: list[Reading], spec: ListSpec, path: Path) -> ListReading:
     """The one reading that passes (see the module docstring), or a SourceError."""
     verdicts = [judge(r, spec) for r in readings]
@@ -711,6 +728,9 @@ def choose(readings: list[Reading], spec: ListSpec, path: Path) -> ListReading:
     distinct: dict[tuple, Verdict] = {}
     for v in passing:
         distinct.setdefault(signature(v.reading), v)
+    if len(distinct) > 1:  # a reading that leaves blank a prefecture another one carries
+        distinct = {sig: v for sig, v in distinct.items()
+                    if not any(other != sig and _fills_blanks(other, sig) for other in distinct)}
     if len(distinct) > 1:
         a, b = list(distinct.values())[:2]
         only_a = sorted(set(signature(a.reading)) - set(signature(b.reading)))
