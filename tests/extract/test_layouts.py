@@ -472,6 +472,8 @@ READ_EXACTLY: dict[tuple[str, int], str] = {
     ("members", 720731): "the last page holding the last heading, restated, its count set "
                          "apart, and one entry: the count taken for a column's start, the "
                          "entry read as after the list",
+    ("members", 720594): "a lacked label spaced with ideographic spaces a letter's space "
+                         "before the names' column: the next name read as its end",
 }
 
 

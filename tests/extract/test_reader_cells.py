@@ -8,8 +8,16 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+import pytest
+
 from pipeline.extract.pdf import PageView, Word
-from pipeline.extract.reader.cells import Page, newspaper_order, page_rows, unspace_letters
+from pipeline.extract.reader.cells import (
+    Page,
+    newspaper_order,
+    page_rows,
+    split_at_gaps,
+    unspace_letters,
+)
 
 
 def _word(text: str, x0: float, size: float = 9.0, top: float = 100.0) -> Word:
@@ -77,6 +85,23 @@ def test_uneven_gaps_end_a_run() -> None:
 
 def _box_rect(x0: float, top: float, x1: float, bottom: float) -> list[dict[str, Any]]:
     return [_h(top, x0, x1), _h(bottom, x0, x1), _v(x0, top, bottom), _v(x1, top, bottom)]
+
+
+@pytest.mark.parametrize(("after", "cells"), [
+    ("福島県西白河郡中島村", 2),  # a name set tight, a letter's space after the label
+    ("（続き）", 1),  # a continuation mark
+    ("１２団体", 1),  # a count
+])
+def test_a_name_set_tight_after_letters_set_apart_is_the_next_cell(after: str,
+                                                                     cells: int) -> None:
+    # seed 720594: a category cell the vocabulary lacks, 「自　治　体　等」 (its ideographic
+    # spaces printed, one word), a letter's space before the names' column: its name was read
+    # as the label's end; the same gap after letters spread one by one
+    printed = [_word("自\u3000治\u3000体\u3000等", 300.5), _word(after, 372.5)]
+    spread = unspace_letters([_word("自", 300.5), _word("治", 318.5), _word("体", 336.5),
+                              _word("等", 354.5), _word(after, 372.5)])
+    assert len(split_at_gaps(printed)) == cells
+    assert len(split_at_gaps(spread)) == cells
 
 
 def test_a_row_without_its_right_rule_ends_where_its_rules_end() -> None:

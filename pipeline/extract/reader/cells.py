@@ -18,6 +18,7 @@ Tolerances are in PDF points (1/72 inch) or in characters of the text's own size
 
 from __future__ import annotations
 
+import re
 import statistics
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -200,14 +201,31 @@ def unspace_letters(line: list[Word]) -> list[Word]:
 
 
 def split_at_gaps(words: list[Word], gap_chars: float = GAP_CHARS) -> list[list[Word]]:
-    """Words of one line split where the white gap is wider than ``gap_chars`` characters."""
+    """Words of one line split where the white gap is wider than ``gap_chars`` characters, and
+    after letters set with even spacing where a name set tight follows (``_ends_spacing``)."""
     parts: list[list[Word]] = []
     for w in sorted(words, key=lambda w: w["x0"]):
-        if parts and w["x0"] - parts[-1][-1]["x1"] <= gap_chars * _size(w):
+        if parts and w["x0"] - parts[-1][-1]["x1"] <= gap_chars * _size(w) \
+                and not _ends_spacing(parts[-1][-1], w):
             parts[-1].append(w)
         else:
             parts.append([w])
     return parts
+
+
+# Letters set apart by ideographic spaces printed as characters: one word 「自　治　体　等」.
+_IDEOGRAPHIC_SPACED_RE = re.compile(r"(?:\S\u3000+)+\S")
+
+
+def _ends_spacing(spaced: Word, w: Word) -> bool:
+    """A word of several letters set tight, standing apart (no bracket, mark or digit: no
+    count or continuation mark of a spaced label) after letters set with even spacing: a label
+    spaced out over its narrow column never ends in a tight word, so the word is the next
+    column's name (「自　治　体　等」 then 「福島県西白河郡中島村」, a letter's space apart)."""
+    text = w["text"]
+    return (bool(spaced.get("spaced")) or _IDEOGRAPHIC_SPACED_RE.fullmatch(spaced["text"])
+            is not None) and len(text) >= 3 and text.isalpha() \
+        and w["x0"] - spaced["x1"] >= 0.5 * _size(w)
 
 
 def _cell(lines: list[list[Word]], box: Box | None) -> Cell:
