@@ -46,7 +46,8 @@ def test_a_reading_one_entry_off_the_printed_total_is_named() -> None:
         _entry("株式会社テスト月影", "local_government", 10.0),
         *(_entry(f"株式会社テスト{n}", "company", 20.0 + 10 * n) for n in range(4))])
     with pytest.raises(SourceError) as raised:
-        choose([checked, short], member_spec("mlit_scpf_members"), Path("list.pdf"))
+        choose([checked, short], member_spec("mlit_scpf_members", _composition(company=5)),
+               Path("list.pdf"))
     assert "the list states 5 entries" in str(raised.value)
     assert "but 4 were read" in str(raised.value)
 
@@ -139,3 +140,22 @@ def test_a_reading_leaving_blank_a_prefecture_another_carries_gives_way(
         return
     chosen = choose([blanker, fuller], spec, Path("list.pdf"))
     assert [e.prefecture for e in chosen.entries] == ["岡山県", kept]
+
+
+def test_a_reading_near_the_total_but_far_in_its_categories_is_not_the_one_named() -> None:
+    # seed 720574, one local government moved under the universities: the reading that kept
+    # row numbers in names (「13.石川県加賀市」, no local government recognised) read one
+    # entry over the printed total, and was named (「the list states 471 entries but 472 were
+    # read」) over the reading whose error names the moved entry and its category
+    spec = member_spec("mlit_scpf_members", _composition(local_government=3, company=2))
+    total = [(5, 1, "合計　５団体")]
+    far = Reading(Options(split_numbers=False), totals=total, entries=[
+        _entry(f"{n + 1}.株式会社テスト{n}", "company", 10.0 * n) for n in range(6)])
+    near = Reading(Options(), totals=total, entries=[
+        *(_entry(name, "local_government", 10.0 * n)
+          for n, name in enumerate(("札幌市", "函館市"))),
+        *(_entry(name, "company", 30.0 + 10 * n)
+          for n, name in enumerate(("株式会社テストA", "小樽市", "株式会社テストB")))])
+    with pytest.raises(SourceError) as raised:
+        choose([far, near], spec, Path("list.pdf"))
+    assert "'小樽市' is printed under" in str(raised.value)

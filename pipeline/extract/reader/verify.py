@@ -366,7 +366,7 @@ def judge(reading: Reading, spec: ListSpec) -> Verdict:
         return verdict
     if not _numbering(verdict):
         return verdict
-    if not _stated_total(verdict):
+    if not _stated_total(verdict, spec):
         return verdict
     _counts(verdict, spec)
     if verdict.ok:  # (asked last: it fails only a reading that would pass otherwise)
@@ -420,10 +420,13 @@ def _begins_with_spaced_part_of_a_label(printed: str, vocabulary: Vocabulary) ->
     return any(vocabulary.is_label_line(c) for c in candidates)
 
 
-def _stated_total(verdict: Verdict) -> bool:
+def _stated_total(verdict: Verdict, spec: ListSpec) -> bool:
     """The total the list prints (合計　471団体, 選定数：22事業), where it prints one: the
     entries read are that many. A file printing several different totals (two lists, each
-    with its own) is checked by its headings and the announced counts alone."""
+    with its own) is checked by its headings and the announced counts alone. A reading off by
+    an entry is near; one whose counts per category are far from every announced composition
+    is not, however near its total (a category's entries read under another: 「13.石川県加賀市」
+    and 111 more read as universities)."""
     totals = verdict.reading.totals
     if len({n for n, _, _ in totals}) != 1:
         return True
@@ -433,7 +436,11 @@ def _stated_total(verdict: Verdict) -> bool:
         return True
     verdict.error = (f"the list states {stated} entries ({text!r}) but {held} were read",
                      page if held > stated else verdict.reading.entries[-1].page)
-    verdict.distance = min(500 + TOTAL_MISSED_PER_ENTRY * abs(held - stated), TOTAL_MISSED_MAX)
+    missed = abs(held - stated)
+    if spec.expected and all(e.category is not None for e in verdict.reading.entries):
+        missed = max(missed, _nearest(Counter(e.category for e in verdict.reading.entries),
+                                      spec)[0])
+    verdict.distance = min(500 + TOTAL_MISSED_PER_ENTRY * missed, TOTAL_MISSED_MAX)
     return False
 
 
