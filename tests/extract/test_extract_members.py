@@ -886,6 +886,52 @@ def test_a_headings_count_printed_apart_starts_no_column_of_the_page() -> None:
     assert page_facts(rows, member_spec(SID).shape).starts == (42,)
 
 
+def test_a_lacked_label_on_a_first_row_in_the_pages_top_margin_is_a_category_text() -> None:
+    # seed 49907: the page's first row of names stands in its top tenth, the group's label the
+    # vocabulary lacks on it (「関係省庁等」 | 「1」 | 「内閣官房」): rows in the margin were
+    # passed over as furniture, and the label read as a member under no category
+    from pipeline.extract.pdf import PageView
+    from pipeline.extract.reader.cells import page_rows
+    from pipeline.extract.reader.structure import _category_texts
+
+    words = [("スマートシティ官民連携プラットフォーム会員一覧", 126.5, 30),
+             ("関係省庁等", 42.5, 92)]
+    words += [(w, x, 92 + 17 * i) for i in range(6)
+              for w, x in ((str(i + 1), 114.5), (f"テスト{i}省", 132.5))]
+    rows = page_rows(PageView(1, 728, 1032, [  # type: ignore[arg-type]
+        {"text": t, "x0": x0, "x1": x0 + 9 * len(t), "top": top, "bottom": top + 9,
+         "size": 9.0} for t, x0, top in words]))
+    assert rows[1].in_margin
+    assert _category_texts(rows, member_spec(SID).shape) == {"関係省庁等"}
+
+
+@pytest.mark.parametrize(("after", "found"), [
+    ("47㈱テスト商事", True),  # its number glued to it
+    ("㈱テスト商事", False),  # no number: a name beside a name
+])
+def test_a_lacked_label_before_a_numbered_name_in_a_known_labels_strip(
+        after: str, found: bool) -> None:
+    # seed 49548: blocks side by side, labels printed on their group's first row; the right
+    # block's 「事業者・団体」 the vocabulary lacks stands before 「47㈱テスト…」 (the number glued
+    # to the name), in the strip where the known 「大学・研究機関」 stands before a name
+    from pipeline.extract.pdf import PageView
+    from pipeline.extract.reader.cells import page_rows
+    from pipeline.extract.reader.structure import lone_category_cells
+
+    words = [("大学・研究機関", 590.5, 60), ("41テスト大学", 676.5, 60),
+             ("事業者・団体", 590.5, 160), (after, 676.5, 160)]
+    for i in range(8):
+        top = 60 + 20 * i
+        words.append((f"{i + 1}テスト{i}市", 42.5, top))
+        if i not in (0, 5):
+            words.append((f"{i + 41}テスト{i}大学", 676.5, top))
+    rows = page_rows(PageView(1, 1191, 842, [  # type: ignore[arg-type]
+        {"text": t, "x0": x0, "x1": x0 + 9 * len(t), "top": top, "bottom": top + 9,
+         "size": 9.0} for t, x0, top in words]))
+    assert lone_category_cells(rows, member_spec(SID).shape) == (
+        {"事業者・団体"} if found else set())
+
+
 @pytest.mark.parametrize(
     "cells, heading",
     [  # a heading the vocabulary lacks printed in two cells, one of them its decoration

@@ -474,6 +474,10 @@ READ_EXACTLY: dict[tuple[str, int], str] = {
                          "entry read as after the list",
     ("members", 720594): "a lacked label spaced with ideographic spaces a letter's space "
                          "before the names' column: the next name read as its end",
+    ("members", 49907): "a lacked label on the page's first row of names, standing in its top "
+                        "margin: passed over as furniture, read as a member under no category",
+    ("members", 49548): "a lacked label printed on its group's first row before a name its "
+                        "number begins, in the right block of a page turned by /Rotate",
 }
 
 

@@ -1367,7 +1367,9 @@ def _category_texts(rows: list[Row], shape: Shape) -> set[str]:
     printed.update(key(row.own_cells[-1].text) for row in rows if len(row.own_cells) >= 2
                    and len({key(c.text) for c in row.own_cells}) == 1)
     texts = {text for text, n in printed.items() if n >= 2 and could_be_label(text, shape)}
-    firsts = [(row, row.own_cells[0]) for row in rows if row.own_cells and not row.in_margin]
+    firsts = [(row, row.own_cells[0]) for row in rows if row.own_cells
+              and not (row.in_margin and kind_of(row, shape).furniture)]  # (a first row of
+    # names may stand in the page's top margin)
     before_names = [c for row, c in firsts if len(row.own_cells) >= 2
                     and shape.label(c.text) is None and could_be_label(c.text, shape)]
     others = [c.x0 for _, c in firsts if all(c is not b for b in before_names)]
@@ -1379,14 +1381,16 @@ def _category_texts(rows: list[Row], shape: Shape) -> set[str]:
 
 def lone_category_cells(rows: list[Row], shape: Shape,
                         strips: list[tuple[float, float, float]] | None = None) -> set[str]:
-    """Texts alone in their row, or between a row's number and its name, that could be a
-    category label the vocabulary lacks, standing where the page prints a known label before
-    the names of its row (``category_strips``) and ending before those names: a category cell
-    centred on its group, its row between two rows of names or on one of them."""
+    """Texts alone in their row, between a row's number and its name, or before a name its
+    number begins, that could be a category label the vocabulary lacks, standing where the
+    page prints a known label before the names of its row (``category_strips``) and ending
+    before those names: a category cell centred on its group, its row between two rows of
+    names or on one of them, or printed on its group's first row."""
     if strips is None:
         strips = category_strips(rows, shape)
     lone = [c for row in rows for k, c in enumerate(row.own_cells)
-            if len(row.own_cells) == 1 or _between_number_and_name(row, k)]
+            if len(row.own_cells) == 1 or _between_number_and_name(row, k)
+            or _before_a_numbered_name(row, k)]
     return {key(c.text) for c in lone
             if shape.label(c.text) is None and could_be_label(c.text, shape) and any(
                 c.x0 < x1 and x0 < c.x1 and c.x1 <= after + ROW_TOLERANCE
@@ -1444,6 +1448,13 @@ def _between_number_and_name(row: Row, k: int) -> bool:
     cells = row.own_cells
     return 0 < k < len(cells) - 1 and classify.number(cells[k - 1].text) is not None \
         and classify.number(cells[k + 1].text) is None
+
+
+def _before_a_numbered_name(row: Row, k: int) -> bool:
+    """Whether a row's cell stands just before a name its number begins (「事業者・団体」 |
+    「47㈱テスト…」): where a category cell on its group's first row stands."""
+    cells = row.own_cells
+    return k + 1 < len(cells) and classify.leading_number(cells[k + 1].text) is not None
 
 
 def could_be_label(text: str, shape: Shape) -> bool:
