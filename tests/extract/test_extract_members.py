@@ -905,12 +905,13 @@ def test_a_lacked_label_on_a_first_row_in_the_pages_top_margin_is_a_category_tex
     assert _category_texts(rows, member_spec(SID).shape) == {"関係省庁等"}
 
 
-@pytest.mark.parametrize(("after", "found"), [
-    ("47㈱テスト商事", True),  # its number glued to it
-    ("㈱テスト商事", False),  # no number: a name beside a name
+@pytest.mark.parametrize(("label_x", "after", "found"), [
+    (590.5, "47㈱テスト商事", True),  # its number glued to the name
+    (590.5, "TEST　ゆたか商事", True),  # no numbering (seed 49718)
+    (676.5, "TEST　ゆたか商事", False),  # where the names begin: a name beside a name
 ])
-def test_a_lacked_label_before_a_numbered_name_in_a_known_labels_strip(
-        after: str, found: bool) -> None:
+def test_a_lacked_label_before_a_name_in_a_known_labels_strip(
+        label_x: float, after: str, found: bool) -> None:
     # seed 49548: blocks side by side, labels printed on their group's first row; the right
     # block's 「事業者・団体」 the vocabulary lacks stands before 「47㈱テスト…」 (the number glued
     # to the name), in the strip where the known 「大学・研究機関」 stands before a name
@@ -919,7 +920,7 @@ def test_a_lacked_label_before_a_numbered_name_in_a_known_labels_strip(
     from pipeline.extract.reader.structure import lone_category_cells
 
     words = [("大学・研究機関", 590.5, 60), ("41テスト大学", 676.5, 60),
-             ("事業者・団体", 590.5, 160), (after, 676.5, 160)]
+             ("事業者・団体", label_x, 160), (after, label_x + 86, 160)]
     for i in range(8):
         top = 60 + 20 * i
         words.append((f"{i + 1}テスト{i}市", 42.5, top))

@@ -478,6 +478,7 @@ READ_EXACTLY: dict[tuple[str, int], str] = {
                         "margin: passed over as furniture, read as a member under no category",
     ("members", 49548): "a lacked label printed on its group's first row before a name its "
                         "number begins, in the right block of a page turned by /Rotate",
+    ("members", 49718): "the same, no numbering: the label before a name",
 }
 
 

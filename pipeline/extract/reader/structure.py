@@ -1381,8 +1381,8 @@ def _category_texts(rows: list[Row], shape: Shape) -> set[str]:
 
 def lone_category_cells(rows: list[Row], shape: Shape,
                         strips: list[tuple[float, float, float]] | None = None) -> set[str]:
-    """Texts alone in their row, between a row's number and its name, or before a name its
-    number begins, that could be a category label the vocabulary lacks, standing where the
+    """Texts alone in their row, between a row's number and its name, or before a name, that
+    could be a category label the vocabulary lacks, standing where the
     page prints a known label before the names of its row (``category_strips``) and ending
     before those names: a category cell centred on its group, its row between two rows of
     names or on one of them, or printed on its group's first row."""
@@ -1390,7 +1390,7 @@ def lone_category_cells(rows: list[Row], shape: Shape,
         strips = category_strips(rows, shape)
     lone = [c for row in rows for k, c in enumerate(row.own_cells)
             if len(row.own_cells) == 1 or _between_number_and_name(row, k)
-            or _before_a_numbered_name(row, k)]
+            or _before_a_name(row, k)]
     return {key(c.text) for c in lone
             if shape.label(c.text) is None and could_be_label(c.text, shape) and any(
                 c.x0 < x1 and x0 < c.x1 and c.x1 <= after + ROW_TOLERANCE
@@ -1450,11 +1450,12 @@ def _between_number_and_name(row: Row, k: int) -> bool:
         and classify.number(cells[k + 1].text) is None
 
 
-def _before_a_numbered_name(row: Row, k: int) -> bool:
-    """Whether a row's cell stands just before a name its number begins (「事業者・団体」 |
-    「47㈱テスト…」): where a category cell on its group's first row stands."""
+def _before_a_name(row: Row, k: int) -> bool:
+    """Whether a row's cell stands just before a name (「事業者・団体」 | 「47㈱テスト…」 or
+    「TEST　ゆたか…」), not a row number: where a category cell on its group's first row
+    stands."""
     cells = row.own_cells
-    return k + 1 < len(cells) and classify.leading_number(cells[k + 1].text) is not None
+    return k + 1 < len(cells) and classify.number(cells[k + 1].text) is None
 
 
 def could_be_label(text: str, shape: Shape) -> bool:
