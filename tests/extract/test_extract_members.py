@@ -933,6 +933,30 @@ def test_a_lacked_label_before_a_name_in_a_known_labels_strip(
         {"事業者・団体"} if found else set())
 
 
+@pytest.mark.parametrize(("title", "found"), [
+    ("（３）大\u3000学\u3000等\u3000研\u3000究\u3000機\u3000関", True),
+    ("（３）大学等研究機関", False),  # numbering alone marks no heading
+    ("大\u3000学\u3000等\u3000研\u3000究\u3000機\u3000関", False),  # no numbering
+])
+def test_a_numbered_title_spread_letter_by_letter_may_be_a_lacked_label(
+        title: str, found: bool) -> None:
+    # seed 720971: each page's title names its category (「（２）地　方　公　共　団　体（つづき）」,
+    # known); the next category's, 「（３）大　学　等　研　究　機　関」, the vocabulary lacks:
+    # it was read as an entry under the local governments
+    from pipeline.extract.pdf import PageView
+    from pipeline.extract.reader.cells import page_rows
+    from pipeline.extract.reader.structure import page_facts
+    from pipeline.extract.reader.vocabulary import key
+
+    words = [(title, 40.5, 61)] + [(f"{i + 125}　テスト{i}大学", 42.5, 107 + 17 * i)
+                                   for i in range(4)]
+    rows = page_rows(PageView(5, 842, 595, [  # type: ignore[arg-type]
+        {"text": t, "x0": x0, "x1": x0 + 9 * len(t), "top": top, "bottom": top + 9,
+         "size": 9.0} for t, x0, top in words]))
+    titles = page_facts(rows, member_spec(SID).shape).table_titles
+    assert (key(title) in titles) is found
+
+
 @pytest.mark.parametrize(
     "cells, heading",
     [  # a heading the vocabulary lacks printed in two cells, one of them its decoration

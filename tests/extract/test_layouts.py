@@ -479,6 +479,10 @@ READ_EXACTLY: dict[tuple[str, int], str] = {
     ("members", 49548): "a lacked label printed on its group's first row before a name its "
                         "number begins, in the right block of a page turned by /Rotate",
     ("members", 49718): "the same, no numbering: the label before a name",
+    ("members", 720563): "a lacked label on its group's first row, before a name, in a page set "
+                         "in two blocks (read by the rule of 49718)",
+    ("members", 720971): "each page's title naming its category, numbered and spread letter by "
+                         "letter, a label the vocabulary lacks: read as an entry",
 }
 
 

@@ -257,6 +257,25 @@ def _table_titles(rows: list[Row], shape: Shape) -> set[str]:
                 and kind_of(row, shape).header is None \
                 and could_be_label(shape.vocabulary.strip(row.text)[0], shape):
             titles.add(key(row.text))
+    return titles | _spread_titles(rows, shape)
+
+
+# Three letters or more set apart by ideographic spaces (「大　学　等　研　究」).
+_SPREAD_RE = re.compile(r"(?:\S\u3000+){2,}\S")
+
+
+def _spread_titles(rows: list[Row], shape: Shape) -> set[str]:
+    """Texts alone in their row, numbered, their letters spread (「（３）大　学　等　研　究　機
+    関」, each page's title naming its category): numbering alone marks no heading, but a
+    member's name is not spread letter by letter after its number; a label the vocabulary
+    lacks, which the reader takes at a page's head only."""
+    titles: set[str] = set()
+    for row in rows:
+        if len(row.own_cells) != 1 or _SPREAD_RE.search(row.text) is None:
+            continue
+        core = shape.vocabulary.strip(row.text)[0]
+        if core != key(row.text) and could_be_label(core, shape):
+            titles.add(key(row.text))
     return titles
 
 
