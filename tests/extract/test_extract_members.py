@@ -957,6 +957,24 @@ def test_a_numbered_title_spread_letter_by_letter_may_be_a_lacked_label(
     assert (key(title) in titles) is found
 
 
+def test_a_count_on_a_headings_line_is_no_total_of_the_list() -> None:
+    # seed 720490: a page in four columns, 「（１）■関係府省・経済団体　計１２」 on the line of
+    # the other columns' names: read down its columns, 「計１２」 fell in another column than
+    # its heading and was taken for the list's total (「the list states 12 entries」)
+    from pipeline.extract.pdf import PageView
+    from pipeline.extract.reader.cells import page_rows
+    from pipeline.extract.reader.structure import heading_counts
+    from pipeline.extract.reader.vocabulary import key
+
+    words = [("（１）■関係府省・経済団体", 42.5, 96), ("計１２", 196.5, 96),
+             ("青森県", 250.5, 95), ("25.階上町", 300.5, 95), ("1.内閣官房", 92.5, 111),
+             ("合計　４７３団体", 42.5, 300)]
+    rows = page_rows(PageView(1, 842, 595, [  # type: ignore[arg-type]
+        {"text": t, "x0": x0, "x1": x0 + 9 * len(t), "top": top, "bottom": top + 9,
+         "size": 9.0} for t, x0, top in words]))
+    assert heading_counts(rows, member_spec(SID).shape) == {key("計１２")}
+
+
 @pytest.mark.parametrize(
     "cells, heading",
     [  # a heading the vocabulary lacks printed in two cells, one of them its decoration

@@ -483,6 +483,8 @@ READ_EXACTLY: dict[tuple[str, int], str] = {
                          "in two blocks (read by the rule of 49718)",
     ("members", 720971): "each page's title naming its category, numbered and spread letter by "
                          "letter, a label the vocabulary lacks: read as an entry",
+    ("members", 720490): "a heading's count set apart on its line, 「計１２」, read down a page "
+                         "in four columns apart from its heading: taken for the list's total",
 }
 
 

@@ -224,6 +224,7 @@ class PageFacts:
     lone_category_texts: set[str]  # of those, the ones alone in their rows (lone_category_cells)
     category_strips: list[tuple[float, float, float]]  # where known labels stand as category
     # cells (category_strips): such a cell may be centred on its group
+    heading_counts: set[str]  # counts printed on a heading's line (heading_counts)
 
 
 def page_facts(rows: list[Row], shape: Shape) -> PageFacts:
@@ -235,7 +236,23 @@ def page_facts(rows: list[Row], shape: Shape) -> PageFacts:
                      _table_titles(rows, shape),
                      tuple(sorted({round(c.x0) for r in rows if _in_body(r, shape)
                                    for c in r.cells})), lone,
-                     strips)
+                     strips, heading_counts(rows, shape))
+
+
+def heading_counts(rows: list[Row], shape: Shape) -> set[str]:
+    """Counts printed apart on a heading's line, after it (「（１）■関　係…体」 「計１２」):
+    the heading's, never the list's total, though a page read down its columns may set them
+    in another column than the heading's (so worked out on the page's rows across)."""
+    vocab = shape.vocabulary
+
+    def heading(c: Cell) -> bool:
+        return shape.label(c.text) is not None or vocab.unknown_label(c.text) is not None
+
+    # (a total on a line of other text is taken out of its row, into one of its own)
+    return {key(c.text) for row in rows for c in row.own_cells
+            if vocab.stated_total(c.text) is not None
+            and any(heading(b) and b.x1 <= c.x0 for line in rows
+                    if abs(line.top - row.top) <= ROW_TOLERANCE for b in line.own_cells)}
 
 
 def _in_body(row: Row, shape: Shape) -> bool:
@@ -295,6 +312,7 @@ class _State:
         self.table_ruled = False
         self.table_starts: tuple[float, ...] = ()  # cell starts in the header's page column
         self.page_starts: tuple[float, ...] = ()  # cell starts on the page (read across)
+        self.heading_counts: set[str] = set()  # (see PageFacts)
         self.last_in_group: dict[int, Entry] = {}  # the last entry of each group of columns
         self.col_starts: list[float] = []
         self.last_in_col: dict[float, Entry] = {}
@@ -468,6 +486,7 @@ class _State:
         self.gap_threshold = facts.threshold or self.gap_threshold
         self.page_rows = rows
         self.page_starts = facts.starts
+        self.heading_counts = facts.heading_counts
 
     def feed(self, row: Row) -> None:
         if self.options.newspaper and row.starts and row.starts != self.page_column:
@@ -521,7 +540,7 @@ class _State:
             return
         if kind.furniture:
             total = self.shape.vocabulary.stated_total(row.text)
-            if total is not None:
+            if total is not None and key(row.text) not in self.heading_counts:
                 self.reading.totals.append((total, row.page, row.text))
             self.role(row, "furniture")
             return

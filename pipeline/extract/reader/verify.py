@@ -303,8 +303,9 @@ class _PageRead:
 
     @cached_property
     def columns_facts(self) -> PageFacts:
-        assert self.columns is not None
-        return page_facts(self.columns, self.shape)
+        assert self.columns is not None  # (a heading's line is seen across the page)
+        return replace(page_facts(self.columns, self.shape),
+                       heading_counts=self.rows_facts.heading_counts)
 
 
 def _read_page(state: _State, page: _PageRead) -> None:
