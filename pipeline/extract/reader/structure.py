@@ -221,7 +221,8 @@ class PageFacts:
     # where its cells start, furniture and headings aside (a page number centred at its foot
     # starts none, nor a heading's count: _in_body)
     starts: tuple[float, ...]
-    lone_category_texts: set[str]  # of those, the ones alone in their rows (lone_category_cells)
+    lone_category_texts: set[str]  # of those, the ones standing where known labels stand as
+    # category cells (lone_category_cells)
     category_strips: list[tuple[float, float, float]]  # where known labels stand as category
     # cells (category_strips): such a cell may be centred on its group
     heading_counts: set[str]  # counts printed on a heading's line (heading_counts)
@@ -1420,10 +1421,10 @@ def _category_texts(rows: list[Row], shape: Shape) -> set[str]:
 def lone_category_cells(rows: list[Row], shape: Shape,
                         strips: list[tuple[float, float, float]] | None = None) -> set[str]:
     """Texts alone in their row, between a row's number and its name, or before a name, that
-    could be a category label the vocabulary lacks, standing where the
-    page prints a known label before the names of its row (``category_strips``) and ending
-    before those names: a category cell centred on its group, its row between two rows of
-    names or on one of them, or printed on its group's first row."""
+    could be a category label the vocabulary lacks, standing where the page prints a known
+    label as a category cell (``category_strips``) and ending before the names: a category
+    cell centred on its group, its row between two rows of names or on one of them, or
+    printed on its group's first row."""
     if strips is None:
         strips = category_strips(rows, shape)
     lone = [c for row in rows for k, c in enumerate(row.own_cells)
@@ -1445,8 +1446,7 @@ def category_strips(rows: list[Row], shape: Shape) -> list[tuple[float, float, f
     # ending before where the page's names begin (its group going on from the page before,
     # 「地　方　公　共」 / 「団　体」 centred on its part)
     alone = [c for row in rows if len(row.own_cells) == 1 for c in row.own_cells
-             if shape.label(c.text) is not None
-             and shape.vocabulary.strip(c.text)[0] == key(c.text)]
+             if _undecorated_label(c, shape)]
     begins = [row.own_cells[0].x0 for row in rows if row.own_cells and not row.in_margin
               and all(shape.label(c.text) is None for c in row.own_cells)]
     if alone and len(begins) >= 3:
@@ -1460,11 +1460,8 @@ def _category_column_strips(rows: list[Row], shape: Shape) -> list[tuple[float, 
     a page set in blocks side by side, 「企業等」 | 「企業等」) and no cell of a row of names
     stands over their width: the page's category column, or each block's, its cells centred
     on their groups. Each strip with where the names to its right begin."""
-    def undecorated_label(c: Cell) -> bool:
-        return shape.label(c.text) is not None and shape.vocabulary.strip(c.text)[0] == key(c.text)
-
     labelled = [row for row in rows if row.own_cells  # (in the margin too: a group's end)
-                and all(undecorated_label(c) for c in row.own_cells)]
+                and all(_undecorated_label(c, shape) for c in row.own_cells)]
     names = [c for row in rows if len(row.own_cells) >= 2 and not row.in_margin
              and not kind_of(row, shape).furniture
              and all(shape.label(c.text) is None for c in row.own_cells)
@@ -1477,6 +1474,12 @@ def _category_column_strips(rows: list[Row], shape: Shape) -> list[tuple[float, 
         if after is not None:
             strips.append((c.x0, c.x1, after))
     return strips
+
+
+def _undecorated_label(cell: Cell, shape: Shape) -> bool:
+    """A known label printed bare, as a category cell is (a heading is numbered or bracketed)."""
+    return shape.label(cell.text) is not None \
+        and shape.vocabulary.strip(cell.text)[0] == key(cell.text)
 
 
 def _between_number_and_name(row: Row, k: int) -> bool:
