@@ -203,6 +203,9 @@ ONCE_WRONG: dict[tuple[str, int, str], str] = {
                             "touching: its wrapped lines read as a label's spaced lines, the "
                             "third joined to the second before the second's last word "
                             "(「…第3推進コンソーシアムスマートシティ」; make layouts N=500)",
+    ("members", 323269, ""): "blocks side by side, rows offset: a right block's wrapped "
+                             "「コンソーシアム」 joined to the left block's entry on the row "
+                             "just above, its own entry a row higher (make layouts N=500)",
     ("cao", 36524, ""): "a heading 「H 3 0１４事業」 (spread letters, the last glued to the "
                         "count) read as H3, FY1991, a year passed over as not covered: FY2019 "
                         "published alone from a file holding both (make layouts N=200)",

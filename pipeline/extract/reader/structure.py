@@ -854,9 +854,13 @@ class _State:
         if self.previous is None:
             return None
         above = self.previous.top
-        starts = [s for s, e in self.last_in_col.items()
-                  if s <= cell.x0 and e.page == self.page and abs(e.top - above) <= ROW_TOLERANCE]
-        return self.last_in_col[max(starts)] if starts else None
+        starts = [s for s, e in self.last_in_col.items() if s <= cell.x0 and e.page == self.page]
+        if not starts:
+            return None
+        # (the column it stands in, whose entry is not on the row above: it continues none of
+        # that row's, though a column further left has one there: 323269)
+        entry = self.last_in_col[max(starts)]
+        return entry if abs(entry.top - above) <= ROW_TOLERANCE else None
 
     def continued_entry(self, row: Row, cell: Cell, unnumbered: bool = False) -> Entry | None:
         """The entry an unruled cell continues (a wrapped name's next line), if any: indented
