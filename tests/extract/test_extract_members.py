@@ -304,6 +304,30 @@ def test_a_label_lacked_wrapped_in_each_of_two_blocks_side_by_side_is_one_label(
     assert set(read.tables["platform_members"]["category_ja"]) == {"大学・研究開発法人"}
 
 
+def test_a_wrapped_line_continues_its_own_columns_entry_not_one_further_left(
+        tmp_path: Path) -> None:
+    # seed 323269 (published wrong, two names swapped): two blocks side by side, unnumbered,
+    # the right block's rows set lower; the right block's name wraps (「…スマートシティ推進」 /
+    # 「コンソーシアム」, indented) and the left block's next row stands between its two lines:
+    # read across, the wrapped line went to that left entry, the row just above it
+    from reportlab.lib.pagesizes import A4, landscape
+
+    left = [f"株式会社テスト{c}" for c in "甲乙丙丁戊"]
+    right = ["株式会社テスト己", "一般社団法人テスト庚スマートシティ推進", "株式会社テスト辛",
+             "株式会社テスト壬", "株式会社テスト癸"]
+    lines = [(164, top, name) for top, name in zip((60, 77, 107, 124, 141), left, strict=True)]
+    lines += [(551, top, name) for top, name in zip((65, 100, 129, 146, 163), right, strict=True)]
+    lines += [(560, 112, "コンソーシアム")]
+    path = write_pdf(tmp_path / "blocks.pdf", [_page(*lines)], landscape(A4))
+    across = [r for r in reader.readings_of(member_spec(SID), path)
+              if not r.options.newspaper and not r.problems]
+    assert across  # the rows read across: the wrapped line goes to its own column's entry
+    for reading in across:
+        names = [e.fields["name"] for e in reading.entries]
+        assert "株式会社テスト丙" in names  # (once 「株式会社テスト丙コンソーシアム」)
+        assert "一般社団法人テスト庚スマートシティ推進コンソーシアム" in names
+
+
 def test_a_label_lacked_never_shares_its_category_with_another(tmp_path: Path) -> None:
     # a text read as a label the vocabulary lacks whose entries read as a category another
     # heading of the list has: published, the entries under it carried that text as their
