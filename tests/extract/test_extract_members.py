@@ -27,7 +27,9 @@ from pipeline.extract.mlit_scpf_members import (
     member_spec,
     read_member_list,
 )
+from pipeline.extract.pdf import PageView
 from pipeline.extract.reader import load_vocabulary
+from pipeline.extract.reader.cells import Row, page_rows
 from pipeline.extract.result import MEMBER_EXTRACT_COLUMNS as COLUMNS
 from pipeline.extract.result import ExtractOutput
 from tests.conftest import expensive
@@ -174,6 +176,15 @@ def test_heading_count_is_cross_checked(tmp_path: Path) -> None:
     path = _grid_pdf(tmp_path / "heading.pdf", remove="company", heading_bonus="企業等")
     with pytest.raises(SourceError, match=r"company: the headings state 304 .* but 303 entries"):
         extract(SID, [path])
+
+
+def _page_rows(words: list[tuple[str, float, float]], width: float = 595, height: float = 842,
+               size: float = 9.0, page: int = 1) -> list[Row]:
+    """The rows the reader makes of a page of words (text, x0, top), each letter ``size``
+    points wide and 9 high."""
+    return page_rows(PageView(page, width, height, [  # type: ignore[arg-type]
+        {"text": t, "x0": x0, "x1": x0 + size * len(t), "top": top, "bottom": top + 9,
+         "size": size} for t, x0, top in words]))
 
 
 def _page(*lines: tuple[float, float, str]):  # type: ignore[no-untyped-def]
@@ -495,8 +506,6 @@ def _spaced_line(text: str, x0: float, top: float, spread: bool) -> list[dict[st
 def _label_column(lines: list[str], spread: bool) -> list[str]:
     """The category column's texts (spacing aside) after join_wrapped_labels, for a label
     printed in ``lines`` 3 points apart, beside two names."""
-    from pipeline.extract.pdf import PageView
-    from pipeline.extract.reader.cells import page_rows
     from pipeline.extract.reader.structure import join_wrapped_labels
 
     words = [w for k, line in enumerate(lines)
@@ -526,8 +535,6 @@ def test_a_label_line_glued_to_a_name_is_cut_when_the_lines_below_complete_it(
         number: str) -> None:
     # seeds 1700092 and 2000049: 「関係府省・経済」 set one letter from 「内閣官房」, the label's
     # second line 「団体等」 under it: label and name, not one name 「関係府省・経済内閣官房団体等」
-    from pipeline.extract.pdf import PageView
-    from pipeline.extract.reader.cells import page_rows
     from pipeline.extract.reader.structure import join_wrapped_labels
 
     def word(text: str, x0: float, top: float) -> dict[str, object]:
@@ -548,8 +555,6 @@ def test_a_name_written_letter_by_letter_is_no_label_line_to_join() -> None:
     # letter by letter, touching, then 「スマートシティ」, its third line 「推進コンソーシアム」
     # letter by letter too: read as a label's spaced line and joined with the third, the name
     # was published 「…第3推進コンソーシアムスマートシティ」
-    from pipeline.extract.pdf import PageView
-    from pipeline.extract.reader.cells import page_rows
     from pipeline.extract.reader.structure import join_wrapped_labels
 
     def letters(text: str, x0: float, top: float) -> list[dict[str, object]]:
@@ -572,8 +577,6 @@ def test_a_name_written_letter_by_letter_is_no_label_line_to_join() -> None:
 def _joined_rows(words: list[tuple[str, float, float]]) -> list[list[str]]:
     """Each row's cell texts (spacing aside) after join_wrapped_labels, for words (text, x0,
     top) of size 9 (digits half as wide), whose ideographic spaces spread letters apart."""
-    from pipeline.extract.pdf import PageView
-    from pipeline.extract.reader.cells import page_rows
     from pipeline.extract.reader.structure import join_wrapped_labels
 
     rows = page_rows(PageView(1, 595, 842, [  # type: ignore[arg-type]
@@ -629,8 +632,6 @@ def test_a_label_lacked_glued_to_a_name_in_one_column_is_cut_where_others_print_
     # seed 2400035: 「大学・研究開発」 / 「法人」 printed on every row of its group, a page in
     # columns; in the first column, wider, the label's first line reads as one cell with the
     # numbered name beside it (「大学・研究開発1　国立…」), the label printed so only twice
-    from pipeline.extract.pdf import PageView
-    from pipeline.extract.reader.cells import page_rows
     from pipeline.extract.reader.structure import join_wrapped_labels, split_glued_cells
 
     words = []
@@ -654,8 +655,6 @@ def test_a_header_cell_of_two_words_names_each_column_where_its_word_is() -> Non
     # seed 805185: 「通し番号」 「組織名」 set close (one cell); the names start under 組織名 at
     # 68, not at 73 where its share of the cell's width put it: shifted to the page's second
     # column, the table's name column began 5 points right of the names there
-    from pipeline.extract.pdf import PageView
-    from pipeline.extract.reader.cells import page_rows
     from pipeline.extract.reader.structure import _header_cell_parts
 
     (row,) = page_rows(PageView(1, 595, 842, [  # type: ignore[arg-type]
@@ -735,8 +734,6 @@ def test_a_text_alone_where_the_page_prints_category_cells_may_be_one() -> None:
     # seed 2300024: the label the vocabulary lacks, alone in its row, stands in the strip
     # where 「地方公共団体」 stands before a name; a name's wrapped line, in the names' column,
     # does not
-    from pipeline.extract.pdf import PageView
-    from pipeline.extract.reader.cells import page_rows
     from pipeline.extract.reader.structure import lone_category_cells
 
     rows = page_rows(PageView(1, 595, 842, [  # type: ignore[arg-type]
@@ -753,8 +750,6 @@ def test_category_cells_between_rows_set_no_pitch_of_the_names() -> None:
     # seed 581538: category cells centred on their groups stand in their column between rows
     # of names, a few points from them: line to line, those gaps made the narrowest pitch, and
     # the pitch of a name's wrapped line (12) read as one of rows apart (17)
-    from pipeline.extract.pdf import PageView
-    from pipeline.extract.reader.cells import page_rows
     from pipeline.extract.reader.structure import gap_threshold
 
     names = [(f"{i + 1}　株式会社テスト", 140.5, 100 + 17 * i + (12 if i > 2 else 0))
@@ -804,15 +799,11 @@ def test_a_known_label_alone_before_the_names_shows_the_category_strip_too(
     # seed 137383: a page going on with a group whose merged cell prints 「地方公共団体」 alone
     # on its part of the page, before the names, then a label the vocabulary lacks centred
     # on the next group: where the known label stands, the lacked one is a category cell
-    from pipeline.extract.pdf import PageView
-    from pipeline.extract.reader.cells import page_rows
     from pipeline.extract.reader.structure import lone_category_cells
 
     words = [(label, label_x, 90), ("大学等研究機関", 42.5, 159)]
     words += [(f"{i + 121}　テスト{i}大学", 110.5, 100 + 17 * i) for i in range(6)]
-    rows = page_rows(PageView(1, 595, 842, [  # type: ignore[arg-type]
-        {"text": t, "x0": x0, "x1": x0 + 9 * len(t), "top": top, "bottom": top + 9,
-         "size": 9.0} for t, x0, top in words]))
+    rows = _page_rows(words)
     found = lone_category_cells(rows, member_spec(SID).shape)
     assert found == ({"大学等研究機関"} if strip else set())
 
@@ -827,8 +818,6 @@ def test_in_blocks_side_by_side_a_known_label_alone_shows_its_blocks_category_st
     # their groups; the right block's 「企業等」 ends its group two rows from the page's head
     # (in the top margin), the next group's lacked 「学術研究機関」 stands in the same strip, a
     # column no name reaches: a category cell, though the page's rows begin far left of it
-    from pipeline.extract.pdf import PageView
-    from pipeline.extract.reader.cells import page_rows
     from pipeline.extract.reader.structure import lone_category_cells
 
     words = [("企業等", label_x, 50), ("学術研究機関", 440.5, 190)]
@@ -836,9 +825,7 @@ def test_in_blocks_side_by_side_a_known_label_alone_shows_its_blocks_category_st
         top = 40 + 20 * i
         words += [(str(i + 1), 42.5, top), (f"テスト{i}株式会社", 140.5, top),
                   (str(i + 301), 404.5, top), (f"テスト{i}大学", 500.5, top)]
-    rows = page_rows(PageView(1, 842, 595, [  # type: ignore[arg-type]
-        {"text": t, "x0": x0, "x1": x0 + 9 * len(t), "top": top, "bottom": top + 9,
-         "size": 9.0} for t, x0, top in words]))
+    rows = _page_rows(words, 842, 595)
     found = lone_category_cells(rows, member_spec(SID).shape)
     assert found == ({"学術研究機関"} if strip else set())
 
@@ -853,8 +840,6 @@ def test_a_lacked_category_cell_on_a_row_between_its_number_and_name(
     # 「団体」) centred on its group lands on a row, between the row's number and its name, in
     # the strip where the known 「大学・研究機関」 stands alone: a category cell, not part of
     # the name
-    from pipeline.extract.pdf import PageView
-    from pipeline.extract.reader.cells import page_rows
     from pipeline.extract.reader.structure import lone_category_cells
 
     words = [("大学・研究機関", 75.5, 50)]
@@ -862,9 +847,7 @@ def test_a_lacked_category_cell_on_a_row_between_its_number_and_name(
         top = 40 + 20 * i
         words += [(str(i + 451), 42.5, top), (f"テスト{i}省", 140.5 + (i == 6) * 60, top)]
     words.append(("国の機関・経済団体", lacked_x, 160))
-    rows = page_rows(PageView(1, 595, 842, [  # type: ignore[arg-type]
-        {"text": t, "x0": x0, "x1": x0 + 7 * len(t), "top": top, "bottom": top + 9,
-         "size": 7.0} for t, x0, top in words]))
+    rows = _page_rows(words, size=7.0)
     assert lone_category_cells(rows, member_spec(SID).shape) == (
         {"国の機関・経済団体"} if found else set())
 
@@ -878,8 +861,6 @@ def test_a_lacked_label_printed_once_in_each_block_of_a_row_is_a_category_text(
     # seed 720798: rows numbered across two blocks, each block's category cell the vocabulary
     # lacks (「関　係　省　庁」 / 「等」) centred on its group: the row holds the label twice
     # and nothing else
-    from pipeline.extract.pdf import PageView
-    from pipeline.extract.reader.cells import page_rows
     from pipeline.extract.reader.structure import _category_texts
 
     words = [("関係省庁等", 68.5, 90), (right, 630.5, 90)]
@@ -887,9 +868,7 @@ def test_a_lacked_label_printed_once_in_each_block_of_a_row_is_a_category_text(
         top = 60 + 20 * i + (i >= 2) * 20
         words += [(str(2 * i + 1), 42.5, top), (f"テスト{i}省", 140.5, top),
                   (str(2 * i + 2), 604.5, top), (f"テスト{i}庁", 702.5, top)]
-    rows = page_rows(PageView(1, 842, 595, [  # type: ignore[arg-type]
-        {"text": t, "x0": x0, "x1": x0 + 7 * len(t), "top": top, "bottom": top + 9,
-         "size": 7.0} for t, x0, top in words]))
+    rows = _page_rows(words, 842, 595, size=7.0)
     assert ("関係省庁等" in _category_texts(rows, member_spec(SID).shape)) is found
 
 
@@ -898,8 +877,6 @@ def test_a_headings_count_printed_apart_starts_no_column_of_the_page() -> None:
     # restated, and one entry; the heading's 「１２団体」 set apart was taken for where a
     # column of the page starts, the table's columns moved there, and the entry read as after
     # the list
-    from pipeline.extract.pdf import PageView
-    from pipeline.extract.reader.cells import page_rows
     from pipeline.extract.reader.structure import page_facts
 
     rows = page_rows(PageView(4, 1191, 842, [  # type: ignore[arg-type]
@@ -914,17 +891,13 @@ def test_a_lacked_label_on_a_first_row_in_the_pages_top_margin_is_a_category_tex
     # seed 49907: the page's first row of names stands in its top tenth, the group's label the
     # vocabulary lacks on it (「関係省庁等」 | 「1」 | 「内閣官房」): rows in the margin were
     # passed over as furniture, and the label read as a member under no category
-    from pipeline.extract.pdf import PageView
-    from pipeline.extract.reader.cells import page_rows
     from pipeline.extract.reader.structure import _category_texts
 
     words = [("スマートシティ官民連携プラットフォーム会員一覧", 126.5, 30),
              ("関係省庁等", 42.5, 92)]
     words += [(w, x, 92 + 17 * i) for i in range(6)
               for w, x in ((str(i + 1), 114.5), (f"テスト{i}省", 132.5))]
-    rows = page_rows(PageView(1, 728, 1032, [  # type: ignore[arg-type]
-        {"text": t, "x0": x0, "x1": x0 + 9 * len(t), "top": top, "bottom": top + 9,
-         "size": 9.0} for t, x0, top in words]))
+    rows = _page_rows(words, 728, 1032)
     assert rows[1].in_margin
     assert _category_texts(rows, member_spec(SID).shape) == {"関係省庁等"}
 
@@ -939,8 +912,6 @@ def test_a_lacked_label_before_a_name_in_a_known_labels_strip(
     # seed 49548: blocks side by side, labels printed on their group's first row; the right
     # block's 「事業者・団体」 the vocabulary lacks stands before 「47㈱テスト…」 (the number glued
     # to the name), in the strip where the known 「大学・研究機関」 stands before a name
-    from pipeline.extract.pdf import PageView
-    from pipeline.extract.reader.cells import page_rows
     from pipeline.extract.reader.structure import lone_category_cells
 
     words = [("大学・研究機関", 590.5, 60), ("41テスト大学", 676.5, 60),
@@ -950,9 +921,7 @@ def test_a_lacked_label_before_a_name_in_a_known_labels_strip(
         words.append((f"{i + 1}テスト{i}市", 42.5, top))
         if i not in (0, 5):
             words.append((f"{i + 41}テスト{i}大学", 676.5, top))
-    rows = page_rows(PageView(1, 1191, 842, [  # type: ignore[arg-type]
-        {"text": t, "x0": x0, "x1": x0 + 9 * len(t), "top": top, "bottom": top + 9,
-         "size": 9.0} for t, x0, top in words]))
+    rows = _page_rows(words, 1191, 842)
     assert lone_category_cells(rows, member_spec(SID).shape) == (
         {"事業者・団体"} if found else set())
 
@@ -967,16 +936,12 @@ def test_a_numbered_title_spread_letter_by_letter_may_be_a_lacked_label(
     # seed 720971: each page's title names its category (「（２）地　方　公　共　団　体（つづき）」,
     # known); the next category's, 「（３）大　学　等　研　究　機　関」, the vocabulary lacks:
     # it was read as an entry under the local governments
-    from pipeline.extract.pdf import PageView
-    from pipeline.extract.reader.cells import page_rows
     from pipeline.extract.reader.structure import page_facts
     from pipeline.extract.reader.vocabulary import key
 
     words = [(title, 40.5, 61)] + [(f"{i + 125}　テスト{i}大学", 42.5, 107 + 17 * i)
                                    for i in range(4)]
-    rows = page_rows(PageView(5, 842, 595, [  # type: ignore[arg-type]
-        {"text": t, "x0": x0, "x1": x0 + 9 * len(t), "top": top, "bottom": top + 9,
-         "size": 9.0} for t, x0, top in words]))
+    rows = _page_rows(words, 842, 595, page=5)
     titles = page_facts(rows, member_spec(SID).shape).table_titles
     assert (key(title) in titles) is found
 
@@ -985,17 +950,13 @@ def test_a_count_on_a_headings_line_is_no_total_of_the_list() -> None:
     # seed 720490: a page in four columns, 「（１）■関係府省・経済団体　計１２」 on the line of
     # the other columns' names: read down its columns, 「計１２」 fell in another column than
     # its heading and was taken for the list's total (「the list states 12 entries」)
-    from pipeline.extract.pdf import PageView
-    from pipeline.extract.reader.cells import page_rows
     from pipeline.extract.reader.structure import heading_counts
     from pipeline.extract.reader.vocabulary import key
 
     words = [("（１）■関係府省・経済団体", 42.5, 96), ("計１２", 196.5, 96),
              ("青森県", 250.5, 95), ("25.階上町", 300.5, 95), ("1.内閣官房", 92.5, 111),
              ("合計　４７３団体", 42.5, 300)]
-    rows = page_rows(PageView(1, 842, 595, [  # type: ignore[arg-type]
-        {"text": t, "x0": x0, "x1": x0 + 9 * len(t), "top": top, "bottom": top + 9,
-         "size": 9.0} for t, x0, top in words]))
+    rows = _page_rows(words, 842, 595)
     assert heading_counts(rows, member_spec(SID).shape) == {key("計１２")}
 
 
@@ -1013,8 +974,6 @@ def test_a_count_on_a_headings_line_is_no_total_of_the_list() -> None:
     ],
 )
 def test_a_heading_the_vocabulary_lacks_in_two_cells(cells: list[str], heading: bool) -> None:
-    from pipeline.extract.pdf import PageView
-    from pipeline.extract.reader.cells import page_rows
     from pipeline.extract.reader.structure import kind_of
 
     rows = page_rows(PageView(1, 595, 842, [  # type: ignore[arg-type]
@@ -1026,8 +985,6 @@ def test_a_heading_the_vocabulary_lacks_in_two_cells(cells: list[str], heading: 
 
 def _glued_then_joined(words: list[tuple[str, float, float]]) -> list[list[str]]:
     """As ``_joined_rows``, after split_glued_cells (as the reader does, before)."""
-    from pipeline.extract.pdf import PageView
-    from pipeline.extract.reader.cells import page_rows
     from pipeline.extract.reader.structure import join_wrapped_labels, split_glued_cells
 
     shape = member_spec(SID).shape
@@ -1061,8 +1018,6 @@ def test_a_table_goes_on_in_a_later_column_with_its_names_where_cells_start() ->
 def test_a_count_after_a_heading_lacked_is_its_own(before: str, kept: bool) -> None:
     # seed 137503: 「４．関係省庁等」 and 「計１２」 across a rule in a page's last column: the
     # count, taken out as furniture (a total), left a numbered line no heading
-    from pipeline.extract.pdf import PageView
-    from pipeline.extract.reader.cells import page_rows
     from pipeline.extract.reader.structure import drop_furniture_cells
 
     rows = page_rows(PageView(1, 842, 595, [  # type: ignore[arg-type]
@@ -1129,8 +1084,6 @@ def test_a_heading_the_vocabulary_lacks_by_its_numbering(printed: str, heading: 
 
 
 def test_a_name_beginning_like_a_label_is_not_cut_without_the_label_below() -> None:
-    from pipeline.extract.pdf import PageView
-    from pipeline.extract.reader.cells import page_rows
     from pipeline.extract.reader.structure import join_wrapped_labels
 
     rows = page_rows(PageView(1, 595, 842, [  # type: ignore[arg-type]
