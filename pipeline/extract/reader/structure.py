@@ -217,7 +217,8 @@ class PageFacts:
     merged_boxes: set[tuple[float, float, float, float]]  # ruled boxes spanning rows
     category_texts: set[str]  # texts printed as category cells would be (_category_texts)
     prefecture_columns: list[float]  # where its cells are prefectures only
-    table_titles: set[str]  # texts printed alone just above a table's header (_table_titles)
+    table_titles: set[str]  # texts printed alone just above a table's header, or numbered and
+    # spread letter by letter (_table_titles): at a page's head, a label the vocabulary lacks
     # where its cells start, furniture and headings aside (a page number centred at its foot
     # starts none, nor a heading's count: _in_body)
     starts: tuple[float, ...]
