@@ -42,7 +42,7 @@ from tests.fixtures.make_member_fixtures import (
     make_member_fixtures,
     members_for,
 )
-from tests.fixtures.pdfkit import GOTHIC, draw_text, write_pdf
+from tests.fixtures.pdfkit import GOTHIC, draw_text, ruled_table, write_pdf
 
 SID = "mlit_scpf_members"
 CORRECTED, FIRST = MEMBER_COMPOSITIONS
@@ -337,6 +337,26 @@ def test_a_wrapped_line_continues_its_own_columns_entry_not_one_further_left(
         names = [e.fields["name"] for e in reading.entries]
         assert "株式会社テスト丙" in names  # (once 「株式会社テスト丙コンソーシアム」)
         assert "一般社団法人テスト庚スマートシティ推進コンソーシアム" in names
+
+
+@pytest.mark.parametrize("rules", [True, False])
+def test_a_reading_choice_that_cannot_matter_is_not_built(tmp_path: Path, rules: bool) -> None:
+    # every reading costs a pass over the list (`make bench`): in a full grid no category
+    # cell can stand centred on its group (each is ruled), and a header's 「区分」 is no label
+    # the vocabulary lacks; unruled, the category cells may stand centred
+    table = [("No.", "区分", "会員名")] + [(str(n), "企業等", f"株式会社テスト{c}")
+                                         for n, c in enumerate("甲乙丙", start=1)]
+
+    def draw(c) -> None:  # type: ignore[no-untyped-def]
+        ruled_table(c, 60, 60, (40, 80, 200), table, rules=rules)
+
+    path = write_pdf(tmp_path / "grid.pdf", [draw])
+    readings = reader.readings_of(member_spec(SID), path)
+    assert not any(r.options.infer_labels for r in readings)
+    assert any(r.options.centered_labels for r in readings) is not rules
+    composition = MemberComposition("test", {"company": 3}, "synthetic")
+    read = read_member_list(SID, path, (composition,)).tables["platform_members"]
+    assert read["name_ja"].tolist() == [f"株式会社テスト{c}" for c in "甲乙丙"]
 
 
 def test_a_label_lacked_never_shares_its_category_with_another(tmp_path: Path) -> None:

@@ -1432,6 +1432,8 @@ def lone_category_cells(rows: list[Row], shape: Shape,
     printed on its group's first row."""
     if strips is None:
         strips = category_strips(rows, shape)
+    if not strips:
+        return set()
     lone = [c for row in rows for k, c in enumerate(row.own_cells)
             if len(row.own_cells) == 1 or _between_number_and_name(row, k)
             or _before_a_name(row, k)]
@@ -1467,6 +1469,8 @@ def _category_column_strips(rows: list[Row], shape: Shape) -> list[tuple[float, 
     on their groups. Each strip with where the names to its right begin."""
     labelled = [row for row in rows if row.own_cells  # (in the margin too: a group's end)
                 and all(_undecorated_label(c, shape) for c in row.own_cells)]
+    if not labelled:
+        return []
     names = [c for row in rows if len(row.own_cells) >= 2 and not row.in_margin
              and not kind_of(row, shape).furniture
              and all(shape.label(c.text) is None for c in row.own_cells)
@@ -1969,7 +1973,14 @@ def _header_cell_parts(
 
 def _column_names(vocab: Vocabulary, text: str) -> list[str] | None:
     """``text`` as a run of column names of the vocabulary, longest first at each step; None
-    when some part of it names no column."""
+    when some part of it names no column. (Asked of each cell: answered once per text.)"""
+    if text not in vocab.column_runs_seen:
+        vocab.column_runs_seen[text] = _column_run(vocab, text)
+    found = vocab.column_runs_seen[text]
+    return None if found is None else list(found)
+
+
+def _column_run(vocab: Vocabulary, text: str) -> list[str] | None:
     names: list[str] = []
     known = sorted(vocab.columns, key=len, reverse=True)
     while text:

@@ -153,14 +153,24 @@ class ListReading:
 def _features(rows: list[Row], shape: Shape, facts: PageFacts) -> set[str]:
     """Which reading choices a page's rows (``facts``: what they say) can make a difference
     to."""
-    found: set[str] = {"infer_labels"} if facts.lone_category_texts else set()
+    # texts printed as category cells, known labels and a column's name in a header row
+    # (「区分」) aside: labels the vocabulary lacks
+    lacked = {t for t in facts.category_texts - shape.vocabulary.columns.keys()
+              if shape.label(t) is None}
+    found: set[str] = {"infer_labels"} if lacked else set()
+    # a cell centred on its group is an unruled one: on a page whose every cell of the list
+    # is ruled (a full grid), the reading that centres them reads as the one that does not
+    unruled = any(not c.ruled for row in rows if not kind_of(row, shape).furniture
+                  for c in row.own_cells)
     if facts.category_strips:  # a known label printed as a category cell, alone in its row
         found.add("centered_labels")
     for row in rows:
         kind = kind_of(row, shape)
         if kind.header is not None:
             found.add("carry_columns")
-        if kind.unknown is not None or _unknown_category_cell(row, shape):
+        title = kind.label is None and not kind.furniture and key(row.text) in facts.table_titles
+        if kind.unknown is not None or title \
+                or kind.header is None and _unknown_category_cell(row, shape):
             found.add("infer_labels")
         if kind.header is not None and any(h[2] == shape.category_role for h in kind.header) \
                 or kind.labels >= 1 and len(row.own_cells) >= 2:
@@ -170,7 +180,22 @@ def _features(rows: list[Row], shape: Shape, facts: PageFacts) -> set[str]:
             for c in row.own_cells
         ):
             found.add("split_numbers")
-    return found
+    if _lacked_in_category_column(rows, shape):
+        found.add("infer_labels")
+    return found if unruled else found - {"centered_labels"}
+
+
+def _lacked_in_category_column(rows: list[Row], shape: Shape) -> bool:
+    """Whether a table's category column (under a header naming it) holds a text that is no
+    known label: a label the vocabulary lacks, or a cell glued to the name beside it, which
+    the reading that infers labels cuts at the header's columns."""
+    strips = [(x0, x1) for row in rows for x0, x1, role, _ in kind_of(row, shape).header or ()
+              if role == shape.category_role]
+    return any(c.x0 < x1 and x0 < c.x1 and shape.label(c.text) is None
+               and classify.number(c.text) is None
+               for row in rows if kind_of(row, shape).header is None
+               and not kind_of(row, shape).furniture
+               for c in row.own_cells for x0, x1 in strips)
 
 
 def _unknown_category_cell(row: Row, shape: Shape) -> bool:

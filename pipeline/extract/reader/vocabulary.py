@@ -97,6 +97,10 @@ class Vocabulary:
         default_factory=dict, init=False, compare=False, repr=False)
     misread_seen: dict[str, bool] = field(
         default_factory=dict, init=False, compare=False, repr=False)
+    stripped_seen: dict[str, tuple[str, str]] = field(
+        default_factory=dict, init=False, compare=False, repr=False)
+    column_runs_seen: dict[str, list[str] | None] = field(
+        default_factory=dict, init=False, compare=False, repr=False)
 
     @property
     def file(self) -> str:
@@ -105,8 +109,10 @@ class Vocabulary:
     def strip(self, text: str) -> tuple[str, str]:
         """(core, tail) of a heading-like text: numbering and marks before it removed, closing
         brackets, counts and continuation marks after it split off."""
-        m = self.heading_re.match(key(text))
-        return (m["label"], m["tail"]) if m else (key(text), "")
+        if text not in self.stripped_seen:  # asked of each cell by every reading
+            m = self.heading_re.match(key(text))
+            self.stripped_seen[text] = (m["label"], m["tail"]) if m else (key(text), "")
+        return self.stripped_seen[text]
 
     def label(self, text: str | None) -> Label | None:
         """The category ``text`` names when the whole text is one label (marks and tail
