@@ -30,6 +30,7 @@ from pipeline.extract.mlit_scpf_members import (
 from pipeline.extract.pdf import PageView
 from pipeline.extract.reader import load_vocabulary
 from pipeline.extract.reader.cells import Row, page_rows
+from pipeline.extract.reader.structure import numbered_headings
 from pipeline.extract.result import MEMBER_EXTRACT_COLUMNS as COLUMNS
 from pipeline.extract.result import ExtractOutput
 from tests.conftest import expensive
@@ -357,6 +358,26 @@ def test_a_reading_choice_that_cannot_matter_is_not_built(tmp_path: Path, rules:
     composition = MemberComposition("test", {"company": 3}, "synthetic")
     read = read_member_list(SID, path, (composition,)).tables["platform_members"]
     assert read["name_ja"].tolist() == [f"株式会社テスト{c}" for c in "甲乙丙"]
+
+
+def test_a_label_lacked_numbered_as_the_pages_known_headings_is_one(tmp_path: Path) -> None:
+    # seed 618236: headings numbered 「（３）」, entries 「168.」; 「（４）民間事業者」, a label the
+    # vocabulary lacks, numbered only (numbering alone marks no heading), was read as an entry
+    # and the numbering broke; numbered as the page's known heading is, and no entry so, it is one
+    lines = [(60, 40, "（１）大学・研究機関"), (60, 60, "1.テスト北辰大学"),
+             (60, 80, "2.テスト南星大学"), (60, 110, "（２）協賛事業者"),
+             (60, 130, "3.株式会社テストA"), (60, 150, "4.株式会社テストB")]
+    path = write_pdf(tmp_path / "numbered.pdf", [_page(*lines)])
+    composition = MemberComposition("test", {"university_research": 2, "company": 2}, "synthetic")
+    read = read_member_list(SID, path, (composition,)).tables["platform_members"]
+    assert read["name_ja"].tolist() == ["テスト北辰大学", "テスト南星大学", "株式会社テストA",
+                                        "株式会社テストB"]
+    assert read["category_ja"].tolist() == ["大学・研究機関"] * 2 + ["協賛事業者"] * 2
+    # entries numbered as the headings are: such a text is no heading (an entry of the list)
+    rows = _page_rows([("（１）大学・研究機関", 60, 40), ("（１）テスト北辰大学", 60, 60),
+                       ("（２）協賛事業者", 60, 80), ("（３）株式会社テストA", 60, 100),
+                       ("（４）株式会社テストB", 60, 120)])
+    assert not numbered_headings(rows, member_spec(SID).shape)
 
 
 def test_a_label_lacked_never_shares_its_category_with_another(tmp_path: Path) -> None:

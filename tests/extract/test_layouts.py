@@ -488,6 +488,11 @@ READ_EXACTLY: dict[tuple[str, int], str] = {
                          "letter, a label the vocabulary lacks: read as an entry",
     ("members", 720490): "a heading's count set apart on its line, 「計１２」, read down a page "
                          "in four columns apart from its heading: taken for the list's total",
+    ("members", 618236): "a label the vocabulary lacks numbered only, 「（４）民間事業者」, as the "
+                         "page's known headings are and its entries not (「168.」): read as an "
+                         "entry",
+    ("members", 618259): "a category printed on every row, one label the vocabulary lacks: the "
+                         "strip of labels read as a column of the page, apart from the names",
 }
 
 

@@ -227,6 +227,8 @@ class PageFacts:
     category_strips: list[tuple[float, float, float]]  # where known labels stand as category
     # cells (category_strips): such a cell may be centred on its group
     heading_counts: set[str]  # counts printed on a heading's line (heading_counts)
+    numbered_headings: set[str]  # texts numbered as the page numbers its known headings, and
+    # its entries not (numbered_headings): a label the vocabulary lacks, wherever it stands
 
 
 def page_facts(rows: list[Row], shape: Shape) -> PageFacts:
@@ -238,7 +240,7 @@ def page_facts(rows: list[Row], shape: Shape) -> PageFacts:
                      _table_titles(rows, shape),
                      tuple(sorted({round(c.x0) for r in rows if _in_body(r, shape)
                                    for c in r.cells})), lone,
-                     strips, heading_counts(rows, shape))
+                     strips, heading_counts(rows, shape), numbered_headings(rows, shape))
 
 
 def heading_counts(rows: list[Row], shape: Shape) -> set[str]:
@@ -255,6 +257,39 @@ def heading_counts(rows: list[Row], shape: Shape) -> set[str]:
             if vocab.stated_total(c.text) is not None
             and any(heading(b) and b.x1 <= c.x0 for line in rows
                     if abs(line.top - row.top) <= ROW_TOLERANCE for b in line.own_cells)}
+
+
+def _numbering_form(text: str, shape: Shape) -> str | None:
+    """The numbering printed before a heading-like text's core, its digits as 0 (「（３）大学・
+    研究機関」: 「(0)」); None without digits before the core."""
+    k = key(text)
+    at = k.find(shape.vocabulary.strip(text)[0])
+    prefix = k[:at] if at > 0 else ""
+    return re.sub(r"[0-9]+", "0", prefix) if re.search(r"[0-9]", prefix) else None
+
+
+# A page numbering this many texts or more as its known headings numbers its entries so too.
+NUMBERED_HEADINGS_MAX = 3
+
+
+def numbered_headings(rows: list[Row], shape: Shape) -> set[str]:
+    """Texts alone in their row numbered as the page numbers its known labels alone in their
+    rows (「（３）大学・研究機関（つづき）」, then 「（４）民間事業者」), that could be a label the
+    vocabulary lacks: numbering alone marks no heading (a list may number its entries so),
+    but a page whose entries are numbered otherwise (「169.」) numbers so its headings only.
+    Where more texts than a few are numbered so, the entries are too: none."""
+    alone = [row.own_cells[0] for row in rows if len(row.own_cells) == 1]
+    forms = {_numbering_form(c.text, shape) for c in alone if shape.label(c.text) is not None}
+    found: set[str] = set()
+    for form in forms - {None}:
+        numbered = [c for row in rows for c in row.own_cells if shape.label(c.text) is None
+                    and _numbering_form(c.text, shape) == form]
+        if len(numbered) < NUMBERED_HEADINGS_MAX and all(
+                len(row.own_cells) == 1 for row in rows for c in row.own_cells
+                if any(c is n for n in numbered)):
+            found |= {key(c.text) for c in numbered
+                      if could_be_label(shape.vocabulary.strip(c.text)[0], shape)}
+    return found
 
 
 def _in_body(row: Row, shape: Shape) -> bool:
@@ -356,6 +391,7 @@ class _State:
         self.merged_boxes: set[tuple[float, float, float, float]] = set()  # the page's facts
         self.category_texts: set[str] = set()  # (see PageFacts)
         self.table_titles: set[str] = set()  # (see PageFacts)
+        self.numbered_headings: set[str] = set()  # (see PageFacts)
         self.prefecture_columns: list[float] = []
         self.label_row: Row | None = None  # a label alone in its row, read since the last row
         self.heading_row: Row | None = None  # the last row read as a category label
@@ -483,6 +519,7 @@ class _State:
         if self.options.infer_labels:  # (a label printed so on one page is one on the next,
             self.category_texts = self.category_texts | facts.category_texts  # on one row)
         self.table_titles = facts.table_titles if self.options.infer_labels else set()
+        self.numbered_headings = facts.numbered_headings if self.options.infer_labels else set()
         self.prefecture_columns = facts.prefecture_columns
         # a page with too few lines to show two pitches is set like the pages before it
         self.gap_threshold = facts.threshold or self.gap_threshold
@@ -575,6 +612,11 @@ class _State:
                 and kind.label is None and not kind.furniture:  # (at the page's head)
             core = self.shape.vocabulary.strip(row.text)[0]
             self.new_section(Label("", core, None, False), row, inferred=True)
+            self.role(row, "heading?")
+            return
+        if key(row.text) in self.numbered_headings and kind.label is None \
+                and not kind.furniture:  # (infer_labels)
+            self.new_section(self.shape.vocabulary.lacked_label(row.text), row, inferred=True)
             self.role(row, "heading?")
             return
         if self.columns is not None and not self.continues_table(row):

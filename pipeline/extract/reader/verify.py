@@ -168,7 +168,8 @@ def _features(rows: list[Row], shape: Shape, facts: PageFacts) -> set[str]:
         kind = kind_of(row, shape)
         if kind.header is not None:
             found.add("carry_columns")
-        title = kind.label is None and not kind.furniture and key(row.text) in facts.table_titles
+        title = kind.label is None and not kind.furniture \
+            and key(row.text) in facts.table_titles | facts.numbered_headings
         if kind.unknown is not None or title \
                 or kind.header is None and _unknown_category_cell(row, shape):
             found.add("infer_labels")

@@ -194,9 +194,15 @@ class Vocabulary:
             or circled or _DAI_APART_RE.match(text or "") is not None
         if not (marked or continued or _COUNT_RE.search(tail)) or not core or len(core) > 20:
             return None
+        return self.lacked_label(k)
+
+    def lacked_label(self, text: str) -> Label:
+        """A text read as a label the vocabulary lacks: its core, the count and continuation
+        mark after it; the category is left for the reader to infer."""
+        core, tail = self.strip(text)
         number = _COUNT_RE.search(tail)
         count = int(number[0].replace(",", "")) if number else None
-        return Label("", core, count, continued)
+        return Label("", core, count, _continued(tail))
 
     def column(self, text: str | None) -> str | None:
         """The role of a column header cell (a trailing bracket or note mark ignored)."""
