@@ -380,6 +380,17 @@ def test_a_label_lacked_numbered_as_the_pages_known_headings_is_one(tmp_path: Pa
     assert not numbered_headings(rows, member_spec(SID).shape)
 
 
+def test_a_total_line_under_a_prefecture_column_leaves_it_one() -> None:
+    # seed 618292: the page's last column held one group (沖縄県 | 伊江村), a heading and the
+    # list's total 「合計　４７１団体」, all starting where the prefecture column does: the
+    # total, no prefecture, made the column none, and 沖縄県 was read as a member
+    from pipeline.extract.reader.structure import page_facts
+    rows = _page_rows([("北海道", 60, 40), ("札幌市", 110, 40), ("函館市", 110, 58),
+                       ("青森県", 60, 76), ("青森市", 110, 76), ("岩手県", 60, 94),
+                       ("盛岡市", 110, 94), ("合計　５団体", 60, 130)])
+    assert page_facts(rows, member_spec(SID).shape).prefecture_columns == [60]
+
+
 def test_a_label_lacked_never_shares_its_category_with_another(tmp_path: Path) -> None:
     # a text read as a label the vocabulary lacks whose entries read as a category another
     # heading of the list has: published, the entries under it carried that text as their

@@ -493,6 +493,11 @@ READ_EXACTLY: dict[tuple[str, int], str] = {
                          "entry",
     ("members", 618259): "a category printed on every row, one label the vocabulary lacks: the "
                          "strip of labels read as a column of the page, apart from the names",
+    ("members", 618292): "a prefecture column printed once per group; the page's last column "
+                         "one group, a heading and the list's total line, all where the column "
+                         "starts: the total made it none and 沖縄県 was read as a member",
+    ("members", 618209): "the same as 618259, the known label longer than the lacked one and "
+                         "reaching into the white between the labels and the names",
 }
 
 

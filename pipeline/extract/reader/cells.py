@@ -582,16 +582,18 @@ def _labels_kept_with_names(gutters: list[tuple[float, float]], body: list[Row],
     kept: list[tuple[float, float]] = []
     for g0, g1 in gutters:
         left = kept[-1][1] if kept else float("-inf")
-        cells = [c for r in body for c in r.cells
-                 if c.x0 >= left and c.x1 <= g0 and not any(
+        begun = [c for r in body for c in r.cells
+                 if left <= c.x0 < g0 and not any(
                      d.x0 < g0 and d.x1 > g1 for d in r.cells)]  # rows across the gutter aside
+        cells = [c for c in begun if c.x1 <= g0]
         goes = [goes_with_names(c.text) or len(c.lines) > 1
                 and all(goes_with_names(line) for line in c.lines) for c in cells]
         printed = Counter(c.text for c in cells)
         if cells and all(g or printed[c.text] >= 2 for c, g in zip(cells, goes, strict=True)) \
-                and any(goes):
+                and (any(goes) or any(goes_with_names(c.text) for c in begun)):
             continue  # (a label wrapped: each of its lines, 「地　方　公　共」 / 「団　体」; a
-            # label the vocabulary lacks printed on each row of its group, beside known ones)
+            # label the vocabulary lacks printed on each row of its group, beside known ones,
+            # which may reach into the white, 「大学・研究機関」 longer than 「民間事業者」)
         kept.append((g0, g1))
     return kept
 

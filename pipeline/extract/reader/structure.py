@@ -1585,10 +1585,12 @@ def _prefecture_columns(rows: list[Row], shape: Shape) -> list[float]:
     prefecture alone where no other cell starts, before a column of names (a group's first row
     at the page's last lines: 地方公共団体 | 北海道 | 旭川市, then 網走市 under 旭川市). A
     heading standing where the column starts (「【地方公共団体】（続き）」 atop a page's column)
-    is none of its cells."""
+    is none of its cells, nor is furniture standing there (the list's total line under it).
+    """
     at: dict[int, list[int | None]] = {}  # where a cell starts: how far the next one is
     for row in rows:
-        if kind_of(row, shape).label is not None:
+        kind = kind_of(row, shape)
+        if kind.label is not None or kind.furniture:
             continue
         cells = row.own_cells
         for k, cell in enumerate(cells):
