@@ -488,6 +488,9 @@ READ_EXACTLY: dict[tuple[str, int], str] = {
                          "letter, a label the vocabulary lacks: read as an entry",
     ("members", 720490): "a heading's count set apart on its line, 「計１２」, read down a page "
                          "in four columns apart from its heading: taken for the list's total",
+    ("members", 618141): "each row of local governments under its prefecture sub-heading, the "
+                         "next heading on its own line: taken for a cell centred between rows",
+    ("members", 618214): "the same, rows numbered in pairs, sub-headings 「■北海道」",
 }
 
 
