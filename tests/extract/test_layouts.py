@@ -491,6 +491,10 @@ READ_EXACTLY: dict[tuple[str, int], str] = {
     ("members", 618141): "each row of local governments under its prefecture sub-heading, the "
                          "next heading on its own line: taken for a cell centred between rows",
     ("members", 618214): "the same, rows numbered in pairs, sub-headings 「■北海道」",
+    ("members", 720848): "a page's last column of three names, their category cell alone in "
+                         "its row between the first two: no column, its names read across",
+    ("members", 720491): "the same, two names, the label spaced and wrapped (「事　業　者　・」 "
+                         "/ 「団　体」)",
 }
 
 

@@ -268,6 +268,33 @@ def test_the_last_column_begun_may_hold_a_category_cell_beside_a_name() -> None:
     assert texts[30] == "31株式会社名前"
 
 
+@pytest.mark.parametrize("lines", [("地方公共団体",), ("地　方　公　共", "団　体")])
+def test_the_last_column_begun_may_hold_a_category_cell_alone_between_two_names(
+        lines: tuple[str, ...]) -> None:
+    # seeds 720848 and 720491 (its label spaced and wrapped, each line a label's), the page's
+    # last: the page's last column holds two or three names, their category cell centred
+    # between the first two, alone in its row and left of where the names start (no row of
+    # names): still a column, read after the second (it was read across, the names taken into
+    # the second column's rows)
+    words: list[Word] = []
+    for i in range(30):
+        top = 130.0 + 17 * i
+        words += [_word(f"{i + 1}株式会社名前", 42, top=top),
+                  _word(f"{i + 31}株式会社名前", 300, top=top)]
+    words += [_word(f"{i + 61}名前省", 620, top=130.0 + 17 * i) for i in range(3)]
+    words.append(_word("".join(lines), 540, top=138.5))
+    rows = page_rows(PageView(1, 842, 595, words))
+    for row in rows:  # a wrapped label's lines in one cell, as the reader joins them before
+        row.cells = [replace(c, lines=lines) if c.text == "".join(lines) else c
+                     for c in row.cells]
+    order = newspaper_order(Page(1, rows), lambda row: False,
+                            lambda text: text in lines or text.isdigit())
+    assert order is not None
+    texts = [" ".join(c.text for c in r.cells) for r in order]
+    assert texts[59] == "60株式会社名前"
+    assert texts[60:] == ["61名前省", "".join(lines), "62名前省", "63名前省"]
+
+
 def test_the_last_column_begun_may_hold_one_entry() -> None:
     # seed 2400059, page 4: the page's last column holds one name, level with the first
     # column's first row: still a column, read after the first (it was read across, the name
