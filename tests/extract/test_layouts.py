@@ -495,6 +495,8 @@ READ_EXACTLY: dict[tuple[str, int], str] = {
                          "its row between the first two: no column, its names read across",
     ("members", 720491): "the same, two names, the label spaced and wrapped (「事　業　者　・」 "
                          "/ 「団　体」)",
+    ("members", 49557): "a row number set a little lower than its name shrunk to two small "
+                        "lines, the next column's row a little higher: a line of its own",
 }
 
 

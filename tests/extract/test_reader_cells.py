@@ -170,6 +170,19 @@ def test_a_loose_line_beside_a_ruled_table_is_a_row_of_its_own() -> None:
     assert [[c.text for c in r.cells] for r in rows] == [["名前市"], ["※注記"]]
 
 
+def test_a_row_number_a_little_lower_than_its_shrunk_name_is_on_its_line() -> None:
+    # seed 49557: a name shrunk to two small lines, its row number set a little lower than
+    # its first line, the next column's row on that line a little higher: the name goes on
+    # the next column's line, and the number, over 3 points below that row's top, went on a
+    # line of its own (「1」 a row without name, the name's number lost)
+    words = [_word("40", 306.1, top=143.41), _word("テストほくと電機", 382.1, 8.5, top=143.36),
+             _word("一般社団法人テストやまなみ推", 118.5, 5.5, top=146.06),
+             _word("進コンソーシアム", 118.5, 5.5, top=154.56), _word("1", 42.5, top=146.41)]
+    rows = page_rows(PageView(1, 595, 842, words))
+    assert [[c.text for c in r.cells] for r in rows] == [
+        ["1", "一般社団法人テストやまなみ推", "40", "テストほくと電機"], ["進コンソーシアム"]]
+
+
 def _newspaper_page(prefectures: list[tuple[int, str]], right_prefectures: list[tuple[int, str]],
                     right_rows: int = 40) -> Page:
     """Two columns of numbered names, each with a prefecture column printed once per group."""

@@ -41,6 +41,8 @@ TOUCHING_CHARS = 0.1
 MAX_CELL_LINES = 10
 # A rule stands beside or above a word if within this of its edge.
 RULE_TOLERANCE = 1.5
+# Words whose tops are this close stand on one visual line (as pdf.group_lines).
+LINE_TOLERANCE = 3.0
 # Boxes whose tops are this close start the same row.
 ROW_TOLERANCE = 2.0
 # Text on one line at most this many characters after another's end goes on that line (a
@@ -378,7 +380,7 @@ def page_rows(view: PageView) -> list[Row]:
         cells.extend(_box_cells(words, box))
     rows = _ruled_rows(cells, view.number)
     ruled = list(rows)
-    for line in group_lines(loose):
+    for line in _visual_lines(loose):
         parts = split_at_gaps(unspace_letters(line))
         # a cell's words are kept where they tell more than its text: several words, or
         # letters set with even spacing (a label's line)
@@ -397,6 +399,22 @@ def page_rows(view: PageView) -> list[Row]:
         row.in_margin = (row.top < margin or row.bottom > view.height - margin) and not any(
             _wraps_onto(above, row) for above in rows[max(0, i - 8):i])
     return rows
+
+
+def _visual_lines(words: list[Word]) -> list[list[Word]]:
+    """Words in visual lines, each left to right: a word goes on the line of the word above
+    it (by top) when their tops are within LINE_TOLERANCE, whatever the line's first word (a
+    row number set a little lower than its name, shrunk to two small lines, goes with the
+    name, though the next column's row on that line stands a little higher)."""
+    lines: list[list[Word]] = []
+    last_top = float("-inf")
+    for w in sorted(words, key=lambda w: (w["top"], w["x0"])):
+        if lines and w["top"] - last_top <= LINE_TOLERANCE:
+            lines[-1].append(w)
+        else:
+            lines.append([w])
+        last_top = w["top"]
+    return [sorted(line, key=lambda w: w["x0"]) for line in lines]
 
 
 def _spilled_into(w: Word, boxed: dict[Box, list[Word]]) -> bool:
