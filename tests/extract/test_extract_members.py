@@ -389,6 +389,38 @@ def test_a_total_line_under_a_prefecture_column_leaves_it_one() -> None:
                        ("青森県", 60, 76), ("青森市", 110, 76), ("岩手県", 60, 94),
                        ("盛岡市", 110, 94), ("合計　５団体", 60, 130)])
     assert page_facts(rows, member_spec(SID).shape).prefecture_columns == [60]
+@pytest.mark.parametrize(("label_top", "below", "heading"), [
+    (220, 245, True),  # on its own line, as far below the row above as a sub-heading's line
+    (210, 220, False),  # a row's pitch below the row above: a cell centred between the rows
+])
+def test_a_heading_after_rows_each_under_its_sub_heading_takes_a_line(
+        tmp_path: Path, label_top: float, below: float, heading: bool) -> None:
+    # seed 618141: each row of local governments under its prefecture sub-heading, so no two
+    # rows of entries stand with nothing between them; the next category's heading on its own
+    # line between the last of them and the first row of companies (as far apart as two rows
+    # with a sub-heading between them): a heading over the rows below, no cell centred between
+    # them (the rows' least distance measured across the sub-headings refused it)
+    places = [("＜北海道＞", "上川町"), ("＜青森県＞", "青森県"), ("＜岩手県＞", "岩手県"),
+              ("＜宮城県＞", "栗原市")]
+    companies = [f"株式会社テスト{c}" for c in "甲乙丙丁戊己庚辛"]
+    lines = [(42, 40, "①〔地方公共団体〕")]
+    for i, (prefecture, name) in enumerate(places):
+        lines += [(42, 60 + 40 * i, prefecture), (42, 80 + 40 * i, str(i + 1)),
+                  (68, 80 + 40 * i, name)]
+    lines += [(42, label_top, "②〔企業等〕")]
+    for i, name in enumerate(companies):
+        top = below + 20 * (i // 2)
+        lines += [(42 + 200 * (i % 2), top, str(i + 5)), (68 + 200 * (i % 2), top, name)]
+    path = write_pdf(tmp_path / "sub_headed.pdf", [_page(*lines)])
+    composition = MemberComposition(
+        "test", {"local_government": 4, "company": 8}, "synthetic")
+    if not heading:
+        with pytest.raises(SourceError, match="takes no line of its own"):
+            read_member_list(SID, path, (composition,))
+        return
+    read = read_member_list(SID, path, (composition,)).tables["platform_members"]
+    assert read["name_ja"].tolist() == [name for _, name in places] + companies
+    assert read["category"].tolist() == ["local_government"] * 4 + ["company"] * 8
 
 
 def test_a_label_lacked_never_shares_its_category_with_another(tmp_path: Path) -> None:

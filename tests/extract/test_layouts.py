@@ -498,6 +498,15 @@ READ_EXACTLY: dict[tuple[str, int], str] = {
                          "starts: the total made it none and 沖縄県 was read as a member",
     ("members", 618209): "the same as 618259, the known label longer than the lacked one and "
                          "reaching into the white between the labels and the names",
+    ("members", 618141): "each row of local governments under its prefecture sub-heading, the "
+                         "next heading on its own line: taken for a cell centred between rows",
+    ("members", 618214): "the same, rows numbered in pairs, sub-headings 「■北海道」",
+    ("members", 720848): "a page's last column of three names, their category cell alone in "
+                         "its row between the first two: no column, its names read across",
+    ("members", 720491): "the same, two names, the label spaced and wrapped (「事　業　者　・」 "
+                         "/ 「団　体」)",
+    ("members", 49557): "a row number set a little lower than its name shrunk to two small "
+                        "lines, the next column's row a little higher: a line of its own",
 }
 
 

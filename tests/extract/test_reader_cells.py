@@ -170,6 +170,19 @@ def test_a_loose_line_beside_a_ruled_table_is_a_row_of_its_own() -> None:
     assert [[c.text for c in r.cells] for r in rows] == [["名前市"], ["※注記"]]
 
 
+def test_a_row_number_a_little_lower_than_its_shrunk_name_is_on_its_line() -> None:
+    # seed 49557: a name shrunk to two small lines, its row number set a little lower than
+    # its first line, the next column's row on that line a little higher: the name goes on
+    # the next column's line, and the number, over 3 points below that row's top, went on a
+    # line of its own (「1」 a row without name, the name's number lost)
+    words = [_word("40", 306.1, top=143.41), _word("テストほくと電機", 382.1, 8.5, top=143.36),
+             _word("一般社団法人テストやまなみ推", 118.5, 5.5, top=146.06),
+             _word("進コンソーシアム", 118.5, 5.5, top=154.56), _word("1", 42.5, top=146.41)]
+    rows = page_rows(PageView(1, 595, 842, words))
+    assert [[c.text for c in r.cells] for r in rows] == [
+        ["1", "一般社団法人テストやまなみ推", "40", "テストほくと電機"], ["進コンソーシアム"]]
+
+
 def _newspaper_page(prefectures: list[tuple[int, str]], right_prefectures: list[tuple[int, str]],
                     right_rows: int = 40) -> Page:
     """Two columns of numbered names, each with a prefecture column printed once per group."""
@@ -310,6 +323,33 @@ def test_the_last_column_begun_may_hold_a_category_cell_beside_a_name() -> None:
     texts = [" ".join(c.text for c in r.cells) for r in order]
     assert texts[29] == "30株式会社名前"
     assert texts[30] == "31株式会社名前"
+
+
+@pytest.mark.parametrize("lines", [("地方公共団体",), ("地　方　公　共", "団　体")])
+def test_the_last_column_begun_may_hold_a_category_cell_alone_between_two_names(
+        lines: tuple[str, ...]) -> None:
+    # seeds 720848 and 720491 (its label spaced and wrapped, each line a label's), the page's
+    # last: the page's last column holds two or three names, their category cell centred
+    # between the first two, alone in its row and left of where the names start (no row of
+    # names): still a column, read after the second (it was read across, the names taken into
+    # the second column's rows)
+    words: list[Word] = []
+    for i in range(30):
+        top = 130.0 + 17 * i
+        words += [_word(f"{i + 1}株式会社名前", 42, top=top),
+                  _word(f"{i + 31}株式会社名前", 300, top=top)]
+    words += [_word(f"{i + 61}名前省", 620, top=130.0 + 17 * i) for i in range(3)]
+    words.append(_word("".join(lines), 540, top=138.5))
+    rows = page_rows(PageView(1, 842, 595, words))
+    for row in rows:  # a wrapped label's lines in one cell, as the reader joins them before
+        row.cells = [replace(c, lines=lines) if c.text == "".join(lines) else c
+                     for c in row.cells]
+    order = newspaper_order(Page(1, rows), lambda row: False,
+                            lambda text: text in lines or text.isdigit())
+    assert order is not None
+    texts = [" ".join(c.text for c in r.cells) for r in order]
+    assert texts[59] == "60株式会社名前"
+    assert texts[60:] == ["61名前省", "".join(lines), "62名前省", "63名前省"]
 
 
 def test_the_last_column_begun_may_hold_one_entry() -> None:

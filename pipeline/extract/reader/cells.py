@@ -41,6 +41,8 @@ TOUCHING_CHARS = 0.1
 MAX_CELL_LINES = 10
 # A rule stands beside or above a word if within this of its edge.
 RULE_TOLERANCE = 1.5
+# Words whose tops are this close stand on one visual line (as pdf.group_lines).
+LINE_TOLERANCE = 3.0
 # Boxes whose tops are this close start the same row.
 ROW_TOLERANCE = 2.0
 # Text on one line at most this many characters after another's end goes on that line (a
@@ -378,7 +380,7 @@ def page_rows(view: PageView) -> list[Row]:
         cells.extend(_box_cells(words, box))
     rows = _ruled_rows(cells, view.number)
     ruled = list(rows)
-    for line in group_lines(loose):
+    for line in _visual_lines(loose):
         parts = split_at_gaps(unspace_letters(line))
         # a cell's words are kept where they tell more than its text: several words, or
         # letters set with even spacing (a label's line)
@@ -397,6 +399,22 @@ def page_rows(view: PageView) -> list[Row]:
         row.in_margin = (row.top < margin or row.bottom > view.height - margin) and not any(
             _wraps_onto(above, row) for above in rows[max(0, i - 8):i])
     return rows
+
+
+def _visual_lines(words: list[Word]) -> list[list[Word]]:
+    """Words in visual lines, each left to right: a word goes on the line of the word above
+    it (by top) when their tops are within LINE_TOLERANCE, whatever the line's first word (a
+    row number set a little lower than its name, shrunk to two small lines, goes with the
+    name, though the next column's row on that line stands a little higher)."""
+    lines: list[list[Word]] = []
+    last_top = float("-inf")
+    for w in sorted(words, key=lambda w: (w["top"], w["x0"])):
+        if lines and w["top"] - last_top <= LINE_TOLERANCE:
+            lines[-1].append(w)
+        else:
+            lines.append([w])
+        last_top = w["top"]
+    return [sorted(line, key=lambda w: w["x0"]) for line in lines]
 
 
 def _spilled_into(w: Word, boxed: dict[Box, list[Word]]) -> bool:
@@ -523,7 +541,7 @@ def newspaper_order(page: Page, skip: Callable[[Row], bool],
     size = statistics.median(c.size for r in body for c in r.cells)
     # a ruled page stands in columns by its rules only (an empty column of a table is white)
     gutters = _rule_gutters(page.table_spans) if page.table_spans \
-        else _gutters(body, size, ends_a_line)
+        else _gutters(body, size, ends_a_line, goes_with_names)
     gutters = _labels_kept_with_names(gutters, body, goes_with_names)
     gutters = _sparse_labels_kept_with_names(gutters, body)
     if not gutters:
@@ -586,16 +604,21 @@ def _labels_kept_with_names(gutters: list[tuple[float, float]], body: list[Row],
                  if left <= c.x0 < g0 and not any(
                      d.x0 < g0 and d.x1 > g1 for d in r.cells)]  # rows across the gutter aside
         cells = [c for c in begun if c.x1 <= g0]
-        goes = [goes_with_names(c.text) or len(c.lines) > 1
-                and all(goes_with_names(line) for line in c.lines) for c in cells]
+        goes = [_goes_with_names(c, goes_with_names) for c in cells]
         printed = Counter(c.text for c in cells)
         if cells and all(g or printed[c.text] >= 2 for c, g in zip(cells, goes, strict=True)) \
                 and (any(goes) or any(goes_with_names(c.text) for c in begun)):
-            continue  # (a label wrapped: each of its lines, 「地　方　公　共」 / 「団　体」; a
-            # label the vocabulary lacks printed on each row of its group, beside known ones,
-            # which may reach into the white, 「大学・研究機関」 longer than 「民間事業者」)
+            continue  # (a label the vocabulary lacks printed on each row of its group, beside
+            # known ones, which may reach into the white: 「大学・研究機関」, 「民間事業者」)
         kept.append((g0, g1))
     return kept
+
+
+def _goes_with_names(cell: Cell, goes_with_names: Callable[[str], bool]) -> bool:
+    """The cell's text goes with the names right of it, or each of its lines does (a label
+    wrapped, 「地　方　公　共」 / 「団　体」)."""
+    return goes_with_names(cell.text) or len(cell.lines) > 1 \
+        and all(goes_with_names(line) for line in cell.lines)
 
 
 def _next_line(above: Row, row: Row, x: float, size: float) -> bool:
@@ -663,7 +686,9 @@ def _widest_strip(run: list[tuple[float, float, int]], depth: int) -> tuple[floa
 
 
 def _gutters(body: list[Row], size: float,
-             ends_a_line: Callable[[str], bool] = lambda text: False) -> list[tuple[float, float]]:
+             ends_a_line: Callable[[str], bool] = lambda text: False,
+             goes_with_names: Callable[[str], bool] = lambda text: False,
+             ) -> list[tuple[float, float]]:
     """White strips between columns of text (see :func:`newspaper_order`): runs of x where at
     most GUTTER_CROSSING_SHARE of the rows have text, narrowed to where the fewest have (a
     long name reaching into the gutter does not cross it)."""
@@ -737,14 +762,18 @@ def _gutters(body: list[Row], size: float,
     def last_column_begun(g: tuple[float, float]) -> bool:
         """Text right of the gutter on consecutive rows at the page's head only (below a
         heading or two), each with a cell starting where the others do (a category cell
-        beside one of them aside): the last column of a page set in columns, filled from the
-        top (by one entry, maybe: the readings across and down both stand to be checked)."""
-        right = [any(c.x0 >= g[0] for c in r.cells) for r in body]
-        on = [i for i, r in enumerate(right) if r]
+        beside one of them aside, or alone in its row, centred between two of them: a row of
+        texts that only ``goes_with_names`` is no row of names): the last column of a page set
+        in columns, filled from the top (by one entry, maybe: the readings across and down
+        both stand to be checked)."""
+        right = [[c for c in r.cells if c.x0 >= g[0]] for r in body]
+        on = [i for i, cells in enumerate(right) if cells]
         if not on or on[0] > 2 or not all(j == i + 1 or _next_line(body[i], body[j], g[0], size)
                                           for i, j in zip(on, on[1:], strict=False)):
             return False
-        starts = [[c.x0 for c in body[i].cells if c.x0 >= g[0]] for i in on]
+        starts = [[c.x0 for c in right[i]] for i in on
+                  if not all(_goes_with_names(c, goes_with_names) for c in right[i])] \
+            or [[c.x0 for c in right[i]] for i in on]
         return any(all(any(abs(x - y) <= 1 for y in row) for row in starts[1:])
                    for x in starts[0])
 

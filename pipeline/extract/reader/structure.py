@@ -395,7 +395,10 @@ class _State:
         self.prefecture_columns: list[float] = []
         self.label_row: Row | None = None  # a label alone in its row, read since the last row
         self.heading_row: Row | None = None  # the last row read as a category label
-        self.pitch: float | None = None  # the least distance between two rows of entries
+        # the least distance between two rows of entries, by the number of rows printed between
+        # them (a prefecture sub-heading on a line of its own), and the rows read since the last
+        self.pitches: dict[int, float] = {}
+        self.rows_since_previous = 0
 
     # -- bookkeeping ---------------------------------------------------------------------
     def role(self, row: Row, role: str) -> None:
@@ -528,6 +531,7 @@ class _State:
         self.heading_counts = facts.heading_counts
 
     def feed(self, row: Row) -> None:
+        self.rows_since_previous += 1
         if self.options.newspaper and row.starts and row.starts != self.page_column:
             if self.page_column:  # the page's next column, read down: no name of the column
                 self.col_starts, self.last_in_col = [], {}  # before goes on in it
@@ -633,24 +637,35 @@ class _State:
             self.grid_row(row)
         if not (self.options.centered_labels and self.reading.roles[-1][1] == "heading"):
             self.previous = row  # (not a category cell alone in its row, centred on its group:
-            # between a name and its wrapped line, as a known label's is)
+            self.rows_since_previous = 0  # between a name and its wrapped line, as a known
+            # label's is)
         self.label_row = None
 
     def takes_a_line(self, row: Row) -> bool:
         """Read as a heading over the rows below it (not centred on its group), a label alone
         in its row takes a line of its own: set between two rows of entries no further apart
         than rows are, it is a cell merged over the rows around it, centred on them, and this
-        reading is wrong about its group's first rows (a problem recorded)."""
+        reading is wrong about its group's first rows (a problem recorded). Where no two rows
+        of entries have stood with nothing between them yet (each under its prefecture
+        sub-heading), a label that alone stands between two rows takes a line if they are
+        about as far apart as two rows with a sub-heading's line between them."""
         previous, label_row = self.previous, self.label_row
+        between = self.rows_since_previous - 1  # rows printed between previous and row
         if previous is not None and previous.page == row.page and label_row is None:
             pitch = row.top - previous.top
             if pitch > 0 and (self.gap_threshold is None or pitch >= self.gap_threshold):
-                # rows apart (not a name's wrapped line), nothing between them
-                self.pitch = pitch if self.pitch is None else min(self.pitch, pitch)
+                # rows apart (not a name's wrapped line)
+                self.pitches[between] = min(self.pitches.get(between, pitch), pitch)
         if label_row is None or previous is None or previous.page != row.page \
-                or label_row.top < previous.top \
-                or self.pitch is None or row.top - previous.top >= 1.5 * self.pitch:
+                or label_row.top < previous.top:
             return True  # (a label above the row before it heads the page's next column)
+        distance = row.top - previous.top
+        if 0 not in self.pitches and between == 1 and 1 in self.pitches:
+            # (half a line less: a label's line may be set tighter than a sub-heading's)
+            if distance >= self.pitches[1] - 0.5 * (label_row.bottom - label_row.top):
+                return True
+        elif not self.pitches or distance >= 1.5 * min(self.pitches.values()):
+            return True
         self.problem(label_row, f"the category label {label_row.text!r} stands between two "
                      "rows of entries and takes no line of its own: a cell centred on its "
                      "group (merged over its rows), not a heading over the rows below it")
