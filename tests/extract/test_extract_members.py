@@ -423,6 +423,31 @@ def test_a_heading_after_rows_each_under_its_sub_heading_takes_a_line(
     assert read["category"].tolist() == ["local_government"] * 4 + ["company"] * 8
 
 
+def test_a_strip_of_numbers_and_a_lacked_label_goes_with_its_names_read_down(
+        tmp_path: Path) -> None:
+    # seed 720619, page 6: two blocks side by side, each a strip of row numbers, a label the
+    # vocabulary lacks centred on the group over two lines (「都道府県・市区」 / 「町村」, once
+    # in each block) and a prefecture printed once, left of the names: the strip goes with the
+    # names as a known label's does, no column of the page of its own (read down, the numbers
+    # stood apart from their names)
+    from reportlab.lib.pagesizes import A4, landscape
+
+    names = ["札幌市", "函館市", "小樽市", "旭川市", "室蘭市", "釧路市", "帯広市", "北見市",
+             "夕張市", "岩見沢市", "網走市", "留萌市", "苫小牧市", "稚内市", "美唄市", "芦別市"]
+    lines: list[tuple[float, float, str]] = []
+    for block, x in enumerate((42, 524)):
+        lines += [(x + 98, 60, "北海道"), (x + 26, 104, "都道府県・市区"), (x + 26, 116, "町村")]
+        for i in range(8):
+            lines += [(x, 60 + 17 * i, str(8 * block + i + 1)),
+                      (x + 148, 60 + 17 * i, names[8 * block + i])]
+    path = write_pdf(tmp_path / "strips.pdf", [_page(*lines)], landscape(A4))
+    down = [r for r in reader.readings_of(member_spec(SID), path) if r.options.newspaper]
+    assert down
+    for reading in down:  # (the label's lines read as entries, no reading centring cells)
+        assert [(e.number, e.fields["name"]) for e in reading.entries if e.number] == list(
+            enumerate(names, start=1))
+
+
 def test_a_label_lacked_never_shares_its_category_with_another(tmp_path: Path) -> None:
     # a text read as a label the vocabulary lacks whose entries read as a category another
     # heading of the list has: published, the entries under it carried that text as their

@@ -507,6 +507,14 @@ READ_EXACTLY: dict[tuple[str, int], str] = {
                          "/ 「団　体」)",
     ("members", 49557): "a row number set a little lower than its name shrunk to two small "
                         "lines, the next column's row a little higher: a line of its own",
+    ("members", 720619): "blocks side by side, each with a strip of row numbers and a lacked "
+                         "label centred on its group left of the names: read down, the strip "
+                         "a column of the page of its own",
+    ("members", 720989): "the same, three blocks, the lacked label (「自治体等」) printed on "
+                         "each row of its group",
+    ("members", 720923): "the same, a category column printing the lacked label on every row",
+    ("members", 618259): "the same, two blocks, each row's number in its name's cell",
+    ("members", 618209): "the same, on a page turned by /Rotate",
 }
 
 

@@ -636,9 +636,10 @@ class _State:
         else:
             self.grid_row(row)
         if not (self.options.centered_labels and self.reading.roles[-1][1] == "heading"):
-            self.previous = row  # (not a category cell alone in its row, centred on its group:
-            self.rows_since_previous = 0  # between a name and its wrapped line, as a known
-            # label's is)
+            # (not a category cell alone in its row, centred on its group: between a name and
+            # its wrapped line, as a known label's is)
+            self.previous = row
+            self.rows_since_previous = 0
         self.label_row = None
 
     def takes_a_line(self, row: Row) -> bool:

@@ -268,14 +268,20 @@ def _read_readings(
         labelled = shape.record and any(
             _labelled_cells(shape.vocabulary, r.own_cells) and kind_of(r, shape).header is None
             or _record_across(r) for r in rows)
+        page_read = _PageRead(number, rows, None, shape)
+        # a label the vocabulary lacks, printed as a category cell would be, goes with the names
+        # right of it as known labels do
+        lacked = page_read.rows_facts.category_texts
         columns = None if labelled else newspaper_order(
-            page, furniture, goes_with_names, lambda text: _is_count(shape.vocabulary, text))
+            page, furniture,
+            lambda text, lacked=lacked: goes_with_names(text) or key(text) in lacked,
+            lambda text: _is_count(shape.vocabulary, text))
         if columns is not None:  # a column's own row may stack a heading and a sub-heading
             columns = split_stacked_headings(columns, shape)
         if shape.record and any(_record_header([h[2] for h in kind_of(row, shape).header or []])
                                 for row in rows):
             columns = None  # a table of records is read row by row, whatever its gutters
-        page_read = _PageRead(number, rows, columns, shape)
+        page_read.columns = columns
         wanted = _features(rows, shape, page_read.rows_facts) | (
             {"newspaper"} if columns is not None else set())
         if not infer:
