@@ -513,8 +513,6 @@ READ_EXACTLY: dict[tuple[str, int], str] = {
     ("members", 720989): "the same, three blocks, the lacked label (「自治体等」) printed on "
                          "each row of its group",
     ("members", 720923): "the same, a category column printing the lacked label on every row",
-    ("members", 618259): "the same, two blocks, each row's number in its name's cell",
-    ("members", 618209): "the same, on a page turned by /Rotate",
 }
 
 

@@ -249,50 +249,6 @@ def test_a_strip_of_prefectures_and_labels_goes_with_the_names_right_of_it() -> 
     assert texts.index(["岩手県", "31名前村"]) > texts.index(["岩手県", "30名前町"])
 
 
-def test_a_strip_of_a_lacked_label_beside_known_ones_goes_with_the_names() -> None:
-    # seed 618259: a category printed on every row, in each of the page's two columns; the
-    # first 20 rows' label, 「学術研究機関」, one the vocabulary lacks: the strip was read as a
-    # column of the page, its labels apart from the names
-    words: list[Word] = []
-    for i in range(40):
-        top = 130.0 + 17 * i
-        label = "学術研究機関" if i < 20 else "地方公共団体"
-        words += [_word(label, 42, top=top), _word(f"{i + 1}名前大学", 114, top=top),
-                  _word("地方公共団体", 429, top=top), _word(f"{i + 41}名前村", 501, top=top)]
-    page = Page(1, page_rows(PageView(1, 842, 595, words)))
-    order = newspaper_order(page, lambda row: False, _is_label)
-    assert order is not None
-    texts = [[c.text for c in r.cells] for r in order]
-    assert texts[0] == ["学術研究機関", "1名前大学"]
-    assert texts[40] == ["地方公共団体", "41名前村"]
-    # seed 618209: the known label longer than the lacked one, reaching into the white
-    # between the strip and the names (a few rows across it: still a gutter)
-    short: list[Word] = []
-    for i in range(40):  # a row number a letter's width after the longer label
-        top = 130.0 + 17 * i
-        short += [_word("地方公共団体" if i < 5 else "事業者", 42, top=top),
-                  _word(f"{i + 1}名前大学", 105, top=top),
-                  _word("地方公共団体", 429, top=top), _word(f"{i + 41}名前村", 501, top=top)]
-    rows = page_rows(PageView(1, 842, 595, short))
-    for row in rows:  # the known label glued to the number, cut off as the reader does first
-        glued = row.cells[0]  # (structure.split_glued_cells)
-        if glued.text.startswith("地方公共団体") and glued.text != "地方公共団体":
-            rest = glued.text.removeprefix("地方公共団体")
-            row.cells[:1] = [replace(glued, text="地方公共団体", lines=("地方公共団体",), x1=96.0),
-                             replace(glued, text=rest, lines=(rest,), x0=105.0)]
-    page = Page(1, rows)
-    order = newspaper_order(page, lambda row: False, _is_label)
-    assert order is not None
-    assert [c.text for c in order[0].cells] == ["地方公共団体", "1名前大学"]
-    assert [c.text for c in order[5].cells] == ["事業者", "6名前大学"]
-    assert [c.text for c in order[40].cells] == ["地方公共団体", "41名前村"]
-    # a strip of texts repeated, none of them a label, number or prefecture, is a column
-    words = [{**w, "text": "学術研究機関"} if w["x0"] == 42 else w for w in words]
-    page = Page(1, page_rows(PageView(1, 842, 595, words)))
-    order = newspaper_order(page, lambda row: False, _is_label)
-    assert order is not None and [c.text for c in order[0].cells] == ["学術研究機関"]
-
-
 def test_a_strip_of_wrapped_labels_goes_with_the_names_right_of_it() -> None:
     # seed 2400025: a label the vocabulary lacks, set with even spacing, wrapped in the
     # category column (「地　方　公　共」 / 「団　体」): each line a label's, the whole none

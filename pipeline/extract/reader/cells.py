@@ -594,22 +594,16 @@ def newspaper_order(page: Page, skip: Callable[[Row], bool],
 def _labels_kept_with_names(gutters: list[tuple[float, float]], body: list[Row],
                             goes_with_names: Callable[[str], bool]) -> list[tuple[float, float]]:
     """The gutters less those right of a strip of row numbers, prefectures or labels only
-    (「1」 … at x 42, the names at x 68), or of these and texts printed again and again (a
-    label the vocabulary lacks on each row of its group, beside the known ones): white
-    between such a column and its names is no gutter between columns of the page."""
+    (「1」 … at x 42, the names at x 68): white between such a column and its names is no
+    gutter between columns of the page."""
     kept: list[tuple[float, float]] = []
     for g0, g1 in gutters:
         left = kept[-1][1] if kept else float("-inf")
-        begun = [c for r in body for c in r.cells
-                 if left <= c.x0 < g0 and not any(
+        cells = [c for r in body for c in r.cells
+                 if c.x0 >= left and c.x1 <= g0 and not any(
                      d.x0 < g0 and d.x1 > g1 for d in r.cells)]  # rows across the gutter aside
-        cells = [c for c in begun if c.x1 <= g0]
-        goes = [_goes_with_names(c, goes_with_names) for c in cells]
-        printed = Counter(c.text for c in cells)
-        if cells and all(g or printed[c.text] >= 2 for c, g in zip(cells, goes, strict=True)) \
-                and (any(goes) or any(goes_with_names(c.text) for c in begun)):
-            continue  # (a label the vocabulary lacks printed on each row of its group, beside
-            # known ones, which may reach into the white: 「大学・研究機関」, 「民間事業者」)
+        if cells and all(_goes_with_names(c, goes_with_names) for c in cells):
+            continue
         kept.append((g0, g1))
     return kept
 
