@@ -338,3 +338,39 @@ def test_the_last_place_of_several_wrapped_onto_a_place_is_one_place() -> None:
     apart = Entry({"area": "港区、武蔵村山市"}, None, None, None, 1, 1, 100.0)
     _append_field(shape, apart, "area", "原村")  # a place of its own after a whole name
     assert apart.items["area"] == ("港区、武蔵村山市", "原村")
+
+
+@pytest.mark.parametrize("others, read", [
+    # seed 533220: the list joins a joint proposal's places with 「・」 and prints its places
+    # after their prefecture: 「鹿児島県」 / 「南大隅町」 is one place wrapped (it was published
+    # as 鹿児島県 and 南大隅町 proposing together, exit 0)
+    ([("群馬県・館林市・吉岡町",)], "鹿児島県南大隅町"),
+    ([("北海道弟子屈町",)], "鹿児島県南大隅町"),
+    # a list printing joint proposals one bare name per line: the prefecture is a proposer
+    ([("北海道", "更別村", "岩見沢市")], ("鹿児島県", "南大隅町")),
+    # nothing, or both ways, to tell by: not guessed
+    ([("猪苗代町",)], None),
+    ([("北海道", "更別村", "岩見沢市"), ("群馬県・館林市",)], None),
+])
+def test_a_prefecture_then_its_own_on_two_lines_is_read_as_the_list_prints_places(
+        others: list[tuple[str, ...]], read: str | tuple[str, ...] | None) -> None:
+    from pipeline.extract.reader import Entry
+    from pipeline.extract.reader.structure import Options, _State
+
+    state = _State(mlit.shape(), Options())
+    for n, names in enumerate(others, start=1):
+        items = {"municipality": names} if len(names) > 1 else {}
+        state.reading.entries.append(Entry({"municipality": "・".join(names)}, "priority",
+                                           None, None, n, 1, 10.0 * n, items))
+    pair = Entry({"municipality": "鹿児島県・南大隅町"}, "priority", None, None, 9, 2, 100.0,
+                 {"municipality": ("鹿児島県", "南大隅町")})
+    state.reading.entries.append(pair)
+    reading = state.finish()
+    if read is None:
+        assert reading.problems and "not guessed" in reading.problems[0].describe()
+        assert reading.problems[0].page == 2
+    elif isinstance(read, str):
+        assert not reading.problems and pair.fields["municipality"] == read
+        assert "municipality" not in pair.items
+    else:
+        assert not reading.problems and pair.items["municipality"] == read

@@ -52,6 +52,9 @@ KNOWN_WRONG: dict[str, dict[str, str]] = {"members": {}, "mlit_model": {}, "cao"
 # sample (N=500 members, N=300 the others, 2026-12-05), each with what went wrong; each is now
 # read exactly or refused, never wrong (test_once_wrong_seeds_are_never_wrong_again).
 ONCE_WRONG: dict[tuple[str, int, str], str] = {
+    ("mlit_model", 533220, ""): "a prefixed place wrapped after its prefecture (「鹿児島県」 / "
+                                "「南大隅町」) in a list joining joint proposals with 「・」: "
+                                "published as two proposers",
     ("members", 497285, ""): "a reading opened on page 2 kept page 1 read without it "
                              "(row numbers glued to 48 names)",
     ("members", 497180, ""): "a name's last line (「2」) at the page's foot read as a page number",

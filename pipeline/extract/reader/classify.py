@@ -181,6 +181,22 @@ def is_list_of_local_governments(lines: tuple[str, ...]) -> bool:
     return not any(wraps_into_one(a, b) for a, b in zip(lines, lines[1:], strict=False))
 
 
+def prefecture_then_its_own(lines: tuple[str, ...]) -> bool:
+    """Two lines, a prefecture and then a local government in it printed bare (鹿児島県 /
+    南大隅町): one name wrapped after its prefecture, or the prefecture and the municipality
+    proposing together. The lines alone cannot tell; the list's other places can."""
+    if len(lines) != 2 or prefecture(lines[0]) is None:
+        return False
+    found = local_government(lines[1])
+    return found is not None and found[0] is None and in_prefecture(lines[1], key(lines[0])) is True
+
+
+def prefixed(text: str) -> bool:
+    """A local government printed after its prefecture on one line (北海道弟子屈町)."""
+    found = local_government(text)
+    return found is not None and found[0] is not None
+
+
 def wraps_into_one(first: str, second: str) -> bool:
     """Two printed lines that are one local government's name wrapped (札幌市 / 中央区); a
     prefecture on a line of its own before a municipality is one of a list (広島県 / 府中町

@@ -1090,8 +1090,9 @@ class _State:
                 if number is not None:
                     head = self.split_number(lines[0])[1]
                     lines = (head, *lines[1:]) if head else lines[1:]
-            if role in shape.list_roles and classify.is_list_of_local_governments(lines):
-                items[role] = lines
+            if role in shape.list_roles and (classify.is_list_of_local_governments(lines)
+                                             or classify.prefecture_then_its_own(lines)):
+                items[role] = lines  # (a prefecture then its own: see settle_prefecture_lines)
                 fields[role] = "・".join(lines)
             else:
                 fields[role] = printed
@@ -1213,6 +1214,7 @@ class _State:
         prefecture only where the list shows that convention (see the module docstring)."""
         self.settle_centered()
         self.settle_proposers()
+        self.settle_prefecture_lines()
         self.drop_prefectures_of_other_categories()
         # the same prefecture printed on two rows in a row of one column of one page (printed
         # again at the top of a page, of the page's next column, or in the next group of
@@ -1232,6 +1234,39 @@ class _State:
             if not (once_per_group and _names_one_local_government(entry, self.shape)):
                 entry.prefecture, entry.prefecture_carried = None, False
         return self.reading
+
+    def settle_prefecture_lines(self) -> None:
+        """A place printed on two lines, a prefecture and then a local government in it
+        (「鹿児島県」 / 「南大隅町」), is one name wrapped after its prefecture where the list
+        prints its places so (another place on one line after its prefecture, 北海道弟子屈町) or
+        joins a joint proposal's places with a separator (群馬県・館林市・吉岡町); it is two
+        proposers where the list prints joint proposals one bare name per line. Neither, or
+        both: not guessed, a problem."""
+        roles = tuple(dict.fromkeys((self.shape.place_role, *self.shape.list_roles)))
+        entries = self.reading.entries
+        pairs = [(e, r) for e in entries for r in roles
+                 if classify.prefecture_then_its_own(e.items.get(r, ()))]
+        if not pairs:
+            return
+        printed = [(e.items[r] if r in e.items else (e.fields[r],))
+                   for e in entries for r in roles if e.fields.get(r)
+                   and not classify.prefecture_then_its_own(e.items.get(r, ()))]
+        one_line = [names[0] for names in printed if len(names) == 1]
+        wrapped = any(_SEPARATORS_RE.search(key(t)) for t in one_line) \
+            or any(classify.prefixed(n) for names in printed for n in names)
+        listed = any(len(names) > 1 and not any(classify.prefixed(n) for n in names)
+                     for names in printed)
+        for entry, role in pairs:
+            lines = entry.items[role]
+            if wrapped and not listed:
+                del entry.items[role]
+                entry.fields[role] = join_wrapped(lines)
+            elif not (listed and not wrapped):
+                self.reading.problems.append(Problem(
+                    f"{' / '.join(lines)!r}, a prefecture and then a local government in it on "
+                    "two lines, is one place wrapped or two proposers, and the list prints "
+                    "its other places " + ("both ways" if wrapped else "neither way") +
+                    ": not guessed", entry.page))
 
     def settle_proposers(self) -> None:
         """The text beside an entry's place and project that no header or label named, with
