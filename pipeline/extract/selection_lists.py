@@ -55,8 +55,11 @@ def check_place(entry: Entry, roles: Iterable[str]) -> str | None:
     place = entry.fields[role]
     if role != roles[0] and not (classify.is_local_government(place)
                                  or classify.begins_with_local_government(place)):
+        # (or a place wrapped, 「山陽小野田」 / 「市（山口県）」, its two lines glued to the project
+        # beside them: a prefecture in brackets after a local government's end)
         glued = next((v for r, v in entry.fields.items() if v and r != role and
-                      not classify.is_place(v) and classify.begins_with_local_government(v)), None)
+                      not classify.is_place(v) and (classify.begins_with_local_government(v)
+                                                    or _ends_a_place_in_brackets(v))), None)
         if glued is not None:
             return (f"{place!r} is read as the place ({role}), no {roles[0]} being read, and "
                     f"{glued!r} begins with one: a place and a project glued together?")
@@ -79,6 +82,16 @@ def check_place(entry: Entry, roles: Iterable[str]) -> str | None:
                 return (f"{name!r} is printed under the prefecture {entry.prefecture!r} but no "
                         "local government of that name lies in it")
     return None
+
+
+def _ends_a_place_in_brackets(text: str) -> bool:
+    """A text holding a local government's end and its prefecture in brackets (「…市（山口県）」):
+    a place's wrapped last line read into another field."""
+    return any(classify.prefecture(m[1]) is not None and m.start() > 0
+               for m in _PREFECTURE_IN_BRACKETS_RE.finditer(key(text)))
+
+
+_PREFECTURE_IN_BRACKETS_RE = re.compile(r"[市区町村][（(]([^）)]+)[）)]")
 
 
 def _wrapped_end_elsewhere(entry: Entry, role: str, name: str) -> str | None:

@@ -374,3 +374,22 @@ def test_a_prefecture_then_its_own_on_two_lines_is_read_as_the_list_prints_place
         assert "municipality" not in pair.items
     else:
         assert not reading.problems and pair.items["municipality"] == read
+
+
+@pytest.mark.parametrize("project, refused", [
+    # seed 592545: 「山陽小野田」 / 「市（山口県）」 glued to the project beside it, the target
+    # area 「全域」 read as the place: published with its place 全域 and no prefecture, exit 0
+    ("山陽小野田山陽小野田スマートシティ推進事業市（山口県）", True),
+    ("山陽小野田スマートシティ推進事業", False),  # a project named after its place
+])
+def test_a_place_wrapped_into_the_project_leaves_no_place_in_the_target_area(
+        project: str, refused: bool) -> None:
+    from pipeline.extract import selection_lists
+    from pipeline.extract.reader import Entry
+
+    entry = Entry({"project": project, "target_area": "全域"}, "priority", None, None, 32, 2,
+                  100.0)
+    error = selection_lists.check_place(entry, mlit.PLACE_ROLES[:2])
+    assert (error is not None) is refused, error
+    if refused:
+        assert "glued together" in error  # type: ignore[operator]

@@ -55,6 +55,9 @@ ONCE_WRONG: dict[tuple[str, int, str], str] = {
     ("mlit_model", 533220, ""): "a prefixed place wrapped after its prefecture (「鹿児島県」 / "
                                 "「南大隅町」) in a list joining joint proposals with 「・」: "
                                 "published as two proposers",
+    ("mlit_model", 592545, ""): "a place wrapped (「山陽小野田」 / 「市（山口県）」) glued to the "
+                                "project beside it: published with the target area 「全域」 "
+                                "as its place",
     ("members", 497285, ""): "a reading opened on page 2 kept page 1 read without it "
                              "(row numbers glued to 48 names)",
     ("members", 497180, ""): "a name's last line (「2」) at the page's foot read as a page number",
