@@ -282,12 +282,11 @@ def numbered_headings(rows: list[Row], shape: Shape) -> set[str]:
     forms = {_numbering_form(c.text, shape) for c in alone if shape.label(c.text) is not None}
     found: set[str] = set()
     for form in forms - {None}:
-        numbered = [c for row in rows for c in row.own_cells if shape.label(c.text) is None
-                    and _numbering_form(c.text, shape) == form]
-        if len(numbered) < NUMBERED_HEADINGS_MAX and all(
-                len(row.own_cells) == 1 for row in rows for c in row.own_cells
-                if any(c is n for n in numbered)):
-            found |= {key(c.text) for c in numbered
+        numbered = [(row, c) for row in rows for c in row.own_cells
+                    if shape.label(c.text) is None and _numbering_form(c.text, shape) == form]
+        if len(numbered) < NUMBERED_HEADINGS_MAX \
+                and all(len(row.own_cells) == 1 for row, _ in numbered):
+            found |= {key(c.text) for _, c in numbered
                       if could_be_label(shape.vocabulary.strip(c.text)[0], shape)}
     return found
 
@@ -1261,7 +1260,7 @@ class _State:
             if wrapped and not listed:
                 del entry.items[role]
                 entry.fields[role] = join_wrapped(lines)
-            elif not (listed and not wrapped):
+            elif wrapped or not listed:  # (listed alone: two proposers, kept)
                 self.reading.problems.append(Problem(
                     f"{' / '.join(lines)!r}, a prefecture and then a local government in it on "
                     "two lines, is one place wrapped or two proposers, and the list prints "
