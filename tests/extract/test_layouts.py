@@ -229,6 +229,32 @@ def test_once_wrong_seeds_are_never_wrong_again(case: tuple[str, int, str],
     assert result.outcome in allowed, (ONCE_WRONG[case], result.detail)
 
 
+# Negative variants of exactly read samples whose refusal named neither category touched (a
+# `make layouts` run, N=500 members, 2026-12-07), each with what the refusal named instead:
+# each now names the entry moved and its category (test_once_unnamed_variants_are_named).
+ONCE_UNNAMED: dict[tuple[str, int, str], str] = {
+    ("members", 843971, "move"): "a company moved under a label the vocabulary lacks "
+                                 "(大学等研究機関): the label read as a second company label",
+    ("members", 843990, "move"): "a reading whose numbering breaks (rows read across a page "
+                                 "set in columns), over the one refused for 鳥取県 alone",
+    ("members", 844022, "move"): "a numbering break, over the reading refused for 警察庁 alone",
+    ("members", 844040, "move"): "a numbering break, over the reading refused for 香川県 alone",
+    ("members", 844247, "move"): "a numbering break, over the reading refused for the company "
+                                 "moved under the local governments alone",
+}
+
+
+@pytest.mark.slow  # each draws and reads a whole list
+@pytest.mark.parametrize("case", sorted(ONCE_UNNAMED), ids=lambda c: f"{c[0]}-{c[1]}{c[2]}")
+def test_once_unnamed_variants_are_named(case: tuple[str, int, str], tmp_path: Path) -> None:
+    """Refused, naming a category touched, the file and the page (issue 18, Done when)."""
+    kind, seed, variant = case
+    assert evaluate(make_sample(kind, seed), tmp_path).outcome == "exact"
+    result = evaluate(make_sample(kind, seed), tmp_path, variant)
+    assert result.outcome == "refused" and not result.unnamed, (ONCE_UNNAMED[case],
+                                                                 result.unnamed, result.detail)
+
+
 # Seeds beyond the fixed sample that were refused and are read exactly now, each with what the
 # reader lacked (fresh seeds of the fifth and sixth sittings, 2026-12-05): each fix stays proven
 # on the layout that showed it to be needed.

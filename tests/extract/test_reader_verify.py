@@ -5,6 +5,7 @@ that the check under test is the only one they differ by."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,11 +13,11 @@ import pytest
 from pipeline.announced import MemberComposition
 from pipeline.errors import SourceError
 from pipeline.extract.mlit_scpf_members import member_spec
-from pipeline.extract.reader.structure import Entry, Options, Reading
+from pipeline.extract.reader.structure import Entry, Heading, Options, Reading
 from pipeline.extract.reader.verify import choose
 
 
-def _entry(name: str, category: str, top: float) -> Entry:
+def _entry(name: str, category: str | None, top: float) -> Entry:
     return Entry(fields={"name": name}, category=category, label=None, prefecture=None,
                  number=None, page=1, top=top)
 
@@ -159,3 +160,67 @@ def test_a_reading_near_the_total_but_far_in_its_categories_is_not_the_one_named
     with pytest.raises(SourceError) as raised:
         choose([far, near], spec, Path("list.pdf"))
     assert "'小樽市' is printed under" in str(raised.value)
+
+
+def _numbered(name: str, category: str, number: int, top: float) -> Entry:
+    return Entry(fields={"name": name}, category=category, label=None, prefecture=None,
+                 number=number, page=1, top=top)
+
+
+def test_a_reading_whose_only_fault_is_an_entry_moved_is_named_over_a_numbering_break() -> None:
+    # seed 843990 of the generated layouts, 鳥取県 moved under the ministries: the reading
+    # that read the list right (its numbering holding) was refused for 鳥取県 alone, but a
+    # reading whose numbering breaks was named as the nearest, and the refusal named neither
+    # the entry nor its category
+    spec = member_spec("mlit_scpf_members", _composition(local_government=3, company=2))
+    moved = Reading(Options(), entries=[
+        _numbered("札幌市", "local_government", 1, 10.0),
+        _numbered("函館市", "local_government", 2, 20.0),
+        _numbered("株式会社テストA", "company", 1, 30.0),
+        _numbered("小樽市", "company", 2, 40.0),
+        _numbered("株式会社テストB", "company", 3, 50.0)])
+    broken = Reading(Options(newspaper=True), entries=[
+        _numbered("札幌市", "local_government", 1, 10.0),
+        _numbered("小樽市", "local_government", 2, 40.0),
+        _numbered("函館市", "local_government", 3, 20.0),
+        _numbered("株式会社テストA", "company", 1, 30.0),
+        _numbered("株式会社テストB", "company", 3, 50.0)])
+    with pytest.raises(SourceError) as raised:
+        choose([broken, moved], spec, Path("list.pdf"))
+    said = str(raised.value)
+    assert "'小樽市' is printed under" in said and "the numbering breaks" not in said
+    assert "local_government short by 1 (2 of 3)" in said and "company long by 1 (3 of 2)" in said
+
+
+def _lacked_label_reading(moved_in: str) -> Reading:
+    companies = Heading("company", "企業等", None, 1, index=0)
+    lacked = Heading("", "大学等研究機関", None, 1, inferred=True, index=1)
+    entries = [_entry("株式会社テストA", "company", 10.0)]
+    for n, name in enumerate(("東京大学", "京都大学", "大阪大学", moved_in)):
+        entries.append(replace(_entry(name, None, 30.0 + 10 * n), section=1))
+    return Reading(Options(infer_labels=True), entries=entries, headings=[companies, lacked])
+
+
+@pytest.mark.parametrize("counts", [dict(company=2, university_research=3),
+                                    dict(company=1, university_research=4)],
+                         ids=["moved", "counts_as_read"])
+def test_an_entry_of_another_category_under_a_lacked_label_is_named(counts: dict) -> None:
+    # seed 843971, a company moved under 大学等研究機関 (a label the vocabulary lacks): its
+    # entries then said no single category, so the label read as a company label beside 企業等
+    # and the refusal named neither the entry nor its category. Now the label reads as what
+    # all its other entries say and the odd one is refused by name, even where the counts
+    # as read match an announced composition.
+    spec = member_spec("mlit_scpf_members", _composition(**counts))
+    with pytest.raises(SourceError) as raised:
+        choose([_lacked_label_reading("株式会社テストさくら")], spec, Path("list.pdf"))
+    said = str(raised.value)
+    assert "'株式会社テストさくら' is printed under '大学等研究機関' (read as " \
+           "university_research, as the other 3 entries under it say) but reads as company" \
+           in said
+
+
+def test_a_lacked_label_over_entries_of_one_category_is_inferred() -> None:
+    spec = member_spec("mlit_scpf_members", _composition(company=1, university_research=4))
+    kept = choose([_lacked_label_reading("名古屋大学")], spec, Path("list.pdf"))
+    assert [e.category for e in kept.entries] == ["company"] + ["university_research"] * 4
+    assert "read as university_research from the 4 entries" in kept.notes[0]

@@ -75,8 +75,17 @@ RUNNING_NUMBERS_MIN = 3
 TOTAL_MISSED_PER_ENTRY = 100
 TOTAL_MISSED_MAX = 9_000
 # A refusal says how its reading's counts per category are off when they are off by at most
-# this many entries in all (an entry or two missing or moved; beyond, a page misread).
+# this many entries in all (an entry or two missing or moved; beyond, a page misread). So
+# many entries, at most, under a category they do not fit (a content check refuses them) make
+# a reading near, when every other check holds.
 PER_CATEGORY_NEAR = 3
+# How far a reading refused for entries under a category they do not fit is: near, further
+# than a total missed by an entry (600: that reading read all else as the list prints it) and
+# nearer than other failed content checks, its counts' distance added; otherwise as far as
+# they are. (Where the list is numbered, a reading its numbering confirms is nearer than any
+# it does not, whatever their distances: see ``choose``.)
+MISPLACED_NEAR = 700
+MISPLACED_FAR = 1_000
 
 
 @dataclass(frozen=True)
@@ -386,24 +395,37 @@ def judge(reading: Reading, spec: ListSpec) -> Verdict:
                          header_word.page)
         verdict.distance = 5_000
         return verdict
-    if not _infer(verdict, spec):
+    misplaced: list[tuple[Entry, str]] = []  # entries under a category they do not fit
+    if not _infer(verdict, spec, misplaced):
         return verdict
     if spec.check is not None:
-        for entry in reading.entries:
-            message = spec.check(entry)
-            if message is not None:
-                verdict.error = (message, entry.page)
-                verdict.distance = 1_000
-                return verdict
-    if not _place_alone(verdict, spec):
-        return verdict
-    if not _numbering(verdict):
-        return verdict
-    if not _stated_total(verdict, spec):
-        return verdict
+        misplaced += [(e, message) for e in reading.entries
+                      if (message := spec.check(e)) is not None]
+    if len(misplaced) > PER_CATEGORY_NEAR:
+        return _misplaced(verdict, misplaced, spec, near=False)
+    if not (_place_alone(verdict, spec) and _numbering(verdict)
+            and _stated_total(verdict, spec)):
+        return _misplaced(verdict, misplaced, spec, near=False) if misplaced else verdict
     _counts(verdict, spec)
+    if misplaced:
+        return _misplaced(verdict, misplaced, spec, near=True)
     if verdict.ok:  # (asked last: it fails only a reading that would pass otherwise)
         _no_row_numbers_in_names(verdict)
+    return verdict
+
+
+def _misplaced(verdict: Verdict, misplaced: list[tuple[Entry, str]], spec: ListSpec,
+               near: bool) -> Verdict:
+    """A reading refused for entries under a category they do not fit, by the first of
+    them. Near (``near`` and its counts near an announced composition): every other check
+    holds, so the list most likely prints those entries there (an entry moved)."""
+    entry, message = misplaced[0]
+    verdict.error = (message, entry.page)
+    verdict.counts_error, verdict.matched = False, None
+    off = (_nearest(Counter(e.category for e in verdict.reading.entries), spec)[0]
+           if spec.expected else 0)
+    verdict.distance = (MISPLACED_NEAR + off if near and off <= PER_CATEGORY_NEAR
+                        else MISPLACED_FAR)
     return verdict
 
 
@@ -481,11 +503,12 @@ def _entry_text(entry: Entry) -> str:
     return " ".join(v for v in entry.fields.values() if v)
 
 
-def _infer(verdict: Verdict, spec: ListSpec) -> bool:
+def _infer(verdict: Verdict, spec: ListSpec, misplaced: list[tuple[Entry, str]]) -> bool:
     """Categories of headings the vocabulary lacks, from their entries: from all the
     entries under the same printed label together (a label stands for one category wherever
     it is printed, so that a local government printed under 府省庁・経済団体 is one there,
-    not the category of a section of its own)."""
+    not the category of a section of its own). Where all but a few of them say one category
+    no other heading holds, the label is read as that one and the few join ``misplaced``."""
     reading = verdict.reading
     sections: dict[str, set[int]] = {}
     for heading in reading.headings:
@@ -518,6 +541,10 @@ def _infer(verdict: Verdict, spec: ListSpec) -> bool:
             )
             verdict.distance = 2_000
             return False
+        taken = {h.category for h in reading.headings if h.printed != heading.printed}
+        if (category is None or category in taken) and entries:
+            category = _all_but_a_few(heading.printed, entries, spec, taken, misplaced) \
+                or category
         if category is None:
             verdict.error = (
                 f"the heading {heading.printed!r} is no category label of "
@@ -526,9 +553,9 @@ def _infer(verdict: Verdict, spec: ListSpec) -> bool:
             )
             verdict.distance = 2_000
             return False
-        other = next((h.printed for h in reading.headings
-                      if h.category == category and h.printed != heading.printed), None)
-        if other is not None:
+        if category in taken:
+            other = next(h.printed for h in reading.headings
+                         if h.category == category and h.printed != heading.printed)
             # one category, two labels: a label the vocabulary lacks never shares its category
             # with another (a name's text read as a label would publish both wrong)
             verdict.error = (
@@ -547,6 +574,27 @@ def _infer(verdict: Verdict, spec: ListSpec) -> bool:
             f"under it wherever it is printed (add a `label` row: {heading.printed},{category})"
         )
     return True
+
+
+def _all_but_a_few(printed: str, entries: list[Entry], spec: ListSpec, taken: set[str | None],
+                   misplaced: list[tuple[Entry, str]]) -> str | None:
+    """The category all but at most PER_CATEGORY_NEAR of a lacked label's entries say, each
+    on its own, where no other heading holds it; the others join ``misplaced`` (an entry
+    printed under the label from another category: refused, naming it, never published)."""
+    assert spec.infer is not None
+    alone = [spec.infer([e]) for e in entries]
+    most, _ = Counter(alone).most_common(1)[0]
+    few = [(e, said) for e, said in zip(entries, alone, strict=True) if said != most]
+    if most is None or most in taken or not few or len(few) > PER_CATEGORY_NEAR \
+            or 2 * len(few) >= len(entries) \
+            or spec.infer([e for e, said in zip(entries, alone, strict=True) if said == most]) \
+            != most:
+        return None
+    misplaced += [(e, f"{_entry_text(e)!r} is printed under {printed!r} (read as "
+                      f"{spec.name(most)}, as the other {len(entries) - len(few)} entries "
+                      f"under it say) but reads as {spec.name(said)}: an entry of another "
+                      "category?") for e, said in few]
+    return most
 
 
 def _place_alone(verdict: Verdict, spec: ListSpec) -> bool:
@@ -752,7 +800,9 @@ def choose(readings: list[Reading], spec: ListSpec, path: Path) -> ListReading:
     verdicts = [judge(r, spec) for r in readings]
     passing = [v for v in verdicts if v.ok]
     if not passing:
-        best = min(verdicts, key=lambda v: v.distance)
+        # the printed numbering confirms a reading's order, failing or not: a reading that
+        # holds it is nearer than one that breaks it (a page's columns read across)
+        best = min(verdicts, key=lambda v: (not v.numbered, v.distance))
         message, page = best.error  # type: ignore[misc]
         others = len(verdicts) - 1
         raise SourceError(
