@@ -10,6 +10,7 @@ asserted per kind against what today's extractors achieve (``EXACT_AT_LEAST``).
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from dataclasses import replace
@@ -18,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from pipeline.debug import debug_text
 from tests.conftest import REPO
 from tests.layouts import adapter, sampler
 from tests.layouts.compare import MemberRow, SelectionRow, difference
@@ -247,12 +249,17 @@ ONCE_UNNAMED: dict[tuple[str, int, str], str] = {
 @pytest.mark.slow  # each draws and reads a whole list
 @pytest.mark.parametrize("case", sorted(ONCE_UNNAMED), ids=lambda c: f"{c[0]}-{c[1]}{c[2]}")
 def test_once_unnamed_variants_are_named(case: tuple[str, int, str], tmp_path: Path) -> None:
-    """Refused, naming a category touched, the file and the page (issue 18, Done when)."""
+    """Refused, naming a category touched, the file and the page (issue 18, Done when); and
+    `pipeline debug` shows the reading the refusal names."""
     kind, seed, variant = case
     assert evaluate(make_sample(kind, seed), tmp_path).outcome == "exact"
     result = evaluate(make_sample(kind, seed), tmp_path, variant)
     assert result.outcome == "refused" and not result.unnamed, (ONCE_UNNAMED[case],
                                                                  result.unnamed, result.detail)
+    named = re.search(r"\(reading: ([^;]+);", result.detail)
+    assert named is not None and result.path is not None, result.detail
+    shown = debug_text("mlit_scpf_members", result.path) or [""]
+    assert shown[0].startswith(f"reading closest (refused): {named.group(1)}: "), shown[0]
 
 
 # Seeds beyond the fixed sample that were refused and are read exactly now, each with what the

@@ -39,6 +39,7 @@ from pipeline.extract.reader.verify import (
     Verdict,
     choose,
     judge,
+    nearest,
     read_readings,
 )
 from pipeline.extract.reader.vocabulary import Label, Vocabulary, load_vocabulary
@@ -83,7 +84,7 @@ def explain(spec: ListSpec, path: Path, pages: list[int] | None = None) -> list[
     each printed row of the pages asked for, then why each other reading was refused."""
     verdicts = [judge(r, spec) for r in readings_of(spec, Path(path))]
     passing = [v for v in verdicts if v.ok]
-    shown = passing[0] if passing else min(verdicts, key=lambda v: v.distance)
+    shown = passing[0] if passing else nearest(verdicts)
     out = [
         f"reading {'kept' if passing else 'closest (refused)'}: {shown.reading.options.describe()}"
         + ("" if shown.ok else f": {shown.error[0]} (page {shown.error[1]})")  # type: ignore[index]

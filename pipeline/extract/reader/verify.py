@@ -83,7 +83,7 @@ PER_CATEGORY_NEAR = 3
 # than a total missed by an entry (600: that reading read all else as the list prints it) and
 # nearer than other failed content checks, its counts' distance added; otherwise as far as
 # they are. (Where the list is numbered, a reading its numbering confirms is nearer than any
-# it does not, whatever their distances: see ``choose``.)
+# it does not, whatever their distances: see ``nearest``.)
 MISPLACED_NEAR = 700
 MISPLACED_FAR = 1_000
 
@@ -800,9 +800,7 @@ def choose(readings: list[Reading], spec: ListSpec, path: Path) -> ListReading:
     verdicts = [judge(r, spec) for r in readings]
     passing = [v for v in verdicts if v.ok]
     if not passing:
-        # the printed numbering confirms a reading's order, failing or not: a reading that
-        # holds it is nearer than one that breaks it (a page's columns read across)
-        best = min(verdicts, key=lambda v: (not v.numbered, v.distance))
+        best = nearest(verdicts)
         message, page = best.error  # type: ignore[misc]
         others = len(verdicts) - 1
         raise SourceError(
@@ -836,6 +834,13 @@ def choose(readings: list[Reading], spec: ListSpec, path: Path) -> ListReading:
     chosen = next(iter(distinct.values()))
     assert chosen.matched is not None
     return ListReading(chosen.reading.entries, chosen.matched, chosen, verdicts, chosen.notes)
+
+
+def nearest(verdicts: list[Verdict]) -> Verdict:
+    """The refused reading that came closest, the one a refusal names. The printed numbering
+    confirms a reading's order, failing or not: a reading that holds it is nearer than one
+    that breaks it (a page's columns read across), whatever their distances."""
+    return min(verdicts, key=lambda v: (not v.numbered, v.distance))
 
 
 def _show(rows: list[tuple]) -> str:
