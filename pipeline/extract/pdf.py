@@ -23,8 +23,8 @@ import pdfplumber
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdftypes import resolve1
 from pdfplumber.page import Page
-from pdfplumber.utils import extract_words
 from pdfplumber.utils.exceptions import PdfminerException
+from pdfplumber.utils.text import WordExtractor
 
 from pipeline.errors import SourceError
 
@@ -356,7 +356,7 @@ def _read_page(
     edges, shades = rules_and_shades(page)
     chars, invisible = clean_chars(page.chars, box, shades=shades)
     words = []
-    for w in extract_words(chars, return_chars=True, **WORD_SETTINGS):
+    for w in words_of_lines(chars):
         inked = [c for c in w.pop("chars") if not c["text"].isspace()]
         if inked:  # a word's blanks kept inside it; those at its ends are no part of it
             # (a label centred by a leading 「　」 would otherwise reach the number beside it)
@@ -380,6 +380,40 @@ def _read_page(
         invisible_chars=invisible,
         shades=shades,
     )
+
+
+# How far back among the words made, at most, a word's first part is looked for (the words of
+# other lines between them: a few columns' worth).
+REJOIN_LOOKBACK = 24
+
+
+def words_of_lines(chars: list[dict[str, Any]]) -> list[Word]:
+    """pdfplumber's words (``WORD_SETTINGS``, each with its ``chars``), each one line's. Its line
+    clustering chains tops within ``y_tolerance`` across the page: columns set a few points
+    lower each (a page set in columns, 871.6 / 874.6 / 877.6 / 880.6) join a name's line and
+    its wrapped line below (883.6) into one, whose characters, sorted left to right, cut the
+    name wherever the line below has one (「ＴＥ」「会」「Ｓ」「社」「Ｔスマート…」). The parts
+    are joined again wherever pdfplumber itself would have: the first character of a part
+    goes on from the last of an earlier part of its line, no word of that line between them."""
+    extractor = WordExtractor(**WORD_SETTINGS)
+    tolerance = WORD_SETTINGS["y_tolerance"]
+    parts: list[list[dict[str, Any]]] = []
+    for _, word_chars in extractor.iter_extract_tuples(chars):
+        first = word_chars[0]
+        for back in range(len(parts) - 1, max(-1, len(parts) - 1 - REJOIN_LOOKBACK), -1):
+            last = parts[back][-1]
+            if abs(last["top"] - first["top"]) > tolerance:
+                continue  # a word of another line, its characters sorted in between
+            # (two parts of a line pdfplumber split itself begin a new word again here)
+            if first["upright"] and last["upright"] and not extractor.char_begins_new_word(
+                    last, first, "ltr", WORD_SETTINGS["x_tolerance"], tolerance):
+                parts[back] = parts[back] + word_chars
+                break
+            parts.append(word_chars)
+            break
+        else:
+            parts.append(word_chars)
+    return [{**extractor.merge_chars(part), "chars": part} for part in parts]
 
 
 # A filled rectangle this thin (points) is drawn as a rule, not as shading.

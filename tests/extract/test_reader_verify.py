@@ -224,3 +224,20 @@ def test_a_lacked_label_over_entries_of_one_category_is_inferred() -> None:
     kept = choose([_lacked_label_reading("名古屋大学")], spec, Path("list.pdf"))
     assert [e.category for e in kept.entries] == ["company"] + ["university_research"] * 4
     assert "read as university_research from the 4 entries" in kept.notes[0]
+
+
+def test_a_reading_off_a_heading_count_and_further_off_the_list_is_not_the_one_named() -> None:
+    # seed 46389, 総務省 dropped: a reading across a page set in columns read a ministry among
+    # the companies, so that 企業 (304) held 305; it was as near (one entry off its heading) as
+    # the reading that read the page right, one ministry short, and was named first
+    spec = member_spec("mlit_scpf_members", _composition(company=3, ministry_economic_org=2))
+    headings = [Heading("company", "企業", 3, 1, index=0),
+                Heading("ministry_economic_org", "関係府省", None, 1, index=1)]
+    companies = [_entry(f"株式会社テスト{n}", "company", 10.0 * n) for n in range(3)]
+    across = Reading(Options(), headings=headings, entries=[
+        *companies, _entry("総務省", "company", 40.0)])
+    down = Reading(Options(newspaper=True), headings=headings, entries=[
+        *companies, _entry("総務省", "ministry_economic_org", 40.0)])
+    with pytest.raises(SourceError) as raised:
+        choose([across, down], spec, Path("list.pdf"))
+    assert "ministry_economic_org short by 1 (1 of 2)" in str(raised.value)

@@ -1162,17 +1162,26 @@ class _State:
         blocks side by side; a name's wrapped line starts under its name, never left of it in
         the category column)."""
         heading = self.reading.headings[-1] if self.reading.headings else None
-        whole = key((entry.label or "") + wrapped)
         if not (self.options.infer_labels and heading is not None and heading.inferred
-                and entry.section == self.section and could_be_label(whole, self.shape)
+                and entry.section == self.section
                 and all(e.page == entry.page and abs(e.top - entry.top) <= ROW_TOLERANCE
                         for e in self.reading.entries if e.section == self.section)):
             return False  # (the group's entries so far: the first row's, one per block)
-        if entry.label == heading.printed == self.label:
+        tail = key(wrapped)
+        if entry.label == heading.printed and len(heading.printed) > len(tail) \
+                and heading.printed.endswith(tail):
+            return True  # the line of a block beside, its label ended with the first block's
+        whole = key((entry.label or "") + wrapped)
+        if not could_be_label(whole, self.shape):
+            return False
+        cut = entry.label
+        if cut == heading.printed == self.label:
             heading.printed = self.label = whole
         elif whole != heading.printed:  # (the cell of a block beside, wrapped the same way)
             return False
-        entry.label = whole
+        for e in self.reading.entries:  # (the first row's entries: of every block beside)
+            if e.section == self.section and e.label == cut:
+                e.label = whole
         return True
 
     def append_to(self, entry: Entry, by_role: dict[str, list[Cell]], text: dict[str, str],
