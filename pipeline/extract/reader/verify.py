@@ -25,7 +25,10 @@ reading is checked, in this order:
 
 No reading passes: the source fails, naming the file and the page where the reading that came
 closest first breaks, and what it expected there (with how its counts per category are off,
-where they are near). Two pass and give different lists: the
+where they are near). Closest (``nearest``): one the printed numbering confirms before one that
+breaks it, then the fewest entries off; a reading refused only for an entry or a few under a
+category they do not fit, all else holding, is near (the list most likely prints them there,
+and the refusal names them and their category). Two pass and give different lists: the
 source fails as ambiguous, naming both. A category inferred for an unknown label is a note
 that names the label, so that it can be added to the layout CSV.
 """
