@@ -396,21 +396,18 @@ def words_of_lines(chars: list[dict[str, Any]]) -> list[Word]:
     are joined again wherever pdfplumber itself would have: the first character of a part
     goes on from the last of an earlier part of its line, no word of that line between them."""
     extractor = WordExtractor(**WORD_SETTINGS)
-    tolerance = WORD_SETTINGS["y_tolerance"]
+    x_tolerance, y_tolerance = WORD_SETTINGS["x_tolerance"], WORD_SETTINGS["y_tolerance"]
     parts: list[list[dict[str, Any]]] = []
     for _, word_chars in extractor.iter_extract_tuples(chars):
         first = word_chars[0]
-        for back in range(len(parts) - 1, max(-1, len(parts) - 1 - REJOIN_LOOKBACK), -1):
-            last = parts[back][-1]
-            if abs(last["top"] - first["top"]) > tolerance:
-                continue  # a word of another line, its characters sorted in between
-            # (two parts of a line pdfplumber split itself begin a new word again here)
-            if first["upright"] and last["upright"] and not extractor.char_begins_new_word(
-                    last, first, "ltr", WORD_SETTINGS["x_tolerance"], tolerance):
-                parts[back] = parts[back] + word_chars
-                break
-            parts.append(word_chars)
-            break
+        # the latest part of this line (words of other lines may stand after it)
+        same_line = next((part for part in reversed(parts[-REJOIN_LOOKBACK:])
+                          if abs(part[-1]["top"] - first["top"]) <= y_tolerance), None)
+        # (two parts of a line pdfplumber split itself begin a new word again here)
+        if same_line is not None and first["upright"] and same_line[-1]["upright"] \
+                and not extractor.char_begins_new_word(
+                    same_line[-1], first, "ltr", x_tolerance, y_tolerance):
+            same_line.extend(word_chars)
         else:
             parts.append(word_chars)
     return [{**extractor.merge_chars(part), "chars": part} for part in parts]
